@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: ISC
+# holdports: portable make (suffix rules, no GNU extensions). GNU make
+# remakes config.mk by running ./configure; with another make run
+# ./configure first.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+LIBDIR	?= $(PREFIX)/lib
+INCDIR	?= $(PREFIX)/include
+MANDIR	?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+CC	?= cc
+AR	?= ar
+WERROR	?= -Werror
+SAN	?=
+
+HP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \
+	    -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR) $(SAN)
+HP_LDFLAGS = $(SAN)
+# pkg-config runs in the recipe's shell, so that `make check` can install a
+# missing library first and the same make still finds it.
+INIH_CFLAGS = `pkg-config --cflags inih`
+INIH_LIBS = `pkg-config --libs inih`
+CMOCKA_CFLAGS = `pkg-config --cflags cmocka`
+CMOCKA_LIBS = `pkg-config --libs cmocka`
+SYSTEMD_CFLAGS = `pkg-config --cflags libsystemd`
+SYSTEMD_LIBS = `pkg-config --libs libsystemd`
+
+include config.mk
+
+VERSION_STR = `cat VERSION`
+
+SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
+	  supervisor/sigfd.o supervisor/sock.o supervisor/env.o \
+	  supervisor/child.o supervisor/sv.o supervisor/loop.o \
+	  supervisor/watch.o $(WATCH_OBJ) $(PROC_OBJ)
+API_OBJ = child-api/holdports.o
+PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
+	  contrib/demo/demo-server
+UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
+	  tests/unit/test_env tests/unit/test_holdports
+COMPAT	= tests/compat/test_compat
+HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load
+MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
+MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
+	   hp_is_socket_unix
+
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(HP_CFLAGS) -Isupervisor -Ichild-api $(CPPFLAGS) $(CFLAGS) \
+	    -c $< -o $@
+
+all: $(PROGS)
+
+config.mk: configure
+	./configure
+
+holdports: supervisor/main.o $(SV_OBJS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ supervisor/main.o $(SV_OBJS) \
+	    $(INIH_LIBS) $(LDLIBS)
+
+supervisor/main.o: supervisor/main.c supervisor/hp.h supervisor/conf.h VERSION
+	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
+	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
+supervisor/conf.o: supervisor/conf.c supervisor/hp.h supervisor/conf.h
+	$(CC) $(HP_CFLAGS) -Isupervisor $(INIH_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    -c supervisor/conf.c -o $@
+$(SV_OBJS): supervisor/hp.h supervisor/conf.h
+
+# The child API: one object, position-independent, in both libraries.
+$(API_OBJ): child-api/holdports.c child-api/holdports.h
+	$(CC) $(HP_CFLAGS) -fPIC -fvisibility=hidden $(CPPFLAGS) $(CFLAGS) \
+	    -c child-api/holdports.c -o $@
+libholdports.a: $(API_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(API_OBJ)
+libholdports.so: $(API_OBJ)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) $(SHLIB_FLAGS) -o $@ $(API_OBJ)
+child-api/holdports.pc: child-api/holdports.pc.in VERSION
+	sed -e "s|@PREFIX@|$(PREFIX)|g" -e "s|@LIBDIR@|$(LIBDIR)|g" \
+	    -e "s|@INCDIR@|$(INCDIR)|g" -e "s|@VERSION@|$(VERSION_STR)|g" \
+	    child-api/holdports.pc.in > $@
+
+contrib/demo/demo-server: contrib/demo/demo.c child-api/holdports.h libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ contrib/demo/demo.c libholdports.a $(LDLIBS)
+
+# Tests. Unit tests link the objects they test.
+tests/unit/test_conf: tests/unit/test_conf.c supervisor/conf.o supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_conf.c \
+	    supervisor/conf.o supervisor/log.o $(INIH_LIBS) $(CMOCKA_LIBS)
+tests/unit/test_watch: tests/unit/test_watch.c supervisor/watch.o \
+    $(WATCH_OBJ) supervisor/log.o supervisor/fd.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_watch.c \
+	    supervisor/watch.o $(WATCH_OBJ) supervisor/log.o supervisor/fd.o \
+	    $(CMOCKA_LIBS)
+tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/log.o \
+    supervisor/conf.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sv.c \
+	    supervisor/sv.o supervisor/log.o supervisor/conf.o $(INIH_LIBS) \
+	    $(CMOCKA_LIBS)
+tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
+	    supervisor/env.o $(CMOCKA_LIBS)
+tests/unit/test_holdports: tests/unit/test_holdports.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_holdports.c \
+	    libholdports.a $(CMOCKA_LIBS)
+tests/compat/test_compat: tests/compat/test_compat.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
+	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
+	    tests/compat/test_compat.c libholdports.a $(SYSTEMD_LIBS) \
+	    $(CMOCKA_LIBS)
+tests/helpers/hp-echo: tests/helpers/hp-echo.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/hp-echo.c libholdports.a
+tests/helpers/sd-echo: tests/helpers/sd-echo.c
+	$(CC) $(HP_CFLAGS) $(SYSTEMD_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/helpers/sd-echo.c \
+	    $(SYSTEMD_LIBS)
+tests/helpers/hp-load: tests/helpers/hp-load.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/hp-load.c
+
+# The kqueue backend cannot be built on Linux; compile it against a
+# stand-in <sys/event.h> so that it cannot rot unseen.
+kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h
+	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
+	    supervisor/watch_kqueue.c
+
+deps:
+	@sh contrib/install-deps.sh
+
+check: deps
+	$(MAKE) test
+
+test: all $(UNIT) $(COMPAT) $(HELPERS) kqueue-syntax
+	$(MAKE) unit
+	$(MAKE) system
+
+unit: $(UNIT) $(COMPAT)
+	@for t in $(UNIT) $(COMPAT); do echo "== $$t"; ./$$t || exit 1; done
+
+system: all $(HELPERS)
+	@sh tests/system/run.sh
+
+demo: deps
+	$(MAKE) all
+	sh contrib/demo/run.sh
+
+lint:
+	mandoc -Tlint -Wwarning $(MANS)
+
+format:
+	clang-format -i supervisor/*.c supervisor/*.h child-api/*.c \
+	    child-api/*.h tests/unit/*.c tests/compat/*.c tests/helpers/*.c \
+	    contrib/demo/*.c
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
+	cp holdports $(DESTDIR)$(BINDIR)/holdports
+	cp libholdports.a $(DESTDIR)$(LIBDIR)/libholdports.a
+	cp libholdports.so $(DESTDIR)$(LIBDIR)/libholdports.so.0
+	ln -sf libholdports.so.0 $(DESTDIR)$(LIBDIR)/libholdports.so
+	cp child-api/holdports.h $(DESTDIR)$(INCDIR)/holdports.h
+	cp child-api/holdports.pc $(DESTDIR)$(PKGCONFIGDIR)/holdports.pc
+	cp supervisor/holdports.1 $(DESTDIR)$(MANDIR)/man1/holdports.1
+	cp conf/holdports.ini.5 $(DESTDIR)$(MANDIR)/man5/holdports.ini.5
+	cp child-api/hp_listen_fds.3 $(DESTDIR)$(MANDIR)/man3/hp_listen_fds.3
+	for l in $(MANLINKS); do \
+		ln -sf hp_listen_fds.3 $(DESTDIR)$(MANDIR)/man3/$$l.3; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/holdports $(DESTDIR)$(LIBDIR)/libholdports.a \
+	    $(DESTDIR)$(LIBDIR)/libholdports.so.0 \
+	    $(DESTDIR)$(LIBDIR)/libholdports.so \
+	    $(DESTDIR)$(INCDIR)/holdports.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/holdports.pc \
+	    $(DESTDIR)$(MANDIR)/man1/holdports.1 \
+	    $(DESTDIR)$(MANDIR)/man5/holdports.ini.5 \
+	    $(DESTDIR)$(MANDIR)/man3/hp_listen_fds.3
+	for l in $(MANLINKS); do rm -f $(DESTDIR)$(MANDIR)/man3/$$l.3; done
+
+clean:
+	rm -f supervisor/*.o child-api/*.o $(PROGS) $(UNIT) $(COMPAT) $(HELPERS)
+
+distclean: clean
+	rm -f config.mk
+
+.PHONY: all deps check test unit system demo lint format install uninstall \
+	clean distclean kqueue-syntax

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# install-deps.sh: installs what building and testing holdports needs, when
+# it is missing. Debian and derivatives: apt-get, as root or through sudo.
+# Elsewhere it says what to install and fails.
+set -u
+need_pkgs=
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+command -v pkg-config >/dev/null 2>&1 || need_pkgs="$need_pkgs pkg-config"
+command -v cc >/dev/null 2>&1 || need_pkgs="$need_pkgs gcc libc6-dev"
+command -v make >/dev/null 2>&1 || need_pkgs="$need_pkgs make"
+have_pc inih || need_pkgs="$need_pkgs libinih-dev"
+have_pc cmocka || need_pkgs="$need_pkgs libcmocka-dev"
+have_pc libsystemd || need_pkgs="$need_pkgs libsystemd-dev"
+# systemd-socket-activate, used by the tests that run the demo the way
+# systemd would.
+command -v systemd-socket-activate >/dev/null 2>&1 || need_pkgs="$need_pkgs systemd"
+# mandoc, for make lint of the man pages.
+command -v mandoc >/dev/null 2>&1 || need_pkgs="$need_pkgs mandoc"
+[ -z "$need_pkgs" ] && exit 0
+
+echo "install-deps: missing:$need_pkgs"
+if ! command -v apt-get >/dev/null 2>&1; then
+	cat >&2 <<MSG
+install-deps: this is not a Debian system, so nothing was installed.
+Install these by hand: a C11 compiler, make, pkg-config, inih (libinih),
+cmocka, and libsystemd's headers (only the tests use it); then run the
+command again. Packages: Fedora: inih-devel libcmocka-devel systemd-devel;
+Arch: libinih cmocka systemd-libs; FreeBSD: pkg install inih cmocka pkgconf.
+MSG
+	exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=
+elif command -v sudo >/dev/null 2>&1; then
+	sudo=sudo
+else
+	echo "install-deps: not root and no sudo: run as root: apt-get install -y$need_pkgs" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq || exit 1
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $need_pkgs || exit 1
