@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: ISC */
+/* hp.h: private interfaces of the supervisor, grouped by the file that
+ * defines them. Times are int64_t milliseconds of CLOCK_MONOTONIC. */
+
+#ifndef HP_H
+#define HP_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+
+#define HP_LISTEN_FDS_START 3 /* sd_listen_fds(3): SD_LISTEN_FDS_START */
+
+/* log.c */
+
+enum log_level { LOG_QUIET = -1, LOG_NORMAL = 0, LOG_VERBOSE = 1 };
+
+/* Sets the verbosity; the default is LOG_NORMAL. */
+void log_init(enum log_level);
+/* Each writes one line "holdports: MESSAGE" to stderr. log_warn appends
+ * ": strerror(errno)". log_info and log_debug are silenced by -q, log_debug
+ * needs -v. fatal and fatalx exit 1 (use only at start-up). */
+void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
+const char *errno_name(int);
+
+/* fd.c */
+
+/* Each returns a new descriptor with FD_CLOEXEC set from birth (or, where
+ * the flag does not exist, set at once: the supervisor is single-threaded),
+ * or -1 with errno from the underlying call. */
+int fd_socket(int family, int type);
+int fd_pipe(int fds[2]);     /* both ends close-on-exec */
+int fd_devnull(int oflags);  /* open("/dev/null", oflags) */
+int fd_set_cloexec(int fd);  /* 0 or -1 with errno */
+int fd_set_nonblock(int fd); /* 0 or -1 with errno */
+/* Returns CLOCK_MONOTONIC in milliseconds. */
+int64_t now_ms(void);
+
+/* sigfd.c */
+
+#define SIGFD_CHLD 0x01
+#define SIGFD_HUP 0x02
+#define SIGFD_TERM 0x04 /* SIGTERM or SIGINT */
+
+/* Opens the self-pipe and catches SIGCHLD, SIGHUP, SIGTERM and SIGINT;
+ * ignores SIGPIPE. Returns the read end (non-blocking, close-on-exec) or
+ * -1 with errno. */
+int sigfd_open(void);
+/* Empties the pipe; returns the SIGFD_* bits of the signals that arrived. */
+int sigfd_drain(int fd);
+
+/* sock.c */
+
+struct sock {
+	const struct sockconf *conf; /* listen spec, backlog, name */
+	char name[CONF_FDNAME_MAX + 1]; /* name given to the child */
+	int fd;			       /* the held descriptor, or -1 */
+	int flags;		       /* F_GETFL status flags after bind */
+	char addr[CONF_PATH_MAX + 16]; /* bound address: 127.0.0.1:8080 */
+	int unlink_on_close;	       /* we created this unix socket file */
+	dev_t dev;		       /* its device and inode, so that we */
+	ino_t ino;		       /* never unlink a file that is not ours */
+};
+
+/* Binds and, for stream sockets, listens on s->conf->spec with
+ * SO_REUSEADDR (never SO_REUSEPORT). Fills s->fd, s->flags, s->addr (with
+ * the port the kernel chose for port 0). A unix socket file left by a dead
+ * listener (connect(2) refused) is replaced; any other file at the path is
+ * never unlinked. Returns 0 or -1 with errno (EADDRINUSE also for a path
+ * that holds a live socket or is not a socket). */
+int sock_bind(struct sock *s);
+/* Restores the state each child must find (DESIGN 3): the status flags
+ * saved at bind (so O_NONBLOCK set by one child does not leak to the next)
+ * and the backlog (a child's listen(2) may have changed it). Returns 0 or
+ * -1 with errno. */
+int sock_reset(const struct sock *s);
+/* Closes s->fd and removes the unix socket file if we created it and it is
+ * still the same file. */
+void sock_close(struct sock *s);
+/* Returns a one-line hint for a bind errno, or "" (never NULL). */
+const char *sock_hint(int err, const struct spec *);
+
+/* env.c */
+
+/* Builds the child's environment: every string of base except LISTEN_PID,
+ * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES and NOTIFY_SOCKET, then
+ * extra (KEY=VALUE, each replacing a variable of the same name), then, if
+ * nfds > 0, LISTEN_FDS, LISTEN_FDNAMES (names joined by ':') and a
+ * LISTEN_PID slot that env_set_pid() fills after fork. Returns a
+ * NULL-terminated array (one allocation, free() it) and stores the slot in
+ * *pidslot (NULL when nfds == 0), or NULL with errno ENOMEM. */
+char **env_build(char *const *base, char *const *extra, size_t nextra,
+    const char *const *names, size_t nfds, char **pidslot);
+/* Writes "LISTEN_PID=<pid>" into a slot from env_build(). Async-signal-safe:
+ * it is called in the child between fork() and execve(). */
+void env_set_pid(char *pidslot, pid_t pid);
+
+/* child.c */
+
+struct child_plan {
+	char *const *argv;     /* { "/bin/sh", "-c", "exec COMMAND", NULL } */
+	char *const *envp;     /* from env_build() */
+	char *pidslot;	       /* from env_build(), or NULL */
+	const int *fds;	       /* become 3, 4, ... in this order */
+	size_t nfds;
+	const char *directory; /* chdir(2) before exec, or NULL */
+};
+
+/* Starts plan as a new process group leader (DESIGN 3, STYLE 5) and
+ * returns its pid once execve() has succeeded. Returns -1 with errno when
+ * fork() fails or when the child could not chdir or exec (the child is
+ * reaped before returning); *stage is then "fork", "chdir", "execve", ... */
+pid_t child_spawn(const struct child_plan *plan, const char **stage);
+/* Sends signo to process group pgid. Returns 0, or -1 with errno (ESRCH
+ * when the group is empty). */
+int child_kill(pid_t pgid, int signo);
+/* Returns 1 while any process (a zombie too) is in group pgid, else 0. */
+int child_group_alive(pid_t pgid);
+
+/* proc_linux.c, proc_none.c: what only some kernels can do. */
+
+/* Makes the supervisor the reaper of its orphaned descendants
+ * (PR_SET_CHILD_SUBREAPER). Returns 0, or -1 with errno ENOSYS where the
+ * system has no such thing: then a lingering group is re-checked on a
+ * timer instead of on SIGCHLD. */
+int proc_subreaper(void);
+/* Sets FD_CLOEXEC on every descriptor >= lowfd that the supervisor
+ * inherited, so that none of them reaches a child. */
+void proc_cloexec_from(int lowfd);
+
+/* sv.c: the supervisor state machine. No syscalls: actions go through
+ * struct sv_ops, so tests drive it with fakes. */
+
+enum state {
+	ST_IDLE,     /* nothing started yet */
+	ST_RUNNING,  /* a child runs */
+	ST_STOPPING, /* its group was signalled; waiting until it is gone */
+	ST_BACKOFF,  /* waiting to restart a crashed child */
+	ST_WAITING,  /* the child exited and is not restarted until a change */
+	ST_DONE	     /* stopped for good; sv.exit_status is the exit status */
+};
+
+enum trigger {
+	TR_START,      /* start the first child */
+	TR_RELOAD,     /* a change, SIGHUP: replace the child */
+	TR_CHILD_EXIT, /* the child (group leader) was reaped; status given */
+	TR_GROUP_GONE, /* no process is left in the child's group */
+	TR_TIMER,      /* the deadline sv_deadline() returned has passed */
+	TR_TERM	       /* SIGTERM or SIGINT: stop the child and finish */
+};
+
+struct sv_ops {
+	/* Starts a child; returns its pid (= its process group) or -1. */
+	pid_t (*start)(void *arg);
+	/* Signals process group pgid; returns 0 or -1 with errno. */
+	int (*kill)(void *arg, pid_t pgid, int signo);
+};
+
+#define SV_CRASH_MAX 5		 /* crashes ... */
+#define SV_CRASH_WINDOW_MS 30000 /* ... within this time: wait for a change */
+#define SV_BACKOFF_MIN_MS 100
+#define SV_BACKOFF_MAX_MS 10000
+#define SV_BACKOFF_RESET_MS 10000 /* uptime that forgives earlier crashes */
+
+struct sv {
+	enum state state;
+	const struct conf *conf;
+	const struct sv_ops *ops;
+	void *arg;
+	pid_t pid;		 /* current child (its process group), or 0 */
+	int leader_gone;	 /* the child itself was reaped */
+	int want_exit;		 /* once the group is gone: finish */
+	int want_start;		 /* once the group is gone: start at once */
+	int killed;		 /* SIGKILL already sent to this group */
+	int exited;		 /* the child exited on its own ... */
+	int status;		 /* ... with this wait(2) status */
+	int64_t deadline;	 /* absolute ms, or -1 */
+	int64_t started;	 /* when the current child started */
+	int64_t reload_started;	 /* when the pending reload began, or -1 */
+	char reason[256];	 /* what caused the pending reload */
+	int64_t backoff_ms;	 /* next back-off */
+	int64_t crashes[SV_CRASH_MAX]; /* times of the last crashes, a ring */
+	size_t ncrashes;
+	int exit_status;	 /* of holdports, valid in ST_DONE */
+	unsigned long generation; /* children started so far */
+};
+
+/* Prepares sv in ST_IDLE. Nothing is started until TR_START. */
+void sv_init(struct sv *, const struct conf *, const struct sv_ops *,
+    void *arg);
+/* Feeds one trigger at time now. status is the wait(2) status for
+ * TR_CHILD_EXIT and ignored otherwise; reason ("src/main.c changed",
+ * "SIGHUP") is used for TR_RELOAD and may be NULL. */
+void sv_step(struct sv *, enum trigger, int64_t now, int status,
+    const char *reason);
+/* Returns the absolute time of the next TR_TIMER, or -1 for none. */
+int64_t sv_deadline(const struct sv *);
+/* Describes a wait(2) status: "exited with status 1", "killed by SIGSEGV
+ * (core dumped)". Returns buf. */
+char *sv_describe(int status, char *buf, size_t len);
+
+/* watch.c: ignore globs and debounce, shared by both backends. */
+
+/* Returns 1 if the path (relative to its watch root, no leading "./")
+ * must not trigger a reload (and, for a directory, must not be watched):
+ * a default ignore (.git, .hg, .svn, *.swp, *~, .#*, 4913) or one of the
+ * n fnmatch(3) globs, tried against the whole relative path and against
+ * its last component. Else 0. */
+int watch_ignored(char *const *globs, size_t n, const char *relpath,
+    int isdir);
+
+struct debounce {
+	int64_t deadline; /* absolute ms of the reload, or -1 */
+	size_t count;	  /* changes seen since the last reload */
+	char first[256];  /* the first changed path, for the log */
+};
+
+/* Records a change of path at now; the reload becomes due once no change
+ * has arrived for quiet_ms. */
+void debounce_note(struct debounce *, const char *path, int64_t now,
+    int64_t quiet_ms);
+/* If the reload is due at now, writes "PATH changed" or "PATH and N more
+ * changed" into reason, resets d and returns 1; else returns 0. */
+int debounce_due(struct debounce *, int64_t now, char *reason, size_t len);
+
+/* watch_inotify.c, watch_kqueue.c: one backend, chosen by configure. */
+
+struct watch;
+
+/* Opens a watcher that skips whatever watch_ignored(globs, n, ...) says.
+ * globs must outlive the watcher. Returns NULL with errno. */
+struct watch *watch_open(char *const *globs, size_t n);
+/* Watches path: a directory recursively (new subdirectories are picked up
+ * as they appear), or one file (through its parent directory, so that an
+ * editor's rename over it is seen). Returns 0 or -1 with errno (ENOSPC:
+ * the kernel's watch limit; the message with the sysctl to raise it has
+ * been logged). */
+int watch_add(struct watch *, const char *path);
+/* Returns the descriptor to poll(2) for POLLIN. */
+int watch_fd(const struct watch *);
+/* Reads the pending events and calls fn once for each changed path that is
+ * not ignored (the root as given to watch_add() joined with the relative
+ * path). A lost-events condition (IN_Q_OVERFLOW) is reported as a change
+ * of the first root. Returns the number of calls or -1 with errno. */
+int watch_drain(struct watch *, void (*fn)(const char *path, void *arg),
+    void *arg);
+/* Returns the number of kernel watches in use. */
+size_t watch_count(const struct watch *);
+void watch_close(struct watch *);
+
+/* loop.c */
+
+/* Runs the supervisor until it stops: binds nothing (main did), owns the
+ * only poll(2). Returns the exit status for main (0 after a clean stop). */
+int loop_run(struct conf *, struct sock *, size_t nsocks);
+
+#endif

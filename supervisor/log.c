@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: ISC */
+/* log.c: one line per message on stderr, "holdports: MESSAGE". */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hp.h"
+
+static enum log_level level = LOG_NORMAL;
+
+void
+log_init(enum log_level l)
+{
+	level = l;
+}
+
+/*
+ * Formats the message into one buffer and writes it with a single
+ * fputs, so that a line is never interleaved with the child's output.
+ * err >= 0 appends ": strerror(err)".
+ */
+static void
+vlog(int err, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t n;
+
+	n = (size_t)snprintf(buf, sizeof(buf), "holdports: ");
+	(void)vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	n = strlen(buf);
+	if (err >= 0 && n < sizeof(buf))
+		(void)snprintf(buf + n, sizeof(buf) - n, ": %s", strerror(err));
+	n = strlen(buf);
+	if (n == sizeof(buf) - 1)
+		n--;
+	buf[n++] = '\n';
+	buf[n] = '\0';
+	(void)fputs(buf, stderr);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vlog(-1, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < LOG_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	vlog(-1, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vlog(e, fmt, ap);
+	va_end(ap);
+	errno = e;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vlog(-1, fmt, ap);
+	va_end(ap);
+	errno = e;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vlog(e, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(-1, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+#define E(x)                                                                   \
+	{                                                                      \
+		x, #x                                                          \
+	}
+static const struct {
+	int num;
+	const char *name;
+} errnos[] = {
+	E(EACCES), E(EADDRINUSE), E(EADDRNOTAVAIL), E(EAFNOSUPPORT), E(EAGAIN),
+	E(EBADF), E(EEXIST), E(EINTR), E(EINVAL), E(EIO), E(EISDIR), E(ELOOP),
+	E(EMFILE), E(ENAMETOOLONG), E(ENFILE), E(ENOBUFS), E(ENOENT),
+	E(ENOEXEC), E(ENOMEM), E(ENOSPC), E(ENOSYS), E(ENOTDIR), E(ENOTSOCK),
+	E(EPERM), E(EPROTONOSUPPORT), E(EROFS), E(ESRCH), E(ETIMEDOUT),
+	E(ECONNREFUSED), E(ENOTEMPTY), E(E2BIG), E(ECHILD), E(EPIPE),
+};
+#undef E
+
+const char *
+errno_name(int e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (errnos[i].num == e)
+			return errnos[i].name;
+	return "E?";
+}
