@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: ISC */
+/* test_env.c: the child's environment (DESIGN 3). */
+
+#include <sys/types.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hp.h"
+
+/* Returns the value of key in envp, or NULL; fails on a duplicate. */
+static const char *
+get(char **envp, const char *key)
+{
+	const char *found = NULL;
+	size_t n = strlen(key), i;
+
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], key, n) == 0 && envp[i][n] == '=') {
+			assert_null(found);
+			found = envp[i] + n + 1;
+		}
+	return found;
+}
+
+static void
+test_listen_vars_fresh(void **state)
+{
+	char *base[] = { "PATH=/bin", "LISTEN_FDS=9", "LISTEN_PID=1",
+		"LISTEN_FDNAMES=old", "LISTEN_PIDFDID=7",
+		"NOTIFY_SOCKET=/run/x", "HOME=/root", NULL };
+	const char *names[] = { "http", "admin" };
+	char **envp, *slot;
+
+	(void)state;
+	envp = env_build(base, NULL, 0, names, 2, &slot);
+	assert_non_null(envp);
+	assert_string_equal(get(envp, "PATH"), "/bin");
+	assert_string_equal(get(envp, "HOME"), "/root");
+	assert_string_equal(get(envp, "LISTEN_FDS"), "2");
+	assert_string_equal(get(envp, "LISTEN_FDNAMES"), "http:admin");
+	assert_null(get(envp, "LISTEN_PIDFDID"));
+	assert_null(get(envp, "NOTIFY_SOCKET"));
+	assert_non_null(slot);
+	env_set_pid(slot, 4242);
+	assert_string_equal(get(envp, "LISTEN_PID"), "4242");
+	/* The slot holds the largest pid too. */
+	env_set_pid(slot, (pid_t)2147483647);
+	assert_string_equal(get(envp, "LISTEN_PID"), "2147483647");
+	free(envp);
+}
+
+static void
+test_no_sockets_no_listen_vars(void **state)
+{
+	char *base[] = { "LISTEN_FDS=1", "LISTEN_PID=1", "A=1", NULL };
+	char **envp, *slot = (char *)"x";
+
+	(void)state;
+	/* sd_listen_fds(3) treats LISTEN_FDS=0 as an error: leave it unset. */
+	envp = env_build(base, NULL, 0, NULL, 0, &slot);
+	assert_non_null(envp);
+	assert_null(slot);
+	assert_null(get(envp, "LISTEN_FDS"));
+	assert_null(get(envp, "LISTEN_PID"));
+	assert_null(get(envp, "LISTEN_FDNAMES"));
+	assert_string_equal(get(envp, "A"), "1");
+	assert_null(envp[1]);
+	free(envp);
+}
+
+static void
+test_extra_overrides_and_last_wins(void **state)
+{
+	char *base[] = { "MODE=prod", "KEEP=1", NULL };
+	char *extra[] = { "MODE=dev", "NEW=a", "NEW=b", "LISTEN_FDS=5" };
+	const char *names[] = { "sock0" };
+	char **envp, *slot;
+
+	(void)state;
+	envp = env_build(base, extra, 4, names, 1, &slot);
+	assert_string_equal(get(envp, "MODE"), "dev");
+	assert_string_equal(get(envp, "KEEP"), "1");
+	assert_string_equal(get(envp, "NEW"), "b");
+	/* A user cannot override the protocol's own variables. */
+	assert_string_equal(get(envp, "LISTEN_FDS"), "1");
+	free(envp);
+}
+
+static void
+test_prefix_is_not_a_match(void **state)
+{
+	char *base[] = { "LISTEN_FDS_FIRST_FD=3", "MODEX=1", NULL };
+	char *extra[] = { "MODE=dev" };
+	char **envp, *slot;
+
+	(void)state;
+	envp = env_build(base, extra, 1, NULL, 0, &slot);
+	assert_string_equal(get(envp, "LISTEN_FDS_FIRST_FD"), "3");
+	assert_string_equal(get(envp, "MODEX"), "1");
+	assert_string_equal(get(envp, "MODE"), "dev");
+	free(envp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_listen_vars_fresh),
+		cmocka_unit_test(test_no_sockets_no_listen_vars),
+		cmocka_unit_test(test_extra_overrides_and_last_wins),
+		cmocka_unit_test(test_prefix_is_not_a_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
