@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: ISC */
+/* sock.c: bind each configured socket once and keep it (DESIGN 3, 7). */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_un un;
+	struct sockaddr_storage ss;
+};
+
+/* Fills a from sp; returns its length, or 0 with errno EINVAL. */
+static socklen_t
+sock_addr(const struct spec *sp, union addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	switch (sp->family) {
+	case AF_INET:
+		a->in.sin_family = AF_INET;
+		a->in.sin_port = htons(sp->port);
+		if (inet_pton(AF_INET, sp->host, &a->in.sin_addr) != 1)
+			break;
+		return sizeof(a->in);
+	case AF_INET6:
+		a->in6.sin6_family = AF_INET6;
+		a->in6.sin6_port = htons(sp->port);
+		if (inet_pton(AF_INET6, sp->host, &a->in6.sin6_addr) != 1)
+			break;
+		return sizeof(a->in6);
+	case AF_UNIX:
+		a->un.sun_family = AF_UNIX;
+		if (strlen(sp->path) >= sizeof(a->un.sun_path))
+			break;
+		memcpy(a->un.sun_path, sp->path, strlen(sp->path) + 1);
+		return sizeof(a->un);
+	}
+	errno = EINVAL;
+	return 0;
+}
+
+/* Writes the address the kernel bound ("127.0.0.1:43123", "[::1]:80",
+ * "unix:/run/x.sock", with "udp:" first for datagram sockets) into s. */
+static void
+sock_describe(struct sock *s)
+{
+	const struct spec *sp = &s->conf->spec;
+	const char *udp = sp->type == SOCK_DGRAM ? "udp:" : "";
+	char host[INET6_ADDRSTRLEN] = "?";
+	union addr a;
+	socklen_t len = sizeof(a);
+	unsigned port = sp->port;
+
+	if (sp->family == AF_UNIX) {
+		(void)snprintf(s->addr, sizeof(s->addr), "%sunix:%s", udp,
+		    sp->path);
+		return;
+	}
+	if (getsockname(s->fd, &a.sa, &len) == 0) {
+		if (a.sa.sa_family == AF_INET) {
+			(void)inet_ntop(AF_INET, &a.in.sin_addr, host,
+			    sizeof(host));
+			port = ntohs(a.in.sin_port);
+		} else if (a.sa.sa_family == AF_INET6) {
+			(void)inet_ntop(AF_INET6, &a.in6.sin6_addr, host,
+			    sizeof(host));
+			port = ntohs(a.in6.sin6_port);
+		}
+	}
+	(void)snprintf(s->addr, sizeof(s->addr),
+	    sp->family == AF_INET6 ? "%s[%s]:%u" : "%s%s:%u", udp, host, port);
+}
+
+/*
+ * Makes room for a unix socket at path. Nothing there: 0. A socket file
+ * whose listener is gone (connect(2) is refused): a stale file of a
+ * crashed server, removed, 0. A live socket: -1, EADDRINUSE. Anything
+ * else (a regular file, a directory): -1, EEXIST, and it is left alone.
+ */
+static int
+sock_unix_clear(const struct spec *sp, const union addr *a, socklen_t len)
+{
+	struct stat st;
+	int fd, r, e;
+
+	if (lstat(sp->path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = fd_socket(AF_UNIX, sp->type)) == -1)
+		return -1;
+	r = connect(fd, &a->sa, len);
+	e = errno;
+	(void)close(fd);
+	if (r == 0 || e != ECONNREFUSED) {
+		errno = EADDRINUSE;
+		return -1;
+	}
+	return unlink(sp->path);
+}
+
+int
+sock_bind(struct sock *s)
+{
+	static const int on = 1;
+	const struct spec *sp = &s->conf->spec;
+	union addr a;
+	socklen_t len;
+	struct stat st;
+	int fd, e;
+
+	s->fd = -1;
+	s->unlink_on_close = 0;
+	if ((len = sock_addr(sp, &a)) == 0)
+		return -1;
+	if (sp->family == AF_UNIX && sock_unix_clear(sp, &a, len) == -1)
+		return -1;
+	if ((fd = fd_socket(sp->family, sp->type)) == -1)
+		return -1;
+	/* SO_REUSEADDR lets a restarted holdports bind at once over
+	 * connections in TIME_WAIT. Never on UDP, where it would let a
+	 * second process share the port, and never SO_REUSEPORT, which
+	 * does the same for TCP (PROTOCOL.md, pitfalls). */
+	if (sp->family != AF_UNIX && sp->type == SOCK_STREAM &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
+	if (bind(fd, &a.sa, len) == -1)
+		goto fail;
+	if (sp->family == AF_UNIX) {
+		if (lstat(sp->path, &st) == -1)
+			goto fail;
+		s->unlink_on_close = 1;
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
+	}
+	if (sp->type == SOCK_STREAM && listen(fd, s->conf->backlog) == -1)
+		goto fail;
+	if ((s->flags = fcntl(fd, F_GETFL)) == -1)
+		goto fail;
+	s->fd = fd;
+	sock_describe(s);
+	return 0;
+fail:
+	e = errno;
+	(void)close(fd);
+	if (s->unlink_on_close)
+		(void)unlink(sp->path);
+	s->unlink_on_close = 0;
+	errno = e;
+	return -1;
+}
+
+int
+sock_reset(const struct sock *s)
+{
+	if (fcntl(s->fd, F_SETFL, s->flags) == -1)
+		return -1;
+	/* listen(2) on a listening socket only sets the backlog again. */
+	if (s->conf->spec.type == SOCK_STREAM &&
+	    listen(s->fd, s->conf->backlog) == -1)
+		return -1;
+	return 0;
+}
+
+void
+sock_close(struct sock *s)
+{
+	struct stat st;
+
+	if (s->fd == -1)
+		return;
+	(void)close(s->fd);
+	s->fd = -1;
+	/* Only the file we created: same device and inode, still a socket. */
+	if (s->unlink_on_close && lstat(s->conf->spec.path, &st) == 0 &&
+	    S_ISSOCK(st.st_mode) && st.st_dev == s->dev && st.st_ino == s->ino)
+		(void)unlink(s->conf->spec.path);
+	s->unlink_on_close = 0;
+}
+
+const char *
+sock_hint(int err, const struct spec *sp)
+{
+	switch (err) {
+	case EADDRINUSE:
+		if (sp->family == AF_UNIX)
+			return "a server is listening on this socket file; "
+			       "stop it or choose another path";
+		return "another process holds this port; stop it "
+		       "(ss -ltnp shows which) or choose another port";
+	case EACCES:
+		if (sp->family == AF_UNIX)
+			return "no permission to create the socket file in its "
+			       "directory; choose a path you can write";
+		if (sp->port < 1024)
+			return "ports below 1024 need root or "
+			       "CAP_NET_BIND_SERVICE; use a port above 1023";
+		return "the system refused the address; check its permissions";
+	case EADDRNOTAVAIL:
+		return "this address is not on this host; use 127.0.0.1, "
+		       "0.0.0.0, [::1] or an address from `ip addr`";
+	case EAFNOSUPPORT:
+		return "this address family is disabled here; use an IPv4 "
+		       "address";
+	case EEXIST:
+		return "the path exists and is not a socket; holdports never "
+		       "removes it: choose another path";
+	case ENOENT:
+		return "the socket's directory does not exist; create it";
+	case EMFILE:
+	case ENFILE:
+		return "out of file descriptors; raise the limit (ulimit -n)";
+	default:
+		return "";
+	}
+}
