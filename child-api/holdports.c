@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: ISC */
+/* holdports child API: sd_listen_fds(3) and friends without libsystemd. */
+
+/*
+ * One self-contained file of C11 and POSIX.1-2008, meant to be copied into
+ * other projects, so it cannot use a configure probe. The only OS name
+ * below guards the LISTEN_PIDFDID check: pidfds and pidfs exist only on
+ * Linux, and syscall(2) needs _DEFAULT_SOURCE before the first include.
+ */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE
+#endif
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#if defined(__linux__)
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#endif
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "holdports.h"
+
+/* systemd's WHITESPACE, skipped before numbers (src/basic/string-util.h). */
+#define NUM_SPACE " \t\n\r"
+
+/* systemd's PID_FS_MAGIC; <linux/magic.h> has it only since Linux 6.9. */
+#define PIDFS_MAGIC 0x50494446
+
+/* Large enough for any address getsockname() returns for these checks,
+ * plus one byte after a full sun_path, like systemd's sockaddr_union. */
+union sockaddr_any {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_un un;
+	struct sockaddr_storage ss;
+	unsigned char raw[sizeof(struct sockaddr_un) + 1];
+};
+
+/*
+ * Unsets the four variables of the protocol if unset is non-zero, as
+ * unsetenv_listen() in systemd's sd-daemon.c (252 has three; LISTEN_PIDFDID
+ * joined them later).
+ */
+static void
+unset_listen_env(int unset)
+{
+	if (!unset)
+		return;
+	(void)unsetenv("LISTEN_PID");
+	(void)unsetenv("LISTEN_PIDFDID");
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_FDNAMES");
+}
+
+/*
+ * Skips a "0b"/"0B" or "0o"/"0O" prefix of s and sets *base to 2 or 8, as
+ * mangle_base() in systemd's src/basic/parse-util.c; otherwise returns s
+ * with *base 0, so strtol(3) itself takes "0x" (hex) and "0" (octal).
+ */
+static const char *
+mangle_base(const char *s, int *base)
+{
+	*base = 0;
+	if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+		*base = 2;
+		return s + 2;
+	}
+	if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
+		*base = 8;
+		return s + 2;
+	}
+	return s;
+}
+
+/*
+ * Parses s as an unsigned number like systemd's safe_atollu_full(s, 0)
+ * (wide non-zero: strtoull) or safe_atolu() (wide 0: strtoul), both in
+ * src/basic/parse-util.c: leading " \t\n\r" skipped, then a 0b/0o prefix,
+ * then strtoul(3) with base 0, which also takes a sign, more white space
+ * and 0x. Returns 0 with *ret set, -errno of strtoul (ERANGE), -EINVAL
+ * for no digits or trailing characters, or -ERANGE for a negative value.
+ */
+static int
+parse_unsigned(const char *s, int wide, unsigned long long *ret)
+{
+	unsigned long long l;
+	char *x = NULL;
+	int base;
+
+	s += strspn(s, NUM_SPACE);
+	s = mangle_base(s, &base);
+	errno = 0;
+	l = wide ? strtoull(s, &x, base) : strtoul(s, &x, base);
+	if (errno > 0)
+		return -errno;
+	if (x == NULL || x == s || *x != '\0')
+		return -EINVAL;
+	if (l != 0 && s[0] == '-')
+		return -ERANGE;
+	*ret = l;
+	return 0;
+}
+
+/*
+ * Parses LISTEN_FDS like systemd's safe_atoi(): as parse_unsigned() but
+ * with strtol(3), and -ERANGE when the value does not fit an int.
+ * Returns 0 with *ret set, or a negative errno value.
+ */
+static int
+parse_int(const char *s, int *ret)
+{
+	char *x = NULL;
+	long l;
+	int base;
+
+	s += strspn(s, NUM_SPACE);
+	s = mangle_base(s, &base);
+	errno = 0;
+	l = strtol(s, &x, base);
+	if (errno > 0)
+		return -errno;
+	if (x == NULL || x == s || *x != '\0')
+		return -EINVAL;
+	if (l < INT_MIN || l > INT_MAX)
+		return -ERANGE;
+	*ret = (int)l;
+	return 0;
+}
+
+/*
+ * Parses LISTEN_PID like systemd's parse_pid(): safe_atolu(), then
+ * -ERANGE unless the value is a valid pid (> 0 and fits pid_t).
+ * Returns 0 with *ret set, or a negative errno value.
+ */
+static int
+parse_pid(const char *s, pid_t *ret)
+{
+	/* pid_t is a signed integer type: its maximum, without overflow. */
+	const unsigned long long pid_max =
+	    ((1ULL << (sizeof(pid_t) * CHAR_BIT - 2)) - 1) * 2 + 1;
+	unsigned long long ul;
+	int r;
+
+	if ((r = parse_unsigned(s, 0, &ul)) < 0)
+		return r;
+	if (ul == 0 || ul > pid_max)
+		return -ERANGE;
+	*ret = (pid_t)ul;
+	return 0;
+}
+
+/*
+ * Reads the pidfd inode id of this process into *ret, as
+ * pidfd_get_inode_id_self_cached() in systemd's src/basic/pidfd-util.c
+ * (without its cache: the child API keeps no state). The id is the inode
+ * number of a pidfd on pidfs (Linux 6.9 and later). systemd prefers the
+ * 64-bit id of name_to_handle_at(2) and falls back to st_ino when ino_t
+ * has 64 bits; in a 64-bit process both are the same number, and a 32-bit
+ * process cannot trust st_ino, so it is not determined there.
+ * Returns 0, or -1 when it cannot be determined (old kernel, no pidfs,
+ * not Linux, 32-bit process), which callers ignore as systemd does.
+ */
+static int
+pidfdid_self(unsigned long long *ret)
+{
+#if defined(__linux__) && defined(SYS_pidfd_open)
+	struct statfs sfs;
+	struct stat st;
+	long fd;
+	int ok;
+
+	if (sizeof(void *) < 8 || sizeof(st.st_ino) < 8)
+		return -1;
+	if ((fd = syscall(SYS_pidfd_open, (long)getpid(), 0L)) < 0)
+		return -1;
+	ok = fstatfs((int)fd, &sfs) == 0 &&
+	    (unsigned long)sfs.f_type == PIDFS_MAGIC &&
+	    fstat((int)fd, &st) == 0;
+	(void)close((int)fd);
+	if (!ok)
+		return -1;
+	*ret = (unsigned long long)st.st_ino;
+	return 0;
+#else
+	(void)ret;
+	return -1;
+#endif
+}
+
+/*
+ * Sets FD_CLOEXEC on fd, as fd_cloexec(fd, true) in systemd's
+ * src/basic/fd-util.c. Returns 0 or -errno of fcntl(2).
+ */
+static int
+set_cloexec(int fd)
+{
+	int flags;
+
+	if ((flags = fcntl(fd, F_GETFD)) < 0)
+		return -errno;
+	if (flags & FD_CLOEXEC)
+		return 0;
+	if (fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * The body of sd_listen_fds() in systemd's sd-daemon.c, without the
+ * unsetting. Returns n, 0 or a negative errno value (see holdports.h).
+ */
+static int
+listen_fds(void)
+{
+	unsigned long long want, own;
+	const char *e;
+	pid_t pid;
+	int n, fd, r;
+
+	if ((e = getenv("LISTEN_PID")) == NULL)
+		return 0;
+	if ((r = parse_pid(e, &pid)) < 0)
+		return r;
+	if (getpid() != pid) /* Is this for us? */
+		return 0;
+
+	/*
+	 * Not in 252. Later systemd also names the process by its pidfd
+	 * inode id, which a recycled pid cannot fake. A value that does not
+	 * parse is an error; an id we cannot read is ignored.
+	 */
+	if ((e = getenv("LISTEN_PIDFDID")) != NULL) {
+		if ((r = parse_unsigned(e, 1, &want)) < 0)
+			return r;
+		if (pidfdid_self(&own) == 0 && want != own)
+			return 0;
+	}
+
+	if ((e = getenv("LISTEN_FDS")) == NULL)
+		return 0;
+	if ((r = parse_int(e, &n)) < 0)
+		return r;
+	if (n <= 0 || n > INT_MAX - HP_LISTEN_FDS_START)
+		return -EINVAL;
+
+	for (fd = HP_LISTEN_FDS_START; fd < HP_LISTEN_FDS_START + n; fd++)
+		if ((r = set_cloexec(fd)) < 0)
+			return r;
+	return n;
+}
+
+/*
+ * sd_listen_fds() of systemd's sd-daemon.c: listen_fds(), then the
+ * variables unset whatever the result. Returns n, 0 or -errno (holdports.h).
+ */
+int
+hp_listen_fds(int unset_environment)
+{
+	int r;
+
+	r = listen_fds();
+	unset_listen_env(unset_environment);
+	return r;
+}
+
+/* Frees a NULL-terminated array of strings and the array. */
+static void
+free_names(char **l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; l[i] != NULL; i++)
+		free(l[i]);
+	free(l);
+}
+
+/*
+ * Splits LISTEN_FDNAMES as systemd's strv_split_full(&l, e, ":",
+ * EXTRACT_DONT_COALESCE_SEPARATORS) (src/basic/strv.c, extract-word.c):
+ * every unescaped ':' ends a name, so there is always one name more than
+ * there are separators ("" is one empty name, "a:" is "a" and ""); a
+ * backslash takes the next character literally (flags without
+ * EXTRACT_RETAIN_ESCAPE) and a lone one at the end is an error; quotes
+ * are plain characters (no EXTRACT_UNQUOTE).
+ * Returns the number of names with *ret a NULL-terminated malloc'ed
+ * array, -EINVAL (trailing backslash) or -ENOMEM.
+ */
+static int
+split_names(const char *e, char ***ret)
+{
+	const char *p;
+	char **l, *w;
+	size_t n, i;
+
+	n = 1;
+	for (p = e; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return -EINVAL;
+		} else if (*p == ':')
+			n++;
+	}
+	if (n > INT_MAX)
+		return -ENOMEM;
+	if ((l = calloc(n + 1, sizeof(*l))) == NULL)
+		return -ENOMEM;
+
+	p = e;
+	for (i = 0; i < n; i++) {
+		/* A name is never longer than the rest of the input. */
+		if ((w = malloc(strlen(p) + 1)) == NULL) {
+			free_names(l);
+			return -ENOMEM;
+		}
+		l[i] = w;
+		for (; *p != '\0' && *p != ':'; p++) {
+			if (*p == '\\')
+				p++;
+			*w++ = *p;
+		}
+		*w = '\0';
+		if (*p == ':')
+			p++;
+	}
+	*ret = l;
+	return (int)n;
+}
+
+/*
+ * Returns a NULL-terminated array of n copies of "unknown", or NULL, as
+ * strv_extend_n(&l, "unknown", n) in systemd's src/basic/strv.c.
+ */
+static char **
+unknown_names(int n)
+{
+	char **l;
+	int i;
+
+	if ((size_t)n > SIZE_MAX / sizeof(*l) - 1)
+		return NULL;
+	if ((l = calloc((size_t)n + 1, sizeof(*l))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if ((l[i] = strdup("unknown")) == NULL) {
+			free_names(l);
+			return NULL;
+		}
+	}
+	return l;
+}
+
+/*
+ * sd_listen_fds_with_names() of systemd's sd-daemon.c, step for step.
+ * Returns n with *names set (caller frees), 0 or -errno (holdports.h);
+ * *names is written only when n > 0.
+ */
+int
+hp_listen_fds_with_names(int unset_environment, char ***names)
+{
+	char **l = NULL;
+	const char *e;
+	int n_names = 0, have_names, n_fds;
+
+	if (names == NULL)
+		return hp_listen_fds(unset_environment);
+
+	/* The names are split first: a bad one fails before LISTEN_PID. */
+	if ((e = getenv("LISTEN_FDNAMES")) != NULL) {
+		if ((n_names = split_names(e, &l)) < 0) {
+			unset_listen_env(unset_environment);
+			return n_names;
+		}
+		have_names = 1;
+	} else
+		have_names = 0;
+
+	if ((n_fds = hp_listen_fds(unset_environment)) <= 0) {
+		free_names(l);
+		return n_fds;
+	}
+
+	if (have_names) {
+		if (n_names != n_fds) {
+			free_names(l);
+			return -EINVAL;
+		}
+	} else if ((l = unknown_names(n_fds)) == NULL)
+		return -ENOMEM;
+
+	*names = l;
+	return n_fds;
+}
+
+/*
+ * Looks name up among the passed fds without unsetting anything. Returns
+ * the fd, or -1 with errno ENOENT, EINVAL (name NULL) or the error of
+ * hp_listen_fds_with_names(). Ours: libsystemd has no such call.
+ */
+int
+hp_listen_fd(const char *name)
+{
+	char **names;
+	int n, i, fd;
+
+	if (name == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((n = hp_listen_fds_with_names(0, &names)) < 0) {
+		errno = -n;
+		return -1;
+	}
+	if (n == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	fd = -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			fd = HP_LISTEN_FDS_START + i;
+			break;
+		}
+	}
+	free_names(names);
+	if (fd == -1)
+		errno = ENOENT;
+	return fd;
+}
+
+/*
+ * Checks that fd is a socket of the given type (0: any) and listening
+ * state (< 0: either), as sd_is_socket_internal() in systemd's
+ * sd-daemon.c. Returns 1, 0, or a negative errno value: -EBADF for fd < 0,
+ * -EINVAL for type < 0 or an odd option length, or -errno of fstat(2) or
+ * getsockopt(2).
+ */
+static int
+socket_check(int fd, int type, int listening)
+{
+	struct stat st;
+	socklen_t l;
+	int v;
+
+	if (fd < 0)
+		return -EBADF;
+	if (type < 0)
+		return -EINVAL;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return 0;
+
+	if (type != 0) {
+		v = 0;
+		l = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &l) < 0)
+			return -errno;
+		if (l != sizeof(v))
+			return -EINVAL;
+		if (v != type)
+			return 0;
+	}
+
+	if (listening >= 0) {
+		v = 0;
+		l = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) < 0)
+			return -errno;
+		if (l != sizeof(v))
+			return -EINVAL;
+		if (!v != !listening)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * sd_is_socket_inet() of systemd's sd-daemon.c. Returns 1 on a match, 0,
+ * or -EBADF, -EINVAL or -errno of the syscalls (holdports.h).
+ */
+int
+hp_is_socket_inet(int fd, int family, int type, int listening, uint16_t port)
+{
+	union sockaddr_any sa;
+	socklen_t l = sizeof(sa);
+	int r;
+
+	if (fd < 0)
+		return -EBADF;
+	if (family != 0 && family != AF_INET && family != AF_INET6)
+		return -EINVAL;
+
+	if ((r = socket_check(fd, type, listening)) <= 0)
+		return r;
+
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, &sa.sa, &l) < 0)
+		return -errno;
+	if (l < sizeof(sa_family_t))
+		return -EINVAL;
+	if (sa.sa.sa_family != AF_INET && sa.sa.sa_family != AF_INET6)
+		return 0;
+	if (family != 0 && sa.sa.sa_family != family)
+		return 0;
+
+	/* As sockaddr_port() in systemd's src/basic/socket-util.c. */
+	if (port > 0)
+		return port ==
+		    ntohs(sa.sa.sa_family == AF_INET ? sa.in.sin_port :
+						       sa.in6.sin6_port);
+	return 1;
+}
+
+/*
+ * sd_is_socket_unix() of systemd's sd-daemon.c. Returns 1 on a match, 0,
+ * or -EBADF, -EINVAL or -errno of the syscalls (holdports.h).
+ */
+int
+hp_is_socket_unix(
+    int fd, int type, int listening, const char *path, size_t length)
+{
+	const size_t off = offsetof(struct sockaddr_un, sun_path);
+	const unsigned char *sun_path;
+	union sockaddr_any sa;
+	socklen_t l = sizeof(sa);
+	int r;
+
+	if (fd < 0)
+		return -EBADF;
+
+	if ((r = socket_check(fd, type, listening)) <= 0)
+		return r;
+
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, &sa.sa, &l) < 0)
+		return -errno;
+	if (l < sizeof(sa_family_t))
+		return -EINVAL;
+	if (sa.sa.sa_family != AF_UNIX)
+		return 0;
+	if (path == NULL)
+		return 1;
+
+	/* The comparisons are sd_is_socket_unix()'s, byte for byte. */
+	sun_path = (const unsigned char *)&sa + off;
+	if (length == 0)
+		length = strlen(path);
+	if (length == 0) /* unnamed socket */
+		return l == off;
+	if (path[0] != '\0') /* file name: compare its NUL as well */
+		return l >= off + length + 1 &&
+		    memcmp(path, sun_path, length + 1) == 0;
+	/* abstract name: exactly length bytes, no NUL */
+	return l == off + length && memcmp(path, sun_path, length) == 0;
+}

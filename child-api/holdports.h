@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: ISC */
+/* holdports child API: find the sockets passed by holdports or systemd. */
+
+#ifndef HP_HOLDPORTS_H
+#define HP_HOLDPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The library is built with -fvisibility=hidden; only what is marked
+ * HP_EXPORT is exported from the shared object.
+ */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define HP_EXPORT __attribute__((visibility("default")))
+#else
+#define HP_EXPORT
+#endif
+
+/* The first passed file descriptor, as SD_LISTEN_FDS_START. */
+#define HP_LISTEN_FDS_START 3
+
+/*
+ * hp_listen_fds: how many sockets were passed to this process, as
+ * sd_listen_fds(3) of libsystemd 252, plus the LISTEN_PIDFDID check of
+ * later systemd releases.
+ *
+ * Reads LISTEN_PID, LISTEN_PIDFDID and LISTEN_FDS. Returns 0 when
+ * LISTEN_PID or LISTEN_FDS is unset, when LISTEN_PID is not our pid, or
+ * when LISTEN_PIDFDID is set, our own pidfd inode id can be read and they
+ * differ. Otherwise returns n, the number of fds HP_LISTEN_FDS_START ..
+ * HP_LISTEN_FDS_START+n-1, and has set FD_CLOEXEC on each of them.
+ *
+ * Negative errno values: -EINVAL (LISTEN_PID, LISTEN_PIDFDID or
+ * LISTEN_FDS is not a number, or LISTEN_FDS <= 0 or > INT_MAX-3),
+ * -ERANGE (a number out of range, LISTEN_PID 0 or negative), or the
+ * error of fcntl(2) on one of the fds (-EBADF when it is not open).
+ *
+ * If unset_environment is non-zero, LISTEN_PID, LISTEN_PIDFDID,
+ * LISTEN_FDS and LISTEN_FDNAMES are unset whatever the result.
+ */
+HP_EXPORT int hp_listen_fds(int unset_environment);
+
+/*
+ * hp_listen_fds_with_names: hp_listen_fds() plus the names of the fds, as
+ * sd_listen_fds_with_names(3) of libsystemd 252.
+ *
+ * With names NULL it is exactly hp_listen_fds(). Otherwise LISTEN_FDNAMES
+ * is split at each ':' (empty names are kept, so "a::b" is three names;
+ * a backslash takes the next character literally). On a return n > 0,
+ * *names is a NULL-terminated array of n strings, each name of the fd at
+ * the same index; the caller frees each string and the array. Without
+ * LISTEN_FDNAMES every name is "unknown". On a return <= 0, *names is
+ * left untouched.
+ *
+ * Negative errno values: those of hp_listen_fds(); -EINVAL when the
+ * number of names differs from the number of fds, or when LISTEN_FDNAMES
+ * ends in a lone backslash (checked first, even without LISTEN_PID);
+ * -ENOMEM. unset_environment is honoured on every path.
+ */
+HP_EXPORT int hp_listen_fds_with_names(int unset_environment, char ***names);
+
+/*
+ * hp_listen_fd: the fd of the first passed socket named name.
+ *
+ * Returns that fd (HP_LISTEN_FDS_START + its index), or -1 with errno
+ * ENOENT when no socket has that name (including when nothing was
+ * passed), EINVAL when name is NULL, or the error that
+ * hp_listen_fds_with_names() returned. It never unsets the environment,
+ * so it can be called once for each name. Like hp_listen_fds(), it sets
+ * FD_CLOEXEC on every passed fd. Not in libsystemd.
+ */
+HP_EXPORT int hp_listen_fd(const char *name);
+
+/*
+ * hp_is_socket_inet: whether fd is an AF_INET or AF_INET6 socket, as
+ * sd_is_socket_inet(3) of libsystemd 252.
+ *
+ * family is 0 (either), AF_INET or AF_INET6; type is 0 (any) or a
+ * SOCK_* type; listening is < 0 (either), 0 (not listening) or > 0
+ * (listening); port is in host byte order, 0 for any.
+ * Returns 1 if it matches, 0 if not. Negative errno values: -EBADF (fd
+ * < 0, or not open), -EINVAL (bad family or type < 0), or the error of
+ * fstat(2), getsockopt(2) or getsockname(2).
+ */
+HP_EXPORT int hp_is_socket_inet(
+    int fd, int family, int type, int listening, uint16_t port);
+
+/*
+ * hp_is_socket_unix: whether fd is an AF_UNIX socket, as
+ * sd_is_socket_unix(3) of libsystemd 252.
+ *
+ * type and listening as for hp_is_socket_inet(). path NULL matches any
+ * address. Otherwise length is the length of path (0: strlen(path)); an
+ * empty path matches an unnamed socket, a path starting with NUL an
+ * abstract socket of exactly that name, any other path a socket bound to
+ * that file name. Returns 1 if it matches, 0 if not. Negative errno
+ * values: -EBADF (fd < 0, or not open), -EINVAL (type < 0), or the error
+ * of fstat(2), getsockopt(2) or getsockname(2).
+ */
+HP_EXPORT int hp_is_socket_unix(
+    int fd, int type, int listening, const char *path, size_t length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HP_HOLDPORTS_H */

@@ -1,0 +1,1146 @@
+/* SPDX-License-Identifier: ISC */
+/* Unit tests of the child API (hp_*) with real fds and a real environment. */
+
+/* pidfd_open(2) for the LISTEN_PIDFDID tests needs syscall(2). */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE
+#endif
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#if defined(__linux__)
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#endif
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "holdports.h"
+
+/* fds 3..3+MAX_PASSED-1 are ours; the fds after them stay closed. */
+#define MAX_PASSED 8
+
+static const char *const listen_vars[] = {
+    "LISTEN_PID", "LISTEN_PIDFDID", "LISTEN_FDS", "LISTEN_FDNAMES"};
+
+static void
+env_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(listen_vars) / sizeof(listen_vars[0]); i++)
+		assert_int_equal(unsetenv(listen_vars[i]), 0);
+}
+
+/* Sets LISTEN_PID to our pid plus delta (0: for us). */
+static void
+env_pid(long delta)
+{
+	char buf[32];
+
+	(void)snprintf(buf, sizeof(buf), "%ld", (long)getpid() + delta);
+	assert_int_equal(setenv("LISTEN_PID", buf, 1), 0);
+}
+
+static void
+env_set(const char *var, const char *val)
+{
+	assert_int_equal(setenv(var, val, 1), 0);
+}
+
+/* Asserts that none of the four variables is set. */
+static void
+assert_env_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(listen_vars) / sizeof(listen_vars[0]); i++)
+		assert_null(getenv(listen_vars[i]));
+}
+
+/* Moves fd to exactly at (closing whatever was there) and returns at. */
+static int
+place_fd(int fd, int at)
+{
+	int hi;
+
+	assert_true(fd >= 0);
+	if (fd == at)
+		return at;
+	/* Above our range first, so that fd itself may lie in it. */
+	hi = fcntl(fd, F_DUPFD, HP_LISTEN_FDS_START + MAX_PASSED + 32);
+	assert_true(hi >= 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(dup2(hi, at), at);
+	assert_int_equal(close(hi), 0);
+	return at;
+}
+
+static void
+set_cloexec(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	assert_true(fl >= 0);
+	fl = on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC;
+	assert_int_equal(fcntl(fd, F_SETFD, fl), 0);
+}
+
+static int
+has_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	assert_true(fl >= 0);
+	return (fl & FD_CLOEXEC) != 0;
+}
+
+static int
+fd_is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+/* Puts n socketpair ends at 3..3+n-1 with FD_CLOEXEC as cloexec says. */
+static void
+place_pairs(int n, int cloexec)
+{
+	int i, sv[2];
+
+	assert_true(n <= MAX_PASSED);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		assert_int_equal(close(sv[1]), 0);
+		set_cloexec(place_fd(sv[0], HP_LISTEN_FDS_START + i), cloexec);
+	}
+}
+
+/* Closes everything in our range; every test ends this way. */
+static void
+close_passed(void)
+{
+	int fd;
+
+	for (fd = HP_LISTEN_FDS_START; fd < HP_LISTEN_FDS_START + MAX_PASSED;
+	     fd++)
+		(void)close(fd);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	env_clear();
+	close_passed();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	env_clear();
+	close_passed();
+	return 0;
+}
+
+static void
+free_names(char **names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* --- hp_listen_fds: counts --- */
+
+static void
+test_no_env_returns_0(void **state)
+{
+	(void)state;
+	place_pairs(1, 0);
+	assert_int_equal(hp_listen_fds(0), 0);
+	assert_false(has_cloexec(3)); /* nothing was ours: left alone */
+}
+
+static void
+test_pid_missing_returns_0(void **state)
+{
+	(void)state;
+	place_pairs(1, 0);
+	env_set("LISTEN_FDS", "1");
+	assert_int_equal(hp_listen_fds(0), 0);
+	assert_false(has_cloexec(3));
+}
+
+static void
+test_other_pid_returns_0(void **state)
+{
+	(void)state;
+	place_pairs(1, 0);
+	env_pid(1);
+	env_set("LISTEN_FDS", "1");
+	assert_int_equal(hp_listen_fds(0), 0);
+	assert_false(has_cloexec(3));
+}
+
+static void
+test_fds_missing_returns_0(void **state)
+{
+	(void)state;
+	env_pid(0);
+	assert_int_equal(hp_listen_fds(0), 0);
+}
+
+static void
+test_two_fds_counted_and_cloexec_set(void **state)
+{
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "2");
+	assert_int_equal(hp_listen_fds(0), 2);
+	assert_true(has_cloexec(3));
+	assert_true(has_cloexec(4));
+	assert_false(fd_is_open(5));
+	/* unset_environment 0 keeps everything, so a second call agrees. */
+	assert_non_null(getenv("LISTEN_PID"));
+	assert_string_equal(getenv("LISTEN_FDS"), "2");
+	assert_int_equal(hp_listen_fds(0), 2);
+}
+
+static void
+test_cloexec_already_set_stays_set(void **state)
+{
+	(void)state;
+	place_pairs(1, 1);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	assert_int_equal(hp_listen_fds(0), 1);
+	assert_true(has_cloexec(3));
+}
+
+static void
+test_fd_not_open_is_ebadf(void **state)
+{
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "3");
+	assert_int_equal(hp_listen_fds(0), -EBADF);
+	/* The fds before the closed one were marked, as sd_listen_fds does. */
+	assert_true(has_cloexec(3));
+	assert_true(has_cloexec(4));
+}
+
+struct num_case {
+	const char *value;
+	int want;
+};
+
+/* LISTEN_FDS parsed as safe_atoi() (values checked against libsystemd
+ * 252 by tests/compat), with one fd at 3. */
+static void
+test_listen_fds_parsing(void **state)
+{
+	static const struct num_case cases[] = {
+	    {"1", 1},
+	    {" 1", 1},
+	    {"\t\n1", 1},
+	    {"+1", 1},
+	    {"0x1", 1},
+	    {"01", 1},
+	    {"0b1", 1},
+	    {"0o1", 1},
+	    {"0", -EINVAL},
+	    {"-0", -EINVAL},
+	    {"-1", -EINVAL},
+	    {"1 ", -EINVAL},
+	    {"", -EINVAL},
+	    {"x", -EINVAL},
+	    {"0x", -EINVAL},
+	    {"+0b1", -EINVAL},
+	    {"2147483645", -EINVAL}, /* INT_MAX - 2 */
+	    {"2147483647", -EINVAL}, /* INT_MAX */
+	    {"2147483644", -EBADF}, /* INT_MAX - 3: allowed, fd 4 closed */
+	    {"2147483648", -ERANGE}, /* does not fit an int */
+	    {"99999999999999999999", -ERANGE},
+	};
+	size_t i;
+	int r;
+
+	(void)state;
+	place_pairs(1, 0);
+	env_pid(0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		env_set("LISTEN_FDS", cases[i].value);
+		if ((r = hp_listen_fds(0)) != cases[i].want)
+			fail_msg("LISTEN_FDS=\"%s\": got %d, want %d",
+			    cases[i].value, r, cases[i].want);
+	}
+}
+
+/* LISTEN_PID parsed as parse_pid(); "%d" stands for our pid, "%x" for it
+ * in hex. */
+static void
+test_listen_pid_parsing(void **state)
+{
+	static const struct num_case cases[] = {
+	    {"%d", 1},
+	    {" %d", 1},
+	    {"\t%d", 1},
+	    {"+%d", 1},
+	    {"0x%x", 1},
+	    {"%d ", -EINVAL},
+	    {"", -EINVAL},
+	    {"abc", -EINVAL},
+	    {"0", -ERANGE},
+	    {"-0", -ERANGE},
+	    {"-1", -ERANGE},
+	    {"-%d", -ERANGE},
+	    {"4294967296", -ERANGE},
+	    {"99999999999999999999", -ERANGE},
+	};
+	char buf[64];
+	size_t i;
+	int r;
+
+	(void)state;
+	place_pairs(1, 0);
+	env_set("LISTEN_FDS", "1");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strstr(cases[i].value, "%x") != NULL)
+			(void)snprintf(
+			    buf, sizeof(buf), "0x%x", (unsigned)getpid());
+		else if (strstr(cases[i].value, "%d") != NULL) {
+			const char *p = strstr(cases[i].value, "%d");
+
+			(void)snprintf(buf, sizeof(buf), "%.*s%d%s",
+			    (int)(p - cases[i].value), cases[i].value,
+			    (int)getpid(), p + 2);
+		} else
+			(void)snprintf(buf, sizeof(buf), "%s", cases[i].value);
+		env_set("LISTEN_PID", buf);
+		if ((r = hp_listen_fds(0)) != cases[i].want)
+			fail_msg("LISTEN_PID=\"%s\": got %d, want %d", buf, r,
+			    cases[i].want);
+	}
+}
+
+/* --- hp_listen_fds: unset_environment --- */
+
+static void
+set_all_four(void)
+{
+	env_pid(0);
+	env_set("LISTEN_PIDFDID", "1");
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_FDNAMES", "a");
+}
+
+static void
+test_unset_on_success(void **state)
+{
+	(void)state;
+	place_pairs(1, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_FDNAMES", "a");
+	assert_int_equal(hp_listen_fds(1), 1);
+	assert_env_clear();
+}
+
+static void
+test_unset_on_error(void **state)
+{
+	(void)state;
+	set_all_four();
+	env_set("LISTEN_FDS", "x");
+	env_set("LISTEN_PIDFDID", "junk");
+	assert_int_equal(hp_listen_fds(1), -EINVAL);
+	assert_env_clear();
+}
+
+static void
+test_unset_when_not_for_us(void **state)
+{
+	(void)state;
+	set_all_four();
+	env_pid(1);
+	assert_int_equal(hp_listen_fds(1), 0);
+	assert_env_clear();
+}
+
+static void
+test_unset_when_pid_missing(void **state)
+{
+	(void)state;
+	set_all_four();
+	assert_int_equal(unsetenv("LISTEN_PID"), 0);
+	assert_int_equal(hp_listen_fds(1), 0);
+	assert_env_clear();
+}
+
+static void
+test_keep_when_unset_is_0(void **state)
+{
+	(void)state;
+	set_all_four();
+	env_pid(1);
+	assert_int_equal(hp_listen_fds(0), 0);
+	assert_string_equal(getenv("LISTEN_PIDFDID"), "1");
+	assert_string_equal(getenv("LISTEN_FDS"), "1");
+	assert_string_equal(getenv("LISTEN_FDNAMES"), "a");
+}
+
+/* --- hp_listen_fds_with_names --- */
+
+static void
+test_names_missing_are_unknown(void **state)
+{
+	char **names = NULL;
+
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "2");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), 2);
+	assert_non_null(names);
+	assert_string_equal(names[0], "unknown");
+	assert_string_equal(names[1], "unknown");
+	assert_null(names[2]);
+	free_names(names);
+	assert_true(has_cloexec(3));
+	assert_true(has_cloexec(4));
+}
+
+static void
+test_names_valid(void **state)
+{
+	char **names = NULL;
+
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "2");
+	env_set("LISTEN_FDNAMES", "http:admin");
+	assert_int_equal(hp_listen_fds_with_names(1, &names), 2);
+	assert_string_equal(names[0], "http");
+	assert_string_equal(names[1], "admin");
+	assert_null(names[2]);
+	free_names(names);
+	assert_env_clear();
+}
+
+static void
+test_names_empty_ones_kept(void **state)
+{
+	char **names = NULL;
+
+	(void)state;
+	place_pairs(3, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "3");
+	env_set("LISTEN_FDNAMES", "a::b");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), 3);
+	assert_string_equal(names[0], "a");
+	assert_string_equal(names[1], "");
+	assert_string_equal(names[2], "b");
+	assert_null(names[3]);
+	free_names(names);
+
+	/* A trailing ':' ends one more (empty) name. */
+	env_set("LISTEN_FDNAMES", "a:b:");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), 3);
+	assert_string_equal(names[2], "");
+	free_names(names);
+}
+
+/* LISTEN_FDNAMES="" is one empty name, not none (extract_first_word). */
+static void
+test_names_empty_string_is_one_name(void **state)
+{
+	char **names = NULL;
+
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_FDNAMES", "");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), 1);
+	assert_string_equal(names[0], "");
+	assert_null(names[1]);
+	free_names(names);
+
+	env_set("LISTEN_FDS", "2");
+	names = NULL;
+	assert_int_equal(hp_listen_fds_with_names(0, &names), -EINVAL);
+	assert_null(names);
+}
+
+static void
+test_names_count_mismatch(void **state)
+{
+	char *sentinel[] = {NULL};
+	char **names = sentinel;
+
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "2");
+	env_set("LISTEN_FDNAMES", "a");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), -EINVAL);
+	assert_ptr_equal(names, sentinel);
+	/* The fds were already marked before the count was compared. */
+	assert_true(has_cloexec(3));
+
+	env_set("LISTEN_FDNAMES", "a:b:c");
+	assert_int_equal(hp_listen_fds_with_names(1, &names), -EINVAL);
+	assert_ptr_equal(names, sentinel);
+	assert_env_clear();
+}
+
+static void
+test_names_backslash_escapes(void **state)
+{
+	char **names = NULL;
+
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_FDNAMES", "a\\:b");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), 1);
+	assert_string_equal(names[0], "a:b");
+	free_names(names);
+
+	env_set("LISTEN_FDS", "2");
+	env_set("LISTEN_FDNAMES", "a\\\\:'b");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), 2);
+	assert_string_equal(names[0], "a\\");
+	assert_string_equal(names[1], "'b"); /* quotes are plain */
+	free_names(names);
+}
+
+/* A lone trailing backslash fails before LISTEN_PID is even looked at. */
+static void
+test_names_trailing_backslash_fails_first(void **state)
+{
+	char **names = NULL;
+
+	(void)state;
+	place_pairs(1, 0);
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_FDNAMES", "a\\");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), -EINVAL);
+	assert_null(names);
+	assert_false(has_cloexec(3));
+
+	env_pid(0);
+	assert_int_equal(hp_listen_fds_with_names(1, &names), -EINVAL);
+	assert_null(names);
+	assert_false(has_cloexec(3));
+	assert_env_clear();
+}
+
+static void
+test_names_null_is_listen_fds(void **state)
+{
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "2");
+	env_set("LISTEN_FDNAMES", "a\\"); /* not even parsed */
+	assert_int_equal(hp_listen_fds_with_names(0, NULL), 2);
+	assert_true(has_cloexec(4));
+	assert_int_equal(hp_listen_fds_with_names(1, NULL), 2);
+	assert_env_clear();
+}
+
+static void
+test_names_untouched_when_nothing_passed(void **state)
+{
+	char *sentinel[] = {NULL};
+	char **names = sentinel;
+
+	(void)state;
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_FDNAMES", "a");
+	assert_int_equal(hp_listen_fds_with_names(0, &names), 0);
+	assert_ptr_equal(names, sentinel);
+}
+
+/* --- hp_listen_fd --- */
+
+static void
+test_listen_fd_found(void **state)
+{
+	(void)state;
+	place_pairs(3, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "3");
+	env_set("LISTEN_FDNAMES", "http:admin:http");
+	assert_int_equal(hp_listen_fd("admin"), 4);
+	assert_int_equal(hp_listen_fd("http"), 3); /* the first one */
+	assert_int_equal(hp_listen_fd("admin"), 4);
+	/* It never unsets the environment. */
+	assert_string_equal(getenv("LISTEN_FDNAMES"), "http:admin:http");
+	assert_true(has_cloexec(5));
+}
+
+static void
+test_listen_fd_unknown_without_names(void **state)
+{
+	(void)state;
+	place_pairs(1, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	assert_int_equal(hp_listen_fd("unknown"), 3);
+}
+
+static void
+test_listen_fd_not_found(void **state)
+{
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "2");
+	env_set("LISTEN_FDNAMES", "http:admin");
+	errno = 0;
+	assert_int_equal(hp_listen_fd("nope"), -1);
+	assert_int_equal(errno, ENOENT);
+	errno = 0;
+	assert_int_equal(hp_listen_fd(""), -1);
+	assert_int_equal(errno, ENOENT);
+
+	env_clear(); /* nothing passed at all */
+	errno = 0;
+	assert_int_equal(hp_listen_fd("http"), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+static void
+test_listen_fd_errors(void **state)
+{
+	(void)state;
+	place_pairs(2, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "x");
+	errno = 0;
+	assert_int_equal(hp_listen_fd("http"), -1);
+	assert_int_equal(errno, EINVAL);
+
+	env_set("LISTEN_FDS", "3"); /* fd 5 is closed */
+	errno = 0;
+	assert_int_equal(hp_listen_fd("unknown"), -1);
+	assert_int_equal(errno, EBADF);
+
+	env_set("LISTEN_FDS", "2");
+	env_set("LISTEN_FDNAMES", "http"); /* one name for two fds */
+	errno = 0;
+	assert_int_equal(hp_listen_fd("http"), -1);
+	assert_int_equal(errno, EINVAL);
+
+	errno = 0;
+	assert_int_equal(hp_listen_fd(NULL), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+/*
+ * --- LISTEN_PIDFDID ---
+ * These cannot go through tests/compat: libsystemd 252 ignores the
+ * variable, and the check comes from later systemd (sd_listen_fds() after
+ * "tree-wide: extend $LISTEN_FDS protocol with $LISTEN_PIDFDID").
+ */
+
+/*
+ * Reads our own pidfd inode id the way systemd does on a 64-bit system
+ * (pidfd_open(2), pidfs checked with fstatfs(2), st_ino). Returns 0, or
+ * -1 when this system cannot tell, in which case hp_* ignores the
+ * variable.
+ */
+static int
+own_pidfdid(unsigned long long *id)
+{
+#if defined(__linux__) && defined(SYS_pidfd_open)
+	struct statfs sfs;
+	struct stat st;
+	long fd;
+	int ok;
+
+	if (sizeof(void *) < 8 || sizeof(st.st_ino) < 8)
+		return -1;
+	if ((fd = syscall(SYS_pidfd_open, (long)getpid(), 0L)) < 0)
+		return -1;
+	ok = fstatfs((int)fd, &sfs) == 0 &&
+	    (unsigned long)sfs.f_type == 0x50494446 && /* PID_FS_MAGIC */
+	    fstat((int)fd, &st) == 0;
+	(void)close((int)fd);
+	if (!ok)
+		return -1;
+	*id = (unsigned long long)st.st_ino;
+	return 0;
+#else
+	(void)id;
+	return -1;
+#endif
+}
+
+static void
+env_pidfdid(unsigned long long id)
+{
+	char buf[32];
+
+	(void)snprintf(buf, sizeof(buf), "%llu", id);
+	env_set("LISTEN_PIDFDID", buf);
+}
+
+static void
+test_pidfdid_matching(void **state)
+{
+	unsigned long long id;
+
+	(void)state;
+	if (own_pidfdid(&id) < 0) {
+		print_message("no pidfs here: LISTEN_PIDFDID is ignored\n");
+		skip();
+	}
+	place_pairs(1, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	env_pidfdid(id);
+	assert_int_equal(hp_listen_fds(0), 1);
+	assert_true(has_cloexec(3));
+}
+
+static void
+test_pidfdid_other_process(void **state)
+{
+	unsigned long long id;
+	int determinable;
+
+	(void)state;
+	determinable = own_pidfdid(&id) == 0;
+	if (!determinable)
+		id = 12345;
+	place_pairs(1, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	env_pidfdid(id + 1);
+	/* A recycled pid: not for us. Without pidfs it cannot be told. */
+	assert_int_equal(hp_listen_fds(1), determinable ? 0 : 1);
+	assert_false(determinable && has_cloexec(3));
+	assert_env_clear();
+}
+
+static void
+test_pidfdid_garbage_is_einval(void **state)
+{
+	(void)state;
+	place_pairs(1, 0);
+	env_pid(0);
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_PIDFDID", "junk");
+	assert_int_equal(hp_listen_fds(0), -EINVAL);
+	env_set("LISTEN_PIDFDID", "-1");
+	assert_int_equal(hp_listen_fds(0), -ERANGE);
+	env_set("LISTEN_PIDFDID", "99999999999999999999999");
+	assert_int_equal(hp_listen_fds(0), -ERANGE);
+	assert_false(has_cloexec(3));
+}
+
+static void
+test_pidfdid_checked_after_pid(void **state)
+{
+	(void)state;
+	env_pid(1);
+	env_set("LISTEN_FDS", "1");
+	env_set("LISTEN_PIDFDID", "junk");
+	assert_int_equal(hp_listen_fds(0), 0);
+}
+
+/* --- hp_is_socket_inet --- */
+
+/* A bound socket of family and type on the loopback; listening if
+ * listen_too. Returns the fd, and the port in host order in *port, or -1
+ * when the family is not available here. */
+static int
+loopback_socket(int family, int type, int listen_too, uint16_t *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t l;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		l = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_loopback;
+		l = sizeof(*in6);
+	}
+	if ((fd = socket(family, type, 0)) < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&ss, l) < 0 ||
+	    (listen_too && listen(fd, 8) < 0)) {
+		(void)close(fd);
+		return -1;
+	}
+	l = sizeof(ss);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &l), 0);
+	*port =
+	    ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+				      ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return fd;
+}
+
+static void
+test_inet_tcp4_listening(void **state)
+{
+	uint16_t port;
+	int fd;
+
+	(void)state;
+	fd = loopback_socket(AF_INET, SOCK_STREAM, 1, &port);
+	assert_true(fd >= 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, -1, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, AF_INET, 0, -1, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, AF_INET6, 0, -1, 0), 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, SOCK_STREAM, -1, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, 0, SOCK_DGRAM, -1, 0), 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, 1, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, 42, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, 0, 0), 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, -1, port), 1);
+	assert_int_equal(
+	    hp_is_socket_inet(fd, 0, 0, -1, (uint16_t)(port + 1)), 0);
+	assert_int_equal(
+	    hp_is_socket_inet(fd, AF_INET, SOCK_STREAM, 1, port), 1);
+	assert_int_equal(close(fd), 0);
+}
+
+static void
+test_inet_tcp6_listening(void **state)
+{
+	uint16_t port;
+	int fd;
+
+	(void)state;
+	if ((fd = loopback_socket(AF_INET6, SOCK_STREAM, 1, &port)) < 0) {
+		print_message("no ::1 here\n");
+		skip();
+	}
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, -1, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, AF_INET6, 0, -1, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, AF_INET, 0, -1, 0), 0);
+	assert_int_equal(
+	    hp_is_socket_inet(fd, AF_INET6, SOCK_STREAM, 1, port), 1);
+	assert_int_equal(
+	    hp_is_socket_inet(fd, AF_INET6, 0, -1, (uint16_t)(port + 1)), 0);
+	assert_int_equal(close(fd), 0);
+}
+
+static void
+test_inet_udp_and_unlistened(void **state)
+{
+	uint16_t port;
+	int fd;
+
+	(void)state;
+	fd = loopback_socket(AF_INET, SOCK_DGRAM, 0, &port);
+	assert_true(fd >= 0);
+	assert_int_equal(hp_is_socket_inet(fd, AF_INET, SOCK_DGRAM, -1, 0), 1);
+	assert_int_equal(hp_is_socket_inet(fd, 0, SOCK_STREAM, -1, 0), 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, 1, 0), 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, 0, port), 1);
+	assert_int_equal(close(fd), 0);
+
+	fd = loopback_socket(AF_INET, SOCK_STREAM, 0, &port);
+	assert_true(fd >= 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, 1, 0), 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, 0, port), 1);
+	assert_int_equal(close(fd), 0);
+}
+
+static void
+test_inet_not_inet(void **state)
+{
+	int sv[2], p[2], fd;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(hp_is_socket_inet(sv[0], 0, 0, -1, 0), 0);
+	assert_int_equal(close(sv[0]), 0);
+	assert_int_equal(close(sv[1]), 0);
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(hp_is_socket_inet(p[0], 0, 0, -1, 0), 0);
+	assert_int_equal(close(p[0]), 0);
+	assert_int_equal(close(p[1]), 0);
+
+	fd = open("/dev/null", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, -1, 0), 0);
+	assert_int_equal(close(fd), 0);
+}
+
+static void
+test_inet_errors(void **state)
+{
+	uint16_t port;
+	int fd;
+
+	(void)state;
+	assert_int_equal(hp_is_socket_inet(-1, 0, 0, -1, 0), -EBADF);
+	assert_int_equal(hp_is_socket_inet(-1, AF_UNIX, 0, -1, 0), -EBADF);
+	fd = loopback_socket(AF_INET, SOCK_STREAM, 1, &port);
+	assert_true(fd >= 0);
+	assert_int_equal(hp_is_socket_inet(fd, AF_UNIX, 0, -1, 0), -EINVAL);
+	assert_int_equal(hp_is_socket_inet(fd, -1, 0, -1, 0), -EINVAL);
+	assert_int_equal(hp_is_socket_inet(fd, 0, -1, -1, 0), -EINVAL);
+	assert_int_equal(close(fd), 0);
+	/* fd is closed now */
+	assert_int_equal(hp_is_socket_inet(fd, 0, 0, -1, 0), -EBADF);
+}
+
+/* --- hp_is_socket_unix --- */
+
+static char tmpdir[64];
+
+/* An AF_UNIX socket of type bound to a file in tmpdir, listening if
+ * listen_too; its path goes to path. */
+static int
+unix_path_socket(int type, int listen_too, char *path, size_t size)
+{
+	struct sockaddr_un un;
+	int fd;
+
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	(void)snprintf(path, size, "%s/%s", tmpdir,
+	    type == SOCK_STREAM ? "stream" : "dgram");
+	(void)unlink(path);
+	assert_true(strlen(path) < sizeof(un.sun_path));
+	memcpy(un.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, type, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&un, sizeof(un)), 0);
+	if (listen_too)
+		assert_int_equal(listen(fd, 8), 0);
+	return fd;
+}
+
+static void
+test_unix_path_listening(void **state)
+{
+	char path[128], other[128];
+	int fd;
+
+	(void)state;
+	fd = unix_path_socket(SOCK_STREAM, 1, path, sizeof(path));
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, NULL, 0), 1);
+	assert_int_equal(hp_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0), 1);
+	assert_int_equal(hp_is_socket_unix(fd, SOCK_DGRAM, -1, NULL, 0), 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, 0, NULL, 0), 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, path, 0), 1);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, path, strlen(path)), 1);
+	/*
+	 * sd_is_socket_unix() compares length + 1 bytes of path and never
+	 * looks for the NUL after them: a length shorter than the path
+	 * makes it a prefix match (checked against libsystemd by compat).
+	 */
+	assert_int_equal(
+	    hp_is_socket_unix(fd, 0, -1, path, strlen(path) - 1), 1);
+	assert_int_equal(
+	    hp_is_socket_unix(fd, 0, -1, path, strlen(path) - 2), 1);
+	(void)snprintf(other, sizeof(other), "%s/other", tmpdir);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, other, 0), 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, "", 0), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+test_unix_dgram_path(void **state)
+{
+	char path[128];
+	int fd;
+
+	(void)state;
+	fd = unix_path_socket(SOCK_DGRAM, 0, path, sizeof(path));
+	assert_int_equal(hp_is_socket_unix(fd, SOCK_DGRAM, 0, path, 0), 1);
+	assert_int_equal(hp_is_socket_unix(fd, SOCK_DGRAM, 1, path, 0), 0);
+	assert_int_equal(hp_is_socket_unix(fd, SOCK_STREAM, -1, path, 0), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+test_unix_unnamed(void **state)
+{
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(hp_is_socket_unix(sv[0], 0, -1, "", 0), 1);
+	assert_int_equal(hp_is_socket_unix(sv[0], 0, -1, NULL, 0), 1);
+	assert_int_equal(hp_is_socket_unix(sv[0], SOCK_STREAM, 0, "", 0), 1);
+	assert_int_equal(hp_is_socket_unix(sv[0], 0, -1, "/x", 0), 0);
+	assert_int_equal(close(sv[0]), 0);
+	assert_int_equal(close(sv[1]), 0);
+}
+
+static void
+test_unix_abstract(void **state)
+{
+#if defined(__linux__)
+	struct sockaddr_un un;
+	char name[64];
+	size_t len;
+	int fd;
+
+	(void)state;
+	/* The abstract namespace is Linux's: a name that starts with NUL. */
+	name[0] = '\0';
+	(void)snprintf(
+	    name + 1, sizeof(name) - 1, "hp-test-%ld", (long)getpid());
+	len = 1 + strlen(name + 1);
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	memcpy(un.sun_path, name, len);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(
+	    bind(fd, (struct sockaddr *)&un,
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)),
+	    0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, name, len), 1);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, name, len - 1), 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, name + 1, 0), 0);
+	assert_int_equal(close(fd), 0);
+#else
+	(void)state;
+	skip();
+#endif
+}
+
+static void
+test_unix_not_unix_and_errors(void **state)
+{
+	uint16_t port;
+	int fd;
+
+	(void)state;
+	fd = loopback_socket(AF_INET, SOCK_STREAM, 1, &port);
+	assert_true(fd >= 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, NULL, 0), 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, "", 0), 0);
+	assert_int_equal(hp_is_socket_unix(fd, -1, -1, NULL, 0), -EINVAL);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, NULL, 0), -EBADF);
+	assert_int_equal(hp_is_socket_unix(-1, 0, -1, NULL, 0), -EBADF);
+
+	fd = open("/dev/null", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(hp_is_socket_unix(fd, 0, -1, NULL, 0), 0);
+	assert_int_equal(close(fd), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_no_env_returns_0),
+	    T(test_pid_missing_returns_0),
+	    T(test_other_pid_returns_0),
+	    T(test_fds_missing_returns_0),
+	    T(test_two_fds_counted_and_cloexec_set),
+	    T(test_cloexec_already_set_stays_set),
+	    T(test_fd_not_open_is_ebadf),
+	    T(test_listen_fds_parsing),
+	    T(test_listen_pid_parsing),
+	    T(test_unset_on_success),
+	    T(test_unset_on_error),
+	    T(test_unset_when_not_for_us),
+	    T(test_unset_when_pid_missing),
+	    T(test_keep_when_unset_is_0),
+	    T(test_names_missing_are_unknown),
+	    T(test_names_valid),
+	    T(test_names_empty_ones_kept),
+	    T(test_names_empty_string_is_one_name),
+	    T(test_names_count_mismatch),
+	    T(test_names_backslash_escapes),
+	    T(test_names_trailing_backslash_fails_first),
+	    T(test_names_null_is_listen_fds),
+	    T(test_names_untouched_when_nothing_passed),
+	    T(test_listen_fd_found),
+	    T(test_listen_fd_unknown_without_names),
+	    T(test_listen_fd_not_found),
+	    T(test_listen_fd_errors),
+	    T(test_pidfdid_matching),
+	    T(test_pidfdid_other_process),
+	    T(test_pidfdid_garbage_is_einval),
+	    T(test_pidfdid_checked_after_pid),
+	    T(test_inet_tcp4_listening),
+	    T(test_inet_tcp6_listening),
+	    T(test_inet_udp_and_unlistened),
+	    T(test_inet_not_inet),
+	    T(test_inet_errors),
+	    T(test_unix_path_listening),
+	    T(test_unix_dgram_path),
+	    T(test_unix_unnamed),
+	    T(test_unix_abstract),
+	    T(test_unix_not_unix_and_errors),
+	};
+	char path[128];
+	int fd, r;
+
+	/*
+	 * Whatever the runner left open in our range or just past it (a make
+	 * jobserver, say) would change what "the fd after the passed ones"
+	 * is; the tests need those closed.
+	 */
+	for (fd = HP_LISTEN_FDS_START; fd < HP_LISTEN_FDS_START + 64; fd++)
+		(void)close(fd);
+
+	(void)snprintf(tmpdir, sizeof(tmpdir), "/tmp/hp-unit.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	r = cmocka_run_group_tests(tests, NULL, NULL);
+	/* A failed test may have left its socket file behind. */
+	(void)snprintf(path, sizeof(path), "%s/stream", tmpdir);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/dgram", tmpdir);
+	(void)unlink(path);
+	(void)rmdir(tmpdir);
+	return r;
+}
