@@ -17,7 +17,11 @@
 
 /* log.c */
 
-enum log_level { LOG_QUIET = -1, LOG_NORMAL = 0, LOG_VERBOSE = 1 };
+enum log_level {
+	LOG_QUIET = -1,
+	LOG_NORMAL = 0,
+	LOG_VERBOSE = 1
+};
 
 /* Sets the verbosity; the default is LOG_NORMAL. */
 void log_init(enum log_level);
@@ -28,10 +32,8 @@ void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-void fatal(const char *, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-void fatalx(const char *, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
 const char *errno_name(int);
 
@@ -41,9 +43,9 @@ const char *errno_name(int);
  * the flag does not exist, set at once: the supervisor is single-threaded),
  * or -1 with errno from the underlying call. */
 int fd_socket(int family, int type);
-int fd_pipe(int fds[2]);     /* both ends close-on-exec */
-int fd_devnull(int oflags);  /* open("/dev/null", oflags) */
-int fd_set_cloexec(int fd);  /* 0 or -1 with errno */
+int fd_pipe(int fds[2]); /* both ends close-on-exec */
+int fd_devnull(int oflags); /* open("/dev/null", oflags) */
+int fd_set_cloexec(int fd); /* 0 or -1 with errno */
 int fd_set_nonblock(int fd); /* 0 or -1 with errno */
 /* Returns CLOCK_MONOTONIC in milliseconds. */
 int64_t now_ms(void);
@@ -66,12 +68,12 @@ int sigfd_drain(int fd);
 struct sock {
 	const struct sockconf *conf; /* listen spec, backlog, name */
 	char name[CONF_FDNAME_MAX + 1]; /* name given to the child */
-	int fd;			       /* the held descriptor, or -1 */
-	int flags;		       /* F_GETFL status flags after bind */
+	int fd; /* the held descriptor, or -1 */
+	int flags; /* F_GETFL status flags after bind */
 	char addr[CONF_PATH_MAX + 16]; /* bound address: 127.0.0.1:8080 */
-	int unlink_on_close;	       /* we created this unix socket file */
-	dev_t dev;		       /* its device and inode, so that we */
-	ino_t ino;		       /* never unlink a file that is not ours */
+	int unlink_on_close; /* we created this unix socket file */
+	dev_t dev; /* its device and inode, so that we */
+	ino_t ino; /* never unlink a file that is not ours */
 };
 
 /* Binds and, for stream sockets, listens on s->conf->spec with
@@ -110,10 +112,10 @@ void env_set_pid(char *pidslot, pid_t pid);
 /* child.c */
 
 struct child_plan {
-	char *const *argv;     /* { "/bin/sh", "-c", "exec COMMAND", NULL } */
-	char *const *envp;     /* from env_build() */
-	char *pidslot;	       /* from env_build(), or NULL */
-	const int *fds;	       /* become 3, 4, ... in this order */
+	char *const *argv; /* { "/bin/sh", "-c", "exec COMMAND", NULL } */
+	char *const *envp; /* from env_build() */
+	char *pidslot; /* from env_build(), or NULL */
+	const int *fds; /* become 3, 4, ... in this order */
 	size_t nfds;
 	const char *directory; /* chdir(2) before exec, or NULL */
 };
@@ -144,21 +146,21 @@ void proc_cloexec_from(int lowfd);
  * struct sv_ops, so tests drive it with fakes. */
 
 enum state {
-	ST_IDLE,     /* nothing started yet */
-	ST_RUNNING,  /* a child runs */
+	ST_IDLE, /* nothing started yet */
+	ST_RUNNING, /* a child runs */
 	ST_STOPPING, /* its group was signalled; waiting until it is gone */
-	ST_BACKOFF,  /* waiting to restart a crashed child */
-	ST_WAITING,  /* the child exited and is not restarted until a change */
-	ST_DONE	     /* stopped for good; sv.exit_status is the exit status */
+	ST_BACKOFF, /* waiting to restart a crashed child */
+	ST_WAITING, /* the child exited and is not restarted until a change */
+	ST_DONE /* stopped for good; sv.exit_status is the exit status */
 };
 
 enum trigger {
-	TR_START,      /* start the first child */
-	TR_RELOAD,     /* a change, SIGHUP: replace the child */
+	TR_START, /* start the first child */
+	TR_RELOAD, /* a change, SIGHUP: replace the child */
 	TR_CHILD_EXIT, /* the child (group leader) was reaped; status given */
 	TR_GROUP_GONE, /* no process is left in the child's group */
-	TR_TIMER,      /* the deadline sv_deadline() returned has passed */
-	TR_TERM	       /* SIGTERM or SIGINT: stop the child and finish */
+	TR_TIMER, /* the deadline sv_deadline() returned has passed */
+	TR_TERM /* SIGTERM or SIGINT: stop the child and finish */
 };
 
 struct sv_ops {
@@ -168,7 +170,7 @@ struct sv_ops {
 	int (*kill)(void *arg, pid_t pgid, int signo);
 };
 
-#define SV_CRASH_MAX 5		 /* crashes ... */
+#define SV_CRASH_MAX 5 /* crashes ... */
 #define SV_CRASH_WINDOW_MS 30000 /* ... within this time: wait for a change */
 #define SV_BACKOFF_MIN_MS 100
 #define SV_BACKOFF_MAX_MS 10000
@@ -179,32 +181,32 @@ struct sv {
 	const struct conf *conf;
 	const struct sv_ops *ops;
 	void *arg;
-	pid_t pid;		 /* current child (its process group), or 0 */
-	int leader_gone;	 /* the child itself was reaped */
-	int want_exit;		 /* once the group is gone: finish */
-	int want_start;		 /* once the group is gone: start at once */
-	int killed;		 /* SIGKILL already sent to this group */
-	int exited;		 /* the child exited on its own ... */
-	int status;		 /* ... with this wait(2) status */
-	int64_t deadline;	 /* absolute ms, or -1 */
-	int64_t started;	 /* when the current child started */
-	int64_t reload_started;	 /* when the pending reload began, or -1 */
-	char reason[256];	 /* what caused the pending reload */
-	int64_t backoff_ms;	 /* next back-off */
+	pid_t pid; /* current child (its process group), or 0 */
+	int leader_gone; /* the child itself was reaped */
+	int want_exit; /* once the group is gone: finish */
+	int want_start; /* once the group is gone: start at once */
+	int killed; /* SIGKILL already sent to this group */
+	int exited; /* the child exited on its own ... */
+	int status; /* ... with this wait(2) status */
+	int64_t deadline; /* absolute ms, or -1 */
+	int64_t started; /* when the current child started */
+	int64_t reload_started; /* when the pending reload began, or -1 */
+	char reason[256]; /* what caused the pending reload */
+	int64_t backoff_ms; /* next back-off */
 	int64_t crashes[SV_CRASH_MAX]; /* times of the last crashes, a ring */
 	size_t ncrashes;
-	int exit_status;	 /* of holdports, valid in ST_DONE */
+	int exit_status; /* of holdports, valid in ST_DONE */
 	unsigned long generation; /* children started so far */
 };
 
 /* Prepares sv in ST_IDLE. Nothing is started until TR_START. */
-void sv_init(struct sv *, const struct conf *, const struct sv_ops *,
-    void *arg);
+void sv_init(
+    struct sv *, const struct conf *, const struct sv_ops *, void *arg);
 /* Feeds one trigger at time now. status is the wait(2) status for
  * TR_CHILD_EXIT and ignored otherwise; reason ("src/main.c changed",
  * "SIGHUP") is used for TR_RELOAD and may be NULL. */
-void sv_step(struct sv *, enum trigger, int64_t now, int status,
-    const char *reason);
+void sv_step(
+    struct sv *, enum trigger, int64_t now, int status, const char *reason);
 /* Returns the absolute time of the next TR_TIMER, or -1 for none. */
 int64_t sv_deadline(const struct sv *);
 /* Describes a wait(2) status: "exited with status 1", "killed by SIGSEGV
@@ -218,21 +220,21 @@ char *sv_describe(int status, char *buf, size_t len);
  * a default ignore (.git, .hg, .svn, *.swp, *~, .#*, 4913) or one of the
  * n fnmatch(3) globs, tried against the whole relative path and against
  * its last component. Else 0. */
-int watch_ignored(char *const *globs, size_t n, const char *relpath,
-    int isdir);
+int watch_ignored(char *const *globs, size_t n, const char *relpath, int isdir);
 
 struct debounce {
 	int64_t deadline; /* absolute ms of the reload, or -1 */
-	size_t count;	  /* changes seen since the last reload */
-	char first[256];  /* the first changed path, for the log */
+	size_t count; /* runs of changes to one path since the reload */
+	char last[256]; /* the last changed path, for the log */
 };
 
 /* Records a change of path at now; the reload becomes due once no change
  * has arrived for quiet_ms. */
-void debounce_note(struct debounce *, const char *path, int64_t now,
-    int64_t quiet_ms);
+void debounce_note(
+    struct debounce *, const char *path, int64_t now, int64_t quiet_ms);
 /* If the reload is due at now, writes "PATH changed" or "PATH and N more
- * changed" into reason, resets d and returns 1; else returns 0. */
+ * changes" (PATH: the last one) into reason, resets d and returns 1; else
+ * returns 0. A struct debounce starts with deadline -1 and count 0. */
 int debounce_due(struct debounce *, int64_t now, char *reason, size_t len);
 
 /* watch_inotify.c, watch_kqueue.c: one backend, chosen by configure. */
@@ -254,9 +256,10 @@ int watch_fd(const struct watch *);
  * not ignored (the root as given to watch_add() joined with the relative
  * path). A lost-events condition (IN_Q_OVERFLOW) is reported as a change
  * of the first root. Returns the number of calls or -1 with errno. */
-int watch_drain(struct watch *, void (*fn)(const char *path, void *arg),
-    void *arg);
-/* Returns the number of kernel watches in use. */
+int watch_drain(
+    struct watch *, void (*fn)(const char *path, void *arg), void *arg);
+/* Returns the number of kernel watches in use: directories (inotify), or
+ * directories and files (kqueue). */
 size_t watch_count(const struct watch *);
 void watch_close(struct watch *);
 

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: ISC */
+/* watch.c: which changed paths never trigger a reload, and the debounce
+ * that turns a burst of changes into one reload; pure logic shared by both
+ * watcher backends. */
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hp.h"
+
+/* DESIGN 5: version-control folders (and git's ".git" file in worktrees
+ * and submodules), and editor temporaries: vim's swap files, backups
+ * ending in '~', emacs' ".#name" lock links, and "4913", the file vim
+ * creates and deletes to test that a directory is writable. Each is tried
+ * against the last component of the path, whatever its type. */
+static const char *const default_globs[] = {
+    ".git",
+    ".hg",
+    ".svn",
+    "*.swp",
+    "*~",
+    ".#*",
+    "4913",
+};
+
+#define DIRGLOB_MAX 1024 /* longest directory-only glob we strip a '/' from */
+
+/* Tries one user glob, with fnmatch(3) flags 0 (so '*' also matches '/'),
+ * against the whole relative path and against its last component base. A
+ * glob that ends in '/' ("node_modules/", as in .gitignore) matches
+ * directories only, and is tried without that '/'. Returns 1 on a match,
+ * else 0. */
+static int
+glob_match(const char *glob, const char *relpath, const char *base, int isdir)
+{
+	char dirglob[DIRGLOB_MAX];
+	size_t len = strlen(glob);
+
+	if (len > 0 && glob[len - 1] == '/') {
+		if (!isdir || len > sizeof(dirglob))
+			return 0;
+		memcpy(dirglob, glob, len - 1);
+		dirglob[len - 1] = '\0';
+		glob = dirglob;
+	}
+	return fnmatch(glob, relpath, 0) == 0 || fnmatch(glob, base, 0) == 0;
+}
+
+/*
+ * Only the path and its last component are tried, not each of its parent
+ * directories: the backends never watch a directory that this function
+ * ignores (they ask before they descend), so no event from inside one
+ * ever arrives, and that is what prunes the whole subtree. Asking for each
+ * parent again would cost a walk of 50 000 directories a fnmatch per glob
+ * per level for nothing.
+ */
+int
+watch_ignored(char *const *globs, size_t n, const char *relpath, int isdir)
+{
+	const char *base, *slash;
+	size_t i;
+
+	if (*relpath == '\0')
+		return 0; /* the root itself: the user asked for it */
+	slash = strrchr(relpath, '/');
+	base = slash != NULL ? slash + 1 : relpath;
+	for (i = 0; i < sizeof(default_globs) / sizeof(default_globs[0]); i++)
+		if (fnmatch(default_globs[i], base, 0) == 0)
+			return 1;
+	for (i = 0; i < n; i++)
+		if (glob_match(globs[i], relpath, base, isdir))
+			return 1;
+	return 0;
+}
+
+#define DEBOUNCE_ELLIPSIS "..."
+
+/* Copies path into dst (sizeof(d->first) bytes) as the log shows it: a path
+ * too long for it keeps its tail, where the file name is, behind "...". */
+static void
+debounce_copy(char *dst, size_t size, const char *path)
+{
+	size_t len = strlen(path), keep;
+
+	if (len < size) {
+		memcpy(dst, path, len + 1);
+		return;
+	}
+	keep = size - sizeof(DEBOUNCE_ELLIPSIS);
+	memcpy(dst, DEBOUNCE_ELLIPSIS, sizeof(DEBOUNCE_ELLIPSIS) - 1);
+	memcpy(
+	    dst + sizeof(DEBOUNCE_ELLIPSIS) - 1, path + len - keep, keep + 1);
+}
+
+/*
+ * The reason names the last changed path: an editor's atomic save writes
+ * a temporary file and renames it over the real one, which comes last.
+ * d->count counts runs of notes of one path, so the many events of one
+ * save count once. (Backends also report each path at most once per read
+ * of the kernel's queue.) A zeroed struct debounce is valid and idle.
+ */
+void
+debounce_note(
+    struct debounce *d, const char *path, int64_t now, int64_t quiet_ms)
+{
+	char shown[sizeof(d->last)];
+
+	debounce_copy(shown, sizeof(shown), path);
+	if (d->count == 0 || strcmp(shown, d->last) != 0) {
+		memcpy(d->last, shown, sizeof(shown));
+		d->count++;
+	}
+	d->deadline = now + (quiet_ms > 0 ? quiet_ms : 0);
+}
+
+/* now and d->deadline are absolute milliseconds of CLOCK_MONOTONIC. A
+ * reason longer than len is cut (snprintf(3)); len 0 writes nothing. */
+int
+debounce_due(struct debounce *d, int64_t now, char *reason, size_t len)
+{
+	if (d->count == 0 || now < d->deadline)
+		return 0;
+	if (len > 0) {
+		if (d->count == 1)
+			(void)snprintf(reason, len, "%s changed", d->last);
+		else
+			(void)snprintf(reason, len, "%s and %zu more changes",
+			    d->last, d->count - 1);
+	}
+	d->deadline = -1;
+	d->count = 0;
+	d->last[0] = '\0';
+	return 1;
+}

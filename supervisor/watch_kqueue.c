@@ -1,0 +1,700 @@
+/* SPDX-License-Identifier: ISC */
+/* watch_kqueue.c: the BSD and macOS file watcher, a kqueue(2) EVFILT_VNODE
+ * filter on an open descriptor for each watched directory and file. */
+
+#define _XOPEN_SOURCE 700 /* realpath(3) is XSI in POSIX.1-2008 */
+#define _DARWIN_C_SOURCE /* and O_EVTONLY in <fcntl.h> on macOS */
+
+#include <sys/types.h>
+#include <sys/event.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/* O_EVTONLY (macOS): the descriptor is for events only and does not keep
+ * a removable volume busy. O_NONBLOCK and O_NOCTTY: opening must never
+ * block or take a terminal, should a name turn into a FIFO or a device
+ * between fstatat(2) and openat(2). */
+#ifdef O_EVTONLY
+#define OPEN_FLAGS (O_EVTONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+#else
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+#endif
+
+/* kqueue(2), EVFILT_VNODE: NOTE_WRITE on a file is new data and on a
+ * directory a changed entry (we rescan it); NOTE_EXTEND a file grown;
+ * NOTE_ATTRIB `touch` or chmod; NOTE_DELETE and NOTE_RENAME the name is
+ * gone, and our descriptor now holds a file nobody sees there. */
+#define VNODE_FFLAGS \
+	(NOTE_WRITE | NOTE_DELETE | NOTE_RENAME | NOTE_EXTEND | NOTE_ATTRIB)
+
+#define EVENTS_MAX 64 /* kevents per kevent(2) call */
+
+/* A watched directory or regular file, stored at the index of its
+ * descriptor. Directories link their children in a list. */
+struct node {
+	char *rel; /* relative to the root, "" for the root; NULL: free */
+	size_t root;
+	int parent; /* descriptor of the parent directory node, or -1 */
+	int child; /* first child, or -1 */
+	int next; /* next sibling, or -1 */
+	int isdir;
+	int dirty; /* NOTE_WRITE on this directory: rescan it */
+	dev_t dev; /* of the open file, to see a name now another file */
+	ino_t ino;
+};
+
+struct root {
+	char *path; /* as given to watch_add(), for reports */
+	char *dir; /* the watched directory: path, or a file's parent */
+	char *file; /* a file root: its name inside dir; else NULL */
+};
+
+struct watch {
+	int kq;
+	char *const *globs;
+	size_t nglobs;
+	struct root *roots;
+	size_t nroots;
+	struct node *nodes; /* indexed by descriptor */
+	size_t nodecap;
+	size_t count; /* descriptors open */
+	int warned; /* the descriptor-limit message was logged */
+	char *path; /* scratch for a full path */
+	size_t pathcap;
+	char *last; /* the path reported last, to skip a repeat */
+	size_t lastcap;
+};
+
+struct drain {
+	void (*fn)(const char *, void *);
+	void *arg;
+	int calls;
+};
+
+/* Descriptors to visit: directories to scan, or to rescan. */
+struct fds {
+	int *v;
+	size_t n, cap;
+};
+
+/* A child of a directory being rescanned, sorted by name. */
+struct kid {
+	const char *name;
+	int fd;
+	int seen;
+};
+
+/* Makes *bufp hold need bytes. Returns 0 or -1 with errno ENOMEM. */
+static int
+reserve(char **bufp, size_t *capp, size_t need)
+{
+	size_t cap = *capp > 0 ? *capp : 256;
+	char *p;
+
+	if (need <= *capp)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	if ((p = realloc(*bufp, cap)) == NULL)
+		return -1;
+	*bufp = p;
+	*capp = cap;
+	return 0;
+}
+
+/* Returns a, '/' (unless a ends in one or b is empty), b in a new string,
+ * or NULL with errno ENOMEM. */
+static char *
+join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t sep = la > 0 && lb > 0 && a[la - 1] != '/';
+	char *s;
+
+	if ((s = malloc(la + sep + lb + 1)) == NULL)
+		return NULL;
+	memcpy(s, a, la);
+	if (sep)
+		s[la] = '/';
+	memcpy(s + la + sep, b, lb + 1);
+	return s;
+}
+
+static int
+fds_push(struct fds *s, int fd)
+{
+	size_t cap;
+	int *p;
+
+	if (s->n == s->cap) {
+		cap = s->cap > 0 ? s->cap * 2 : 64;
+		if (cap > SIZE_MAX / sizeof(*p) ||
+		    (p = realloc(s->v, cap * sizeof(*p))) == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		s->v = p;
+		s->cap = cap;
+	}
+	s->v[s->n++] = fd;
+	return 0;
+}
+
+/* Returns the full path of node fd, to open it (in w->path for a node
+ * of a directory root), or NULL with errno ENOMEM. */
+static const char *
+node_path(struct watch *w, int fd)
+{
+	const struct node *n = &w->nodes[fd];
+	const struct root *rt = &w->roots[n->root];
+	size_t ld = strlen(rt->dir), lr = strlen(n->rel);
+	size_t sep = ld > 0 && lr > 0 && rt->dir[ld - 1] != '/';
+
+	if (rt->file != NULL)
+		return n->isdir ? rt->dir : rt->path;
+	if (reserve(&w->path, &w->pathcap, ld + sep + lr + 1) == -1)
+		return NULL;
+	memcpy(w->path, rt->dir, ld);
+	if (sep)
+		w->path[ld] = '/';
+	memcpy(w->path + ld + sep, n->rel, lr + 1);
+	return w->path;
+}
+
+/* Calls the callback for node fd, unless it just did for the same path. */
+static void
+report(struct watch *w, struct drain *dr, int fd)
+{
+	const struct node *n = &w->nodes[fd];
+	const char *p = w->roots[n->root].path;
+
+	if (w->roots[n->root].file == NULL && (p = node_path(w, fd)) == NULL)
+		p = w->roots[n->root].path; /* out of memory: the root */
+	if (w->last != NULL && strcmp(w->last, p) == 0)
+		return;
+	if (reserve(&w->last, &w->lastcap, strlen(p) + 1) == 0)
+		memcpy(w->last, p, strlen(p) + 1);
+	dr->fn(p, dr->arg);
+	dr->calls++;
+}
+
+/* Logs once that the descriptor limit stops the watch. */
+static void
+warn_limit(struct watch *w, const char *path)
+{
+	if (w->warned)
+		return;
+	w->warned = 1;
+	log_warnx("watch %s: out of file descriptors (kqueue needs one for "
+		  "each watched file and directory); raise the limit "
+		  "(ulimit -n) or add ignore globs",
+	    path);
+}
+
+/*
+ * Opens name (relative to directory dfd; AT_FDCWD for a root, whose
+ * symbolic link is followed, as the user named it) and adds its vnode
+ * filter. rel (taken, freed on failure) is its path under root r; parent
+ * its parent node or -1. Returns the descriptor, or -1 with errno: ENOSPC
+ * when out of descriptors (logged), ENOMEM, or why the name could not be
+ * watched (ENOENT: gone; ELOOP or EMLINK: a symbolic link; EINVAL: neither
+ * a directory nor a regular file; a loop of bind mounts).
+ */
+static int
+node_open(struct watch *w, int dfd, const char *name, int follow, size_t r,
+    int parent, char *rel)
+{
+	struct kevent kev;
+	struct stat st;
+	struct node *n;
+	size_t cap;
+	int fd, a, e;
+
+	fd = openat(dfd, name, OPEN_FLAGS | (follow ? 0 : O_NOFOLLOW));
+	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE) {
+			warn_limit(w, *rel != '\0' ? rel : name);
+			errno = ENOSPC;
+		}
+		goto fail;
+	}
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	errno = EINVAL;
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		goto fail;
+	for (a = parent; a != -1; a = w->nodes[a].parent)
+		if (w->nodes[a].dev == st.st_dev &&
+		    w->nodes[a].ino == st.st_ino)
+			goto fail; /* a directory inside itself */
+	if ((size_t)fd >= w->nodecap) {
+		cap = w->nodecap > 0 ? w->nodecap : 64;
+		while (cap <= (size_t)fd)
+			cap *= 2;
+		errno = ENOMEM;
+		if (cap > SIZE_MAX / sizeof(*n) ||
+		    (n = realloc(w->nodes, cap * sizeof(*n))) == NULL)
+			goto fail;
+		memset(n + w->nodecap, 0, (cap - w->nodecap) * sizeof(*n));
+		w->nodes = n;
+		w->nodecap = cap;
+	}
+	EV_SET(&kev, (uintptr_t)fd, EVFILT_VNODE, EV_ADD | EV_ENABLE | EV_CLEAR,
+	    VNODE_FFLAGS, 0, 0);
+	if (kevent(w->kq, &kev, 1, NULL, 0, NULL) == -1)
+		goto fail;
+	n = &w->nodes[fd];
+	n->rel = rel;
+	n->root = r;
+	n->parent = parent;
+	n->child = -1;
+	n->next = parent != -1 ? w->nodes[parent].child : -1;
+	if (parent != -1)
+		w->nodes[parent].child = fd;
+	n->isdir = S_ISDIR(st.st_mode);
+	n->dirty = 0;
+	n->dev = st.st_dev;
+	n->ino = st.st_ino;
+	w->count++;
+	return fd;
+fail:
+	e = errno;
+	if (fd != -1)
+		(void)close(fd);
+	free(rel);
+	errno = e;
+	return -1;
+}
+
+/* Closes node fd and everything under it, and unlinks it from its parent.
+ * Iterative: always removes the first leaf below fd, so no stack. */
+static void
+node_forget(struct watch *w, int fd)
+{
+	struct node *n = &w->nodes[fd];
+	int *pp, cur = fd, up;
+
+	if (n->parent != -1) {
+		for (pp = &w->nodes[n->parent].child; *pp != fd;
+		     pp = &w->nodes[*pp].next)
+			;
+		*pp = n->next;
+	}
+	for (;;) {
+		while (w->nodes[cur].child != -1)
+			cur = w->nodes[cur].child;
+		n = &w->nodes[cur];
+		up = n->parent;
+		if (cur != fd)
+			w->nodes[up].child = n->next;
+		free(n->rel);
+		n->rel = NULL;
+		(void)close(cur); /* also removes its kevent */
+		w->count--;
+		if (cur == fd)
+			break;
+		cur = up;
+	}
+}
+
+/* Returns the last component of a relative path. */
+static const char *
+base(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+
+	return slash != NULL ? slash + 1 : rel;
+}
+
+static int
+kid_cmp(const void *a, const void *b)
+{
+	return strcmp(
+	    ((const struct kid *)a)->name, ((const struct kid *)b)->name);
+}
+
+/* Lists the children of directory node fd, sorted by name, into a new
+ * array *kidsp (NULL when there are none) of *np entries. Returns 0 or -1
+ * with errno ENOMEM. */
+static int
+kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
+{
+	const struct root *rt = &w->roots[w->nodes[fd].root];
+	struct kid *kids;
+	size_t n = 0, i = 0;
+	int c;
+
+	*kidsp = NULL;
+	*np = 0;
+	for (c = w->nodes[fd].child; c != -1; c = w->nodes[c].next)
+		n++;
+	if (n == 0)
+		return 0;
+	if ((kids = calloc(n, sizeof(*kids))) == NULL)
+		return -1;
+	for (c = w->nodes[fd].child; c != -1; c = w->nodes[c].next) {
+		kids[i].fd = c;
+		kids[i].name =
+		    rt->file != NULL ? rt->file : base(w->nodes[c].rel);
+		i++;
+	}
+	qsort(kids, n, sizeof(*kids), kid_cmp);
+	*kidsp = kids;
+	*np = n;
+	return 0;
+}
+
+/*
+ * Brings the children of directory node fd in line with the directory:
+ * opens the entries that are new, reopens those whose name now holds
+ * another file (an editor's rename over it), forgets those gone; with
+ * report set, reports each. New directories are pushed on todo to be
+ * scanned in turn. A file root's parent considers that one name only.
+ * Symbolic links, FIFOs and devices are not watched. Returns 0, or -1
+ * with errno ENOSPC or ENOMEM.
+ */
+static int
+scan(struct watch *w, int fd, int reportit, struct fds *todo, struct drain *dr)
+{
+	const struct root *rt = &w->roots[w->nodes[fd].root];
+	struct kid *kids = NULL, key, *k;
+	struct dirent *de;
+	struct stat st;
+	const char *p;
+	size_t nkids = 0, i;
+	int nfd, e = 0, follow = rt->file != NULL;
+	char *rel;
+	DIR *d;
+
+	if ((p = node_path(w, fd)) == NULL)
+		return -1;
+	if ((d = opendir(p)) == NULL)
+		return 0; /* gone: its own NOTE_DELETE says so */
+	if (fstat(dirfd(d), &st) == -1 || st.st_dev != w->nodes[fd].dev ||
+	    st.st_ino != w->nodes[fd].ino)
+		goto done; /* another directory now: NOTE_RENAME comes */
+	if (kids_of(w, fd, &kids, &nkids) == -1)
+		goto nomem;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (rt->file != NULL && strcmp(de->d_name, rt->file) != 0))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st,
+			follow ? 0 : AT_SYMLINK_NOFOLLOW) == -1 ||
+		    (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
+			continue;
+		rel = rt->file != NULL ? strdup("") :
+					 join(w->nodes[fd].rel, de->d_name);
+		if (rel == NULL)
+			goto nomem;
+		if (rt->file == NULL &&
+		    watch_ignored(
+			w->globs, w->nglobs, rel, S_ISDIR(st.st_mode))) {
+			free(rel);
+			continue;
+		}
+		key.name = de->d_name;
+		k = nkids > 0 ?
+		    bsearch(&key, kids, nkids, sizeof(*kids), kid_cmp) :
+		    NULL;
+		if (k != NULL) {
+			k->seen = 1;
+			if (w->nodes[k->fd].dev == st.st_dev &&
+			    w->nodes[k->fd].ino == st.st_ino) {
+				free(rel);
+				continue;
+			}
+			report(w, dr, k->fd); /* replaced */
+			node_forget(w, k->fd);
+		}
+		nfd = node_open(w, dirfd(d), de->d_name, follow,
+		    w->nodes[fd].root, fd, rel);
+		if (nfd == -1) {
+			if (errno == ENOSPC || errno == ENOMEM)
+				goto fail;
+			continue;
+		}
+		if (reportit && k == NULL) /* a replaced one was reported */
+			report(w, dr, nfd);
+		if (w->nodes[nfd].isdir && fds_push(todo, nfd) == -1)
+			goto nomem;
+	}
+	for (i = 0; i < nkids; i++)
+		if (!kids[i].seen) {
+			report(w, dr, kids[i].fd); /* gone */
+			node_forget(w, kids[i].fd);
+		}
+	goto done;
+nomem:
+	errno = ENOMEM;
+fail:
+	e = errno;
+done:
+	free(kids);
+	(void)closedir(d);
+	errno = e;
+	return e != 0 ? -1 : 0;
+}
+
+/* Scans directory node fd and every new directory found below it; only
+ * fd's own changes are reported (a new directory is, its contents not).
+ * Returns 0 or -1 with errno ENOSPC or ENOMEM. */
+static int
+scan_tree(struct watch *w, int fd, int reportit, struct drain *dr)
+{
+	struct fds todo = {NULL, 0, 0};
+	int e = 0;
+
+	if (scan(w, fd, reportit, &todo, dr) == -1)
+		e = errno;
+	while (e == 0 && todo.n > 0) {
+		fd = todo.v[--todo.n];
+		if (w->nodes[fd].rel != NULL && scan(w, fd, 0, &todo, dr) == -1)
+			e = errno;
+	}
+	free(todo.v);
+	errno = e;
+	return e != 0 ? -1 : 0;
+}
+
+/* Queues directory node fd for a rescan after this batch, once. */
+static void
+mark_dirty(struct watch *w, struct fds *dirty, int fd)
+{
+	if (w->nodes[fd].dirty)
+		return;
+	if (fds_push(dirty, fd) == 0)
+		w->nodes[fd].dirty = 1;
+	else
+		log_warn("rescan %s", w->roots[w->nodes[fd].root].path);
+}
+
+static void
+ignore_path(const char *path, void *arg)
+{
+	(void)path;
+	(void)arg;
+}
+
+/* Fills rt for path. A directory is watched as given. A file is watched
+ * through the directory that really holds it (realpath(3): for a symbolic
+ * link to a file elsewhere, edits of the target are what matter) and is
+ * reported under path. Returns 0 or -1 with errno. */
+static int
+root_init(struct root *rt, const char *path, int isdir)
+{
+	char *real = NULL, *slash;
+	int e;
+
+	memset(rt, 0, sizeof(*rt));
+	if ((rt->path = strdup(path)) == NULL)
+		return -1;
+	if (isdir) {
+		if ((rt->dir = strdup(path)) == NULL)
+			goto fail;
+		return 0;
+	}
+	if ((real = realpath(path, NULL)) == NULL)
+		goto fail;
+	slash = strrchr(real, '/'); /* absolute: there is one */
+	if ((rt->file = strdup(slash + 1)) == NULL)
+		goto fail;
+	slash[slash == real ? 1 : 0] = '\0';
+	rt->dir = real;
+	return 0;
+fail:
+	e = errno;
+	free(real);
+	free(rt->file);
+	free(rt->path);
+	errno = e;
+	return -1;
+}
+
+static void
+root_free(struct root *rt)
+{
+	free(rt->path);
+	free(rt->dir);
+	free(rt->file);
+}
+
+struct watch *
+watch_open(char *const *globs, size_t n)
+{
+	struct watch *w;
+	int e;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->globs = globs;
+	w->nglobs = n;
+	/* fork(2) children do not inherit a kqueue; an exec without fork
+	 * would: close-on-exec at once, the supervisor has one thread. */
+	if ((w->kq = kqueue()) == -1 || fd_set_cloexec(w->kq) == -1) {
+		e = errno;
+		if (w->kq != -1)
+			(void)close(w->kq);
+		free(w);
+		errno = e;
+		return NULL;
+	}
+	return w;
+}
+
+/* A file root is watched through its parent directory too: after an
+ * editor's rename over it, our descriptor holds the old file, and the
+ * parent's NOTE_WRITE makes us open the new one. On failure nothing of
+ * path stays watched; out of descriptors is ENOSPC, as for inotify. */
+int
+watch_add(struct watch *w, const char *path)
+{
+	struct drain quiet = {ignore_path, NULL, 0};
+	struct stat st;
+	struct root *rt, *p;
+	char *rel;
+	int fd, e;
+
+	if (stat(path, &st) == -1)
+		return -1;
+	if (w->nroots >= SIZE_MAX / sizeof(*p) - 1 ||
+	    (p = realloc(w->roots, (w->nroots + 1) * sizeof(*p))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	w->roots = p;
+	rt = &w->roots[w->nroots];
+	if (root_init(rt, path, S_ISDIR(st.st_mode)) == -1)
+		return -1;
+	if ((rel = strdup("")) == NULL) {
+		e = errno;
+		root_free(rt);
+		errno = e;
+		return -1;
+	}
+	if ((fd = node_open(w, AT_FDCWD, rt->dir, 1, w->nroots, -1, rel)) ==
+	    -1) {
+		e = errno;
+		root_free(rt);
+		errno = e;
+		return -1;
+	}
+	w->nroots++;
+	if (scan_tree(w, fd, 0, &quiet) == -1) {
+		e = errno;
+		node_forget(w, fd);
+		root_free(&w->roots[--w->nroots]);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+watch_fd(const struct watch *w)
+{
+	return w->kq;
+}
+
+/* Collects the kevents with a zero timeout until fewer than EVENTS_MAX
+ * come back. Removals are handled first and rescans after each batch, so
+ * a descriptor closed by one event is never reused for a new node while
+ * events of the same batch still name it. The callback must not call
+ * back into the watcher. */
+int
+watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
+{
+	struct kevent ev[EVENTS_MAX];
+	struct timespec zero = {0, 0};
+	struct drain dr = {fn, arg, 0};
+	struct fds dirty = {NULL, 0, 0};
+	struct node *n;
+	size_t i;
+	int got, fd, up;
+
+	for (;;) {
+		if ((got = kevent(w->kq, NULL, 0, ev, EVENTS_MAX, &zero)) ==
+		    -1) {
+			if (errno == EINTR)
+				continue;
+			free(dirty.v);
+			return -1;
+		}
+		for (i = 0; i < (size_t)got; i++) {
+			fd = (int)ev[i].ident;
+			if (ev[i].filter != EVFILT_VNODE || fd < 0 ||
+			    (size_t)fd >= w->nodecap ||
+			    (n = &w->nodes[fd])->rel == NULL)
+				continue; /* closed since: forgotten */
+			if (ev[i].fflags & (NOTE_DELETE | NOTE_RENAME)) {
+				report(w, &dr, fd);
+				if ((up = n->parent) == -1)
+					log_warnx("watch %s: removed or "
+						  "renamed; no longer watched",
+					    w->roots[n->root].dir);
+				node_forget(w, fd);
+				if (up != -1)
+					mark_dirty(w, &dirty, up);
+			} else if (!n->isdir) {
+				report(w, &dr, fd);
+			} else if (ev[i].fflags & NOTE_WRITE) {
+				mark_dirty(w, &dirty, fd);
+			}
+		}
+		for (i = 0; i < dirty.n; i++) {
+			fd = dirty.v[i];
+			if (w->nodes[fd].rel == NULL || !w->nodes[fd].dirty)
+				continue;
+			w->nodes[fd].dirty = 0;
+			if (scan_tree(w, fd, 1, &dr) == -1)
+				log_warn("rescan %s",
+				    w->roots[w->nodes[fd].root].path);
+		}
+		dirty.n = 0;
+		if (got < EVENTS_MAX)
+			break;
+	}
+	free(dirty.v);
+	if (w->last != NULL)
+		w->last[0] = '\0';
+	return dr.calls;
+}
+
+size_t
+watch_count(const struct watch *w)
+{
+	return w->count;
+}
+
+void
+watch_close(struct watch *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->nodecap; i++)
+		if (w->nodes[i].rel != NULL) {
+			free(w->nodes[i].rel);
+			(void)close((int)i);
+		}
+	(void)close(w->kq);
+	for (i = 0; i < w->nroots; i++)
+		root_free(&w->roots[i]);
+	free(w->nodes);
+	free(w->roots);
+	free(w->path);
+	free(w->last);
+	free(w);
+}
