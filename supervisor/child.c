@@ -17,12 +17,18 @@
 /* What the child reports through the status pipe when it cannot exec. */
 struct spawn_err {
 	int stage; /* index into stages[] */
-	int err;   /* errno */
+	int err; /* errno */
 };
 
-static const char *const stages[] = { "setpgid", "dup", "dup2", "chdir",
-	"execve" };
-enum { S_SETPGID, S_DUP, S_DUP2, S_CHDIR, S_EXECVE };
+static const char *const stages[] = {
+    "setpgid", "dup", "dup2", "chdir", "execve"};
+enum {
+	S_SETPGID,
+	S_DUP,
+	S_DUP2,
+	S_CHDIR,
+	S_EXECVE
+};
 
 /* Highest signal number we reset; sigaction() fails harmlessly above NSIG
  * and for SIGKILL and SIGSTOP. */

@@ -14,8 +14,8 @@
 
 /* Variables a parent may have left that must never reach a child stale
  * (DESIGN 3): ours are added fresh, or not at all. */
-static const char *const stale[] = { "LISTEN_PID=", "LISTEN_PIDFDID=",
-	"LISTEN_FDS=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=" };
+static const char *const stale[] = {"LISTEN_PID=", "LISTEN_PIDFDID=",
+    "LISTEN_FDS=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET="};
 
 /* Returns 1 if a and b are "KEY=..." strings with the same KEY. */
 static int

@@ -112,20 +112,47 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
-#define E(x)                                                                   \
-	{                                                                      \
-		x, #x                                                          \
+#define E(x) \
+	{ \
+		x, #x \
 	}
 static const struct {
 	int num;
 	const char *name;
 } errnos[] = {
-	E(EACCES), E(EADDRINUSE), E(EADDRNOTAVAIL), E(EAFNOSUPPORT), E(EAGAIN),
-	E(EBADF), E(EEXIST), E(EINTR), E(EINVAL), E(EIO), E(EISDIR), E(ELOOP),
-	E(EMFILE), E(ENAMETOOLONG), E(ENFILE), E(ENOBUFS), E(ENOENT),
-	E(ENOEXEC), E(ENOMEM), E(ENOSPC), E(ENOSYS), E(ENOTDIR), E(ENOTSOCK),
-	E(EPERM), E(EPROTONOSUPPORT), E(EROFS), E(ESRCH), E(ETIMEDOUT),
-	E(ECONNREFUSED), E(ENOTEMPTY), E(E2BIG), E(ECHILD), E(EPIPE),
+    E(EACCES),
+    E(EADDRINUSE),
+    E(EADDRNOTAVAIL),
+    E(EAFNOSUPPORT),
+    E(EAGAIN),
+    E(EBADF),
+    E(EEXIST),
+    E(EINTR),
+    E(EINVAL),
+    E(EIO),
+    E(EISDIR),
+    E(ELOOP),
+    E(EMFILE),
+    E(ENAMETOOLONG),
+    E(ENFILE),
+    E(ENOBUFS),
+    E(ENOENT),
+    E(ENOEXEC),
+    E(ENOMEM),
+    E(ENOSPC),
+    E(ENOSYS),
+    E(ENOTDIR),
+    E(ENOTSOCK),
+    E(EPERM),
+    E(EPROTONOSUPPORT),
+    E(EROFS),
+    E(ESRCH),
+    E(ETIMEDOUT),
+    E(ECONNREFUSED),
+    E(ENOTEMPTY),
+    E(E2BIG),
+    E(ECHILD),
+    E(EPIPE),
 };
 #undef E
 

@@ -22,8 +22,8 @@ proc_cloexec_from(int lowfd)
 
 	/* Bounded: a huge RLIMIT_NOFILE would make this loop slow, and a
 	 * descriptor that high is not one a shell passes on. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < (rlim_t)max)
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max)
 		max = (int)rl.rlim_cur;
 	for (fd = lowfd; fd < max; fd++)
 		(void)fd_set_cloexec(fd);

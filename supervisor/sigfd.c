@@ -25,7 +25,7 @@ sigfd_catch(int signo)
 int
 sigfd_open(void)
 {
-	static const int sigs[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT };
+	static const int sigs[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT};
 	struct sigaction sa;
 	int fds[2];
 	size_t i;

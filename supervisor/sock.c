@@ -66,18 +66,18 @@ sock_describe(struct sock *s)
 	unsigned port = sp->port;
 
 	if (sp->family == AF_UNIX) {
-		(void)snprintf(s->addr, sizeof(s->addr), "%sunix:%s", udp,
-		    sp->path);
+		(void)snprintf(
+		    s->addr, sizeof(s->addr), "%sunix:%s", udp, sp->path);
 		return;
 	}
 	if (getsockname(s->fd, &a.sa, &len) == 0) {
 		if (a.sa.sa_family == AF_INET) {
-			(void)inet_ntop(AF_INET, &a.in.sin_addr, host,
-			    sizeof(host));
+			(void)inet_ntop(
+			    AF_INET, &a.in.sin_addr, host, sizeof(host));
 			port = ntohs(a.in.sin_port);
 		} else if (a.sa.sa_family == AF_INET6) {
-			(void)inet_ntop(AF_INET6, &a.in6.sin6_addr, host,
-			    sizeof(host));
+			(void)inet_ntop(
+			    AF_INET6, &a.in6.sin6_addr, host, sizeof(host));
 			port = ntohs(a.in6.sin6_port);
 		}
 	}

@@ -12,8 +12,8 @@
 #include "hp.h"
 
 void
-sv_init(struct sv *sv, const struct conf *c, const struct sv_ops *ops,
-    void *arg)
+sv_init(
+    struct sv *sv, const struct conf *c, const struct sv_ops *ops, void *arg)
 {
 	memset(sv, 0, sizeof(*sv));
 	sv->state = ST_IDLE;
@@ -37,8 +37,8 @@ sv_describe(int status, char *buf, size_t len)
 	const char *name;
 
 	if (WIFEXITED(status)) {
-		(void)snprintf(buf, len, "exited with status %d",
-		    WEXITSTATUS(status));
+		(void)snprintf(
+		    buf, len, "exited with status %d", WEXITSTATUS(status));
 	} else if (WIFSIGNALED(status)) {
 		name = signal_name(WTERMSIG(status));
 		if (name != NULL)
@@ -48,8 +48,8 @@ sv_describe(int status, char *buf, size_t len)
 #endif
 						"");
 		else
-			(void)snprintf(buf, len, "killed by signal %d",
-			    WTERMSIG(status));
+			(void)snprintf(
+			    buf, len, "killed by signal %d", WTERMSIG(status));
 	} else {
 		(void)snprintf(buf, len, "stopped (status 0x%x)", status);
 	}
@@ -82,7 +82,8 @@ sv_start(struct sv *sv, int64_t now)
 		/* ops->start logged why. Retry after the back-off. */
 		sv->state = ST_BACKOFF;
 		sv->deadline = now + sv->backoff_ms;
-		log_warnx("retrying in %s", sv_ms(sv->backoff_ms, t, sizeof(t)));
+		log_warnx(
+		    "retrying in %s", sv_ms(sv->backoff_ms, t, sizeof(t)));
 		if ((sv->backoff_ms *= 2) > SV_BACKOFF_MAX_MS)
 			sv->backoff_ms = SV_BACKOFF_MAX_MS;
 		return;
@@ -237,7 +238,8 @@ sv_timer(struct sv *sv, int64_t now)
 			break;
 		log_warnx("pid %ld did not stop within %s of SIG%s; sending "
 			  "SIGKILL to its process group",
-		    (long)sv->pid, sv_ms(sv->conf->stop_timeout_ms, t, sizeof(t)),
+		    (long)sv->pid,
+		    sv_ms(sv->conf->stop_timeout_ms, t, sizeof(t)),
 		    signal_name(sv->conf->stop_signal) != NULL ?
 			signal_name(sv->conf->stop_signal) :
 			"?");
@@ -285,8 +287,8 @@ sv_term(struct sv *sv, int64_t now)
 }
 
 void
-sv_step(struct sv *sv, enum trigger tr, int64_t now, int status,
-    const char *reason)
+sv_step(
+    struct sv *sv, enum trigger tr, int64_t now, int status, const char *reason)
 {
 	switch (tr) {
 	case TR_START:

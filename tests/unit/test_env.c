@@ -32,10 +32,10 @@ get(char **envp, const char *key)
 static void
 test_listen_vars_fresh(void **state)
 {
-	char *base[] = { "PATH=/bin", "LISTEN_FDS=9", "LISTEN_PID=1",
-		"LISTEN_FDNAMES=old", "LISTEN_PIDFDID=7",
-		"NOTIFY_SOCKET=/run/x", "HOME=/root", NULL };
-	const char *names[] = { "http", "admin" };
+	char *base[] = {"PATH=/bin", "LISTEN_FDS=9", "LISTEN_PID=1",
+	    "LISTEN_FDNAMES=old", "LISTEN_PIDFDID=7", "NOTIFY_SOCKET=/run/x",
+	    "HOME=/root", NULL};
+	const char *names[] = {"http", "admin"};
 	char **envp, *slot;
 
 	(void)state;
@@ -59,7 +59,7 @@ test_listen_vars_fresh(void **state)
 static void
 test_no_sockets_no_listen_vars(void **state)
 {
-	char *base[] = { "LISTEN_FDS=1", "LISTEN_PID=1", "A=1", NULL };
+	char *base[] = {"LISTEN_FDS=1", "LISTEN_PID=1", "A=1", NULL};
 	char **envp, *slot = (char *)"x";
 
 	(void)state;
@@ -78,9 +78,9 @@ test_no_sockets_no_listen_vars(void **state)
 static void
 test_extra_overrides_and_last_wins(void **state)
 {
-	char *base[] = { "MODE=prod", "KEEP=1", NULL };
-	char *extra[] = { "MODE=dev", "NEW=a", "NEW=b", "LISTEN_FDS=5" };
-	const char *names[] = { "sock0" };
+	char *base[] = {"MODE=prod", "KEEP=1", NULL};
+	char *extra[] = {"MODE=dev", "NEW=a", "NEW=b", "LISTEN_FDS=5"};
+	const char *names[] = {"sock0"};
 	char **envp, *slot;
 
 	(void)state;
@@ -96,8 +96,8 @@ test_extra_overrides_and_last_wins(void **state)
 static void
 test_prefix_is_not_a_match(void **state)
 {
-	char *base[] = { "LISTEN_FDS_FIRST_FD=3", "MODEX=1", NULL };
-	char *extra[] = { "MODE=dev" };
+	char *base[] = {"LISTEN_FDS_FIRST_FD=3", "MODEX=1", NULL};
+	char *extra[] = {"MODE=dev"};
 	char **envp, *slot;
 
 	(void)state;
@@ -112,10 +112,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_listen_vars_fresh),
-		cmocka_unit_test(test_no_sockets_no_listen_vars),
-		cmocka_unit_test(test_extra_overrides_and_last_wins),
-		cmocka_unit_test(test_prefix_is_not_a_match),
+	    cmocka_unit_test(test_listen_vars_fresh),
+	    cmocka_unit_test(test_no_sockets_no_listen_vars),
+	    cmocka_unit_test(test_extra_overrides_and_last_wins),
+	    cmocka_unit_test(test_prefix_is_not_a_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,7 +46,7 @@ fake_kill(void *arg, pid_t pgid, int signo)
 	return 0;
 }
 
-static const struct sv_ops ops = { fake_start, fake_kill };
+static const struct sv_ops ops = {fake_start, fake_kill};
 
 struct fixture {
 	struct conf c;
@@ -141,7 +141,7 @@ test_stop_timeout_kills_once(void **state)
 static void
 test_crash_backoff_doubles_then_waits(void **state)
 {
-	static const int64_t want[] = { 100, 200, 400, 800 };
+	static const int64_t want[] = {100, 200, 400, 800};
 	struct fixture *x = *state;
 	int64_t now = 0;
 	size_t i;
@@ -305,8 +305,8 @@ test_describe(void **state)
 	char buf[64];
 
 	(void)state;
-	assert_string_equal(sv_describe(EXITED(3), buf, sizeof(buf)),
-	    "exited with status 3");
+	assert_string_equal(
+	    sv_describe(EXITED(3), buf, sizeof(buf)), "exited with status 3");
 	assert_string_equal(sv_describe(SIGNALED(SIGSEGV), buf, sizeof(buf)),
 	    "killed by SIGSEGV");
 	assert_string_equal(sv_describe(SIGNALED(SIGKILL), buf, sizeof(buf)),
@@ -317,22 +317,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_start, setup),
-		cmocka_unit_test_setup(test_reload_stops_group_then_starts,
-		    setup),
-		cmocka_unit_test_setup(test_stop_timeout_kills_once, setup),
-		cmocka_unit_test_setup(test_crash_backoff_doubles_then_waits,
-		    setup),
-		cmocka_unit_test_setup(test_backoff_resets_after_uptime, setup),
-		cmocka_unit_test_setup(test_backoff_is_capped, setup),
-		cmocka_unit_test_setup(test_clean_exit_waits_on_failure, setup),
-		cmocka_unit_test_setup(test_restart_always_and_no, setup),
-		cmocka_unit_test_setup(test_term_stops_and_finishes, setup),
-		cmocka_unit_test_setup(test_term_while_backing_off, setup),
-		cmocka_unit_test_setup(test_start_failure_retries, setup),
-		cmocka_unit_test_setup(
-		    test_reload_during_crash_cleanup_skips_backoff, setup),
-		cmocka_unit_test(test_describe),
+	    cmocka_unit_test_setup(test_start, setup),
+	    cmocka_unit_test_setup(test_reload_stops_group_then_starts, setup),
+	    cmocka_unit_test_setup(test_stop_timeout_kills_once, setup),
+	    cmocka_unit_test_setup(
+		test_crash_backoff_doubles_then_waits, setup),
+	    cmocka_unit_test_setup(test_backoff_resets_after_uptime, setup),
+	    cmocka_unit_test_setup(test_backoff_is_capped, setup),
+	    cmocka_unit_test_setup(test_clean_exit_waits_on_failure, setup),
+	    cmocka_unit_test_setup(test_restart_always_and_no, setup),
+	    cmocka_unit_test_setup(test_term_stops_and_finishes, setup),
+	    cmocka_unit_test_setup(test_term_while_backing_off, setup),
+	    cmocka_unit_test_setup(test_start_failure_retries, setup),
+	    cmocka_unit_test_setup(
+		test_reload_during_crash_cleanup_skips_backoff, setup),
+	    cmocka_unit_test(test_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
