@@ -9,52 +9,56 @@
 #include <stdio.h>
 
 #define CONF_FDNAME_MAX 255 /* sd_listen_fds(3): fdname_is_valid() */
-#define CONF_PATH_MAX 108   /* sizeof(((struct sockaddr_un *)0)->sun_path) */
-#define CONF_HOST_MAX 46    /* INET6_ADDRSTRLEN */
-#define CONF_ERR_MAX 512    /* size of the err buffers below, in bytes */
+#define CONF_PATH_MAX 108 /* sizeof(((struct sockaddr_un *)0)->sun_path) */
+#define CONF_HOST_MAX 46 /* INET6_ADDRSTRLEN */
+#define CONF_ERR_MAX 512 /* size of the err buffers below, in bytes */
+#define CONF_SOCKS_MAX 256 /* sockets of one instance: fds 3..258 */
+#define CONF_NAME_MAX 64 /* instance name: [A-Za-z0-9._-], not all digits */
 
 enum restart {
 	RESTART_ON_FAILURE, /* restart after a non-zero exit or a signal */
-	RESTART_ALWAYS,	    /* restart after any exit */
-	RESTART_NO	    /* never restart; wait for a change */
+	RESTART_ALWAYS, /* restart after any exit */
+	RESTART_NO /* never restart; wait for a change */
 };
 
 /* A parsed listen SPEC (DESIGN 2): [udp:][HOST:]PORT[=NAME],
  * [udp:][IPV6]:PORT[=NAME], [udp:]unix:PATH[=NAME]. */
 struct spec {
-	int family;		       /* AF_INET, AF_INET6 or AF_UNIX */
-	int type;		       /* SOCK_STREAM or SOCK_DGRAM */
-	char host[CONF_HOST_MAX];      /* numeric address; "" for unix */
-	uint16_t port;		       /* host byte order; 0: kernel chooses */
-	char path[CONF_PATH_MAX];      /* unix socket path, NUL-terminated */
+	int family; /* AF_INET, AF_INET6 or AF_UNIX */
+	int type; /* SOCK_STREAM or SOCK_DGRAM */
+	char host[CONF_HOST_MAX]; /* numeric address; "" for unix */
+	uint16_t port; /* host byte order; 0: kernel chooses */
+	char path[CONF_PATH_MAX]; /* unix socket path, NUL-terminated */
 	char name[CONF_FDNAME_MAX + 1]; /* "" when the SPEC had no =NAME */
 };
 
 struct sockconf {
 	struct spec spec;
 	char *listen; /* the SPEC as written, for messages */
-	int backlog;  /* listen(2) backlog; default SOMAXCONN */
-	int line;     /* line of its listen key; 0 when from argv */
+	int backlog; /* listen(2) backlog; default SOMAXCONN */
+	int line; /* line of its listen key; 0 when from argv */
 };
 
 struct conf {
-	char *file;		   /* config file as given; NULL in ad-hoc form */
-	char *dir;		   /* absolute; relative paths resolve here */
-	char *name;		   /* instance name (registry, log) */
-	int64_t debounce_ms;	   /* quiet time before a reload, ms */
-	int stop_signal;	   /* signal number sent to the process group */
-	int64_t stop_timeout_ms;   /* then SIGKILL, ms */
-	enum restart restart;	   /* after the child exits on its own */
-	struct sockconf *socks;	   /* in fd order: socks[i] becomes fd 3 + i */
+	char *file; /* config file as given; NULL in ad-hoc form */
+	char *dir; /* absolute; relative paths resolve here */
+	char *name; /* instance name (registry, log) */
+	int64_t debounce_ms; /* quiet time before a reload, ms */
+	int stop_signal; /* signal number sent to the process group */
+	int64_t stop_timeout_ms; /* then SIGKILL, ms */
+	enum restart restart; /* after the child exits on its own */
+	struct sockconf *socks; /* in fd order: socks[i] becomes fd 3 + i */
 	size_t nsocks;
-	char *command;		   /* run as /bin/sh -c 'exec COMMAND' */
-	char *directory;	   /* absolute working directory of the child */
-	char **env;		   /* KEY=VALUE strings added to the child's */
+	char *command; /* run as /bin/sh -c 'exec COMMAND' */
+	char *directory; /* absolute working directory of the child */
+	char **env; /* KEY=VALUE strings added to the child's */
 	size_t nenv;
-	char **watch;		   /* absolute paths, recursive */
+	char **watch; /* absolute paths, recursive */
 	size_t nwatch;
-	char **ignore;		   /* fnmatch(3) globs, see watch_ignored() */
+	char **ignore; /* fnmatch(3) globs, see watch_ignored() */
 	size_t nignore;
+	int child_line; /* line of the [child] header; 0: none */
+	int last_line; /* lines in the file (at least 1) */
 };
 
 /* conf.c */
@@ -67,17 +71,19 @@ void conf_init(struct conf *);
 void conf_free(struct conf *);
 
 /* Reads the ports.ini at path into c (which conf_init() prepared).
- * Returns 0, or -1 with a message "file:line: [section] key: what is wrong,
+ * Returns 0, or -1 with a message "file:line: [section] key: what is wrong;
  * what to do" (at most CONF_ERR_MAX bytes, NUL-terminated) in err. The
  * message for an unreadable file names the file and strerror(errno). */
 int conf_load(struct conf *c, const char *path, char *err);
 
 /* As conf_load() but parses text; path is used in messages and to
  * resolve relative paths (its directory need not exist). */
-int conf_load_string(struct conf *c, const char *text, const char *path,
-    char *err);
+int conf_load_string(
+    struct conf *c, const char *text, const char *path, char *err);
 
-/* Appends a socket from a -l SPEC. Returns 0 or -1 with err set. */
+/* Appends a socket from a -l SPEC (a relative unix: path resolves against
+ * the current directory). Returns 0 or -1 with err set to the bare
+ * "what is wrong; what to do" (the caller names the option). */
 int conf_add_listen(struct conf *c, const char *spec, char *err);
 
 /* For the ad-hoc form (no file): sets c->dir to a copy of the absolute
@@ -86,6 +92,12 @@ int conf_set_dir(struct conf *c, const char *dir);
 
 /* Removes every socket (the command line's -l replaces the file's). */
 void conf_clear_socks(struct conf *c);
+
+/* Applies one [holdports] or [child] key given on the command line, as
+ * the file would (same checks), except that a single key replaces the
+ * value from the file and relative paths resolve against the current
+ * directory. Returns 0 or -1 with "KEY: what is wrong; what to do" in err. */
+int conf_set(struct conf *c, const char *key, const char *value, char *err);
 
 /* Checks what only the whole configuration can tell (a command is set,
  * socket names are unique) and gives unnamed sockets their default names.
@@ -100,16 +112,23 @@ void conf_print(const struct conf *c, FILE *f);
  * the caller prefixes it). */
 int spec_parse(const char *s, struct spec *sp, char *err);
 
-/* Parses a duration: a non-negative integer followed by "ms", "s", "min" or
- * nothing (milliseconds). Stores milliseconds in *ms. Returns 0, or -1 with
- * errno EINVAL (not a duration) or ERANGE (over one day). */
+/* Formats sp as a SPEC without its name into buf (len bytes):
+ * "127.0.0.1:8080", "[::1]:8080", "udp:unix:/run/x.sock". */
+void spec_format(const struct spec *sp, char *buf, size_t len);
+
+/* Parses a duration: a non-negative integer or decimal number followed by
+ * "ms", "s", "min" or nothing (milliseconds). Stores milliseconds in *ms.
+ * Returns 0, or -1 with errno EINVAL (not a duration, or not a whole number
+ * of milliseconds) or ERANGE (over one day). */
 int duration_parse(const char *s, int64_t *ms);
 
-/* Parses a signal given as "TERM", "SIGTERM" or a number. Returns 0 and
- * stores the number in *signo, or -1 with errno EINVAL. */
+/* Parses a stop signal given as "TERM", "SIGTERM" (any case) or a number:
+ * HUP INT QUIT KILL USR1 USR2 ALRM TERM WINCH. Returns 0 and stores the
+ * number in *signo, or -1 with errno EINVAL (others, such as STOP). */
 int signal_parse(const char *s, int *signo);
 
-/* Returns the name of signo without "SIG" ("TERM"), or NULL if unknown. */
+/* Returns the name of signo without "SIG" ("TERM"), for every POSIX signal,
+ * or NULL if unknown. */
 const char *signal_name(int signo);
 
 /* Returns 1 if s is a valid fd name for LISTEN_FDNAMES (printable ASCII,

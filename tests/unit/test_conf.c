@@ -1,0 +1,1276 @@
+/* SPDX-License-Identifier: ISC */
+/* test_conf.c: the ports.ini loader and its SPEC, duration and signal
+ * parsers, table by table; run from the repo top (it reads tests/golden). */
+
+#include <sys/socket.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+
+#define PATH "ports.ini" /* conf_load_string's name for the text */
+#define FINAL "[child]\ncommand = ./server\n"
+
+/* Loads text as PATH and finishes it. Returns what the two return; the
+ * caller frees c. */
+static int
+load(struct conf *c, const char *text, char *err)
+{
+	conf_init(c);
+	err[0] = '\0';
+	if (conf_load_string(c, text, PATH, err) == -1)
+		return -1;
+	return conf_finish(c, err);
+}
+
+/* Returns the contents of the file at path (malloc'ed), or fails the
+ * test. */
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s = NULL;
+	size_t n = 0;
+
+	if (f == NULL)
+		fail_msg("%s: %s (run the tests from the repo top)", path,
+		    strerror(errno));
+	if (getdelim(&s, &n, '\0', f) == -1) {
+		free(s);
+		s = calloc(1, 1);
+	}
+	(void)fclose(f);
+	assert_non_null(s);
+	return s;
+}
+
+/* Sets c->command as main.c does for "-- COMMAND". */
+static void
+set_command(struct conf *c, const char *cmd)
+{
+	free(c->command);
+	c->command = strdup(cmd);
+	assert_non_null(c->command);
+}
+
+/* Returns conf_print's output (malloc'ed). */
+static char *
+print(const struct conf *c)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	assert_non_null(f);
+	conf_print(c, f);
+	assert_int_equal(fclose(f), 0);
+	return s;
+}
+
+/* Returns s with every occurrence of from replaced by to (malloc'ed). */
+static char *
+replace(const char *s, const char *from, const char *to)
+{
+	size_t nf = strlen(from), nt = strlen(to), n = 0;
+	const char *p, *hit;
+	char *out, *o;
+
+	for (p = s; (p = strstr(p, from)) != NULL; p += nf)
+		n++;
+	out = o = malloc(strlen(s) + n * nt + 1);
+	assert_non_null(out);
+	for (p = s; (hit = strstr(p, from)) != NULL; p = hit + nf) {
+		memcpy(o, p, (size_t)(hit - p));
+		o += hit - p;
+		memcpy(o, to, nt);
+		o += nt;
+	}
+	memcpy(o, p, strlen(p) + 1);
+	return out;
+}
+
+/* (a) Bad files: the exact message of the first error. */
+static const struct {
+	const char *text;
+	const char *err;
+} bad[] = {
+    /* unknown keys and sections */
+    {"[holdports]\nname = x\ncolour = red\n",
+	"ports.ini:3: [holdports] colour: unknown key; valid keys are name, "
+	"debounce, stop_signal, stop_timeout and restart"},
+    {"[socket.http]\nlisten = 80\nport = 80\n",
+	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen "
+	"and backlog"},
+    {"[child]\ncmd = ./x\n",
+	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
+	"directory, environment, watch and ignore"},
+    {"[child]\nCommand = ./x\n",
+	"ports.ini:2: [child] Command: unknown key; valid keys are command, "
+	"directory, environment, watch and ignore"},
+    {"[holdports]\ncommand = ./x\n",
+	"ports.ini:2: [holdports] command: not a key of [holdports]; move it "
+	"to [child]"},
+    {"[child]\nlisten = 80\n",
+	"ports.ini:2: [child] listen: not a key of [child]; move it to "
+	"[socket.NAME]"},
+    {"command = ./x\n",
+	"ports.ini:1: key 'command' comes before any section; put it under "
+	"[child]"},
+    {"; hello\nfoo = 1\n",
+	"ports.ini:2: key 'foo' comes before any section; start with a "
+	"section: [holdports], [socket.NAME] or [child]"},
+    {"[server]\ncommand = ./x\n",
+	"ports.ini:1: unknown section '[server]'; valid sections are "
+	"[holdports], [socket.NAME] and [child]"},
+    {"[ child ]\n",
+	"ports.ini:1: unknown section '[ child ]'; valid sections are "
+	"[holdports], [socket.NAME] and [child]"},
+    {"[socket]\nlisten = 80\n",
+	"ports.ini:1: section '[socket]' needs a name; write [socket.NAME], "
+	"e.g. [socket.http]"},
+    /* ports and hosts */
+    {"[socket.http]\nlisten = 70000\n",
+	"ports.ini:2: [socket.http] listen: port '70000' is not a number from "
+	"0 to 65535; write e.g. 8080 or 127.0.0.1:8080 (port 0: the kernel "
+	"picks a free one)"},
+    {"[socket.http]\nlisten = 127.0.0.1:http\n",
+	"ports.ini:2: [socket.http] listen: port 'http' is not a number from "
+	"0 to 65535; write e.g. 8080 or 127.0.0.1:8080 (port 0: the kernel "
+	"picks a free one)"},
+    {"[socket.http]\nlisten = -1\n",
+	"ports.ini:2: [socket.http] listen: port '-1' is not a number from 0 "
+	"to 65535; write e.g. 8080 or 127.0.0.1:8080 (port 0: the kernel "
+	"picks a free one)"},
+    {"[socket.http]\nlisten = example.com:80\n",
+	"ports.ini:2: [socket.http] listen: host 'example.com' is not a "
+	"numeric address; write an IPv4 address (127.0.0.1, 0.0.0.0), an "
+	"IPv6 address in brackets ([::1], [::]) or localhost"},
+    {"[socket.http]\nlisten = ::1:80\n",
+	"ports.ini:2: [socket.http] listen: an IPv6 address needs brackets: "
+	"'::1:80'; write e.g. [::1]:8080"},
+    {"[socket.http]\nlisten = 8080=admin\n",
+	"ports.ini:2: [socket.http] listen: '=admin' differs from the "
+	"section's name 'http'; drop '=admin' (a socket is named after its "
+	"section)"},
+    {"[socket.sock]\nlisten = unix:/tmp/a=b.sock\n",
+	"ports.ini:2: [socket.sock] listen: '=b.sock' differs from the "
+	"section's name 'sock'; drop '=b.sock' (a socket is named after its "
+	"section; a path with '=' in it needs '=NAME' at its end)"},
+    {"[socket.http]\nlisten =\n",
+	"ports.ini:2: [socket.http] listen: empty value; give one, e.g. "
+	"listen = 8080"},
+    {"[socket.http]\nbacklog = 10\n[child]\n",
+	"ports.ini:1: [socket.http] listen: missing; set the address to "
+	"bind, e.g. listen = 8080"},
+    {"[socket.http]\nbacklog = 10\n",
+	"ports.ini:1: [socket.http] listen: missing; set the address to "
+	"bind, e.g. listen = 8080"},
+    {"[socket.http]\nlisten = 80\nbacklog = 0\n",
+	"ports.ini:3: [socket.http] backlog: '0' is not a number from 1 to "
+	"65535; write e.g. backlog = 1024"},
+    {"[socket.http]\nlisten = 80\nbacklog = lots\n",
+	"ports.ini:3: [socket.http] backlog: 'lots' is not a number from 1 "
+	"to 65535; write e.g. backlog = 1024"},
+    {"[socket.dns]\nbacklog = 10\nlisten = udp:53\n" FINAL,
+	"ports.ini:2: [socket.dns] backlog: a udp socket does not listen, so "
+	"it has no backlog; remove the line"},
+    /* durations */
+    {"[holdports]\ndebounce = 10 parsecs\n",
+	"ports.ini:2: [holdports] debounce: '10 parsecs' is not a duration; "
+	"write a number and ms, s or min, e.g. 250ms, 1.5s or 2min (a bare "
+	"number means milliseconds)"},
+    {"[holdports]\nstop_timeout = -5s\n",
+	"ports.ini:2: [holdports] stop_timeout: '-5s' is not a duration; "
+	"write a number and ms, s or min, e.g. 250ms, 1.5s or 2min (a bare "
+	"number means milliseconds)"},
+    {"[holdports]\nstop_timeout = 1.0005s\n",
+	"ports.ini:2: [holdports] stop_timeout: '1.0005s' is not a whole "
+	"number of milliseconds; round it to whole milliseconds, e.g. 1.5s "
+	"or 1500ms"},
+    {"[holdports]\ndebounce = 1441min\n",
+	"ports.ini:2: [holdports] debounce: '1441min' is more than one day; "
+	"use at most 1440min"},
+    /* the command */
+    {"[holdports]\nname = x\n\n[socket.http]\nlisten = 80\n",
+	"ports.ini:5: [child] command: missing; set the command that starts "
+	"your server, e.g. command = ./server"},
+    {"",
+	"ports.ini:1: [child] command: missing; set the command that "
+	"starts your server, e.g. command = ./server"},
+    {"[holdports]\nname = x\n[child]\nwatch = .\n",
+	"ports.ini:3: [child] command: missing; set the command that starts "
+	"your server, e.g. command = ./server"},
+    {"[child]\ncommand =\n",
+	"ports.ini:2: [child] command: empty value; give one, e.g. command = "
+	"./server"},
+    /* other values */
+    {"[holdports]\nstop_signal = FOO\n",
+	"ports.ini:2: [holdports] stop_signal: 'FOO' is not a signal; use "
+	"TERM, INT, QUIT, HUP, USR1, USR2, ALRM, WINCH or KILL (SIGTERM and "
+	"15 work too)"},
+    {"[holdports]\nstop_signal = SIGSTOP\n",
+	"ports.ini:2: [holdports] stop_signal: 'SIGSTOP' does not ask a "
+	"server to stop; use TERM, INT, QUIT, HUP, USR1, USR2, ALRM, WINCH or "
+	"KILL (SIGTERM and 15 work too)"},
+    {"[holdports]\nstop_signal = 0\n",
+	"ports.ini:2: [holdports] stop_signal: '0' is not a signal; use TERM, "
+	"INT, QUIT, HUP, USR1, USR2, ALRM, WINCH or KILL (SIGTERM and 15 "
+	"work too)"},
+    {"[holdports]\nrestart = sometimes\n",
+	"ports.ini:2: [holdports] restart: 'sometimes' is not valid; use "
+	"on-failure, always or no"},
+    {"[holdports]\nname = my app\n",
+	"ports.ini:2: [holdports] name: 'my app' is not a valid name; use up "
+	"to 64 letters, digits, '.', '_' and '-', not only digits"},
+    {"[holdports]\nname = 4242\n",
+	"ports.ini:2: [holdports] name: '4242' is not a valid name; use up to "
+	"64 letters, digits, '.', '_' and '-', not only digits"},
+    {"[child]\nenvironment = DEBUG\n",
+	"ports.ini:2: [child] environment: 'DEBUG' has no '='; write "
+	"KEY=VALUE, e.g. environment = DEBUG=1"},
+    {"[child]\nenvironment = 1X=1\n",
+	"ports.ini:2: [child] environment: '1X' is not a variable name; use "
+	"letters, digits and '_', not starting with a digit"},
+    {"[child]\nenvironment = =1\n",
+	"ports.ini:2: [child] environment: '' is not a variable name; use "
+	"letters, digits and '_', not starting with a digit"},
+    {"[child]\nenvironment = LISTEN_FDS=1\n",
+	"ports.ini:2: [child] environment: holdports sets LISTEN_FDS itself; "
+	"remove the line"},
+    {"[child]\nenvironment = A=1\nenvironment = A=2\n",
+	"ports.ini:3: [child] environment: A is set twice; keep one"},
+    /* inih: line length, inline comments, continuation lines */
+    {"[child]\ncommand = ./server --a-very-long-option-name-number-one "
+     "--a-very-long-option-name-number-two "
+     "--a-very-long-option-name-number-three "
+     "--a-very-long-option-name-number-four --and-more-to-end-it "
+     "--and-some-more\n",
+	"ports.ini:2: the line is 206 bytes long, more than the 199 that "
+	"inih reads; shorten it, e.g. move a long command into a script or "
+	"give a list one value a line"},
+    {"[child]\ncommand = make ; ./run\n",
+	"ports.ini:2: [child] command: everything after ' ;' would be "
+	"dropped as a comment; write 'make; ./run' without a space before "
+	"';', or put the commands in a script"},
+    {"[holdports]\ndebounce = 100ms ; quiet time\n",
+	"ports.ini:2: [holdports] debounce: everything after ' ;' would be "
+	"dropped as a comment; remove the space before ';', or put the "
+	"comment on a line of its own"},
+    {"[child]\nwatch = src\n\tlib ; and more\n",
+	"ports.ini:3: [child] watch: everything after ' ;' would be dropped "
+	"as a comment; remove the space before ';', or put the comment on a "
+	"line of its own"},
+    {"[child]\ncommand = ./server\n  --verbose\n",
+	"ports.ini:3: [child] command: given twice: an indented line "
+	"continues the key above it; remove the indentation, or join the two "
+	"lines"},
+    {"[socket.http]\n  listen = 80\n  backlog = 10\n",
+	"ports.ini:3: [socket.http] listen: given twice: an indented line "
+	"continues the key above it; remove the indentation, or join the two "
+	"lines"},
+    {"[child]\ncommand = ./a\ndirectory = .\ncommand = ./b\n",
+	"ports.ini:4: [child] command: given twice (first on line 2); keep "
+	"one"},
+    {"[child]\nwatch = src\n  [holdports]\n",
+	"ports.ini:3: an indented '[holdports]' continues the key above it; "
+	"remove the indentation"},
+    {"[child\n",
+	"ports.ini:1: '[child' has no closing ']'; write e.g. "
+	"[child]"},
+    {"[child] x\n", "ports.ini:1: unexpected 'x' after '[child]'; remove it"},
+    {"[child]\n./server\n",
+	"ports.ini:2: './server' is neither KEY = VALUE nor [SECTION]; write "
+	"e.g. watch = src"},
+    {"[child]\n= ./server\n",
+	"ports.ini:2: no key before '='; write KEY = VALUE"},
+    /* sections */
+    {"[socket.http]\nlisten = 80\n[socket.http]\nlisten = 81\n",
+	"ports.ini:3: section '[socket.http]' given twice (first on line 1); "
+	"merge the two"},
+    {"[child]\ncommand = ./x\n[holdports]\n[child]\n",
+	"ports.ini:4: section '[child]' given twice (first on line 1); merge "
+	"the two"},
+    {"[socket.a:b]\nlisten = 80\n",
+	"ports.ini:1: socket name 'a:b' in '[socket.a:b]' is not valid; use 1 "
+	"to 255 printable ASCII characters without ':' and without a space "
+	"at either end"},
+    {"[socket.http ]\nlisten = 80\n",
+	"ports.ini:1: socket name 'http ' in '[socket.http ]' is not valid; "
+	"use 1 to 255 printable ASCII characters without ':' and without a "
+	"space at either end"},
+    {"[socket.]\nlisten = 80\n",
+	"ports.ini:1: socket name '' in '[socket.]' is not valid; use 1 to "
+	"255 printable ASCII characters without ':' and without a space at "
+	"either end"},
+    {"[socket.api]\nlisten = unix:/tmp/"
+     "0123456789012345678901234567890123456789"
+     "0123456789012345678901234567890123456789"
+     "0123456789012345678901234567890.sock\n",
+	"ports.ini:2: [socket.api] listen: unix socket path '/tmp/"
+	"0123456789012345678901234567890123456789"
+	"0123456789012345678901234567890123456789"
+	"0123456789012345678901234567890.sock' is 121 bytes, more than the "
+	"107 that fit in a socket address; use a shorter path, e.g. under "
+	"/tmp"},
+    /* keys this version does not implement yet */
+    {"[holdports]\nmode = overlap\n",
+	"ports.ini:2: [holdports] mode: not supported by this version of "
+	"holdports yet; remove it (the old child is always stopped before "
+	"the new one starts)"},
+    {"[holdports]\nready = notify\n",
+	"ports.ini:2: [holdports] ready: not supported by this version of "
+	"holdports yet; remove it (the child counts as ready once it has "
+	"started)"},
+    {"[holdports]\nready_timeout = 1s\n",
+	"ports.ini:2: [holdports] ready_timeout: not supported by this "
+	"version of holdports yet; remove it (the child counts as ready once "
+	"it has started)"},
+    {"[holdports]\ncompat =\n",
+	"ports.ini:2: [holdports] compat: not supported by this version of "
+	"holdports yet; remove it (only the LISTEN_* variables are set)"},
+    {"[socket.http]\nfallback = next\n",
+	"ports.ini:2: [socket.http] fallback: not supported by this version "
+	"of holdports yet; remove it (a port in use is an error)"},
+    {"[socket.http]\nmode = 0660\n",
+	"ports.ini:2: [socket.http] mode: not supported by this version of "
+	"holdports yet; remove it (a unix socket file gets its mode from the "
+	"umask)"},
+    {"[socket.http]\nuser = www\n",
+	"ports.ini:2: [socket.http] user: not supported by this version of "
+	"holdports yet; remove it (a unix socket file belongs to the user "
+	"running holdports)"},
+    {"[socket.http]\ngroup = www\n",
+	"ports.ini:2: [socket.http] group: not supported by this version of "
+	"holdports yet; remove it (a unix socket file belongs to the group "
+	"running holdports)"},
+    {"[child]\nbuild = make\n",
+	"ports.ini:2: [child] build: not supported by this version of "
+	"holdports yet; remove it (build in a script that ends with 'exec "
+	"./server' and make that the command)"},
+    {"[child]\ngitignore = yes\n",
+	"ports.ini:2: [child] gitignore: not supported by this version of "
+	"holdports yet; remove it (list what to skip with ignore = GLOB)"},
+    {"[child]\nlisten_pid = none\n",
+	"ports.ini:2: [child] listen_pid: not supported by this version of "
+	"holdports yet; remove it (LISTEN_PID is always set to the child's "
+	"pid)"},
+};
+
+static void
+test_bad_files(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+	size_t i, nfail = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = load(&c, bad[i].text, err);
+
+		if (r != -1 || strcmp(err, bad[i].err) != 0) {
+			print_error("bad[%zu] returned %d\n  text: %s\n  want: "
+				    "%s\n  got:  %s\n",
+			    i, r, bad[i].text, bad[i].err, err);
+			nfail++;
+		}
+		conf_free(&c);
+	}
+	assert_int_equal(nfail, 0);
+}
+
+/* A unix path that fits as written but not once made absolute. */
+static void
+test_unix_path_too_long_resolved(void **state)
+{
+	struct conf c;
+	char dir[120], path[140], want[CONF_ERR_MAX], err[CONF_ERR_MAX];
+
+	(void)state;
+	memset(dir, 'd', 101);
+	dir[0] = '/';
+	dir[101] = '\0';
+	(void)snprintf(path, sizeof(path), "%s/ports.ini", dir);
+	(void)snprintf(want, sizeof(want),
+	    "%s:2: [socket.api] listen: unix socket path '%s/x.sock' is 108 "
+	    "bytes, more than the 107 that fit in a socket address; use a "
+	    "shorter path, e.g. under /tmp",
+	    path, dir);
+	conf_init(&c);
+	assert_int_equal(conf_load_string(&c,
+			     "[socket.api]\nlisten = unix:x.sock\n", path, err),
+	    -1);
+	assert_string_equal(err, want);
+	conf_free(&c);
+	/* one byte shorter fits: 107 bytes */
+	dir[100] = '\0';
+	(void)snprintf(path, sizeof(path), "%s/ports.ini", dir);
+	conf_init(&c);
+	assert_int_equal(conf_load_string(&c,
+			     "[socket.api]\nlisten = unix:x.sock\n", path, err),
+	    0);
+	assert_int_equal(strlen(c.socks[0].spec.path), 107);
+	conf_free(&c);
+}
+
+/* inih reads 199 bytes a line (INI_MAX_LINE 200 with the NUL): a line of
+ * 199 bytes loads, one of 200 is refused, whatever the line end. */
+static void
+test_line_limit(void **state)
+{
+	static const char *const ends[] = {"\n", "\r\n", ""};
+	struct conf c;
+	char text[400], err[CONF_ERR_MAX];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		n = (size_t)sprintf(text, "[child]\ncommand = ");
+		memset(text + n, 'x', 199 - 10);
+		(void)sprintf(text + n + 189, "%s", ends[i]);
+		assert_int_equal(load(&c, text, err), 0);
+		assert_int_equal(strlen(c.command), 189);
+		conf_free(&c);
+		(void)sprintf(text + n + 189, "y%s", ends[i]);
+		assert_int_equal(load(&c, text, err), -1);
+		assert_string_equal(err,
+		    "ports.ini:2: the line is 200 bytes long, more than the "
+		    "199 that inih reads; shorten it, e.g. move a long command "
+		    "into a script or give a list one value a line");
+		conf_free(&c);
+	}
+}
+
+/* CONF_SOCKS_MAX sockets load; one more is refused. */
+static void
+test_too_many_sockets(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX], want[CONF_ERR_MAX], *text, *t;
+	size_t i;
+
+	(void)state;
+	t = text = malloc((CONF_SOCKS_MAX + 1) * 40 + sizeof(FINAL));
+	assert_non_null(text);
+	for (i = 0; i < CONF_SOCKS_MAX; i++)
+		t += sprintf(t, "[socket.s%zu]\nlisten = 0\n", i);
+	strcpy(t, FINAL);
+	assert_int_equal(load(&c, text, err), 0);
+	assert_int_equal(c.nsocks, CONF_SOCKS_MAX);
+	conf_free(&c);
+	t += sprintf(t, "[socket.one-more]\nlisten = 0\n");
+	strcpy(t, FINAL);
+	(void)snprintf(want, sizeof(want),
+	    "ports.ini:%d: more than 256 sockets; holdports holds at most 256",
+	    2 * CONF_SOCKS_MAX + 1);
+	assert_int_equal(load(&c, text, err), -1);
+	assert_string_equal(err, want);
+	conf_free(&c);
+	free(text);
+}
+
+/* (b) Good SPECs. */
+static const struct {
+	const char *s;
+	int family, type;
+	const char *host;
+	int port;
+	const char *path, *name;
+} good_specs[] = {
+    {"8080", AF_INET, SOCK_STREAM, "127.0.0.1", 8080, "", ""},
+    {"0", AF_INET, SOCK_STREAM, "127.0.0.1", 0, "", ""},
+    {"65535", AF_INET, SOCK_STREAM, "127.0.0.1", 65535, "", ""},
+    {"08080", AF_INET, SOCK_STREAM, "127.0.0.1", 8080, "", ""},
+    {"0.0.0.0:80=http", AF_INET, SOCK_STREAM, "0.0.0.0", 80, "", "http"},
+    {"localhost:8080", AF_INET, SOCK_STREAM, "127.0.0.1", 8080, "", ""},
+    {"10.1.2.3:1=a=b", AF_INET, SOCK_STREAM, "10.1.2.3", 1, "", "a=b"},
+    {"[::1]:8080=v6", AF_INET6, SOCK_STREAM, "::1", 8080, "", "v6"},
+    {"[::]:0", AF_INET6, SOCK_STREAM, "::", 0, "", ""},
+    {"[0:0::0001]:1", AF_INET6, SOCK_STREAM, "::1", 1, "", ""},
+    {"[::ffff:127.0.0.1]:2", AF_INET6, SOCK_STREAM, "::ffff:127.0.0.1", 2, "",
+	""},
+    {"udp:5353", AF_INET, SOCK_DGRAM, "127.0.0.1", 5353, "", ""},
+    {"udp:[::1]:53=dns", AF_INET6, SOCK_DGRAM, "::1", 53, "", "dns"},
+    {"unix:/tmp/a.sock", AF_UNIX, SOCK_STREAM, "", 0, "/tmp/a.sock", ""},
+    {"unix:/tmp/a.sock=api", AF_UNIX, SOCK_STREAM, "", 0, "/tmp/a.sock", "api"},
+    {"udp:unix:rel.sock", AF_UNIX, SOCK_DGRAM, "", 0, "rel.sock", ""},
+    /* '=' then '/' cannot start a name: all of it is the path */
+    {"unix:/tmp/k=v/x.sock", AF_UNIX, SOCK_STREAM, "", 0, "/tmp/k=v/x.sock",
+	""},
+    /* documented: a path ending in "=WORD" needs an explicit =NAME */
+    {"unix:/tmp/x=1.sock", AF_UNIX, SOCK_STREAM, "", 0, "/tmp/x", "1.sock"},
+    {"unix:/tmp/x=1.sock=s", AF_UNIX, SOCK_STREAM, "", 0, "/tmp/x=1.sock", "s"},
+    {"unix:/tmp/x=", AF_UNIX, SOCK_STREAM, "", 0, "/tmp/x=", ""},
+    {"unix:/tmp/x= y", AF_UNIX, SOCK_STREAM, "", 0, "/tmp/x= y", ""},
+};
+
+static void
+test_good_specs(void **state)
+{
+	struct spec sp;
+	char err[CONF_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good_specs) / sizeof(good_specs[0]); i++) {
+		print_message("spec '%s'\n", good_specs[i].s);
+		err[0] = '\0';
+		assert_int_equal(spec_parse(good_specs[i].s, &sp, err), 0);
+		assert_int_equal(sp.family, good_specs[i].family);
+		assert_int_equal(sp.type, good_specs[i].type);
+		assert_string_equal(sp.host, good_specs[i].host);
+		assert_int_equal(sp.port, good_specs[i].port);
+		assert_string_equal(sp.path, good_specs[i].path);
+		assert_string_equal(sp.name, good_specs[i].name);
+	}
+}
+
+/* (b) Bad SPECs: spec_parse's own message, without file:line. */
+static const struct {
+	const char *s, *err;
+} bad_specs[] = {
+    {"",
+	"no address; write PORT, HOST:PORT, [IPV6]:PORT or unix:PATH, "
+	"e.g. 8080 or 127.0.0.1:8080"},
+    {"=x",
+	"no address; write PORT, HOST:PORT, [IPV6]:PORT or unix:PATH, "
+	"e.g. 8080 or 127.0.0.1:8080"},
+    {"udp:",
+	"no address; write PORT, HOST:PORT, [IPV6]:PORT or "
+	"unix:PATH, e.g. 8080 or 127.0.0.1:8080"},
+    {"65536",
+	"port '65536' is not a number from 0 to 65535; write e.g. "
+	"8080 or 127.0.0.1:8080 (port 0: the kernel picks a free one)"},
+    {"127.0.0.1:",
+	"port '' is not a number from 0 to 65535; write e.g. "
+	"8080 or 127.0.0.1:8080 (port 0: the kernel picks a free "
+	"one)"},
+    {"+80",
+	"port '+80' is not a number from 0 to 65535; write e.g. 8080 "
+	"or 127.0.0.1:8080 (port 0: the kernel picks a free one)"},
+    {"127.0.0.1",
+	"no port in '127.0.0.1'; write HOST:PORT, e.g. "
+	"127.0.0.1:8080"},
+    {"localhost",
+	"no port in 'localhost'; write HOST:PORT, e.g. "
+	"localhost:8080"},
+    {":80",
+	"no host before ':' in ':80'; write 0.0.0.0:80 for every "
+	"address or 80 for 127.0.0.1"},
+    {"*:80",
+	"host '*' is not a numeric address; write an IPv4 address "
+	"(127.0.0.1, 0.0.0.0), an IPv6 address in brackets ([::1], [::]) "
+	"or localhost"},
+    {"1.2.3:80",
+	"host '1.2.3' is not a numeric address; write an IPv4 "
+	"address (127.0.0.1, 0.0.0.0), an IPv6 address in brackets "
+	"([::1], [::]) or localhost"},
+    {"tcp:80",
+	"host 'tcp' is not a numeric address; write an IPv4 address "
+	"(127.0.0.1, 0.0.0.0), an IPv6 address in brackets ([::1], "
+	"[::]) or localhost"},
+    {"[::1]8080",
+	"no ':PORT' after ']' in '[::1]8080'; write e.g. "
+	"[::1]:8080"},
+    {"[::1:8080",
+	"no ']' after the IPv6 address in '[::1:8080'; write "
+	"e.g. [::1]:8080"},
+    {"[fe80::1%eth0]:80",
+	"'[fe80::1%eth0]' is not a numeric IPv6 "
+	"address; write e.g. [::1]:8080 or [::]:8080"},
+    {"[127.0.0.1]:80",
+	"'[127.0.0.1]' is not a numeric IPv6 address; "
+	"write e.g. [::1]:8080 or [::]:8080"},
+    {"8080=a:b",
+	"socket name 'a:b' is not valid; use 1 to 255 printable "
+	"ASCII characters without ':' and without a space at either "
+	"end"},
+    {"8080= x",
+	"socket name ' x' is not valid; use 1 to 255 printable "
+	"ASCII characters without ':' and without a space at either "
+	"end"},
+    {"8080=",
+	"socket name '' is not valid; use 1 to 255 printable ASCII "
+	"characters without ':' and without a space at either end"},
+    {"unix:",
+	"no path after 'unix:'; write e.g. unix:/tmp/app.sock or "
+	"unix:app.sock"},
+    {"unix:=x",
+	"no path after 'unix:'; write e.g. unix:/tmp/app.sock or "
+	"unix:app.sock"},
+    {"unix:@abstract",
+	"abstract unix sockets ('unix:@NAME') are not "
+	"supported; use a file path, e.g. unix:/tmp/app.sock"},
+};
+
+static void
+test_bad_specs(void **state)
+{
+	struct spec sp;
+	char err[CONF_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_specs) / sizeof(bad_specs[0]); i++) {
+		print_message("spec '%s'\n", bad_specs[i].s);
+		err[0] = '\0';
+		assert_int_equal(spec_parse(bad_specs[i].s, &sp, err), -1);
+		assert_string_equal(err, bad_specs[i].err);
+	}
+}
+
+/* The longest unix path that fits, and one byte more. */
+static void
+test_spec_unix_limit(void **state)
+{
+	struct spec sp;
+	char s[CONF_PATH_MAX + 16], err[CONF_ERR_MAX];
+
+	(void)state;
+	memcpy(s, "unix:/", 6);
+	memset(s + 6, 'p', CONF_PATH_MAX - 2);
+	s[5 + CONF_PATH_MAX - 1] = '\0'; /* 107 bytes of path */
+	assert_int_equal(spec_parse(s, &sp, err), 0);
+	assert_int_equal(strlen(sp.path), CONF_PATH_MAX - 1);
+	memcpy(s + 5 + CONF_PATH_MAX - 1, "p", 2);
+	assert_int_equal(spec_parse(s, &sp, err), -1);
+	assert_non_null(strstr(err, "is 108 bytes, more than the 107"));
+}
+
+/* (c) Durations. */
+static const struct {
+	const char *s;
+	int64_t ms;
+	int err; /* 0, EINVAL or ERANGE */
+} durations[] = {
+    {"0", 0, 0},
+    {"250", 250, 0},
+    {"250ms", 250, 0},
+    {"1s", 1000, 0},
+    {"1.5s", 1500, 0},
+    {"0.001s", 1, 0},
+    {"1.0s", 1000, 0},
+    {"1.000000000s", 1000, 0},
+    {"2min", 120000, 0},
+    {"1.25min", 75000, 0},
+    {"0.00005min", 3, 0},
+    {"1.5ms", 0, EINVAL},
+    {"1.0ms", 1, 0},
+    {"86400000", 86400000, 0},
+    {"86400s", 86400000, 0},
+    {"1440min", 86400000, 0},
+    {"0000000000000000000001s", 1000, 0},
+    {"86400001", 0, ERANGE},
+    {"86400.001s", 0, ERANGE},
+    {"1441min", 0, ERANGE},
+    {"99999999999999999999999999", 0, ERANGE},
+    {"", 0, EINVAL},
+    {"-5s", 0, EINVAL},
+    {"+5s", 0, EINVAL},
+    {"10 parsecs", 0, EINVAL},
+    {"5 s", 0, EINVAL},
+    {" 5s", 0, EINVAL},
+    {"1.0005s", 0, EINVAL},
+    {"0.000001min", 0, EINVAL},
+    {"s", 0, EINVAL},
+    {"ms", 0, EINVAL},
+    {"1.", 0, EINVAL},
+    {".5s", 0, EINVAL},
+    {"1.5.2s", 0, EINVAL},
+    {"1e3", 0, EINVAL},
+    {"0x10", 0, EINVAL},
+    {"1h", 0, EINVAL},
+    {"1S", 0, EINVAL},
+    {"1sec", 0, EINVAL},
+    {"99999999999999999999x", 0, EINVAL},
+};
+
+static void
+test_durations(void **state)
+{
+	size_t i;
+	int64_t ms;
+
+	(void)state;
+	for (i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+		print_message("duration '%s'\n", durations[i].s);
+		ms = -1;
+		errno = 0;
+		if (durations[i].err == 0) {
+			assert_int_equal(
+			    duration_parse(durations[i].s, &ms), 0);
+			assert_int_equal(ms, durations[i].ms);
+		} else {
+			assert_int_equal(
+			    duration_parse(durations[i].s, &ms), -1);
+			assert_int_equal(errno, durations[i].err);
+			assert_int_equal(ms, -1);
+		}
+	}
+}
+
+/* (d) Signals. */
+static const struct {
+	const char *s;
+	int signo; /* 0: refused */
+} signals[] = {
+    {"TERM", SIGTERM},
+    {"SIGTERM", SIGTERM},
+    {"15", SIGTERM},
+    {"term", SIGTERM},
+    {"sigint", SIGINT},
+    {"INT", SIGINT},
+    {"QUIT", SIGQUIT},
+    {"HUP", SIGHUP},
+    {"USR1", SIGUSR1},
+    {"SIGUSR2", SIGUSR2},
+    {"ALRM", SIGALRM},
+    {"WINCH", SIGWINCH},
+    {"KILL", SIGKILL},
+    {"9", SIGKILL},
+    {"0", 0},
+    {"", 0},
+    {"SIG", 0},
+    {"FOO", 0},
+    {"SIGFOO", 0},
+    {"TERMS", 0},
+    {"TER", 0},
+    {"-15", 0},
+    {"15x", 0},
+    {"999", 0},
+    {"CONT", 0},
+    {"STOP", 0},
+    {"TSTP", 0},
+    {"SEGV", 0},
+    {"CHLD", 0},
+    {"PIPE", 0},
+    {"ABRT", 0},
+};
+
+static void
+test_signals(void **state)
+{
+	size_t i;
+	int signo;
+
+	(void)state;
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		print_message("signal '%s'\n", signals[i].s);
+		signo = -1;
+		errno = 0;
+		if (signals[i].signo != 0) {
+			assert_int_equal(signal_parse(signals[i].s, &signo), 0);
+			assert_int_equal(signo, signals[i].signo);
+		} else {
+			assert_int_equal(
+			    signal_parse(signals[i].s, &signo), -1);
+			assert_int_equal(errno, EINVAL);
+			assert_int_equal(signo, -1);
+		}
+	}
+	assert_string_equal(signal_name(SIGTERM), "TERM");
+	assert_string_equal(signal_name(SIGKILL), "KILL");
+	assert_string_equal(signal_name(SIGWINCH), "WINCH");
+	/* every signal a child can die of has a name, for the log */
+	assert_string_equal(signal_name(SIGSEGV), "SEGV");
+	assert_string_equal(signal_name(SIGABRT), "ABRT");
+	assert_string_equal(signal_name(SIGCONT), "CONT");
+	assert_null(signal_name(0));
+	assert_null(signal_name(-1));
+	assert_null(signal_name(12345));
+}
+
+static void
+test_fdname_valid(void **state)
+{
+	char s[CONF_FDNAME_MAX + 2];
+
+	(void)state;
+	assert_int_equal(fdname_valid("http"), 1);
+	assert_int_equal(fdname_valid("a b=c~!"), 1);
+	assert_int_equal(fdname_valid(""), 0);
+	assert_int_equal(fdname_valid(NULL), 0);
+	assert_int_equal(fdname_valid("a:b"), 0);
+	assert_int_equal(fdname_valid("a\tb"), 0);
+	assert_int_equal(fdname_valid("\x7f"), 0);
+	assert_int_equal(fdname_valid("caf\xc3\xa9"), 0);
+	memset(s, 'n', CONF_FDNAME_MAX);
+	s[CONF_FDNAME_MAX] = '\0';
+	assert_int_equal(fdname_valid(s), 1);
+	s[CONF_FDNAME_MAX] = 'n';
+	s[CONF_FDNAME_MAX + 1] = '\0';
+	assert_int_equal(fdname_valid(s), 0);
+}
+
+/* (e) A file with every key: every field, paths resolved against the
+ * file's directory (which need not exist), inih's quirks handled. */
+static void
+test_full_file(void **state)
+{
+	static const char text[] =
+	    "\xEF\xBB\xBF; a byte order mark, then comments\r\n"
+	    "# hash comment\n"
+	    "[holdports]\n"
+	    "name = proj-1\n"
+	    "debounce = 250\n"
+	    "stop_signal = SIGQUIT\n"
+	    "stop_timeout = 2min\n"
+	    "restart = no\n"
+	    "\n"
+	    "[socket.http] ; comment\r\n"
+	    "listen = 0.0.0.0:8080=http\n"
+	    "backlog = 511\n"
+	    "[socket.api]\n"
+	    "listen = unix:run/api.sock\n"
+	    "[socket.dns]\n"
+	    "listen: udp:[::1]:5353\n"
+	    "[child]\n"
+	    "command = make -s;exec ./server --flag='x;y'\n"
+	    "directory = build/../out/.\n"
+	    "environment = A=1\n"
+	    "  B=two words\n"
+	    "environment = C=\n"
+	    "watch = src\n"
+	    "\tinclude/\n"
+	    "\n"
+	    "  ; an indented comment stays a comment\n"
+	    "    /abs//path\n"
+	    "ignore = *.o\n"
+	    "ignore = build/*\n";
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load_string(&c, text, "/nonexistent/x/./p/ports.ini", err), 0);
+	assert_int_equal(conf_finish(&c, err), 0);
+	assert_string_equal(c.file, "/nonexistent/x/./p/ports.ini");
+	assert_string_equal(c.dir, "/nonexistent/x/p");
+	assert_string_equal(c.name, "proj-1");
+	assert_int_equal(c.debounce_ms, 250);
+	assert_int_equal(c.stop_signal, SIGQUIT);
+	assert_int_equal(c.stop_timeout_ms, 120000);
+	assert_int_equal(c.restart, RESTART_NO);
+	assert_int_equal(c.nsocks, 3);
+	assert_string_equal(c.socks[0].spec.name, "http");
+	assert_string_equal(c.socks[0].listen, "0.0.0.0:8080=http");
+	assert_int_equal(c.socks[0].spec.family, AF_INET);
+	assert_string_equal(c.socks[0].spec.host, "0.0.0.0");
+	assert_int_equal(c.socks[0].spec.port, 8080);
+	assert_int_equal(c.socks[0].backlog, 511);
+	assert_int_equal(c.socks[0].line, 11);
+	assert_string_equal(c.socks[1].spec.name, "api");
+	assert_int_equal(c.socks[1].spec.family, AF_UNIX);
+	assert_int_equal(c.socks[1].spec.type, SOCK_STREAM);
+	assert_string_equal(
+	    c.socks[1].spec.path, "/nonexistent/x/p/run/api.sock");
+	assert_string_equal(c.socks[1].listen, "unix:run/api.sock");
+	assert_int_equal(c.socks[1].backlog, SOMAXCONN);
+	assert_string_equal(c.socks[2].spec.name, "dns");
+	assert_int_equal(c.socks[2].spec.family, AF_INET6);
+	assert_int_equal(c.socks[2].spec.type, SOCK_DGRAM);
+	assert_string_equal(c.socks[2].spec.host, "::1");
+	assert_int_equal(c.socks[2].spec.port, 5353);
+	assert_string_equal(c.command, "make -s;exec ./server --flag='x;y'");
+	assert_string_equal(c.directory, "/nonexistent/x/p/build/../out");
+	assert_int_equal(c.nenv, 3);
+	assert_string_equal(c.env[0], "A=1");
+	assert_string_equal(c.env[1], "B=two words");
+	assert_string_equal(c.env[2], "C=");
+	assert_int_equal(c.nwatch, 3);
+	assert_string_equal(c.watch[0], "/nonexistent/x/p/src");
+	assert_string_equal(c.watch[1], "/nonexistent/x/p/include");
+	assert_string_equal(c.watch[2], "/abs/path");
+	assert_int_equal(c.nignore, 2);
+	assert_string_equal(c.ignore[0], "*.o");
+	assert_string_equal(c.ignore[1], "build/*");
+	assert_int_equal(c.child_line, 17);
+	assert_int_equal(c.last_line, 29);
+	conf_free(&c);
+}
+
+/* inih skips one UTF-8 byte order mark, on line 1 only; so does the
+ * reader's own reading of the line. */
+static void
+test_bom(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(load(&c, "\xEF\xBB\xBF" FINAL, err), 0);
+	assert_string_equal(c.command, "./server");
+	conf_free(&c);
+	assert_int_equal(load(&c, "\xEF\xBB\xBF\xEF\xBB\xBF:x\n", err), -1);
+	/* the second mark is the key, for inih as for holdports */
+	assert_string_equal(err,
+	    "ports.ini:1: key '\xEF\xBB\xBF' comes before any section; "
+	    "start with a section: [holdports], [socket.NAME] or [child]");
+	conf_free(&c);
+}
+
+/* The defaults, and the default name from the directory. */
+static void
+test_defaults(void **state)
+{
+	static const struct {
+		const char *path, *dir, *name;
+	} names[] = {
+	    {"/srv/myapp/ports.ini", "/srv/myapp", "myapp"},
+	    {"/srv/my app/ports.ini", "/srv/my app", "my_app"},
+	    {"/srv/2024/ports.ini", "/srv/2024", "_2024"},
+	    {"/srv/caf\xc3\xa9/ports.ini", "/srv/caf\xc3\xa9", "caf__"},
+	    {"/ports.ini", "/", "root"},
+	    {"//x//ports.ini", "/x", "x"},
+	};
+	struct conf c;
+	char err[CONF_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		print_message("path '%s'\n", names[i].path);
+		conf_init(&c);
+		assert_int_equal(
+		    conf_load_string(&c, FINAL, names[i].path, err), 0);
+		assert_int_equal(conf_finish(&c, err), 0);
+		assert_string_equal(c.dir, names[i].dir);
+		assert_string_equal(c.directory, names[i].dir);
+		assert_string_equal(c.name, names[i].name);
+		assert_int_equal(c.debounce_ms, 100);
+		assert_int_equal(c.stop_signal, SIGTERM);
+		assert_int_equal(c.stop_timeout_ms, 5000);
+		assert_int_equal(c.restart, RESTART_ON_FAILURE);
+		assert_int_equal(c.nsocks, 0);
+		assert_int_equal(c.nenv + c.nwatch + c.nignore, 0);
+		conf_free(&c);
+	}
+	/* a relative path's directory is made absolute against the cwd */
+	conf_init(&c);
+	assert_int_equal(conf_load_string(&c, FINAL, "sub/ports.ini", err), 0);
+	assert_int_equal(c.dir[0], '/');
+	assert_non_null(strstr(c.dir, "/sub"));
+	assert_string_equal(c.dir + strlen(c.dir) - 4, "/sub");
+	conf_free(&c);
+}
+
+/* (f) An unreadable file names the file and the reason. */
+static void
+test_unreadable(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, "tests/golden/nonexistent.ini", err), -1);
+	assert_string_equal(err,
+	    "tests/golden/nonexistent.ini: cannot read: "
+	    "No such file or directory");
+	conf_free(&c);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, "tests/golden", err), -1);
+	assert_string_equal(err, "tests/golden: cannot read: Is a directory");
+	conf_free(&c);
+}
+
+/* (g) The ad-hoc form: -l SPECs, named by position unless =NAME. */
+static void
+test_add_listen(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_set_dir(&c, "/work/app"), 0);
+	assert_int_equal(conf_add_listen(&c, "8080", err), 0);
+	assert_int_equal(conf_add_listen(&c, "[::1]:9090=admin", err), 0);
+	assert_int_equal(conf_add_listen(&c, "udp:5353", err), 0);
+	assert_int_equal(conf_add_listen(&c, "unix:/tmp/x.sock", err), 0);
+	assert_int_equal(conf_add_listen(&c, "http", err), -1);
+	assert_string_equal(err,
+	    "port 'http' is not a number from 0 to 65535; "
+	    "write e.g. 8080 or 127.0.0.1:8080 (port 0: "
+	    "the kernel picks a free one)");
+	set_command(&c, "./server");
+	assert_int_equal(conf_finish(&c, err), 0);
+	assert_null(c.file);
+	assert_int_equal(c.nsocks, 4);
+	assert_string_equal(c.socks[0].spec.name, "sock0");
+	assert_string_equal(c.socks[0].listen, "8080");
+	assert_int_equal(c.socks[0].line, 0);
+	assert_int_equal(c.socks[0].backlog, SOMAXCONN);
+	assert_string_equal(c.socks[1].spec.name, "admin");
+	assert_string_equal(c.socks[2].spec.name, "sock2");
+	assert_string_equal(c.socks[3].spec.name, "sock3");
+	assert_string_equal(c.name, "app");
+	assert_string_equal(c.directory, "/work/app");
+	conf_clear_socks(&c);
+	assert_int_equal(c.nsocks, 0);
+	assert_null(c.socks);
+	conf_free(&c);
+}
+
+static void
+test_add_listen_duplicate_names(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_add_listen(&c, "8080=sock1", err), 0);
+	assert_int_equal(conf_add_listen(&c, "8081", err), 0);
+	set_command(&c, "./x");
+	assert_int_equal(conf_finish(&c, err), -1);
+	assert_string_equal(err,
+	    "socket name 'sock1' is given to -l '8080=sock1' "
+	    "and to -l '8081'; give each socket a name of "
+	    "its own with =NAME");
+	conf_free(&c);
+	/* a -l after a file's sockets */
+	conf_init(&c);
+	assert_int_equal(conf_load_string(&c,
+			     "[socket.web]\nlisten = 80\n" FINAL, PATH, err),
+	    0);
+	assert_int_equal(conf_add_listen(&c, "81=web", err), 0);
+	assert_int_equal(conf_finish(&c, err), -1);
+	assert_string_equal(err,
+	    "socket name 'web' is given to [socket.web] on "
+	    "line 2 and to -l '81=web'; give each socket a "
+	    "name of its own with =NAME");
+	conf_free(&c);
+}
+
+/* The ad-hoc form without a command. */
+static void
+test_finish_without_command(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_finish(&c, err), -1);
+	assert_string_equal(err,
+	    "command: missing; give the command that starts "
+	    "your server after --, e.g. holdports -l 8080 "
+	    "-- ./server");
+	/* the current directory then becomes c.dir */
+	assert_non_null(c.dir);
+	assert_int_equal(c.dir[0], '/');
+	conf_free(&c);
+}
+
+/* A relative -l unix path resolves against the current directory. */
+static void
+test_add_listen_unix_relative(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_add_listen(&c, "unix:./a.sock=api", err), 0);
+	assert_int_equal(c.socks[0].spec.path[0], '/');
+	assert_string_equal(
+	    c.socks[0].spec.path + strlen(c.socks[0].spec.path) - 7, "/a.sock");
+	assert_string_equal(c.socks[0].spec.name, "api");
+	conf_free(&c);
+}
+
+/* conf_set: a key from the command line, checked as in a file. */
+static void
+test_conf_set(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_load_string(&c,
+			     "[holdports]\nname = a\n[child]\ncommand = ./x\n"
+			     "watch = /src\n",
+			     "/p/ports.ini", err),
+	    0);
+	assert_int_equal(conf_set(&c, "name", "b", err), 0);
+	assert_string_equal(c.name, "b");
+	assert_int_equal(conf_set(&c, "debounce", "2s", err), 0);
+	assert_int_equal(c.debounce_ms, 2000);
+	assert_int_equal(conf_set(&c, "watch", "/other", err), 0);
+	assert_int_equal(c.nwatch, 2);
+	assert_string_equal(c.watch[1], "/other");
+	assert_int_equal(conf_set(&c, "debounce", "2 s", err), -1);
+	assert_string_equal(err,
+	    "debounce: '2 s' is not a duration; write a "
+	    "number and ms, s or min, e.g. 250ms, 1.5s or "
+	    "2min (a bare number means milliseconds)");
+	assert_int_equal(conf_set(&c, "name", "12", err), -1);
+	assert_string_equal(err,
+	    "name: '12' is not a valid name; use up to 64 "
+	    "letters, digits, '.', '_' and '-', not only "
+	    "digits");
+	assert_int_equal(conf_set(&c, "listen", "80", err), -1);
+	assert_string_equal(err, "listen: not a key of [holdports] or [child]");
+	assert_int_equal(conf_set(&c, "build", "make", err), -1);
+	assert_string_equal(err,
+	    "build: not supported by this version of "
+	    "holdports yet; remove it (build in a script "
+	    "that ends with 'exec ./server' and make that "
+	    "the command)");
+	conf_free(&c);
+}
+
+/* What conf_print writes reads back to the same configuration. */
+static void
+test_print_round_trip(void **state)
+{
+	static const char text[] =
+	    "[holdports]\ndebounce = 1.5s\nstop_timeout = 0\n"
+	    "[socket.a]\nlisten = localhost:0\n"
+	    "[socket.b]\nlisten = udp:unix:b.sock\n"
+	    "[child]\ncommand = ./x 'a;b'\nenvironment = X=1\n";
+	struct conf c;
+	char err[CONF_ERR_MAX], *one, *two;
+
+	(void)state;
+	assert_int_equal(load(&c, text, err), 0);
+	one = print(&c);
+	conf_free(&c);
+	assert_int_equal(load(&c, one, err), 0);
+	two = print(&c);
+	conf_free(&c);
+	assert_string_equal(one, two);
+	assert_non_null(strstr(one, "debounce = 1500ms\n"));
+	assert_non_null(strstr(one, "stop_timeout = 0s\n"));
+	assert_non_null(strstr(one, "\n[socket.b]\nlisten = udp:unix:/"));
+	assert_null(strstr(one, "backlog = 0"));
+	free(one);
+	free(two);
+}
+
+/* (h) The golden files, loaded as `holdports check` does. */
+static void
+test_golden_bad(void **state)
+{
+	DIR *d;
+	struct dirent *e;
+	struct conf c;
+	char path[512], err[CONF_ERR_MAX], *want;
+	size_t n, nfiles = 0;
+	int r;
+
+	(void)state;
+	assert_non_null(d = opendir("tests/golden"));
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (strncmp(e->d_name, "bad-", 4) != 0 || n < 4 ||
+		    strcmp(e->d_name + n - 4, ".ini") != 0)
+			continue;
+		(void)snprintf(
+		    path, sizeof(path), "tests/golden/%s", e->d_name);
+		print_message("%s\n", path);
+		conf_init(&c);
+		r = conf_load(&c, path, err);
+		if (r == 0)
+			r = conf_finish(&c, err);
+		assert_int_equal(r, -1);
+		(void)snprintf(
+		    path, sizeof(path), "tests/golden/%s.err", e->d_name);
+		want = slurp(path);
+		/* main prints "holdports: MESSAGE\n" */
+		assert_int_equal(strncmp(want, "holdports: ", 11), 0);
+		assert_int_equal(want[strlen(want) - 1], '\n');
+		want[strlen(want) - 1] = '\0';
+		assert_string_equal(err, want + 11);
+		free(want);
+		conf_free(&c);
+		nfiles++;
+	}
+	(void)closedir(d);
+	assert_true(nfiles >= 5);
+}
+
+static void
+test_golden_good(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX], *got, *want, *out;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, "tests/golden/good.ini", err), 0);
+	assert_int_equal(conf_finish(&c, err), 0);
+	assert_int_equal(c.dir[0], '/');
+	assert_string_equal(c.dir + strlen(c.dir) - 13, "/tests/golden");
+	got = print(&c);
+	out = replace(got, c.dir, "@DIR@");
+	want = slurp("tests/golden/good.ini.out");
+	assert_string_equal(out, want);
+	free(got);
+	free(out);
+	free(want);
+	conf_free(&c);
+}
+
+/* The annotated reference is a valid file as it stands. */
+static void
+test_reference(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+
+	(void)state;
+	conf_init(&c);
+	if (conf_load(&c, "conf/ports.ini", err) == -1 ||
+	    conf_finish(&c, err) == -1)
+		fail_msg("%s", err);
+	assert_string_equal(c.command, "./server");
+	assert_int_equal(c.nsocks, 1);
+	conf_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_bad_files),
+	    cmocka_unit_test(test_unix_path_too_long_resolved),
+	    cmocka_unit_test(test_line_limit),
+	    cmocka_unit_test(test_too_many_sockets),
+	    cmocka_unit_test(test_good_specs),
+	    cmocka_unit_test(test_bad_specs),
+	    cmocka_unit_test(test_spec_unix_limit),
+	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_signals),
+	    cmocka_unit_test(test_fdname_valid),
+	    cmocka_unit_test(test_full_file),
+	    cmocka_unit_test(test_bom),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_unreadable),
+	    cmocka_unit_test(test_add_listen),
+	    cmocka_unit_test(test_add_listen_duplicate_names),
+	    cmocka_unit_test(test_finish_without_command),
+	    cmocka_unit_test(test_add_listen_unix_relative),
+	    cmocka_unit_test(test_conf_set),
+	    cmocka_unit_test(test_print_round_trip),
+	    cmocka_unit_test(test_golden_bad),
+	    cmocka_unit_test(test_golden_good),
+	    cmocka_unit_test(test_reference),
+	};
+
+	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+}
