@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: ISC */
+/* main.c: the command line (DESIGN 2), start-up, and the subcommands. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+#ifndef HP_VERSION
+#define HP_VERSION "unknown"
+#endif
+
+/* Printed exactly by -h and on a usage error; the SYNOPSIS of holdports(1). */
+static const char synopsis[] =
+    "usage: holdports [-qv] [-c file] [-d duration] [-i glob] [-l spec]\n"
+    "                 [-n name] [-w path] [-- command [arg ...]]\n"
+    "       holdports check [-c file]\n"
+    "       holdports -h | -V\n";
+
+static const char help[] =
+    "\n"
+    "  -c, --config FILE      read ports.ini FILE (default ./ports.ini)\n"
+    "  -l, --listen SPEC      hold [HOST:]PORT[=NAME], [IPV6]:PORT[=NAME] or\n"
+    "                         unix:PATH[=NAME]; repeatable; replaces the "
+    "file's\n"
+    "  -w, --watch PATH       reload when PATH changes; repeatable\n"
+    "  -i, --ignore GLOB      ignore changes matching GLOB; repeatable\n"
+    "  -d, --debounce DUR     wait until events are quiet for DUR (100ms)\n"
+    "  -n, --name NAME        instance name\n"
+    "  -q, --quiet            print errors only\n"
+    "  -v, --verbose          print every event\n"
+    "  -h, --help             print this help\n"
+    "  -V, --version          print the version\n"
+    "\n"
+    "Signals: SIGHUP reloads the child; SIGTERM or SIGINT stops it and "
+    "exits.\n"
+    "See holdports(1) and holdports.ini(5).\n";
+
+/* Options of the run mode; each overrides its key of the file. */
+struct opts {
+	const char *config;
+	char **listen, **watch, **ignore;
+	size_t nlisten, nwatch, nignore;
+	const char *debounce, *name;
+	char **command; /* argv after "--", or NULL */
+	int ncommand;
+	enum log_level level;
+};
+
+static void __attribute__((noreturn)) usage(const char *fmt, const char *arg)
+{
+	if (fmt != NULL) {
+		(void)fputs("holdports: ", stderr);
+		(void)fprintf(stderr, fmt, arg);
+		(void)fputc('\n', stderr);
+	}
+	(void)fputs(synopsis, stderr);
+	exit(2);
+}
+
+/* Appends s to the list *v of *n strings; exits 1 when memory is out. */
+static void
+push(char ***v, size_t *n, char *s)
+{
+	char **nv;
+
+	if ((nv = realloc(*v, (*n + 1) * sizeof(**v))) == NULL)
+		fatal("out of memory");
+	nv[(*n)++] = s;
+	*v = nv;
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"watch", required_argument, NULL, 'w'},
+	    {"ignore", required_argument, NULL, 'i'},
+	    {"debounce", required_argument, NULL, 'd'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"build", required_argument, NULL, 'b'},
+	    {"mode", required_argument, NULL, 'M'},
+	    {"ready", required_argument, NULL, 'R'},
+	    {"fallback", required_argument, NULL, 'F'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	/* '+': stop at the first non-option, as POSIX getopt does. */
+	while ((ch = getopt_long(
+		    argc, argv, "+c:l:w:i:d:n:b:qvhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'l':
+			push(&o->listen, &o->nlisten, optarg);
+			break;
+		case 'w':
+			push(&o->watch, &o->nwatch, optarg);
+			break;
+		case 'i':
+			push(&o->ignore, &o->nignore, optarg);
+			break;
+		case 'd':
+			o->debounce = optarg;
+			break;
+		case 'n':
+			o->name = optarg;
+			break;
+		case 'q':
+			o->level = LOG_QUIET;
+			break;
+		case 'v':
+			o->level = LOG_VERBOSE;
+			break;
+		case 'h':
+			(void)fputs(synopsis, stdout);
+			(void)fputs(help, stdout);
+			exit(0);
+		case 'V':
+			(void)printf("holdports %s\n", HP_VERSION);
+			exit(0);
+		case 'b':
+		case 'M':
+		case 'R':
+		case 'F':
+			usage("%s: not supported by this version of holdports "
+			      "yet",
+			    argv[optind - 1]);
+		default:
+			usage(NULL, NULL);
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--") != 0)
+			usage("unexpected '%s': put the command after --",
+			    argv[optind]);
+		o->command = argv + optind;
+		o->ncommand = argc - optind;
+	}
+}
+
+/* Returns 1 if s needs no quoting for sh(1). */
+static int
+shell_safe(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	return s[strspn(s,
+		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+		   "YZ0123456789_./:=@%+,-")] == '\0';
+}
+
+/* Joins argv into one sh(1) command line, quoting where needed, so that
+ * /bin/sh -c 'exec LINE' runs exactly argv. Returns malloc'ed memory. */
+static char *
+shell_join(char **argv, int argc)
+{
+	size_t len = 1;
+	char *s, *p;
+	const char *q;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += 4 * strlen(argv[i]) + 3;
+	if ((s = p = malloc(len)) == NULL)
+		fatal("out of memory");
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		if (shell_safe(argv[i])) {
+			p += sprintf(p, "%s", argv[i]);
+			continue;
+		}
+		*p++ = '\'';
+		for (q = argv[i]; *q != '\0'; q++)
+			if (*q == '\'')
+				p += sprintf(p, "'\\''");
+			else
+				*p++ = *q;
+		*p++ = '\'';
+	}
+	*p = '\0';
+	return s;
+}
+
+/* Makes path absolute against the current directory. */
+static char *
+absolute(const char *cwd, const char *path)
+{
+	char *s;
+
+	if (path[0] == '/') {
+		if ((s = strdup(path)) == NULL)
+			fatal("out of memory");
+		return s;
+	}
+	if ((s = malloc(strlen(cwd) + strlen(path) + 2)) == NULL)
+		fatal("out of memory");
+	(void)sprintf(s, "%s/%s", cwd, path);
+	return s;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * Builds the configuration: the file (from -c, or ./ports.ini when no
+ * command was given), then the command line, which wins key by key; a
+ * repeatable option replaces the file's list. Exits 2 on any error with
+ * a file:line message.
+ */
+static void
+configure(struct conf *c, const struct opts *o)
+{
+	char err[CONF_ERR_MAX], cwd[PATH_MAX];
+	const char *file = o->config;
+	size_t i;
+
+	conf_init(c);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("getcwd");
+	if (file == NULL && o->command == NULL)
+		file = "ports.ini";
+	if (file != NULL) {
+		if (conf_load(c, file, err) == -1) {
+			if (o->config == NULL && access(file, F_OK) == -1)
+				usage("no ports.ini here: give -c FILE or "
+				      "-- COMMAND%s",
+				    "");
+			(void)fprintf(stderr, "holdports: %s\n", err);
+			exit(2);
+		}
+	} else if (conf_set_dir(c, cwd) == -1) {
+		fatal("out of memory");
+	}
+	if (o->nlisten > 0) {
+		conf_clear_socks(c);
+		for (i = 0; i < o->nlisten; i++)
+			if (conf_add_listen(c, o->listen[i], err) == -1) {
+				(void)fprintf(stderr, "holdports: -l %s: %s\n",
+				    o->listen[i], err);
+				exit(2);
+			}
+	}
+	if (o->nwatch > 0) {
+		free_list(c->watch, c->nwatch);
+		c->watch = NULL;
+		c->nwatch = 0;
+		for (i = 0; i < o->nwatch; i++)
+			push(&c->watch, &c->nwatch, absolute(cwd, o->watch[i]));
+	}
+	if (o->nignore > 0) {
+		free_list(c->ignore, c->nignore);
+		c->ignore = NULL;
+		c->nignore = 0;
+		for (i = 0; i < o->nignore; i++) {
+			char *g = strdup(o->ignore[i]);
+
+			if (g == NULL)
+				fatal("out of memory");
+			push(&c->ignore, &c->nignore, g);
+		}
+	}
+	if (o->debounce != NULL &&
+	    conf_set(c, "debounce", o->debounce, err) == -1)
+		usage("-d: %s", err);
+	if (o->name != NULL && conf_set(c, "name", o->name, err) == -1)
+		usage("-n: %s", err);
+	if (o->command != NULL) {
+		free(c->command);
+		c->command = shell_join(o->command, o->ncommand);
+	}
+	if (conf_finish(c, err) == -1) {
+		(void)fprintf(stderr, "holdports: %s\n", err);
+		exit(2);
+	}
+}
+
+/* A watch path that does not exist is a mistake in the configuration. */
+static void
+check_watch(const struct conf *c)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < c->nwatch; i++)
+		if (stat(c->watch[i], &st) == -1) {
+			(void)fprintf(stderr,
+			    "holdports: %s%swatch '%s': %s; create it or "
+			    "remove it from the watch list\n",
+			    c->file != NULL ? c->file : "",
+			    c->file != NULL ? ": [child] " : "", c->watch[i],
+			    strerror(errno));
+			exit(2);
+		}
+}
+
+/* Binds every socket in order; on a failure closes those bound and
+ * exits 1 with the errno by name and a hint (DESIGN 7). */
+static struct sock *
+bind_all(const struct conf *c)
+{
+	struct sock *s;
+	char where[CONF_PATH_MAX + 16];
+	const char *hint;
+	size_t i, j;
+	int e;
+
+	if ((s = calloc(c->nsocks + 1, sizeof(*s))) == NULL)
+		fatal("out of memory");
+	for (i = 0; i < c->nsocks; i++) {
+		s[i].conf = &c->socks[i];
+		(void)snprintf(
+		    s[i].name, sizeof(s[i].name), "%s", c->socks[i].spec.name);
+		if (sock_bind(&s[i]) == 0) {
+			log_info("%s listening on %s (fd %zu)", s[i].name,
+			    s[i].addr, HP_LISTEN_FDS_START + i);
+			continue;
+		}
+		e = errno;
+		hint = sock_hint(e, &c->socks[i].spec);
+		spec_format(&c->socks[i].spec, where, sizeof(where));
+		log_warnx("bind %s (%s): %s: %s%s%s", where, s[i].name,
+		    errno_name(e), strerror(e), *hint ? "; " : "", hint);
+		for (j = 0; j < i; j++)
+			sock_close(&s[j]);
+		exit(1);
+	}
+	return s;
+}
+
+static int
+run(const struct opts *o)
+{
+	struct conf c;
+	struct sock *s;
+	size_t i;
+	int status;
+
+	configure(&c, o);
+	check_watch(&c);
+	/* Nothing the supervisor inherited may reach a child (DESIGN 3). */
+	proc_cloexec_from(STDERR_FILENO + 1);
+	s = bind_all(&c);
+	status = loop_run(&c, s, c.nsocks);
+	for (i = 0; i < c.nsocks; i++)
+		sock_close(&s[i]);
+	free(s);
+	conf_free(&c);
+	return status;
+}
+
+static int
+check(int argc, char **argv)
+{
+	struct opts o;
+	struct conf c;
+
+	memset(&o, 0, sizeof(o));
+	parse_opts(argc, argv, &o);
+	if (o.command != NULL)
+		usage("check takes no command%s", "");
+	configure(&c, &o);
+	check_watch(&c);
+	conf_print(&c, stdout);
+	conf_free(&c);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	int status;
+
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return check(argc - 1, argv + 1);
+	if (argc > 1 &&
+	    (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "reload") == 0 ||
+		strcmp(argv[1], "stop") == 0))
+		usage("%s: not supported by this version of holdports yet; "
+		      "signal the supervisor instead (SIGHUP reloads, SIGTERM "
+		      "stops)",
+		    argv[1]);
+	if (argc > 1 && argv[1][0] != '-')
+		usage("unknown command '%s'", argv[1]);
+	memset(&o, 0, sizeof(o));
+	parse_opts(argc, argv, &o);
+	log_init(o.level);
+	status = run(&o);
+	free(o.listen);
+	free(o.watch);
+	free(o.ignore);
+	return status;
+}

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: ISC
+# A child that crashes is restarted with a growing back-off, the port
+# stays bound throughout, and after 5 crashes within 30 s holdports waits
+# for a change (here: SIGHUP) instead of looping.
+. tests/system/lib.sh
+
+mkdir -p "$T/reports"
+hp_start -l 127.0.0.1:0=http -- "$ECHO" -x 3 -r "$T/reports"
+port=$(wait_port http)
+# 100 + 200 + 400 + 800 ms of back-off before the 5th crash.
+wait_until 20 at_least 1 'crashed 5 times within 30 s; waiting' ||
+	fail "no crash-loop stop: $(cat "$T/hp.log")"
+grep 'restarting in' "$T/hp.log" | sed 's/.*restarting in //' | tr '\n' ' ' > "$T/gaps"
+[ "$(cat "$T/gaps")" = "100 ms 200 ms 400 ms 800 ms " ] &&
+	ok "back-off doubles: $(cat "$T/gaps")" || fail "back-off: $(cat "$T/gaps")"
+[ "$(count 'exited with status 3')" -eq 5 ] && ok "each crash logged with its exit status" ||
+	fail "crash lines: $(count 'exited with status 3')"
+listening "$port" && ok "port stays bound while no child runs" || fail "port closed"
+ls "$T/reports" | grep -c report > "$T/n"
+[ "$(cat "$T/n")" -eq 5 ] && ok "no restart after the crash loop" || fail "children: $(cat "$T/n")"
+kill -HUP "$HP_PID"
+wait_until 10 at_least 1 'SIGHUP, restarted pid' &&
+	ok "SIGHUP starts it again after the crash loop" || fail "SIGHUP ignored"
+kill -TERM "$HP_PID"
+wait "$HP_PID"
+st=$?
+HP_PID=
+[ "$st" -eq 0 ] && ok "exit 0 after SIGTERM while backing off" || fail "exit $st"
+finish
