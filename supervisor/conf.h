@@ -107,20 +107,75 @@ int conf_finish(struct conf *c, char *err);
 /* Writes the resolved configuration as a ports.ini to f (holdports check). */
 void conf_print(const struct conf *c, FILE *f);
 
+/* parse.c */
+
+/* Formats into msg, a CONF_ERR_MAX buffer (cut there, NUL-terminated).
+ * It may change errno. */
+void msgf(char *msg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Returns 1 if s is a valid fd name for LISTEN_FDNAMES (printable ASCII,
+ * no ':', 1 to 255 bytes; sd_listen_fds(3)), else 0. */
+int fdname_valid(const char *s);
+
+/* Returns 1 if s is a valid socket name: a valid fd name without a space
+ * at either end (inih strips those from values, and hp_listen_fd("http")
+ * would not find "http "). Else 0. */
+int sockname_valid(const char *s);
+
+/* Parses s, decimal digits only (no sign, no space), into *v if it is at
+ * most max (max < LONG_MAX / 10). Returns 0, or -1 without touching *v or
+ * errno. */
+int uint_parse(const char *s, long max, long *v);
+
 /* Parses a listen SPEC (DESIGN 2) into sp. "PORT" alone means 127.0.0.1;
  * "localhost" means 127.0.0.1. Returns 0 or -1 with err set (no file:line:
  * the caller prefixes it). */
 int spec_parse(const char *s, struct spec *sp, char *err);
 
+/* spec_parse() is spec_scan() with split 1. With split 0, all of a unix:
+ * SPEC after "unix:" is the path, '=' and all (the caller has removed the
+ * =NAME). Clears *sp first. Returns 0 or -1 with err (CONF_ERR_MAX bytes)
+ * set; errno means nothing either way. */
+int spec_scan(const char *s, struct spec *sp, char *err, int split);
+
 /* Formats sp as a SPEC without its name into buf (len bytes):
  * "127.0.0.1:8080", "[::1]:8080", "udp:unix:/run/x.sock". */
 void spec_format(const struct spec *sp, char *buf, size_t len);
+
+/* Writes into err (CONF_ERR_MAX bytes) the message for a unix socket path
+ * of n bytes, more than the CONF_PATH_MAX - 1 that fit in sun_path. */
+void unix_toolong(char *err, const char *path, size_t n);
+
+/* Why duration_scan() refused a string. */
+enum dur {
+	DUR_OK,
+	DUR_SYNTAX, /* not DIGITS[.DIGITS][ms|s|min] */
+	DUR_FINE, /* a part finer than a millisecond */
+	DUR_RANGE /* over one day */
+};
+
+/* Parses a duration: DIGITS[.DIGITS][ms|s|min], a bare number meaning
+ * milliseconds. Stores it in *ms (milliseconds) and returns DUR_OK, or
+ * returns why not and leaves *ms alone. errno is not touched. */
+enum dur duration_scan(const char *s, int64_t *ms);
 
 /* Parses a duration: a non-negative integer or decimal number followed by
  * "ms", "s", "min" or nothing (milliseconds). Stores milliseconds in *ms.
  * Returns 0, or -1 with errno EINVAL (not a duration, or not a whole number
  * of milliseconds) or ERANGE (over one day). */
 int duration_parse(const char *s, int64_t *ms);
+
+struct sigdef {
+	const char *name; /* without "SIG" */
+	int signo;
+	int stops; /* makes sense as stop_signal */
+};
+
+/* Returns the entry of the signal called s ("TERM", "SIGTERM", "term" or
+ * "15"), whether it is a stop signal or not, or NULL. A number must be the
+ * number of a named signal. errno is not touched. */
+const struct sigdef *sig_lookup(const char *s);
 
 /* Parses a stop signal given as "TERM", "SIGTERM" (any case) or a number:
  * HUP INT QUIT KILL USR1 USR2 ALRM TERM WINCH. Returns 0 and stores the
@@ -130,9 +185,5 @@ int signal_parse(const char *s, int *signo);
 /* Returns the name of signo without "SIG" ("TERM"), for every POSIX signal,
  * or NULL if unknown. */
 const char *signal_name(int signo);
-
-/* Returns 1 if s is a valid fd name for LISTEN_FDNAMES (printable ASCII,
- * no ':', 1 to 255 bytes; sd_listen_fds(3)), else 0. */
-int fdname_valid(const char *s);
 
 #endif
