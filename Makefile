@@ -33,7 +33,7 @@ VERSION_STR = `cat VERSION`
 SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/env.o \
 	  supervisor/child.o supervisor/sv.o supervisor/loop.o \
-	  supervisor/watch.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/watch.o supervisor/parse.o $(WATCH_OBJ) $(PROC_OBJ)
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -76,20 +76,25 @@ libholdports.a: $(API_OBJ)
 	$(AR) rcs $@ $(API_OBJ)
 libholdports.so: $(API_OBJ)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) $(SHLIB_FLAGS) -o $@ $(API_OBJ)
-child-api/holdports.pc: child-api/holdports.pc.in VERSION
-	sed -e "s|@PREFIX@|$(PREFIX)|g" -e "s|@LIBDIR@|$(LIBDIR)|g" \
+# Written again at install time too, where PREFIX may differ from the
+# build's.
+PC_SED = sed -e "s|@PREFIX@|$(PREFIX)|g" -e "s|@LIBDIR@|$(LIBDIR)|g" \
 	    -e "s|@INCDIR@|$(INCDIR)|g" -e "s|@VERSION@|$(VERSION_STR)|g" \
-	    child-api/holdports.pc.in > $@
+	    child-api/holdports.pc.in
+child-api/holdports.pc: child-api/holdports.pc.in VERSION
+	$(PC_SED) > $@
 
 contrib/demo/demo-server: contrib/demo/demo.c child-api/holdports.h libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ contrib/demo/demo.c libholdports.a $(LDLIBS)
 
 # Tests. Unit tests link the objects they test.
-tests/unit/test_conf: tests/unit/test_conf.c supervisor/conf.o supervisor/log.o
+tests/unit/test_conf: tests/unit/test_conf.c supervisor/conf.o \
+    supervisor/parse.o supervisor/log.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_conf.c \
-	    supervisor/conf.o supervisor/log.o $(INIH_LIBS) $(CMOCKA_LIBS)
+	    supervisor/conf.o supervisor/parse.o supervisor/log.o \
+	    $(INIH_LIBS) $(CMOCKA_LIBS)
 tests/unit/test_watch: tests/unit/test_watch.c supervisor/watch.o \
     $(WATCH_OBJ) supervisor/log.o supervisor/fd.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
@@ -97,11 +102,11 @@ tests/unit/test_watch: tests/unit/test_watch.c supervisor/watch.o \
 	    supervisor/watch.o $(WATCH_OBJ) supervisor/log.o supervisor/fd.o \
 	    $(CMOCKA_LIBS)
 tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/log.o \
-    supervisor/conf.o
+    supervisor/conf.o supervisor/parse.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sv.c \
-	    supervisor/sv.o supervisor/log.o supervisor/conf.o $(INIH_LIBS) \
-	    $(CMOCKA_LIBS)
+	    supervisor/sv.o supervisor/log.o supervisor/conf.o \
+	    supervisor/parse.o $(INIH_LIBS) $(CMOCKA_LIBS)
 tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
@@ -169,7 +174,7 @@ install: all
 	cp libholdports.so $(DESTDIR)$(LIBDIR)/libholdports.so.0
 	ln -sf libholdports.so.0 $(DESTDIR)$(LIBDIR)/libholdports.so
 	cp child-api/holdports.h $(DESTDIR)$(INCDIR)/holdports.h
-	cp child-api/holdports.pc $(DESTDIR)$(PKGCONFIGDIR)/holdports.pc
+	$(PC_SED) > $(DESTDIR)$(PKGCONFIGDIR)/holdports.pc
 	cp supervisor/holdports.1 $(DESTDIR)$(MANDIR)/man1/holdports.1
 	cp conf/holdports.ini.5 $(DESTDIR)$(MANDIR)/man5/holdports.ini.5
 	cp child-api/hp_listen_fds.3 $(DESTDIR)$(MANDIR)/man3/hp_listen_fds.3

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* main.c: the command line (DESIGN 2), start-up, and the subcommands. */
 
-#include <sys/stat.h>
+#define _XOPEN_SOURCE 700 /* realpath(3) is XSI in POSIX.1-2008 */
 
 #include <errno.h>
 #include <getopt.h>
@@ -135,12 +135,21 @@ parse_opts(int argc, char **argv, struct opts *o)
 			(void)printf("holdports %s\n", HP_VERSION);
 			exit(0);
 		case 'b':
+			usage("%s: not supported by this version of holdports "
+			      "yet",
+			    "--build");
 		case 'M':
+			usage("%s: not supported by this version of holdports "
+			      "yet",
+			    "--mode");
 		case 'R':
+			usage("%s: not supported by this version of holdports "
+			      "yet",
+			    "--ready");
 		case 'F':
 			usage("%s: not supported by this version of holdports "
 			      "yet",
-			    argv[optind - 1]);
+			    "--fallback");
 		default:
 			usage(NULL, NULL);
 		}
@@ -298,15 +307,19 @@ configure(struct conf *c, const struct opts *o)
 	}
 }
 
-/* A watch path that does not exist is a mistake in the configuration. */
+/*
+ * A watch path that does not exist is a mistake in the configuration:
+ * exit 2. The others are made canonical (realpath(3)), so that the log
+ * shows "contrib/demo/x changed" and not "conf/../contrib/demo/x".
+ */
 static void
-check_watch(const struct conf *c)
+check_watch(struct conf *c)
 {
-	struct stat st;
+	char *real;
 	size_t i;
 
-	for (i = 0; i < c->nwatch; i++)
-		if (stat(c->watch[i], &st) == -1) {
+	for (i = 0; i < c->nwatch; i++) {
+		if ((real = realpath(c->watch[i], NULL)) == NULL) {
 			(void)fprintf(stderr,
 			    "holdports: %s%swatch '%s': %s; create it or "
 			    "remove it from the watch list\n",
@@ -315,6 +328,9 @@ check_watch(const struct conf *c)
 			    strerror(errno));
 			exit(2);
 		}
+		free(c->watch[i]);
+		c->watch[i] = real;
+	}
 }
 
 /* Binds every socket in order; on a failure closes those bound and

@@ -26,4 +26,32 @@ wait "$HP_PID"
 st=$?
 HP_PID=
 [ "$st" -eq 0 ] && ok "exit 0 after SIGTERM while backing off" || fail "exit $st"
+
+# A command that does not exist: sh says so, exits 127, and it is logged.
+hp_start -l 127.0.0.1:0=http -- "$T/no-such-server"
+wait_until 10 at_least 1 'exited with status 127' &&
+	grep -q "no-such-server: .*not found" "$T/hp.log" &&
+	ok "missing command: sh's message and status 127 logged" ||
+	fail "missing command: $(cat "$T/hp.log")"
+kill -TERM "$HP_PID"; wait "$HP_PID"; HP_PID=
+
+# A working directory that does not exist: the child cannot chdir; the
+# errno is reported through the status pipe and the start is retried.
+cat > "$T/ports.ini" <<INI
+[socket.http]
+listen = 127.0.0.1:0
+[child]
+command = $ECHO
+directory = $T/gone
+INI
+hp_start -c "$T/ports.ini"
+port=$(wait_port http)
+wait_until 10 at_least 2 "cannot start '$ECHO': chdir: No such file or directory" &&
+	grep -q 'retrying in 200 ms' "$T/hp.log" &&
+	ok "chdir failure logged with errno, retried with back-off" ||
+	fail "chdir failure: $(cat "$T/hp.log")"
+mkdir "$T/gone"
+wait_until 10 at_least 1 'started pid' && listening "$port" &&
+	ok "starts once the directory exists; port held meanwhile" ||
+	fail "no start after mkdir: $(tail -n 3 "$T/hp.log")"
 finish
