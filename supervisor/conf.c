@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -1149,6 +1150,28 @@ conf_clear_socks(struct conf *c)
 	free(c->socks);
 	c->socks = NULL;
 	c->nsocks = 0;
+}
+
+void
+conf_clear_list(struct conf *c, const char *key)
+{
+	char ***list = NULL;
+	size_t *n = NULL;
+
+	if (strcmp(key, "watch") == 0) {
+		list = &c->watch;
+		n = &c->nwatch;
+	} else if (strcmp(key, "ignore") == 0) {
+		list = &c->ignore;
+		n = &c->nignore;
+	} else if (strcmp(key, "environment") == 0) {
+		list = &c->env;
+		n = &c->nenv;
+	}
+	assert(list != NULL);
+	list_free(*list, *n);
+	*list = NULL;
+	*n = 0;
 }
 
 int

@@ -93,6 +93,11 @@ int conf_set_dir(struct conf *c, const char *dir);
 /* Removes every socket (the command line's -l replaces the file's). */
 void conf_clear_socks(struct conf *c);
 
+/* Empties the list of the repeatable key "watch", "ignore" or
+ * "environment" (a repeatable option on the command line replaces the
+ * file's list; conf_set() then appends). */
+void conf_clear_list(struct conf *c, const char *key);
+
 /* Applies one [holdports] or [child] key given on the command line, as
  * the file would (same checks), except that a single key replaces the
  * value from the file and relative paths resolve against the current

@@ -207,33 +207,6 @@ shell_join(char **argv, int argc)
 	return s;
 }
 
-/* Makes path absolute against the current directory. */
-static char *
-absolute(const char *cwd, const char *path)
-{
-	char *s;
-
-	if (path[0] == '/') {
-		if ((s = strdup(path)) == NULL)
-			fatal("out of memory");
-		return s;
-	}
-	if ((s = malloc(strlen(cwd) + strlen(path) + 2)) == NULL)
-		fatal("out of memory");
-	(void)sprintf(s, "%s/%s", cwd, path);
-	return s;
-}
-
-static void
-free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /*
  * Builds the configuration: the file (from -c, or ./ports.ini when no
  * command was given), then the command line, which wins key by key; a
@@ -249,7 +222,7 @@ configure(struct conf *c, const struct opts *o)
 
 	conf_init(c);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		fatal("getcwd");
+		fatal("cannot find the current directory");
 	if (file == NULL && o->command == NULL)
 		file = "ports.ini";
 	if (file != NULL) {
@@ -273,25 +246,18 @@ configure(struct conf *c, const struct opts *o)
 				exit(2);
 			}
 	}
-	if (o->nwatch > 0) {
-		free_list(c->watch, c->nwatch);
-		c->watch = NULL;
-		c->nwatch = 0;
-		for (i = 0; i < o->nwatch; i++)
-			push(&c->watch, &c->nwatch, absolute(cwd, o->watch[i]));
-	}
-	if (o->nignore > 0) {
-		free_list(c->ignore, c->nignore);
-		c->ignore = NULL;
-		c->nignore = 0;
-		for (i = 0; i < o->nignore; i++) {
-			char *g = strdup(o->ignore[i]);
-
-			if (g == NULL)
-				fatal("out of memory");
-			push(&c->ignore, &c->nignore, g);
-		}
-	}
+	/* A repeatable option replaces the file's list; conf_set() appends,
+	 * resolving paths against the current directory. */
+	if (o->nwatch > 0)
+		conf_clear_list(c, "watch");
+	for (i = 0; i < o->nwatch; i++)
+		if (conf_set(c, "watch", o->watch[i], err) == -1)
+			usage("-w: %s", err);
+	if (o->nignore > 0)
+		conf_clear_list(c, "ignore");
+	for (i = 0; i < o->nignore; i++)
+		if (conf_set(c, "ignore", o->ignore[i], err) == -1)
+			usage("-i: %s", err);
 	if (o->debounce != NULL &&
 	    conf_set(c, "debounce", o->debounce, err) == -1)
 		usage("-d: %s", err);
