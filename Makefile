@@ -120,6 +120,17 @@ tests/compat/test_compat: tests/compat/test_compat.c libholdports.a
 	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
 	    tests/compat/test_compat.c libholdports.a $(SYSTEMD_LIBS) \
 	    $(CMOCKA_LIBS)
+tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
+    supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
+	    supervisor/notify.o supervisor/log.o supervisor/fd.o $(PROC_OBJ) \
+	    $(CMOCKA_LIBS)
+tests/compat/test_notify: tests/compat/test_notify.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
+	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
+	    tests/compat/test_notify.c libholdports.a $(SYSTEMD_LIBS) \
+	    $(CMOCKA_LIBS)
 tests/helpers/hp-echo: tests/helpers/hp-echo.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/hp-echo.c libholdports.a

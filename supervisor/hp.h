@@ -213,7 +213,8 @@ int64_t sv_deadline(const struct sv *);
  * (core dumped)". Returns buf. */
 char *sv_describe(int status, char *buf, size_t len);
 
-/* watch.c: ignore globs and debounce, shared by both backends. */
+/* watch.c: ignore globs, debounce, roots, buffers and paths, shared by
+ * both backends. */
 
 /* Returns 1 if the path (relative to its watch root, no leading "./")
  * must not trigger a reload (and, for a directory, must not be watched):
@@ -236,6 +237,61 @@ void debounce_note(
  * changes" (PATH: the last one) into reason, resets d and returns 1; else
  * returns 0. A struct debounce starts with deadline -1 and count 0. */
 int debounce_due(struct debounce *, int64_t now, char *reason, size_t len);
+
+/* The callback of one watch_drain() and how often it was called; the
+ * backends pass it down to whatever finds a change. */
+struct watch_cb {
+	void (*fn)(const char *path, void *arg);
+	void *arg;
+	int calls; /* what watch_drain() returns */
+};
+
+/* Calls cb->fn(path, cb->arg) and counts the call in cb->calls. */
+void watch_report(struct watch_cb *cb, const char *path);
+
+/* Makes the buffer *bufp of *capp bytes hold at least need bytes: realloc(3)
+ * to a capacity doubled from 256, stored in *capp. Returns 0 (also when it
+ * is big enough already), or -1 with errno ENOMEM, the buffer unchanged. */
+int watch_reserve(char **bufp, size_t *capp, size_t need);
+/* Makes the array v of *capp elements of size bytes hold at least need
+ * (> 0) elements: realloc(3) to a capacity doubled from 64, stored in
+ * *capp. Returns the array, which may have moved (v itself when it is big
+ * enough already), or NULL with errno ENOMEM, v and *capp unchanged. */
+void *watch_grow(void *v, size_t *capp, size_t need, size_t size);
+/* Writes a, then '/' unless a or b is empty or a ends in one, then b, as
+ * a string at offset off of the buffer *bufp of *capp bytes, which grows
+ * as watch_reserve() does. Returns the string (*bufp + off), or NULL with
+ * errno ENOMEM, the buffer unchanged. */
+char *watch_join(
+    char **bufp, size_t *capp, size_t off, const char *a, const char *b);
+/* Joins a and b as watch_join() does into a new string (malloc(3), exact
+ * size). Returns it, or NULL with errno ENOMEM. */
+char *watch_strjoin(const char *a, const char *b);
+
+/* A path given to watch_add(), as both backends keep it. */
+struct watch_root {
+	char *path; /* as given to watch_add(), for reports */
+	char *dir; /* the watched directory: path, or a file's parent */
+	char *file; /* a file root: its name inside dir; else NULL */
+};
+
+/* Fills rt for path, a directory if isdir, else a file. A directory is
+ * watched as given. A file is watched through the directory that really
+ * holds it (realpath(3): for a symbolic link to a file elsewhere, edits of
+ * the target are what matter) and is reported under path. Returns 0, or
+ * -1 with errno (ENOMEM, or from realpath(3)) and nothing left to free. */
+int watch_root_init(struct watch_root *rt, const char *path, int isdir);
+/* Frees the strings of rt, not rt itself. */
+void watch_root_free(struct watch_root *rt);
+/* stat(2)s path (following a symbolic link), makes room for one more root
+ * in the array *rootsp of n roots and fills (*rootsp)[n] with
+ * watch_root_init(). Returns that root, which the caller counts once it is
+ * watched, or NULL with errno from stat(2) or watch_root_init(), or ENOMEM.
+ * *rootsp may have moved, even on failure. */
+struct watch_root *watch_root_add(
+    struct watch_root **rootsp, size_t n, const char *path);
+/* Frees each of the n roots (watch_root_free()) and the array. */
+void watch_roots_free(struct watch_root *roots, size_t n);
 
 /* watch_inotify.c, watch_kqueue.c: one backend, chosen by configure. */
 
@@ -262,6 +318,53 @@ int watch_drain(
  * directories and files (kqueue). */
 size_t watch_count(const struct watch *);
 void watch_close(struct watch *);
+
+/* notify.c: the supervisor's end of the sd_notify(3) protocol (DESIGN 6). */
+
+#define NOTIFY_MAX 4096 /* bytes a datagram may have; systemd: PIPE_BUF */
+
+struct notify_msg {
+	pid_t pid;	  /* sender (SCM_CREDENTIALS), or 0 if unknown */
+	int ready;	  /* READY=1 was sent */
+	int reloading;	  /* RELOADING=1 */
+	int stopping;	  /* STOPPING=1 */
+	pid_t mainpid;	  /* MAINPID=, or 0 */
+	int errnum;	  /* ERRNO=, or 0 */
+	char status[256]; /* STATUS=, or "" */
+};
+
+/* Parses one datagram of len bytes: newline-separated KEY=VALUE lines
+ * (sd_notify(3)); unknown keys are ignored. Returns 0, or -1 with errno
+ * EINVAL for a malformed one (a NUL byte, a line without '=', a bad
+ * number in MAINPID= or ERRNO=). */
+int notify_parse(const char *buf, size_t len, struct notify_msg *m);
+
+struct notify;
+
+/* Opens the datagram socket children send to: on Linux an abstract
+ * address, elsewhere a socket file in dir (created 0700 by the caller).
+ * Close-on-exec, non-blocking, with the sender's credentials passed.
+ * Returns NULL with errno. */
+struct notify *notify_open(const char *dir);
+/* The value for NOTIFY_SOCKET ("@holdports/..." or a path). */
+const char *notify_addr(const struct notify *);
+int notify_fd(const struct notify *);
+/* Reads pending datagrams until one parses: returns 1 with *m filled, 0
+ * when none is left, -1 with errno on a read error. Oversized, malformed
+ * or credential-less datagrams are dropped with one warning each. */
+int notify_recv(struct notify *, struct notify_msg *m);
+/* Closes the socket and removes its file, if it has one. */
+void notify_close(struct notify *);
+
+/* guard.c: kills the children's process groups if holdports dies (DESIGN
+ * 5: PR_SET_PDEATHSIG reaches only the direct child). */
+
+/* Forks the guard process, joined to us by a pipe. Returns the pipe's
+ * write end (close-on-exec) or -1 with errno. */
+int guard_start(void);
+/* Tells the guard that process group pgid exists (add = 1) or is gone
+ * (add = 0). Returns 0, or -1 with errno (EPIPE: the guard is gone). */
+int guard_tell(int fd, pid_t pgid, int add);
 
 /* loop.c */
 
