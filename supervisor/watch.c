@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: ISC */
-/* watch.c: which changed paths never trigger a reload, and the debounce
- * that turns a burst of changes into one reload; pure logic shared by both
- * watcher backends. */
+/* watch.c: what both watcher backends share: which changed paths never
+ * trigger a reload, the debounce that turns a burst of changes into one
+ * reload, the roots given to watch_add(), growing buffers and joining
+ * paths. */
 
+#define _XOPEN_SOURCE 700 /* realpath(3) is XSI in POSIX.1-2008 */
+
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hp.h"
@@ -132,4 +140,159 @@ debounce_due(struct debounce *d, int64_t now, char *reason, size_t len)
 	d->count = 0;
 	d->last[0] = '\0';
 	return 1;
+}
+
+void
+watch_report(struct watch_cb *cb, const char *path)
+{
+	cb->fn(path, cb->arg);
+	cb->calls++;
+}
+
+int
+watch_reserve(char **bufp, size_t *capp, size_t need)
+{
+	size_t cap = *capp > 0 ? *capp : 256;
+	char *p;
+
+	if (need <= *capp)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	if ((p = realloc(*bufp, cap)) == NULL)
+		return -1;
+	*bufp = p;
+	*capp = cap;
+	return 0;
+}
+
+void *
+watch_grow(void *v, size_t *capp, size_t need, size_t size)
+{
+	size_t cap = *capp > 0 ? *capp : 64;
+	void *p;
+
+	if (need <= *capp)
+		return v;
+	while (cap < need && cap <= SIZE_MAX / 2)
+		cap *= 2;
+	if (cap < need || cap > SIZE_MAX / size ||
+	    (p = realloc(v, cap * size)) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	*capp = cap;
+	return p;
+}
+
+/* Returns 1 if a '/' goes between a (la bytes long) and a b of lb bytes:
+ * neither is empty and a does not end in one. Else 0. */
+static size_t
+join_sep(const char *a, size_t la, size_t lb)
+{
+	return la > 0 && lb > 0 && a[la - 1] != '/';
+}
+
+/* Writes a, the separator if sep, then b and a NUL at dst, which holds
+ * la + sep + lb + 1 bytes. */
+static void
+join_copy(
+    char *dst, const char *a, size_t la, size_t sep, const char *b, size_t lb)
+{
+	memcpy(dst, a, la);
+	if (sep)
+		dst[la] = '/';
+	memcpy(dst + la + sep, b, lb + 1);
+}
+
+char *
+watch_join(char **bufp, size_t *capp, size_t off, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), sep = join_sep(a, la, lb);
+
+	if (watch_reserve(bufp, capp, off + la + sep + lb + 1) == -1)
+		return NULL;
+	join_copy(*bufp + off, a, la, sep, b, lb);
+	return *bufp + off;
+}
+
+char *
+watch_strjoin(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), sep = join_sep(a, la, lb);
+	char *s;
+
+	if ((s = malloc(la + sep + lb + 1)) == NULL)
+		return NULL;
+	join_copy(s, a, la, sep, b, lb);
+	return s;
+}
+
+int
+watch_root_init(struct watch_root *rt, const char *path, int isdir)
+{
+	char *real = NULL, *slash;
+	int e;
+
+	memset(rt, 0, sizeof(*rt));
+	if ((rt->path = strdup(path)) == NULL)
+		return -1;
+	if (isdir) {
+		if ((rt->dir = strdup(path)) == NULL)
+			goto fail;
+		return 0;
+	}
+	if ((real = realpath(path, NULL)) == NULL)
+		goto fail;
+	slash = strrchr(real, '/'); /* absolute: there is one */
+	if ((rt->file = strdup(slash + 1)) == NULL)
+		goto fail;
+	slash[slash == real ? 1 : 0] = '\0';
+	rt->dir = real;
+	return 0;
+fail:
+	e = errno;
+	free(real);
+	free(rt->file);
+	free(rt->path);
+	errno = e;
+	return -1;
+}
+
+void
+watch_root_free(struct watch_root *rt)
+{
+	free(rt->path);
+	free(rt->dir);
+	free(rt->file);
+}
+
+/* stat(2) follows a symbolic link given as the root: the user named it. */
+struct watch_root *
+watch_root_add(struct watch_root **rootsp, size_t n, const char *path)
+{
+	struct watch_root *p;
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return NULL;
+	if (n >= SIZE_MAX / sizeof(*p) - 1 ||
+	    (p = realloc(*rootsp, (n + 1) * sizeof(*p))) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	*rootsp = p;
+	if (watch_root_init(&p[n], path, S_ISDIR(st.st_mode)) == -1)
+		return NULL;
+	return &p[n];
+}
+
+void
+watch_roots_free(struct watch_root *roots, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		watch_root_free(&roots[i]);
+	free(roots);
 }

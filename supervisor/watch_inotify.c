@@ -71,12 +71,6 @@ struct wdent {
 		    * NULL: a dead entry, skipped until compacted */
 };
 
-struct root {
-	char *path; /* as given to watch_add(), for reports */
-	char *dir; /* the watched directory: path, or a file's parent */
-	char *file; /* a file root: its name inside dir; else NULL */
-};
-
 /* One changed path of the current read; see change(). */
 struct change {
 	size_t off; /* of the path in w->arena */
@@ -89,7 +83,7 @@ struct watch {
 	int fd; /* inotify_init1(2) */
 	char *const *globs;
 	size_t nglobs;
-	struct root *roots;
+	struct watch_root *roots;
 	size_t nroots;
 	/* Sorted by wd, see ent_lower(). */
 	struct wdent *ents;
@@ -108,49 +102,6 @@ struct watch {
 	size_t arenalen, arenacap;
 	_Alignas(struct inotify_event) char buf[READ_SIZE];
 };
-
-/* The callback of one watch_drain() and how often it was called. */
-struct drain {
-	void (*fn)(const char *, void *);
-	void *arg;
-	int calls;
-};
-
-/* Makes *bufp hold at least need bytes, doubling. Returns 0 or -1 with
- * errno ENOMEM (the buffer is then unchanged). */
-static int
-reserve(char **bufp, size_t *capp, size_t need)
-{
-	size_t cap = *capp > 0 ? *capp : 256;
-	char *p;
-
-	if (need <= *capp)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	if ((p = realloc(*bufp, cap)) == NULL)
-		return -1;
-	*bufp = p;
-	*capp = cap;
-	return 0;
-}
-
-/* Writes a, then '/' unless a is empty or ends in one or b is empty, then
- * b into *bufp. Returns the string or NULL with errno ENOMEM. */
-static char *
-join(char **bufp, size_t *capp, const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	int sep = la > 0 && lb > 0 && a[la - 1] != '/';
-
-	if (reserve(bufp, capp, la + sep + lb + 1) == -1)
-		return NULL;
-	memcpy(*bufp, a, la);
-	if (sep)
-		(*bufp)[la] = '/';
-	memcpy(*bufp + la + sep, b, lb + 1);
-	return *bufp;
-}
 
 /*
  * The table of watches, w->ents, is kept sorted by wd so that an event's
@@ -279,17 +230,10 @@ ent_set(struct watch *w, int wd, size_t r, char **relp, unsigned pass)
 	}
 	if (other && w->roots[r].file == NULL)
 		return 0;
-	if (w->nents == w->entcap) {
-		size_t cap = w->entcap > 0 ? w->entcap * 2 : 64;
-
-		if (cap > SIZE_MAX / sizeof(*p) ||
-		    (p = realloc(w->ents, cap * sizeof(*p))) == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		w->ents = p;
-		w->entcap = cap;
-	}
+	if ((p = watch_grow(w->ents, &w->entcap, w->nents + 1, sizeof(*p))) ==
+	    NULL)
+		return -1;
+	w->ents = p;
 	memmove(&w->ents[j + 1], &w->ents[j], (w->nents - j) * sizeof(*p));
 	w->ents[j].wd = wd;
 	w->ents[j].pass = pass;
@@ -340,18 +284,10 @@ static int
 push(struct stack *s, char *rel)
 {
 	char **p;
-	size_t cap;
 
-	if (s->n == s->cap) {
-		cap = s->cap > 0 ? s->cap * 2 : 64;
-		if (cap > SIZE_MAX / sizeof(*p) ||
-		    (p = realloc(s->v, cap * sizeof(*p))) == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		s->v = p;
-		s->cap = cap;
-	}
+	if ((p = watch_grow(s->v, &s->cap, s->n + 1, sizeof(*p))) == NULL)
+		return -1;
+	s->v = p;
 	s->v[s->n++] = rel;
 	return 0;
 }
@@ -376,7 +312,6 @@ static int
 push_subdirs(struct watch *w, struct stack *s, DIR *d, const char *rel)
 {
 	struct dirent *de;
-	size_t lr = strlen(rel), ln, at;
 	char *sub;
 
 	for (;;) {
@@ -386,16 +321,8 @@ push_subdirs(struct watch *w, struct stack *s, DIR *d, const char *rel)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0 || !entry_isdir(d, de))
 			continue;
-		ln = strlen(de->d_name);
-		if ((sub = malloc(lr + 1 + ln + 1)) == NULL)
+		if ((sub = watch_strjoin(rel, de->d_name)) == NULL)
 			return -1;
-		at = 0;
-		if (lr > 0) {
-			memcpy(sub, rel, lr);
-			sub[lr] = '/';
-			at = lr + 1;
-		}
-		memcpy(sub + at, de->d_name, ln + 1);
 		if (watch_ignored(w->globs, w->nglobs, sub, 1)) {
 			free(sub);
 			continue;
@@ -427,7 +354,7 @@ static int
 walk(struct watch *w, size_t r, const char *rel, unsigned pass)
 {
 	struct stack s = {NULL, 0, 0};
-	const struct root *rt = &w->roots[r];
+	const struct watch_root *rt = &w->roots[r];
 	const char *dir;
 	char *cur;
 	uint32_t mask;
@@ -442,7 +369,7 @@ walk(struct watch *w, size_t r, const char *rel, unsigned pass)
 		/* dir outlives cur: ent_set() may keep the string, never
 		 * free it. */
 		dir = cur = s.v[--s.n];
-		if (join(&w->path, &w->pathcap, rt->dir, cur) == NULL)
+		if (watch_join(&w->path, &w->pathcap, 0, rt->dir, cur) == NULL)
 			goto fail;
 		mask = WATCH_MASK;
 		if (*cur != '\0')
@@ -498,7 +425,7 @@ hash(const char *s)
 /* Calls the callback for each change of the current read, except one that
  * was born and gone within it (see change()), and forgets them. */
 static void
-flush(struct watch *w, struct drain *dr)
+flush(struct watch *w, struct watch_cb *dr)
 {
 	const uint32_t born = IN_CREATE | IN_MOVED_TO;
 	const uint32_t gone = IN_DELETE | IN_MOVED_FROM;
@@ -509,8 +436,7 @@ flush(struct watch *w, struct drain *dr)
 		c = &w->changes[i];
 		if ((c->first_mask & born) && (c->last_mask & gone))
 			continue;
-		dr->fn(w->arena + c->off, dr->arg);
-		dr->calls++;
+		watch_report(dr, w->arena + c->off);
 	}
 	w->nchanges = 0;
 	w->arenalen = 0;
@@ -526,32 +452,23 @@ flush(struct watch *w, struct drain *dr)
  * "src/main.c changed" rather than naming the temporary.
  */
 static void
-change(
-    struct watch *w, struct drain *dr, size_t r, const char *rel, uint32_t mask)
+change(struct watch *w, struct watch_cb *dr, size_t r, const char *rel,
+    uint32_t mask)
 {
 	const char *root = w->roots[r].path;
-	size_t lroot = strlen(root), lrel = rel != NULL ? strlen(rel) : 0;
-	size_t sep = lrel > 0 && lroot > 0 && root[lroot - 1] != '/';
-	size_t need = lroot + sep + lrel + 1, slot;
+	size_t slot;
 	uint32_t h, idx;
 	struct change *c;
 	char *s;
 
 	if (w->nchanges == CHANGE_MAX)
 		flush(w, dr);
-	if (reserve(&w->arena, &w->arenacap, w->arenalen + need) == -1) {
+	if ((s = watch_join(&w->arena, &w->arenacap, w->arenalen, root,
+		 rel != NULL ? rel : "")) == NULL) {
 		flush(w, dr); /* out of memory: the root still says it */
-		dr->fn(root, dr->arg);
-		dr->calls++;
+		watch_report(dr, root);
 		return;
 	}
-	s = w->arena + w->arenalen;
-	memcpy(s, root, lroot);
-	if (sep)
-		s[lroot] = '/';
-	if (lrel > 0)
-		memcpy(s + lroot + sep, rel, lrel);
-	s[need - 1] = '\0';
 	h = hash(s);
 	for (slot = h & (CHANGE_SLOTS - 1); (idx = w->slots[slot]) != 0;
 	     slot = (slot + 1) & (CHANGE_SLOTS - 1)) {
@@ -566,17 +483,17 @@ change(
 	c->hash = h;
 	c->first_mask = c->last_mask = mask;
 	w->slots[slot] = (uint32_t)++w->nchanges;
-	w->arenalen += need;
+	w->arenalen += strlen(s) + 1;
 }
 
 /* Handles one event for entry i (the watched directory of one root). */
 static void
-handle_one(
-    struct watch *w, struct drain *dr, size_t i, const struct inotify_event *ev)
+handle_one(struct watch *w, struct watch_cb *dr, size_t i,
+    const struct inotify_event *ev)
 {
 	const struct wdent *e = &w->ents[i];
 	size_t r = e->root;
-	const struct root *rt = &w->roots[r];
+	const struct watch_root *rt = &w->roots[r];
 	const char *name = ev->len > 0 ? ev->name : "";
 	int isdir = (ev->mask & IN_ISDIR) != 0;
 
@@ -596,7 +513,7 @@ handle_one(
 			change(w, dr, r, NULL, ev->mask);
 		return;
 	}
-	if (join(&w->rel, &w->relcap, e->rel, name) == NULL) {
+	if (watch_join(&w->rel, &w->relcap, 0, e->rel, name) == NULL) {
 		change(w, dr, r, NULL, ev->mask);
 		return;
 	}
@@ -616,7 +533,7 @@ handle_one(
 /* Handles one event: for each root that uses its wd, in root order (the
  * table may change under a handler, so each round searches again). */
 static void
-handle(struct watch *w, struct drain *dr, const struct inotify_event *ev)
+handle(struct watch *w, struct watch_cb *dr, const struct inotify_event *ev)
 {
 	size_t i, best, done = 0, any = 0;
 
@@ -665,49 +582,6 @@ rescan(struct watch *w)
 	ent_unwatch_dead(w);
 }
 
-/* Fills rt for path. A directory is watched as given. A file is watched
- * through the directory that really holds it (realpath(3): for a symbolic
- * link to a file elsewhere, edits of the target are what matter) and is
- * reported under path. Returns 0 or -1 with errno. */
-static int
-root_init(struct root *rt, const char *path, int isdir)
-{
-	char *real = NULL, *slash;
-	int e;
-
-	memset(rt, 0, sizeof(*rt));
-	if ((rt->path = strdup(path)) == NULL)
-		return -1;
-	if (isdir) {
-		if ((rt->dir = strdup(path)) == NULL)
-			goto fail;
-		return 0;
-	}
-	if ((real = realpath(path, NULL)) == NULL)
-		goto fail;
-	slash = strrchr(real, '/'); /* absolute: there is one */
-	if ((rt->file = strdup(slash + 1)) == NULL)
-		goto fail;
-	slash[slash == real ? 1 : 0] = '\0';
-	rt->dir = real;
-	return 0;
-fail:
-	e = errno;
-	free(real);
-	free(rt->file);
-	free(rt->path);
-	errno = e;
-	return -1;
-}
-
-static void
-root_free(struct root *rt)
-{
-	free(rt->path);
-	free(rt->dir);
-	free(rt->file);
-}
-
 struct watch *
 watch_open(char *const *globs, size_t n)
 {
@@ -736,34 +610,22 @@ watch_open(char *const *globs, size_t n)
 	return w;
 }
 
-/* stat(2) follows a symbolic link given as the root: the user named it.
- * A file root is watched through its parent directory. On failure nothing
+/* A file root is watched through its parent directory. On failure nothing
  * of path stays watched. */
 int
 watch_add(struct watch *w, const char *path)
 {
-	struct stat st;
-	struct root *rt, *p;
 	size_t r;
 	int e;
 
-	if (stat(path, &st) == -1)
-		return -1;
-	if (w->nroots >= SIZE_MAX / sizeof(*p) - 1 ||
-	    (p = realloc(w->roots, (w->nroots + 1) * sizeof(*p))) == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	w->roots = p;
-	rt = &w->roots[w->nroots];
-	if (root_init(rt, path, S_ISDIR(st.st_mode)) == -1)
+	if (watch_root_add(&w->roots, w->nroots, path) == NULL)
 		return -1;
 	r = w->nroots++;
 	if (walk(w, r, "", ++w->pass) == -1) {
 		e = errno;
 		ent_forget(w, r, "");
 		ent_compact(w);
-		root_free(&w->roots[--w->nroots]);
+		watch_root_free(&w->roots[--w->nroots]);
 		errno = e;
 		return -1;
 	}
@@ -783,7 +645,7 @@ watch_fd(const struct watch *w)
 int
 watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 {
-	struct drain dr = {fn, arg, 0};
+	struct watch_cb dr = {fn, arg, 0};
 	const struct inotify_event *ev;
 	ssize_t n;
 	size_t off;
@@ -848,10 +710,8 @@ watch_close(struct watch *w)
 		(void)close(w->fd); /* removes every watch */
 	for (i = 0; i < w->nents; i++)
 		free(w->ents[i].rel);
-	for (i = 0; i < w->nroots; i++)
-		root_free(&w->roots[i]);
 	free(w->ents);
-	free(w->roots);
+	watch_roots_free(w->roots, w->nroots);
 	free(w->path);
 	free(w->rel);
 	free(w->arena);

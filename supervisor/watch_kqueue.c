@@ -2,8 +2,7 @@
 /* watch_kqueue.c: the BSD and macOS file watcher, a kqueue(2) EVFILT_VNODE
  * filter on an open descriptor for each watched directory and file. */
 
-#define _XOPEN_SOURCE 700 /* realpath(3) is XSI in POSIX.1-2008 */
-#define _DARWIN_C_SOURCE /* and O_EVTONLY in <fcntl.h> on macOS */
+#define _DARWIN_C_SOURCE /* O_EVTONLY in <fcntl.h> on macOS */
 
 #include <sys/types.h>
 #include <sys/event.h>
@@ -53,17 +52,11 @@ struct node {
 	ino_t ino;
 };
 
-struct root {
-	char *path; /* as given to watch_add(), for reports */
-	char *dir; /* the watched directory: path, or a file's parent */
-	char *file; /* a file root: its name inside dir; else NULL */
-};
-
 struct watch {
 	int kq;
 	char *const *globs;
 	size_t nglobs;
-	struct root *roots;
+	struct watch_root *roots;
 	size_t nroots;
 	struct node *nodes; /* indexed by descriptor */
 	size_t nodecap;
@@ -73,12 +66,6 @@ struct watch {
 	size_t pathcap;
 	char *last; /* the path reported last, to skip a repeat */
 	size_t lastcap;
-};
-
-struct drain {
-	void (*fn)(const char *, void *);
-	void *arg;
-	int calls;
 };
 
 /* Descriptors to visit: directories to scan, or to rescan. */
@@ -94,58 +81,14 @@ struct kid {
 	int seen;
 };
 
-/* Makes *bufp hold need bytes. Returns 0 or -1 with errno ENOMEM. */
-static int
-reserve(char **bufp, size_t *capp, size_t need)
-{
-	size_t cap = *capp > 0 ? *capp : 256;
-	char *p;
-
-	if (need <= *capp)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	if ((p = realloc(*bufp, cap)) == NULL)
-		return -1;
-	*bufp = p;
-	*capp = cap;
-	return 0;
-}
-
-/* Returns a, '/' (unless a ends in one or b is empty), b in a new string,
- * or NULL with errno ENOMEM. */
-static char *
-join(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t sep = la > 0 && lb > 0 && a[la - 1] != '/';
-	char *s;
-
-	if ((s = malloc(la + sep + lb + 1)) == NULL)
-		return NULL;
-	memcpy(s, a, la);
-	if (sep)
-		s[la] = '/';
-	memcpy(s + la + sep, b, lb + 1);
-	return s;
-}
-
 static int
 fds_push(struct fds *s, int fd)
 {
-	size_t cap;
 	int *p;
 
-	if (s->n == s->cap) {
-		cap = s->cap > 0 ? s->cap * 2 : 64;
-		if (cap > SIZE_MAX / sizeof(*p) ||
-		    (p = realloc(s->v, cap * sizeof(*p))) == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		s->v = p;
-		s->cap = cap;
-	}
+	if ((p = watch_grow(s->v, &s->cap, s->n + 1, sizeof(*p))) == NULL)
+		return -1;
+	s->v = p;
 	s->v[s->n++] = fd;
 	return 0;
 }
@@ -156,24 +99,16 @@ static const char *
 node_path(struct watch *w, int fd)
 {
 	const struct node *n = &w->nodes[fd];
-	const struct root *rt = &w->roots[n->root];
-	size_t ld = strlen(rt->dir), lr = strlen(n->rel);
-	size_t sep = ld > 0 && lr > 0 && rt->dir[ld - 1] != '/';
+	const struct watch_root *rt = &w->roots[n->root];
 
 	if (rt->file != NULL)
 		return n->isdir ? rt->dir : rt->path;
-	if (reserve(&w->path, &w->pathcap, ld + sep + lr + 1) == -1)
-		return NULL;
-	memcpy(w->path, rt->dir, ld);
-	if (sep)
-		w->path[ld] = '/';
-	memcpy(w->path + ld + sep, n->rel, lr + 1);
-	return w->path;
+	return watch_join(&w->path, &w->pathcap, 0, rt->dir, n->rel);
 }
 
 /* Calls the callback for node fd, unless it just did for the same path. */
 static void
-report(struct watch *w, struct drain *dr, int fd)
+report(struct watch *w, struct watch_cb *dr, int fd)
 {
 	const struct node *n = &w->nodes[fd];
 	const char *p = w->roots[n->root].path;
@@ -182,10 +117,9 @@ report(struct watch *w, struct drain *dr, int fd)
 		p = w->roots[n->root].path; /* out of memory: the root */
 	if (w->last != NULL && strcmp(w->last, p) == 0)
 		return;
-	if (reserve(&w->last, &w->lastcap, strlen(p) + 1) == 0)
+	if (watch_reserve(&w->last, &w->lastcap, strlen(p) + 1) == 0)
 		memcpy(w->last, p, strlen(p) + 1);
-	dr->fn(p, dr->arg);
-	dr->calls++;
+	watch_report(dr, p);
 }
 
 /* Logs once that the descriptor limit stops the watch. */
@@ -238,12 +172,9 @@ node_open(struct watch *w, int dfd, const char *name, int follow, size_t r,
 		    w->nodes[a].ino == st.st_ino)
 			goto fail; /* a directory inside itself */
 	if ((size_t)fd >= w->nodecap) {
-		cap = w->nodecap > 0 ? w->nodecap : 64;
-		while (cap <= (size_t)fd)
-			cap *= 2;
-		errno = ENOMEM;
-		if (cap > SIZE_MAX / sizeof(*n) ||
-		    (n = realloc(w->nodes, cap * sizeof(*n))) == NULL)
+		cap = w->nodecap;
+		if ((n = watch_grow(
+			 w->nodes, &cap, (size_t)fd + 1, sizeof(*n))) == NULL)
 			goto fail;
 		memset(n + w->nodecap, 0, (cap - w->nodecap) * sizeof(*n));
 		w->nodes = n;
@@ -329,7 +260,7 @@ kid_cmp(const void *a, const void *b)
 static int
 kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
 {
-	const struct root *rt = &w->roots[w->nodes[fd].root];
+	const struct watch_root *rt = &w->roots[w->nodes[fd].root];
 	struct kid *kids;
 	size_t n = 0, i = 0;
 	int c;
@@ -364,9 +295,10 @@ kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
  * with errno ENOSPC or ENOMEM.
  */
 static int
-scan(struct watch *w, int fd, int reportit, struct fds *todo, struct drain *dr)
+scan(struct watch *w, int fd, int reportit, struct fds *todo,
+    struct watch_cb *dr)
 {
-	const struct root *rt = &w->roots[w->nodes[fd].root];
+	const struct watch_root *rt = &w->roots[w->nodes[fd].root];
 	struct kid *kids = NULL, key, *k;
 	struct dirent *de;
 	struct stat st;
@@ -394,8 +326,9 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo, struct drain *dr)
 			follow ? 0 : AT_SYMLINK_NOFOLLOW) == -1 ||
 		    (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
 			continue;
-		rel = rt->file != NULL ? strdup("") :
-					 join(w->nodes[fd].rel, de->d_name);
+		rel = rt->file != NULL ?
+		    strdup("") :
+		    watch_strjoin(w->nodes[fd].rel, de->d_name);
 		if (rel == NULL)
 			goto nomem;
 		if (rt->file == NULL &&
@@ -451,7 +384,7 @@ done:
  * fd's own changes are reported (a new directory is, its contents not).
  * Returns 0 or -1 with errno ENOSPC or ENOMEM. */
 static int
-scan_tree(struct watch *w, int fd, int reportit, struct drain *dr)
+scan_tree(struct watch *w, int fd, int reportit, struct watch_cb *dr)
 {
 	struct fds todo = {NULL, 0, 0};
 	int e = 0;
@@ -487,49 +420,6 @@ ignore_path(const char *path, void *arg)
 	(void)arg;
 }
 
-/* Fills rt for path. A directory is watched as given. A file is watched
- * through the directory that really holds it (realpath(3): for a symbolic
- * link to a file elsewhere, edits of the target are what matter) and is
- * reported under path. Returns 0 or -1 with errno. */
-static int
-root_init(struct root *rt, const char *path, int isdir)
-{
-	char *real = NULL, *slash;
-	int e;
-
-	memset(rt, 0, sizeof(*rt));
-	if ((rt->path = strdup(path)) == NULL)
-		return -1;
-	if (isdir) {
-		if ((rt->dir = strdup(path)) == NULL)
-			goto fail;
-		return 0;
-	}
-	if ((real = realpath(path, NULL)) == NULL)
-		goto fail;
-	slash = strrchr(real, '/'); /* absolute: there is one */
-	if ((rt->file = strdup(slash + 1)) == NULL)
-		goto fail;
-	slash[slash == real ? 1 : 0] = '\0';
-	rt->dir = real;
-	return 0;
-fail:
-	e = errno;
-	free(real);
-	free(rt->file);
-	free(rt->path);
-	errno = e;
-	return -1;
-}
-
-static void
-root_free(struct root *rt)
-{
-	free(rt->path);
-	free(rt->dir);
-	free(rt->file);
-}
-
 struct watch *
 watch_open(char *const *globs, size_t n)
 {
@@ -560,33 +450,23 @@ watch_open(char *const *globs, size_t n)
 int
 watch_add(struct watch *w, const char *path)
 {
-	struct drain quiet = {ignore_path, NULL, 0};
-	struct stat st;
-	struct root *rt, *p;
+	struct watch_cb quiet = {ignore_path, NULL, 0};
+	struct watch_root *rt;
 	char *rel;
 	int fd, e;
 
-	if (stat(path, &st) == -1)
-		return -1;
-	if (w->nroots >= SIZE_MAX / sizeof(*p) - 1 ||
-	    (p = realloc(w->roots, (w->nroots + 1) * sizeof(*p))) == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	w->roots = p;
-	rt = &w->roots[w->nroots];
-	if (root_init(rt, path, S_ISDIR(st.st_mode)) == -1)
+	if ((rt = watch_root_add(&w->roots, w->nroots, path)) == NULL)
 		return -1;
 	if ((rel = strdup("")) == NULL) {
 		e = errno;
-		root_free(rt);
+		watch_root_free(rt);
 		errno = e;
 		return -1;
 	}
 	if ((fd = node_open(w, AT_FDCWD, rt->dir, 1, w->nroots, -1, rel)) ==
 	    -1) {
 		e = errno;
-		root_free(rt);
+		watch_root_free(rt);
 		errno = e;
 		return -1;
 	}
@@ -594,7 +474,7 @@ watch_add(struct watch *w, const char *path)
 	if (scan_tree(w, fd, 0, &quiet) == -1) {
 		e = errno;
 		node_forget(w, fd);
-		root_free(&w->roots[--w->nroots]);
+		watch_root_free(&w->roots[--w->nroots]);
 		errno = e;
 		return -1;
 	}
@@ -617,7 +497,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 {
 	struct kevent ev[EVENTS_MAX];
 	struct timespec zero = {0, 0};
-	struct drain dr = {fn, arg, 0};
+	struct watch_cb dr = {fn, arg, 0};
 	struct fds dirty = {NULL, 0, 0};
 	struct node *n;
 	size_t i;
@@ -690,10 +570,8 @@ watch_close(struct watch *w)
 			(void)close((int)i);
 		}
 	(void)close(w->kq);
-	for (i = 0; i < w->nroots; i++)
-		root_free(&w->roots[i]);
 	free(w->nodes);
-	free(w->roots);
+	watch_roots_free(w->roots, w->nroots);
 	free(w->path);
 	free(w->last);
 	free(w);
