@@ -43,6 +43,9 @@ enum key {
 	K_STOP_SIGNAL,
 	K_STOP_TIMEOUT,
 	K_RESTART,
+	K_MODE,
+	K_READY,
+	K_READY_TIMEOUT,
 	K_LISTEN,
 	K_BACKLOG,
 	K_COMMAND,
@@ -50,6 +53,7 @@ enum key {
 	K_ENVIRONMENT,
 	K_WATCH,
 	K_IGNORE,
+	K_BUILD,
 	K_LATER /* the first of the keys not supported yet */
 };
 
@@ -67,6 +71,9 @@ static const struct keydef keydefs[] = {
     [K_STOP_SIGNAL] = {"stop_signal", SECT_HOLDPORTS, 0, "TERM", NULL},
     [K_STOP_TIMEOUT] = {"stop_timeout", SECT_HOLDPORTS, 0, "5s", NULL},
     [K_RESTART] = {"restart", SECT_HOLDPORTS, 0, "on-failure", NULL},
+    [K_MODE] = {"mode", SECT_HOLDPORTS, 0, "replace", NULL},
+    [K_READY] = {"ready", SECT_HOLDPORTS, 0, "none", NULL},
+    [K_READY_TIMEOUT] = {"ready_timeout", SECT_HOLDPORTS, 0, "30s", NULL},
     [K_LISTEN] = {"listen", SECT_SOCKET, 0, "8080", NULL},
     [K_BACKLOG] = {"backlog", SECT_SOCKET, 0, "1024", NULL},
     [K_COMMAND] = {"command", SECT_CHILD, 0, "./server", NULL},
@@ -74,13 +81,9 @@ static const struct keydef keydefs[] = {
     [K_ENVIRONMENT] = {"environment", SECT_CHILD, 1, "DEBUG=1", NULL},
     [K_WATCH] = {"watch", SECT_CHILD, 1, "src", NULL},
     [K_IGNORE] = {"ignore", SECT_CHILD, 1, "*.o", NULL},
-    [K_LATER] = {"mode", SECT_HOLDPORTS, 0, NULL,
-	"the old child is always stopped before the new one starts"},
-    {"ready", SECT_HOLDPORTS, 0, NULL,
-	"the child counts as ready once it has started"},
-    {"ready_timeout", SECT_HOLDPORTS, 0, NULL,
-	"the child counts as ready once it has started"},
-    {"compat", SECT_HOLDPORTS, 0, NULL, "only the LISTEN_* variables are set"},
+    [K_BUILD] = {"build", SECT_CHILD, 0, "make -s", NULL},
+    [K_LATER] = {"compat", SECT_HOLDPORTS, 0, NULL,
+	"only the LISTEN_* variables are set"},
     {"fallback", SECT_SOCKET, 0, NULL, "a port in use is an error"},
     {"mode", SECT_SOCKET, 0, NULL,
 	"a unix socket file gets its mode from the umask"},
@@ -88,9 +91,6 @@ static const struct keydef keydefs[] = {
 	"a unix socket file belongs to the user running holdports"},
     {"group", SECT_SOCKET, 0, NULL,
 	"a unix socket file belongs to the group running holdports"},
-    {"build", SECT_CHILD, 0, NULL,
-	"build in a script that ends with 'exec ./server' and make that "
-	"the command"},
     {"gitignore", SECT_CHILD, 0, NULL, "list what to skip with ignore = GLOB"},
     {"listen_pid", SECT_CHILD, 0, NULL,
 	"LISTEN_PID is always set to the child's pid"},
@@ -541,11 +541,17 @@ key_apply(struct conf *c, int k, const char *v, const char *base,
 		return str_set(&c->name, v, NULL, msg);
 	case K_DEBOUNCE:
 	case K_STOP_TIMEOUT:
+	case K_READY_TIMEOUT:
 		if ((r = duration_scan(v, &ms)) != DUR_OK) {
 			duration_msg(msg, v, r);
 			return -1;
 		}
-		*(k == K_DEBOUNCE ? &c->debounce_ms : &c->stop_timeout_ms) = ms;
+		if (k == K_DEBOUNCE)
+			c->debounce_ms = ms;
+		else if (k == K_STOP_TIMEOUT)
+			c->stop_timeout_ms = ms;
+		else
+			c->ready_timeout_ms = ms;
 		return 0;
 	case K_STOP_SIGNAL:
 		if (signal_parse(v, &signo) == -1) {
@@ -575,6 +581,27 @@ key_apply(struct conf *c, int k, const char *v, const char *base,
 			return -1;
 		}
 		return 0;
+	case K_MODE:
+		if (strcmp(v, "replace") == 0)
+			c->mode = MODE_REPLACE;
+		else if (strcmp(v, "overlap") == 0)
+			c->mode = MODE_OVERLAP;
+		else {
+			msgf(msg, "'%s' is not valid; use replace or overlap",
+			    v);
+			return -1;
+		}
+		return 0;
+	case K_READY:
+		if (strcmp(v, "none") == 0)
+			c->ready = READY_NONE;
+		else if (strcmp(v, "notify") == 0)
+			c->ready = READY_NOTIFY;
+		else {
+			msgf(msg, "'%s' is not valid; use none or notify", v);
+			return -1;
+		}
+		return 0;
 	case K_LISTEN:
 		return listen_apply(sc, v, base, msg);
 	case K_BACKLOG:
@@ -589,6 +616,8 @@ key_apply(struct conf *c, int k, const char *v, const char *base,
 		return 0;
 	case K_COMMAND:
 		return str_set(&c->command, v, NULL, msg);
+	case K_BUILD:
+		return str_set(&c->build, v, NULL, msg);
 	case K_DIRECTORY:
 		return str_set(&c->directory, v, base, msg);
 	case K_ENVIRONMENT:
@@ -924,11 +953,11 @@ handler(void *user, const char *section, const char *name, const char *value)
 	if (p->cut)
 		return !perr(p, p->lineno, p->key,
 		    "everything after ' ;' would be dropped as a comment; %s",
-		    k == K_COMMAND ? "write 'make; ./run' without a space "
-				     "before ';', or put the commands in a "
-				     "script" :
-				     "remove the space before ';', or put the "
-				     "comment on a line of its own");
+		    k == K_COMMAND || k == K_BUILD ?
+			"write 'make; ./run' without a space before ';', or "
+			"put the commands in a script" :
+			"remove the space before ';', or put the comment on "
+			"a line of its own");
 	if (p->sect == SECT_SOCKET)
 		sc = &p->c->socks[p->sock];
 	if (key_apply(p->c, k, value, p->c->dir, sc, msg) == -1)
@@ -982,6 +1011,9 @@ conf_init(struct conf *c)
 	c->stop_signal = SIGTERM;
 	c->stop_timeout_ms = 5000;
 	c->restart = RESTART_ON_FAILURE;
+	c->mode = MODE_REPLACE;
+	c->ready = READY_NONE;
+	c->ready_timeout_ms = 30000;
 }
 
 void
@@ -992,6 +1024,7 @@ conf_free(struct conf *c)
 	free(c->name);
 	conf_clear_socks(c);
 	free(c->command);
+	free(c->build);
 	free(c->directory);
 	list_free(c->env, c->nenv);
 	list_free(c->watch, c->nwatch);
@@ -1334,6 +1367,14 @@ conf_print(const struct conf *c, FILE *f)
 	    [RESTART_ALWAYS] = "always",
 	    [RESTART_NO] = "no",
 	};
+	static const char *const modes[] = {
+	    [MODE_REPLACE] = "replace",
+	    [MODE_OVERLAP] = "overlap",
+	};
+	static const char *const readies[] = {
+	    [READY_NONE] = "none",
+	    [READY_NOTIFY] = "notify",
+	};
 	const char *sig = signal_name(c->stop_signal);
 	char spec[CONF_PATH_MAX + 16];
 	size_t i;
@@ -1348,6 +1389,9 @@ conf_print(const struct conf *c, FILE *f)
 		(void)fprintf(f, "stop_signal = %d\n", c->stop_signal);
 	print_duration(f, "stop_timeout", c->stop_timeout_ms);
 	(void)fprintf(f, "restart = %s\n", restarts[c->restart]);
+	(void)fprintf(f, "mode = %s\n", modes[c->mode]);
+	(void)fprintf(f, "ready = %s\n", readies[c->ready]);
+	print_duration(f, "ready_timeout", c->ready_timeout_ms);
 	for (i = 0; i < c->nsocks; i++) {
 		spec_format(&c->socks[i].spec, spec, sizeof(spec));
 		/* a path with '=' in it needs its name to read back whole */
@@ -1368,4 +1412,8 @@ conf_print(const struct conf *c, FILE *f)
 	print_list(f, "environment", c->env, c->nenv);
 	print_list(f, "watch", c->watch, c->nwatch);
 	print_list(f, "ignore", c->ignore, c->nignore);
+	if (c->build != NULL)
+		print_kv(f, "build", c->build);
+	else
+		(void)fprintf(f, "; build: none\n");
 }

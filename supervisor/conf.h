@@ -21,6 +21,19 @@ enum restart {
 	RESTART_NO /* never restart; wait for a change */
 };
 
+/* How a reload replaces the child (DESIGN 5). */
+enum mode {
+	MODE_REPLACE, /* stop the old child's group, then start the new one */
+	MODE_OVERLAP /* start the new child while the old one serves; stop the
+			old one once the new one is ready */
+};
+
+/* When a started child counts as ready (DESIGN 6). */
+enum ready {
+	READY_NONE, /* as soon as it has started */
+	READY_NOTIFY /* when it sends READY=1 to NOTIFY_SOCKET (sd_notify(3)) */
+};
+
 /* A parsed listen SPEC (DESIGN 2): [udp:][HOST:]PORT[=NAME],
  * [udp:][IPV6]:PORT[=NAME], [udp:]unix:PATH[=NAME]. */
 struct spec {
@@ -47,9 +60,14 @@ struct conf {
 	int stop_signal; /* signal number sent to the process group */
 	int64_t stop_timeout_ms; /* then SIGKILL, ms */
 	enum restart restart; /* after the child exits on its own */
+	enum mode mode; /* how a reload replaces the child */
+	enum ready ready; /* when a new child counts as ready */
+	int64_t ready_timeout_ms; /* no READY=1 after this is a failure, ms;
+				     0: wait for ever */
 	struct sockconf *socks; /* in fd order: socks[i] becomes fd 3 + i */
 	size_t nsocks;
 	char *command; /* run as /bin/sh -c 'exec COMMAND' */
+	char *build; /* before every start: /bin/sh -c BUILD; NULL: none */
 	char *directory; /* absolute working directory of the child */
 	char **env; /* KEY=VALUE strings added to the child's */
 	size_t nenv;
@@ -64,7 +82,8 @@ struct conf {
 /* conf.c */
 
 /* Sets every field to its default (DESIGN 4): debounce 100 ms, SIGTERM,
- * stop_timeout 5000 ms, restart on-failure, no sockets. */
+ * stop_timeout 5000 ms, restart on-failure, mode replace, ready none,
+ * ready_timeout 30000 ms, no build, no sockets. */
 void conf_init(struct conf *);
 
 /* Releases everything conf_init() and the loaders allocated. */
@@ -147,6 +166,13 @@ int spec_scan(const char *s, struct spec *sp, char *err, int split);
 /* Formats sp as a SPEC without its name into buf (len bytes):
  * "127.0.0.1:8080", "[::1]:8080", "udp:unix:/run/x.sock". */
 void spec_format(const struct spec *sp, char *buf, size_t len);
+
+/* Returns 1 if a and b describe the same socket to bind: the same family,
+ * type, host, port and path, whatever their names; else 0. Hosts are
+ * compared as spec_scan() made them canonical and paths byte for byte (the
+ * loaders make unix paths absolute first). Port 0 equals port 0, so that a
+ * socket keeps the port the kernel chose across a reload. */
+int spec_equal(const struct spec *a, const struct spec *b);
 
 /* Writes into err (CONF_ERR_MAX bytes) the message for a unix socket path
  * of n bytes, more than the CONF_PATH_MAX - 1 that fit in sun_path. */

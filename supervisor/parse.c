@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* parse.c: parses and formats the values of ports.ini and the command line:
- * listen SPECs, durations, signals and names (DESIGN 2 and 4). */
+/* parse.c: parses, formats and compares the values of ports.ini and the command
+ * line: listen SPECs, durations, signals and names (DESIGN 2 and 4). */
 
 #define _XOPEN_SOURCE 700 /* as in conf.c: the XSI signals in sigdefs */
 
@@ -136,6 +136,14 @@ spec_format(const struct spec *sp, char *buf, size_t len)
 	else
 		(void)snprintf(
 		    buf, len, "%s%s:%u", udp, sp->host, (unsigned)sp->port);
+}
+
+int
+spec_equal(const struct spec *a, const struct spec *b)
+{
+	return a->family == b->family && a->type == b->type &&
+	    strcmp(a->host, b->host) == 0 && a->port == b->port &&
+	    strcmp(a->path, b->path) == 0;
 }
 
 void
