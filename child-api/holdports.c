@@ -5,7 +5,9 @@
  * One self-contained file of C11 and POSIX.1-2008, meant to be copied into
  * other projects, so it cannot use a configure probe. The only OS name
  * below guards the LISTEN_PIDFDID check: pidfds and pidfs exist only on
- * Linux, and syscall(2) needs _DEFAULT_SOURCE before the first include.
+ * Linux, and syscall(2) needs _DEFAULT_SOURCE before the first include
+ * (which also shows glibc's SO_SNDBUFFORCE, used by hp_notify() where it
+ * is defined).
  */
 #if defined(__linux__) && !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE
@@ -25,6 +27,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +40,21 @@
 
 /* systemd's PID_FS_MAGIC; <linux/magic.h> has it only since Linux 6.9. */
 #define PIDFS_MAGIC 0x50494446
+
+/* systemd's SNDBUF_SIZE (sd-daemon.c): the send buffer hp_notify() wants. */
+#define NOTIFY_SNDBUF (8 * 1024 * 1024)
+
+/*
+ * POSIX.1-2008 has MSG_NOSIGNAL, some systems (macOS) do not. Without it
+ * nothing is lost: POSIX raises SIGPIPE only for a stream or seqpacket
+ * socket that is no longer connected, never for our unconnected datagram
+ * socket.
+ */
+#ifdef MSG_NOSIGNAL
+#define NOTIFY_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define NOTIFY_SEND_FLAGS 0
+#endif
 
 /* Large enough for any address getsockname() returns for these checks,
  * plus one byte after a full sun_path, like systemd's sockaddr_union. */
@@ -567,4 +586,176 @@ hp_is_socket_unix(
 		    memcmp(path, sun_path, length + 1) == 0;
 	/* abstract name: exactly length bytes, no NUL */
 	return l == off + length && memcmp(path, sun_path, length) == 0;
+}
+
+/*
+ * Fills *un and *len with the address named by NOTIFY_SOCKET, as
+ * sockaddr_un_set_path() in systemd's src/basic/socket-util.c (252): an
+ * absolute path, or an abstract name when it starts with '@' (which
+ * becomes NUL, and the length then excludes the trailing NUL). Anything
+ * else, including vsock:CID:PORT (systemd 253 and later) and the one-byte
+ * "/" and "@", is -EINVAL. A name that leaves no room for its NUL in
+ * sun_path is -ENAMETOOLONG for a path (systemd's recognizable error for
+ * a path that O_PATH could still reach, which sd_notify() of 252 does not
+ * try) and -EINVAL for an abstract name. Returns 0 or that error.
+ */
+static int
+notify_addr(const char *e, struct sockaddr_un *un, socklen_t *len)
+{
+	const size_t off = offsetof(struct sockaddr_un, sun_path);
+	size_t l;
+
+	l = strlen(e);
+	if (l < 2 || (e[0] != '/' && e[0] != '@'))
+		return -EINVAL;
+	if (l + 1 > sizeof(un->sun_path))
+		return e[0] == '@' ? -EINVAL : -ENAMETOOLONG;
+
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	memcpy(un->sun_path, e, l + 1);
+	if (e[0] == '@') {
+		un->sun_path[0] = '\0';
+		*len = (socklen_t)(off + l);
+	} else
+		*len = (socklen_t)(off + l + 1);
+	return 0;
+}
+
+/*
+ * Raises the send buffer of fd so that a state of up to n bytes fits, as
+ * fd_inc_sndbuf() in systemd's src/basic/socket-util.c (252): nothing if
+ * SO_SNDBUF already reads 2n or more (Linux reports twice what was set),
+ * else SO_SNDBUF n, and if that was capped by net.core.wmem_max,
+ * SO_SNDBUFFORCE n where it exists (Linux, with CAP_NET_ADMIN). Failures
+ * are ignored, as systemd ignores them; a state too large for the buffer
+ * then fails in sendto() with EMSGSIZE.
+ */
+static void
+raise_sndbuf(int fd, int n)
+{
+	socklen_t l;
+	int v;
+
+	l = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &l) == 0 &&
+	    l == sizeof(v) && v >= 0 && (long long)v >= 2LL * n)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &n, sizeof(n)) < 0)
+		return;
+	l = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &l) == 0 &&
+	    l == sizeof(v) && v >= 0 && (long long)v >= 2LL * n)
+		return;
+#ifdef SO_SNDBUFFORCE
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &n, sizeof(n));
+#endif
+}
+
+/*
+ * Sends state as one datagram to the address e names, from a fresh
+ * close-on-exec AF_UNIX SOCK_DGRAM socket, as the body of
+ * sd_pid_notify_with_fds() of systemd's sd-daemon.c (252) with pid 0 and
+ * no fds. Returns 1 once the kernel queued it, or a negative errno value:
+ * those of notify_addr(), socket(2) and sendto(2) (ENOENT, ECONNREFUSED
+ * for a path that is not a bound socket or an abstract name nobody holds,
+ * EPROTOTYPE for a stream socket, EMSGSIZE). The socket blocks, as
+ * libsystemd's does: while the receiver's queue is full
+ * (net.unix.max_dgram_qlen on Linux), sendto() waits.
+ *
+ * libsystemd also attaches SCM_CREDENTIALS {getpid(), getuid(), getgid()}
+ * when the real and effective uid or gid differ (a set-id program). Those
+ * are exactly the credentials Linux attaches by itself for a receiver with
+ * SO_PASSCRED (the pid, real uid and real gid of the sender), and a
+ * receiver without it gets none either way, so we never build them: that
+ * needs struct ucred, which is not POSIX.
+ */
+static int
+notify_send(const char *e, const char *state)
+{
+	struct sockaddr_un un;
+	socklen_t len;
+	int fd, r;
+
+	if ((r = notify_addr(e, &un, &len)) < 0)
+		return r;
+
+#ifdef SOCK_CLOEXEC
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+#else
+	/* A thread that forks in between may leak it: the best POSIX has. */
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) < 0)
+		return -errno;
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+	raise_sndbuf(fd, NOTIFY_SNDBUF);
+
+	if (sendto(fd, state, strlen(state), NOTIFY_SEND_FLAGS,
+		(const struct sockaddr *)&un, len) >= 0)
+		r = 1;
+	else
+		r = -errno;
+	(void)close(fd);
+	return r;
+}
+
+/*
+ * sd_notify() of systemd's sd-daemon.c (252). Returns 1, 0 or -errno
+ * (holdports.h); NOTIFY_SOCKET is unset whenever unset_environment is
+ * non-zero, whatever the result.
+ */
+int
+hp_notify(int unset_environment, const char *state)
+{
+	const char *e;
+	int r;
+
+	/* state is checked before NOTIFY_SOCKET: NULL is -EINVAL even
+	 * outside any supervisor. */
+	if (state == NULL)
+		r = -EINVAL;
+	else if ((e = getenv("NOTIFY_SOCKET")) == NULL)
+		return 0;
+	else
+		r = notify_send(e, state);
+
+	if (unset_environment)
+		(void)unsetenv("NOTIFY_SOCKET");
+	return r;
+}
+
+/*
+ * sd_notifyf() of systemd's sd-daemon.c (252): formats the state, then
+ * hp_notify(). vasprintf() is not POSIX, so vsnprintf(3) measures first.
+ * A failed format (out of memory, an unencodable %lc, a result longer
+ * than INT_MAX) is -ENOMEM and, as in libsystemd, returns before
+ * NOTIFY_SOCKET is looked at, so it is not unset; a NULL format is
+ * hp_notify() with a NULL state (-EINVAL). Returns as hp_notify().
+ */
+int
+hp_notifyf(int unset_environment, const char *format, ...)
+{
+	va_list ap, aq;
+	char *p = NULL;
+	int n, r;
+
+	if (format != NULL) {
+		va_start(ap, format);
+		va_copy(aq, ap);
+		n = vsnprintf(NULL, 0, format, ap);
+		va_end(ap);
+		if (n >= 0 && (p = malloc((size_t)n + 1)) != NULL &&
+		    vsnprintf(p, (size_t)n + 1, format, aq) != n) {
+			free(p);
+			p = NULL;
+		}
+		va_end(aq);
+		if (p == NULL)
+			return -ENOMEM;
+	}
+
+	r = hp_notify(unset_environment, p);
+	free(p);
+	return r;
 }

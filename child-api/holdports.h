@@ -21,6 +21,13 @@ extern "C" {
 #define HP_EXPORT
 #endif
 
+/* Lets the compiler check the format of hp_notifyf() like printf's. */
+#if defined(__GNUC__) && __GNUC__ >= 3
+#define HP_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define HP_PRINTF(fmt, args)
+#endif
+
 /* The first passed file descriptor, as SD_LISTEN_FDS_START. */
 #define HP_LISTEN_FDS_START 3
 
@@ -104,6 +111,43 @@ HP_EXPORT int hp_is_socket_inet(
  */
 HP_EXPORT int hp_is_socket_unix(
     int fd, int type, int listening, const char *path, size_t length);
+
+/*
+ * hp_notify: tell the supervisor about our state, as sd_notify(3) of
+ * libsystemd 252.
+ *
+ * state is one or more newline-separated VAR=VALUE assignments, such as
+ * "READY=1" or "STATUS=loading\nREADY=1", sent as one datagram to the
+ * AF_UNIX socket named by NOTIFY_SOCKET: an absolute path, or an abstract
+ * name when it starts with '@'. Returns 1 when the datagram was queued
+ * (not that it was read), 0 when NOTIFY_SOCKET is unset, or a negative
+ * errno value: -EINVAL (state NULL, checked first; NOTIFY_SOCKET empty,
+ * one byte long, not starting with '/' or '@', such as a relative path
+ * or the vsock:CID:PORT of systemd 253 and later, or an abstract name
+ * too long for sun_path), -ENAMETOOLONG (a path too long for sun_path),
+ * or the error of socket(2) or sendto(2): -ENOENT, -ECONNREFUSED (no
+ * socket is bound there, or the path is not a socket), -EPROTOTYPE (not
+ * a datagram socket), -EMSGSIZE (state too large). While the receiver's
+ * queue is full, it blocks, as sd_notify() does. An empty state sends an
+ * empty datagram. Credentials are never attached by hand; a receiver with
+ * SO_PASSCRED gets our pid, real uid and real gid from the kernel.
+ *
+ * If unset_environment is non-zero, NOTIFY_SOCKET is unset whatever the
+ * result.
+ */
+HP_EXPORT int hp_notify(int unset_environment, const char *state);
+
+/*
+ * hp_notifyf: hp_notify() with a printf(3)-style format, as sd_notifyf(3)
+ * of libsystemd 252.
+ *
+ * Returns as hp_notify(); a NULL format is -EINVAL as a NULL state is.
+ * When the state cannot be formatted (out of memory, an unencodable
+ * character) it returns -ENOMEM at once and, as libsystemd does, leaves
+ * NOTIFY_SOCKET set even if unset_environment is non-zero.
+ */
+HP_EXPORT int hp_notifyf(int unset_environment, const char *format, ...)
+    HP_PRINTF(2, 3);
 
 #ifdef __cplusplus
 }

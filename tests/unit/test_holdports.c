@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1071,6 +1072,162 @@ test_unix_not_unix_and_errors(void **state)
 	assert_int_equal(close(fd), 0);
 }
 
+/* --- hp_notify --- */
+
+/* A datagram socket bound to name (a path, or '@' for an abstract name),
+ * with NOTIFY_SOCKET set to name. */
+static int
+notify_receiver(const char *name)
+{
+	struct sockaddr_un un;
+	size_t l = strlen(name);
+	int fd;
+
+	assert_true(l < sizeof(un.sun_path));
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	memcpy(un.sun_path, name, l + 1);
+	if (name[0] == '@')
+		un.sun_path[0] = '\0';
+	else
+		(void)unlink(name);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(
+	    bind(fd, (struct sockaddr *)&un,
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + l +
+		    (name[0] != '@'))),
+	    0);
+	assert_int_equal(setenv("NOTIFY_SOCKET", name, 1), 0);
+	return fd;
+}
+
+/* Asserts that the next datagram on fd is exactly want, and the last. */
+static void
+assert_datagram(int fd, const char *want)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	assert_int_equal(n, (ssize_t)strlen(want));
+	assert_memory_equal(buf, want, strlen(want));
+	assert_int_equal(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void
+test_notify_unset_returns_0(void **state)
+{
+	(void)state;
+	assert_int_equal(unsetenv("NOTIFY_SOCKET"), 0);
+	assert_int_equal(hp_notify(0, "READY=1"), 0);
+	assert_int_equal(hp_notify(1, "READY=1"), 0);
+	assert_int_equal(hp_notifyf(0, "STATUS=%d", 1), 0);
+	/* The state is checked before NOTIFY_SOCKET is looked at. */
+	assert_int_equal(hp_notify(0, NULL), -EINVAL);
+	assert_null(getenv("NOTIFY_SOCKET"));
+}
+
+static void
+test_notify_path_message_intact(void **state)
+{
+	char path[128];
+	int fd;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	fd = notify_receiver(path);
+	assert_int_equal(hp_notify(0, "STATUS=starting\nREADY=1"), 1);
+	assert_datagram(fd, "STATUS=starting\nREADY=1");
+	assert_string_equal(getenv("NOTIFY_SOCKET"), path);
+	assert_int_equal(hp_notify(0, ""), 1); /* an empty datagram */
+	assert_datagram(fd, "");
+	assert_int_equal(hp_notifyf(0, "STATUS=%s %d%%", "up", 42), 1);
+	assert_datagram(fd, "STATUS=up 42%");
+	assert_int_equal(hp_notify(1, "READY=1"), 1);
+	assert_datagram(fd, "READY=1");
+	assert_null(getenv("NOTIFY_SOCKET"));
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+test_notify_abstract_message_intact(void **state)
+{
+#if defined(__linux__)
+	char name[64];
+	int fd;
+
+	(void)state;
+	(void)snprintf(name, sizeof(name), "@hp-unit-notify-%ld-%lx",
+	    (long)getpid(), (unsigned long)time(NULL));
+	fd = notify_receiver(name);
+	assert_int_equal(hp_notify(0, "READY=1\nSTATUS=ok\n"), 1);
+	assert_datagram(fd, "READY=1\nSTATUS=ok\n");
+	assert_int_equal(hp_notifyf(1, "MAINPID=%ld", 12345L), 1);
+	assert_datagram(fd, "MAINPID=12345");
+	assert_null(getenv("NOTIFY_SOCKET"));
+	assert_int_equal(close(fd), 0);
+#else
+	(void)state;
+	skip();
+#endif
+}
+
+static void
+test_notify_errors_and_unset(void **state)
+{
+	static const struct {
+		const char *value;
+		int ret;
+	} bad[] = {
+	    {"", -EINVAL}, {"/", -EINVAL}, {"@", -EINVAL},
+	    {"relative/notify", -EINVAL},
+	    {"vsock:2:1234", -EINVAL}, /* systemd 253 and later only */
+	};
+	char path[300];
+	size_t i;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(setenv("NOTIFY_SOCKET", bad[i].value, 1), 0);
+		assert_int_equal(hp_notify(0, "READY=1"), bad[i].ret);
+		assert_string_equal(getenv("NOTIFY_SOCKET"), bad[i].value);
+		assert_int_equal(hp_notify(1, "READY=1"), bad[i].ret);
+		assert_null(getenv("NOTIFY_SOCKET"));
+	}
+
+	/* A socket file nobody holds any more. */
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	fd = notify_receiver(path);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(hp_notify(1, "READY=1"), -ECONNREFUSED);
+	assert_null(getenv("NOTIFY_SOCKET"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(setenv("NOTIFY_SOCKET", path, 1), 0);
+	assert_int_equal(hp_notify(1, "READY=1"), -ENOENT);
+	assert_null(getenv("NOTIFY_SOCKET"));
+
+	/* A path with no room for its NUL in sun_path. */
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	assert_int_equal(setenv("NOTIFY_SOCKET", path, 1), 0);
+	assert_int_equal(hp_notify(0, "READY=1"), -ENAMETOOLONG);
+	path[0] = '@';
+	assert_int_equal(setenv("NOTIFY_SOCKET", path, 1), 0);
+	assert_int_equal(hp_notify(0, "READY=1"), -EINVAL);
+
+	/* NULL state or format: -EINVAL, and still unset. */
+	assert_int_equal(hp_notify(1, NULL), -EINVAL);
+	assert_null(getenv("NOTIFY_SOCKET"));
+	assert_int_equal(setenv("NOTIFY_SOCKET", "@x", 1), 0);
+	assert_int_equal(hp_notifyf(1, NULL), -EINVAL);
+	assert_null(getenv("NOTIFY_SOCKET"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1118,6 +1275,10 @@ main(void)
 	    T(test_unix_unnamed),
 	    T(test_unix_abstract),
 	    T(test_unix_not_unix_and_errors),
+	    T(test_notify_unset_returns_0),
+	    T(test_notify_path_message_intact),
+	    T(test_notify_abstract_message_intact),
+	    T(test_notify_errors_and_unset),
 	};
 	char path[128];
 	int fd, r;
@@ -1140,6 +1301,8 @@ main(void)
 	(void)snprintf(path, sizeof(path), "%s/stream", tmpdir);
 	(void)unlink(path);
 	(void)snprintf(path, sizeof(path), "%s/dgram", tmpdir);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
 	(void)unlink(path);
 	(void)rmdir(tmpdir);
 	return r;
