@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: ISC */
-/* proc_none.c: process helpers for systems without Linux's prctl(2). */
+/* proc_none.c: process helpers for systems without Linux's prctl(2) and
+ * SO_PASSCRED. */
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <errno.h>
+#include <unistd.h>
 
 #include "hp.h"
 
@@ -27,4 +30,55 @@ proc_cloexec_from(int lowfd)
 		max = (int)rl.rlim_cur;
 	for (fd = lowfd; fd < max; fd++)
 		(void)fd_set_cloexec(fd);
+}
+
+int
+proc_passcred(int fd)
+{
+	/* BSD's LOCAL_CREDS/SCM_CREDS would do, but are not implemented
+	 * yet: notify_recv() accepts datagrams with pid 0 here. */
+	(void)fd;
+	errno = ENOSYS;
+	return -1;
+}
+
+pid_t
+proc_cred_pid(const struct msghdr *msg)
+{
+	(void)msg;
+	return 0;
+}
+
+size_t
+proc_children(pid_t *pids, size_t max)
+{
+	/* Not implemented: without a subreaper no orphan comes back to us,
+	 * and the guard kills the groups it was told of. */
+	(void)pids;
+	(void)max;
+	errno = ENOSYS;
+	return 0;
+}
+
+int
+proc_pdeathsig(pid_t parent)
+{
+	/* FreeBSD's procctl(2) PROC_PDEATHSIG_CTL would do, but is not
+	 * implemented yet: the guard (guard.c) covers the child here. */
+	(void)parent;
+	return 0;
+}
+
+void
+proc_closefrom(int lowfd)
+{
+	struct rlimit rl;
+	int fd, max = 65536;
+
+	/* Bounded as in proc_cloexec_from(). */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max)
+		max = (int)rl.rlim_cur;
+	for (fd = lowfd; fd < max; fd++)
+		(void)close(fd);
 }

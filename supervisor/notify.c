@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: ISC */
+/* notify.c: the supervisor's end of the sd_notify(3) protocol: the datagram
+ * socket children send to, and the parser of their KEY=VALUE messages. */
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/* MAINPID= is parsed as a non-negative int, so pid_t must hold one. */
+_Static_assert(sizeof(pid_t) >= sizeof(int), "pid_t narrower than int");
+
+/* Abstract names tried, "holdports/<pid>/0" and up, before the socket file:
+ * the abstract namespace has no permissions, so another process may hold
+ * a name we want. */
+#define NOTIFY_ABSTRACT_TRIES 16
+/* Receive buffer asked for, halved down to the minimum until the system
+ * accepts it (BSD refuses more than kern.ipc.maxsockbuf; Linux caps it at
+ * net.core.rmem_max silently), so that a burst of large messages from a
+ * starting child fits. (Linux also caps the number of queued datagrams at
+ * net.unix.max_dgram_qlen; past it a blocking sender, as sd_notify() and
+ * hp_notify() are, waits: nothing is lost.) */
+#define NOTIFY_RCVBUF_MAX (1024 * 1024)
+#define NOTIFY_RCVBUF_MIN (64 * 1024)
+/* Room for SCM_CREDENTIALS and for the most descriptors one datagram can
+ * carry (Linux: SCM_MAX_FD, 253), so that each of them reaches us and is
+ * closed; where the room is short the kernel sets MSG_CTRUNC and disposes
+ * of the rest itself. 512 bytes cover the headers and the credentials. */
+#define NOTIFY_FDS_MAX 253
+#define NOTIFY_CMSG_SIZE (NOTIFY_FDS_MAX * sizeof(int) + 512)
+
+/* recvmsg(2) flags. MSG_TRUNC makes Linux return a datagram's real length
+ * when it is longer than the buffer, for the warning; other systems ignore
+ * it as an input flag and set it in msg_flags, as POSIX says. The socket is
+ * non-blocking already; MSG_DONTWAIT says so again where it exists. */
+#ifdef MSG_DONTWAIT
+#define NOTIFY_DONTWAIT MSG_DONTWAIT
+#else
+#define NOTIFY_DONTWAIT 0
+#endif
+#ifdef MSG_CMSG_CLOEXEC
+#define NOTIFY_CMSG_CLOEXEC MSG_CMSG_CLOEXEC
+#else
+#define NOTIFY_CMSG_CLOEXEC 0 /* safe: one thread, and we close them */
+#endif
+#define NOTIFY_RECV_FLAGS (MSG_TRUNC | NOTIFY_DONTWAIT | NOTIFY_CMSG_CLOEXEC)
+
+#define SUN_PATH_SIZE sizeof(((struct sockaddr_un *)0)->sun_path)
+
+struct notify {
+	int fd;
+	int passcred; /* every datagram carries its sender's pid */
+	int has_file; /* bound to path, which we remove on close */
+	dev_t dev; /* the socket file's device and inode, so that */
+	ino_t ino; /* notify_close() never unlinks a file not ours */
+	char path[SUN_PATH_SIZE];
+	char addr[SUN_PATH_SIZE + 1]; /* NOTIFY_SOCKET: "@name" or path */
+	char buf[NOTIFY_MAX + 1]; /* one byte more: longer is oversized */
+	/* CMSG_FIRSTHDR() needs it aligned for struct cmsghdr. */
+	_Alignas(max_align_t) unsigned char ctl[NOTIFY_CMSG_SIZE];
+};
+
+/* Returns 1 if the len bytes at s are exactly the string lit, else 0. */
+static int
+notify_is(const char *s, size_t len, const char *lit)
+{
+	return len == strlen(lit) && memcmp(s, lit, len) == 0;
+}
+
+/* Parses the len bytes at v as a decimal number: digits only (no sign, no
+ * blanks), at least one, at most INT_MAX. Stores it in *out and returns 0,
+ * or returns -1 (errno untouched). */
+static int
+notify_number(const char *v, size_t len, int *out)
+{
+	long n = 0;
+	size_t i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (v[i] - '0');
+		if (n > INT_MAX)
+			return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+/* Copies the len bytes of a STATUS= value into dst (size > 0 bytes) as a
+ * string: cut to size - 1 bytes, never inside a UTF-8 sequence, and with
+ * each control character but tab replaced by '?', so that the status
+ * cannot forge a log line or move a terminal's cursor. */
+static void
+notify_status(char *dst, size_t size, const char *v, size_t len)
+{
+	unsigned char c;
+	size_t i, stop;
+
+	if (len >= size) {
+		len = size - 1;
+		/* v[len] is the first byte cut off; while it continues a
+		 * sequence (10xxxxxx), the bytes before it are an incomplete
+		 * one, of at most 3 bytes in valid UTF-8. */
+		stop = len > 3 ? len - 3 : 0;
+		while (len > stop && ((unsigned char)v[len] & 0xc0) == 0x80)
+			len--;
+	}
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)v[i];
+		dst[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+	}
+	dst[len] = '\0';
+}
+
+/* Applies one KEY=VALUE line (key of klen bytes, value of vlen bytes) to
+ * m. Of a key given twice the first counts, as in systemd's
+ * service_notify_message() (strv_find_startswith()), but every value is
+ * checked. seen holds the NOTIFY_SEEN_* bits of the keys met so far.
+ * Returns 0, or -1 with *why saying what is wrong. */
+#define NOTIFY_SEEN_MAINPID 0x01
+#define NOTIFY_SEEN_ERRNO 0x02
+#define NOTIFY_SEEN_STATUS 0x04
+static int
+notify_line(struct notify_msg *m, const char *k, size_t klen, const char *v,
+    size_t vlen, int *seen, const char **why)
+{
+	int num;
+
+	/* sd_notify(3) defines only "=1" for these three; systemd tests
+	 * for the whole line "READY=1" (strv_contains()). */
+	if (notify_is(k, klen, "READY"))
+		m->ready |= notify_is(v, vlen, "1");
+	else if (notify_is(k, klen, "RELOADING"))
+		m->reloading |= notify_is(v, vlen, "1");
+	else if (notify_is(k, klen, "STOPPING"))
+		m->stopping |= notify_is(v, vlen, "1");
+	else if (notify_is(k, klen, "MAINPID")) {
+		if (notify_number(v, vlen, &num) == -1 || num == 0) {
+			*why = "MAINPID= is not a positive pid";
+			return -1;
+		}
+		if (!(*seen & NOTIFY_SEEN_MAINPID))
+			m->mainpid = (pid_t)num;
+		*seen |= NOTIFY_SEEN_MAINPID;
+	} else if (notify_is(k, klen, "ERRNO")) {
+		if (notify_number(v, vlen, &num) == -1) {
+			*why = "ERRNO= is not a non-negative number";
+			return -1;
+		}
+		if (!(*seen & NOTIFY_SEEN_ERRNO))
+			m->errnum = num;
+		*seen |= NOTIFY_SEEN_ERRNO;
+	} else if (notify_is(k, klen, "STATUS")) {
+		if (!(*seen & NOTIFY_SEEN_STATUS))
+			notify_status(m->status, sizeof(m->status), v, vlen);
+		*seen |= NOTIFY_SEEN_STATUS;
+	}
+	/* Anything else (X_*, WATCHDOG=1, FDSTORE=1, MONOTONIC_USEC=, ...)
+	 * is ignored: sd_notify(3) says unknown keys must be. */
+	return 0;
+}
+
+/* notify_parse(), with *why set to what is wrong when it returns -1 (for
+ * notify_recv()'s warning). On failure *m is zeroed. */
+static int
+notify_parse_why(
+    const char *buf, size_t len, struct notify_msg *m, const char **why)
+{
+	size_t i, end, eq;
+	int seen = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (len > 0 && memchr(buf, '\0', len) != NULL) {
+		*why = "a NUL byte";
+		goto fail;
+	}
+	/* systemd splits a message at "\n\r" (manager_invoke_notify_message
+	 * (), strv_split()) and skips empty lines, so "READY=1\r\n" from a
+	 * CRLF sender works there: it works here too. */
+	for (i = 0; i < len; i = end + 1) {
+		for (end = i; end < len && buf[end] != '\n' && buf[end] != '\r';
+		     end++)
+			;
+		if (end == i)
+			continue;
+		for (eq = i; eq < end && buf[eq] != '='; eq++)
+			;
+		if (eq == end) {
+			*why = "a line without '='";
+			goto fail;
+		}
+		if (notify_line(m, buf + i, eq - i, buf + eq + 1, end - eq - 1,
+			&seen, why) == -1)
+			goto fail;
+	}
+	return 0;
+fail:
+	memset(m, 0, sizeof(*m));
+	errno = EINVAL;
+	return -1;
+}
+
+int
+notify_parse(const char *buf, size_t len, struct notify_msg *m)
+{
+	const char *why;
+
+	return notify_parse_why(buf, len, m, &why);
+}
+
+/* Asks for a receive buffer of NOTIFY_RCVBUF_MAX bytes, halving the size
+ * down to NOTIFY_RCVBUF_MIN while the system refuses it. Failure is not
+ * fatal: the default buffer still works, it only holds fewer messages. */
+static void
+notify_rcvbuf(int fd)
+{
+	int size;
+
+	for (size = NOTIFY_RCVBUF_MAX; size >= NOTIFY_RCVBUF_MIN; size /= 2)
+		if (setsockopt(
+			fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) == 0)
+			return;
+	log_debug("notify: SO_RCVBUF: %s", strerror(errno));
+}
+
+/* Binds n->fd to the first free abstract name "\0holdports/<pid>/<i>" and
+ * fills n->addr with "@holdports/<pid>/<i>", the form sd_notify(3) turns
+ * back into a leading NUL. The address length counts the name only: an
+ * abstract name is not NUL-terminated, and sd_notify() sends to exactly
+ * strlen(NOTIFY_SOCKET) bytes. Returns 0, or -1 with errno from bind(2)
+ * (EADDRINUSE when every name is taken; ENOENT or EINVAL, typically, where
+ * the system has no abstract namespace). */
+static int
+notify_bind_abstract(struct notify *n)
+{
+	struct sockaddr_un sun;
+	socklen_t sl;
+	int i, len;
+
+	for (i = 0; i < NOTIFY_ABSTRACT_TRIES; i++) {
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		len = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
+		    "holdports/%ld/%d", (long)getpid(), i);
+		sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+		    (size_t)len);
+		if (bind(n->fd, (struct sockaddr *)&sun, sl) == 0) {
+			(void)snprintf(
+			    n->addr, sizeof(n->addr), "@%s", sun.sun_path + 1);
+			return 0;
+		}
+		if (errno != EADDRINUSE)
+			return -1;
+	}
+	return -1;
+}
+
+/* Binds n->fd to the socket file "<dir>/notify.<pid>" and fills n->path,
+ * n->addr, n->dev and n->ino. dir must be absolute: sd_notify(3) takes
+ * only a NOTIFY_SOCKET that starts with '/' or '@'. A socket file already
+ * there (left by a dead holdports whose pid we have now) is replaced; any
+ * other file is left alone and bind(2) fails. Returns 0, or -1 with errno
+ * EINVAL (dir NULL or relative), ENAMETOOLONG (the path does not fit a
+ * sockaddr_un), or from lstat(2), unlink(2) or bind(2). */
+static int
+notify_bind_file(struct notify *n, const char *dir)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	int len;
+
+	if (dir == NULL || dir[0] != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	len = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/notify.%ld", dir,
+	    (long)getpid());
+	if (len < 0 || (size_t)len >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (lstat(sun.sun_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    unlink(sun.sun_path) == -1 && errno != ENOENT)
+		return -1;
+	if (bind(n->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		return -1;
+	if (lstat(sun.sun_path, &st) == -1) {
+		(void)unlink(sun.sun_path);
+		return -1;
+	}
+	memcpy(n->path, sun.sun_path, (size_t)len + 1);
+	memcpy(n->addr, sun.sun_path, (size_t)len + 1);
+	n->has_file = 1;
+	n->dev = st.st_dev;
+	n->ino = st.st_ino;
+	return 0;
+}
+
+struct notify *
+notify_open(const char *dir)
+{
+	struct notify *n;
+	int e;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return NULL;
+	if ((n->fd = fd_socket(AF_UNIX, SOCK_DGRAM)) == -1 ||
+	    fd_set_nonblock(n->fd) == -1)
+		goto fail;
+	/* Before bind(2): no datagram may arrive without credentials. */
+	if (proc_passcred(n->fd) == 0)
+		n->passcred = 1;
+	else if (errno != ENOSYS)
+		goto fail;
+	notify_rcvbuf(n->fd);
+	/* Whether the system has an abstract namespace (Linux, unix(7)) is
+	 * found by trying it, not by naming systems; the file is also the
+	 * way out when all the abstract names are taken. */
+	if (notify_bind_abstract(n) == -1 && notify_bind_file(n, dir) == -1)
+		goto fail;
+	return n;
+fail:
+	e = errno;
+	if (n->fd != -1)
+		(void)close(n->fd);
+	free(n);
+	errno = e;
+	return NULL;
+}
+
+const char *
+notify_addr(const struct notify *n)
+{
+	return n->addr;
+}
+
+int
+notify_fd(const struct notify *n)
+{
+	return n->fd;
+}
+
+/* Closes every descriptor passed in msg's SCM_RIGHTS control messages: a
+ * child may send FDSTORE=1 with descriptors, which holdports does not
+ * keep, and each one received is already installed in our table. Returns
+ * how many were closed. */
+static int
+notify_close_rights(const struct msghdr *msg)
+{
+	const unsigned char *data, *end;
+	struct cmsghdr *c;
+	size_t hdr, len, i;
+	int fd, count = 0;
+
+	if (msg->msg_control == NULL)
+		return 0;
+	end = (const unsigned char *)msg->msg_control + msg->msg_controllen;
+	/* CMSG_NXTHDR() takes a non-const msghdr but only reads it. */
+	for (c = CMSG_FIRSTHDR(msg); c != NULL;
+	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		/* Each int after the header is a descriptor; a cut control
+		 * message (MSG_CTRUNC) holds no more than fits in it. */
+		data = CMSG_DATA(c);
+		hdr = (size_t)(data - (const unsigned char *)c);
+		if (c->cmsg_len <= hdr || data >= end)
+			continue;
+		len = c->cmsg_len - hdr;
+		if (len > (size_t)(end - data))
+			len = (size_t)(end - data);
+		for (i = 0; i + sizeof(int) <= len; i += sizeof(int)) {
+			memcpy(&fd, data + i, sizeof(fd)); /* unaligned */
+			(void)close(fd);
+			count++;
+		}
+	}
+	return count;
+}
+
+/* Writes "pid P", or "an unknown sender" for pid 0, into buf. Returns buf. */
+static const char *
+notify_sender(pid_t pid, char *buf, size_t len)
+{
+	if (pid > 0)
+		(void)snprintf(buf, len, "pid %ld", (long)pid);
+	else
+		(void)snprintf(buf, len, "an unknown sender");
+	return buf;
+}
+
+/* Reads datagrams until one parses or none is left (never blocking: the
+ * socket is non-blocking). Without SO_PASSCRED (proc_passcred() failed with
+ * ENOSYS, proc_none.c) every datagram has pid 0 and is accepted; with it, one
+ * without a pid (a sender outside our pid namespace) is dropped. */
+int
+notify_recv(struct notify *n, struct notify_msg *m)
+{
+	struct msghdr msg;
+	struct iovec iov;
+	char who[32];
+	const char *why;
+	ssize_t r;
+	pid_t pid;
+	int nfds;
+
+	for (;;) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = n->buf;
+		iov.iov_len = sizeof(n->buf);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = n->ctl;
+		msg.msg_controllen = sizeof(n->ctl);
+		if ((r = recvmsg(n->fd, &msg, NOTIFY_RECV_FLAGS)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		pid = proc_cred_pid(&msg);
+		(void)notify_sender(pid, who, sizeof(who));
+		if ((nfds = notify_close_rights(&msg)) > 0)
+			log_debug("notify: closed %d descriptor%s from %s "
+				  "(FDSTORE is not kept)",
+			    nfds, nfds == 1 ? "" : "s", who);
+		if ((size_t)r > NOTIFY_MAX) {
+			/* r is the real length where MSG_TRUNC gives it
+			 * (Linux); elsewhere only the buffer's. */
+			if ((size_t)r > sizeof(n->buf) ||
+			    !(msg.msg_flags & MSG_TRUNC))
+				log_warnx("notify: dropped a datagram of %zd "
+					  "bytes from %s (limit %d)",
+				    r, who, NOTIFY_MAX);
+			else
+				log_warnx("notify: dropped a datagram of more "
+					  "than %d bytes from %s (limit %d)",
+				    NOTIFY_MAX, who, NOTIFY_MAX);
+			continue;
+		}
+		if (n->passcred && pid == 0) {
+			log_warnx("notify: dropped a datagram without "
+				  "credentials");
+			continue;
+		}
+		if (notify_parse_why(n->buf, (size_t)r, m, &why) == -1) {
+			log_warnx("notify: dropped a malformed datagram from "
+				  "%s: %s",
+			    who, why);
+			continue;
+		}
+		m->pid = pid;
+		return 1;
+	}
+}
+
+void
+notify_close(struct notify *n)
+{
+	struct stat st;
+
+	if (n == NULL)
+		return;
+	(void)close(n->fd);
+	if (n->has_file && lstat(n->path, &st) == 0 && st.st_dev == n->dev &&
+	    st.st_ino == n->ino)
+		(void)unlink(n->path);
+	free(n);
+}
