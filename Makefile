@@ -33,17 +33,19 @@ VERSION_STR = `cat VERSION`
 SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/env.o \
 	  supervisor/child.o supervisor/sv.o supervisor/loop.o \
-	  supervisor/watch.o supervisor/parse.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/watch.o supervisor/parse.o supervisor/notify.o \
+	  supervisor/guard.o $(WATCH_OBJ) $(PROC_OBJ)
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
-	  tests/unit/test_env tests/unit/test_holdports
-COMPAT	= tests/compat/test_compat
-HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load
+	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify
+COMPAT	= tests/compat/test_compat tests/compat/test_notify
+HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
+	  tests/helpers/guard-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
-	   hp_is_socket_unix
+	   hp_is_socket_unix hp_notify hp_notifyf
 
 .SUFFIXES: .c .o
 .c.o:
@@ -141,6 +143,11 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c
+tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
+    supervisor/fd.o supervisor/log.o $(PROC_OBJ) supervisor/hp.h
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
+	    supervisor/fd.o supervisor/log.o $(PROC_OBJ)
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen.

@@ -21,13 +21,14 @@ struct spawn_err {
 };
 
 static const char *const stages[] = {
-    "setpgid", "dup", "dup2", "chdir", "execve"};
+    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone"};
 enum {
 	S_SETPGID,
 	S_DUP,
 	S_DUP2,
 	S_CHDIR,
-	S_EXECVE
+	S_EXECVE,
+	S_PDEATHSIG
 };
 
 /* Highest signal number we reset; sigaction() fails harmlessly above NSIG
@@ -73,6 +74,11 @@ child_exec(const struct child_plan *p, int status, int devnull)
 	 * it starts and the terminal's Ctrl-C reaches only us. */
 	if (setpgid(0, 0) == -1)
 		child_die(status, S_SETPGID);
+
+	/* Die with the supervisor (prctl(2) PR_SET_PDEATHSIG, Linux); if it
+	 * already died before this, do not start at all. */
+	if (p->parent != 0 && proc_pdeathsig(p->parent) == -1)
+		child_die(status, S_PDEATHSIG);
 
 	/* 3. Move what we keep above the target range, then pack the
 	 * sockets down to 3, 4, ... dup2() clears FD_CLOEXEC on exactly

@@ -48,7 +48,7 @@ dropped(const char *s, char *const *extra, size_t nextra)
  */
 char **
 env_build(char *const *base, char *const *extra, size_t nextra,
-    const char *const *names, size_t nfds, char **pidslot)
+    const char *const *names, size_t nfds, const char *notify, char **pidslot)
 {
 	size_t nbase = 0, n, i, k, namelen = 0, size;
 	char **envp, *p;
@@ -57,8 +57,10 @@ env_build(char *const *base, char *const *extra, size_t nextra,
 		nbase++;
 	for (i = 0; i < nfds; i++)
 		namelen += strlen(names[i]) + 1;
-	n = nbase + nextra + 3 + 1;
+	n = nbase + nextra + 4 + 1;
 	size = n * sizeof(char *);
+	if (notify != NULL)
+		size += sizeof("NOTIFY_SOCKET=") + strlen(notify);
 	if (nfds > 0)
 		size += sizeof("LISTEN_FDS=") + PID_DIGITS +
 		    sizeof("LISTEN_FDNAMES=") + namelen +
@@ -74,6 +76,10 @@ env_build(char *const *base, char *const *extra, size_t nextra,
 	for (i = 0; i < nextra; i++)
 		if (!dropped(extra[i], extra + i + 1, nextra - i - 1))
 			envp[k++] = extra[i]; /* the last of one KEY wins */
+	if (notify != NULL) {
+		envp[k++] = p;
+		p += sprintf(p, "NOTIFY_SOCKET=%s", notify) + 1;
+	}
 	*pidslot = NULL;
 	if (nfds > 0) {
 		envp[k++] = p;

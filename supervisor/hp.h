@@ -98,13 +98,14 @@ const char *sock_hint(int err, const struct spec *);
 
 /* Builds the child's environment: every string of base except LISTEN_PID,
  * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES and NOTIFY_SOCKET, then
- * extra (KEY=VALUE, each replacing a variable of the same name), then, if
- * nfds > 0, LISTEN_FDS, LISTEN_FDNAMES (names joined by ':') and a
- * LISTEN_PID slot that env_set_pid() fills after fork. Returns a
- * NULL-terminated array (one allocation, free() it) and stores the slot in
- * *pidslot (NULL when nfds == 0), or NULL with errno ENOMEM. */
+ * extra (KEY=VALUE, each replacing a variable of the same name), then
+ * NOTIFY_SOCKET=notify unless notify is NULL, then, if nfds > 0,
+ * LISTEN_FDS, LISTEN_FDNAMES (names joined by ':') and a LISTEN_PID slot
+ * that env_set_pid() fills after fork. Returns a NULL-terminated array
+ * (one allocation, free() it) and stores the slot in *pidslot (NULL when
+ * nfds == 0), or NULL with errno ENOMEM. */
 char **env_build(char *const *base, char *const *extra, size_t nextra,
-    const char *const *names, size_t nfds, char **pidslot);
+    const char *const *names, size_t nfds, const char *notify, char **pidslot);
 /* Writes "LISTEN_PID=<pid>" into a slot from env_build(). Async-signal-safe:
  * it is called in the child between fork() and execve(). */
 void env_set_pid(char *pidslot, pid_t pid);
@@ -118,6 +119,7 @@ struct child_plan {
 	const int *fds; /* become 3, 4, ... in this order */
 	size_t nfds;
 	const char *directory; /* chdir(2) before exec, or NULL */
+	pid_t parent; /* the supervisor: PR_SET_PDEATHSIG; 0: none */
 };
 
 /* Starts plan as a new process group leader (DESIGN 3, STYLE 5) and
@@ -141,31 +143,66 @@ int proc_subreaper(void);
 /* Sets FD_CLOEXEC on every descriptor >= lowfd that the supervisor
  * inherited, so that none of them reaches a child. */
 void proc_cloexec_from(int lowfd);
+/* Makes the datagram socket fd pass each sender's credentials with every
+ * datagram (Linux: SO_PASSCRED, then SCM_CREDENTIALS). Call it before
+ * bind(2), so that no datagram arrives without them. Returns 0, or -1
+ * with errno from setsockopt(2), or ENOSYS where it is not implemented:
+ * then senders are unknown (proc_cred_pid() returns 0). */
+int proc_passcred(int fd);
+/* Returns the sender's pid from the control data of a datagram received
+ * by recvmsg(2) on a socket set up by proc_passcred(), or 0 when there is
+ * none (or it is not implemented). Only reads msg; cannot fail. */
+pid_t proc_cred_pid(const struct msghdr *msg);
+/* Fills pids with up to max pids of the supervisor's own direct children,
+ * zombies included: the child, a build, the guard (leave that one out)
+ * and any orphan re-parented to us as subreaper, such as a daemonized
+ * grandchild that left the child's group with setsid(2). Linux: the
+ * /proc/self/task/TID/children file of every thread (proc(5),
+ * CONFIG_PROC_CHILDREN), else the ppid field of each /proc/PID/stat; a
+ * child forked or reaped meanwhile may be missed. Returns the number
+ * stored (the rest, if any, are left for the next call), or 0 with errno
+ * set when they cannot be listed (ENOSYS where not implemented). Not
+ * async-signal-safe: call it in the supervisor, not after fork(). */
+size_t proc_children(pid_t *pids, size_t max);
+/* In a child between fork(2) and execve(2), with parent the supervisor's
+ * pid taken before fork: asks for SIGKILL when the parent dies (Linux:
+ * prctl(2) PR_SET_PDEATHSIG; kept across execve(2) except of a set-user-ID
+ * or capability binary), then checks that the parent has not already died
+ * before the call. Returns 0 (also where not implemented), or -1 with
+ * errno ESRCH (the parent is gone: _exit) or from prctl(2).
+ * Async-signal-safe. */
+int proc_pdeathsig(pid_t parent);
+/* Closes every descriptor >= lowfd (Linux: those listed in /proc/self/fd;
+ * elsewhere, or without /proc, a loop bounded by RLIMIT_NOFILE and 65536).
+ * For a forked copy of the supervisor that does not exec (the guard): not
+ * async-signal-safe (opendir(3)), safe there because the supervisor has one
+ * thread. Cannot fail. */
+void proc_closefrom(int lowfd);
 
 /* sv.c: the supervisor state machine. No syscalls: actions go through
  * struct sv_ops, so tests drive it with fakes. */
 
 enum state {
 	ST_IDLE, /* nothing started yet */
-	ST_RUNNING, /* a child runs */
-	ST_STOPPING, /* its group was signalled; waiting until it is gone */
-	ST_BACKOFF, /* waiting to restart a crashed child */
-	ST_WAITING, /* the child exited and is not restarted until a change */
+	ST_RUNNING, /* supervising (a child may or may not be running) */
 	ST_DONE /* stopped for good; sv.exit_status is the exit status */
 };
 
 enum trigger {
-	TR_START, /* start the first child */
-	TR_RELOAD, /* a change, SIGHUP: replace the child */
-	TR_CHILD_EXIT, /* the child (group leader) was reaped; status given */
-	TR_GROUP_GONE, /* no process is left in the child's group */
+	TR_START, /* build if configured, start the first child */
+	TR_RELOAD, /* a change, SIGHUP: rebuild and replace the child */
+	TR_CHILD_EXIT, /* a process of ours was reaped; pid, status given */
+	TR_GROUP_GONE, /* no process is left in process group pid */
+	TR_READY, /* READY=1 from the group of pid (sd_notify(3)) */
 	TR_TIMER, /* the deadline sv_deadline() returned has passed */
-	TR_TERM /* SIGTERM or SIGINT: stop the child and finish */
+	TR_TERM /* SIGTERM or SIGINT: stop everything and finish */
 };
 
 struct sv_ops {
 	/* Starts a child; returns its pid (= its process group) or -1. */
 	pid_t (*start)(void *arg);
+	/* Starts the build command; returns its pid (= its group) or -1. */
+	pid_t (*build)(void *arg);
 	/* Signals process group pgid; returns 0 or -1 with errno. */
 	int (*kill)(void *arg, pid_t pgid, int signo);
 };
@@ -175,25 +212,38 @@ struct sv_ops {
 #define SV_BACKOFF_MIN_MS 100
 #define SV_BACKOFF_MAX_MS 10000
 #define SV_BACKOFF_RESET_MS 10000 /* uptime that forgives earlier crashes */
+#define SV_STOP_MAX 16 /* process groups being stopped at once */
+
+/* One process group of ours: a child or a build. */
+struct proc {
+	pid_t pid; /* its leader and process group id; 0: none */
+	int64_t started; /* ms */
+	int64_t deadline; /* ready timeout, or SIGKILL when stopping; -1 */
+	int ready; /* READY=1 seen (always 1 with ready = none) */
+	int leader_gone; /* the leader was reaped */
+	int killed; /* SIGKILL sent */
+	int is_build; /* a build, not a child */
+};
 
 struct sv {
 	enum state state;
 	const struct conf *conf;
 	const struct sv_ops *ops;
 	void *arg;
-	pid_t pid; /* current child (its process group), or 0 */
-	int leader_gone; /* the child itself was reaped */
-	int want_exit; /* once the group is gone: finish */
-	int want_start; /* once the group is gone: start at once */
-	int killed; /* SIGKILL already sent to this group */
-	int exited; /* the child exited on its own ... */
-	int status; /* ... with this wait(2) status */
-	int64_t deadline; /* absolute ms, or -1 */
-	int64_t started; /* when the current child started */
-	int64_t reload_started; /* when the pending reload began, or -1 */
-	char reason[256]; /* what caused the pending reload */
+	struct proc cur; /* the child that serves */
+	struct proc next; /* overlap: the one starting */
+	struct proc build; /* the running build */
+	struct proc stopping[SV_STOP_MAX]; /* groups being stopped */
+	int pending; /* a reload (or the start) to do */
+	int build_ok; /* its build succeeded */
+	int64_t build_ms; /* how long that took, or -1 */
+	int exiting; /* TERM: stop all, then ST_DONE */
+	int waiting; /* no restart until a change */
+	int64_t restart_at; /* back-off: start at, or -1 */
+	int64_t reload_started; /* the pending reload began, or -1 */
+	char reason[256]; /* what caused it */
 	int64_t backoff_ms; /* next back-off */
-	int64_t crashes[SV_CRASH_MAX]; /* times of the last crashes, a ring */
+	int64_t crashes[SV_CRASH_MAX]; /* times of the last crashes */
 	size_t ncrashes;
 	int exit_status; /* of holdports, valid in ST_DONE */
 	unsigned long generation; /* children started so far */
@@ -202,13 +252,21 @@ struct sv {
 /* Prepares sv in ST_IDLE. Nothing is started until TR_START. */
 void sv_init(
     struct sv *, const struct conf *, const struct sv_ops *, void *arg);
-/* Feeds one trigger at time now. status is the wait(2) status for
- * TR_CHILD_EXIT and ignored otherwise; reason ("src/main.c changed",
+/* Feeds one trigger at time now (ms). pid is the reaped process for
+ * TR_CHILD_EXIT (status its wait(2) status), the process group for
+ * TR_GROUP_GONE and TR_READY, else 0. reason ("src/main.c changed",
  * "SIGHUP") is used for TR_RELOAD and may be NULL. */
-void sv_step(
-    struct sv *, enum trigger, int64_t now, int status, const char *reason);
+void sv_step(struct sv *, enum trigger, int64_t now, pid_t pid, int status,
+    const char *reason);
 /* Returns the absolute time of the next TR_TIMER, or -1 for none. */
 int64_t sv_deadline(const struct sv *);
+/* Stores in pgids (at most max) the process groups being stopped whose
+ * leader is already reaped: the loop feeds TR_GROUP_GONE once each is
+ * empty. Returns how many. */
+size_t sv_lingering(const struct sv *, pid_t *pgids, size_t max);
+/* Returns 1 if pid is a process sv started (child or build, running or
+ * stopping), else 0. */
+int sv_knows(const struct sv *, pid_t pid);
 /* Describes a wait(2) status: "exited with status 1", "killed by SIGSEGV
  * (core dumped)". Returns buf. */
 char *sv_describe(int status, char *buf, size_t len);
@@ -246,17 +304,20 @@ struct watch_cb {
 	int calls; /* what watch_drain() returns */
 };
 
-/* Calls cb->fn(path, cb->arg) and counts the call in cb->calls. */
+/* Calls cb->fn(path, cb->arg) and counts the call in cb->calls. Returns
+ * nothing and cannot fail. */
 void watch_report(struct watch_cb *cb, const char *path);
 
-/* Makes the buffer *bufp of *capp bytes hold at least need bytes: realloc(3)
- * to a capacity doubled from 256, stored in *capp. Returns 0 (also when it
- * is big enough already), or -1 with errno ENOMEM, the buffer unchanged. */
+/* Makes the buffer *bufp of *capp bytes (NULL and 0 at first) hold at
+ * least need bytes, with realloc(3) to a capacity that doubles from 256,
+ * stored in *capp. Returns 0 (also when it is big enough already), or -1
+ * with errno ENOMEM, the buffer unchanged. */
 int watch_reserve(char **bufp, size_t *capp, size_t need);
-/* Makes the array v of *capp elements of size bytes hold at least need
- * (> 0) elements: realloc(3) to a capacity doubled from 64, stored in
- * *capp. Returns the array, which may have moved (v itself when it is big
- * enough already), or NULL with errno ENOMEM, v and *capp unchanged. */
+/* Makes the array v of *capp elements of size bytes (NULL and 0 at first)
+ * hold at least need (> 0) elements, with realloc(3) to a capacity that
+ * doubles from 64, stored in *capp. Returns the array, which may have
+ * moved (v itself when it is big enough already), or NULL with errno
+ * ENOMEM, v and *capp unchanged. */
 void *watch_grow(void *v, size_t *capp, size_t need, size_t size);
 /* Writes a, then '/' unless a or b is empty or a ends in one, then b, as
  * a string at offset off of the buffer *bufp of *capp bytes, which grows
@@ -281,7 +342,7 @@ struct watch_root {
  * the target are what matter) and is reported under path. Returns 0, or
  * -1 with errno (ENOMEM, or from realpath(3)) and nothing left to free. */
 int watch_root_init(struct watch_root *rt, const char *path, int isdir);
-/* Frees the strings of rt, not rt itself. */
+/* Frees the strings of rt, not rt itself. Cannot fail. */
 void watch_root_free(struct watch_root *rt);
 /* stat(2)s path (following a symbolic link), makes room for one more root
  * in the array *rootsp of n roots and fills (*rootsp)[n] with
@@ -290,7 +351,8 @@ void watch_root_free(struct watch_root *rt);
  * *rootsp may have moved, even on failure. */
 struct watch_root *watch_root_add(
     struct watch_root **rootsp, size_t n, const char *path);
-/* Frees each of the n roots (watch_root_free()) and the array. */
+/* Frees each of the n roots (watch_root_free()) and the array roots
+ * (which may be NULL when n is 0). Cannot fail. */
 void watch_roots_free(struct watch_root *roots, size_t n);
 
 /* watch_inotify.c, watch_kqueue.c: one backend, chosen by configure. */
@@ -324,12 +386,12 @@ void watch_close(struct watch *);
 #define NOTIFY_MAX 4096 /* bytes a datagram may have; systemd: PIPE_BUF */
 
 struct notify_msg {
-	pid_t pid;	  /* sender (SCM_CREDENTIALS), or 0 if unknown */
-	int ready;	  /* READY=1 was sent */
-	int reloading;	  /* RELOADING=1 */
-	int stopping;	  /* STOPPING=1 */
-	pid_t mainpid;	  /* MAINPID=, or 0 */
-	int errnum;	  /* ERRNO=, or 0 */
+	pid_t pid; /* sender (SCM_CREDENTIALS), or 0 if unknown */
+	int ready; /* READY=1 was sent */
+	int reloading; /* RELOADING=1 */
+	int stopping; /* STOPPING=1 */
+	pid_t mainpid; /* MAINPID=, or 0 */
+	int errnum; /* ERRNO=, or 0 */
 	char status[256]; /* STATUS=, or "" */
 };
 
@@ -359,11 +421,22 @@ void notify_close(struct notify *);
 /* guard.c: kills the children's process groups if holdports dies (DESIGN
  * 5: PR_SET_PDEATHSIG reaches only the direct child). */
 
-/* Forks the guard process, joined to us by a pipe. Returns the pipe's
- * write end (close-on-exec) or -1 with errno. */
-int guard_start(void);
-/* Tells the guard that process group pgid exists (add = 1) or is gone
- * (add = 0). Returns 0, or -1 with errno (EPIPE: the guard is gone). */
+/* Forks the guard process, joined to us by a pipe, and stores its pid in
+ * *pidp: the guard is our child, so the reaper sees it if it dies, and
+ * proc_children() lists it (it is no stray). The guard runs in its own
+ * process group, ignores the signals meant for holdports or its terminal,
+ * holds no descriptor but 0, 1, 2 and the pipe, and on end-of-file (we
+ * are gone, however we died) sends SIGKILL to each group it was told of
+ * and exits 0. Returns the pipe's write end (close-on-exec, non-blocking;
+ * closing it makes the guard do that at once), or -1 with errno from
+ * pipe(2), fcntl(2) or fork(2). */
+int guard_start(pid_t *pidp);
+/* Tells the guard that process group pgid (> 1) exists (add = 1) or is
+ * gone (add = 0): tell it as soon as the group is empty, before its pgid
+ * can be reused. Never blocks. Returns 0, or -1 with errno: EPIPE when
+ * the guard is gone (SIGPIPE must be ignored, as sigfd_open() does),
+ * EAGAIN when the pipe is full (the guard is stopped), EINVAL for pgid <=
+ * 1. */
 int guard_tell(int fd, pid_t pgid, int add);
 
 /* loop.c */

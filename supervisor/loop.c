@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* loop.c: the one place the supervisor blocks: poll(2) over the signal
- * self-pipe and the watcher, with the nearest deadline as its timeout. */
+ * self-pipe, the watcher and the notify socket, with the nearest deadline
+ * as its timeout. */
+
+#define _XOPEN_SOURCE 700 /* getpgid(2) is XSI in POSIX.1-2008 */
 
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -19,22 +22,113 @@ extern char **environ;
 
 /* Without a subreaper a lingering group is checked on this period. */
 #define GROUP_RECHECK_MS 20
+/* Daemonized descendants tracked at once (see loop_strays()). */
+#define STRAY_MAX 64
+
+/* A process re-parented to us (we are the subreaper) that left its
+ * group: a daemonizing server. Stopped like a group, but by pid. */
+struct stray {
+	pid_t pid;
+	int64_t deadline; /* SIGKILL at, ms */
+	int killed;
+};
 
 struct loop {
 	struct conf *conf;
 	struct sock *socks;
 	size_t nsocks;
-	struct child_plan plan;
-	char *argv[4];
-	char **envp;
+	struct child_plan plan; /* the child */
+	struct child_plan bplan; /* the build */
+	char *argv[4], *bargv[4];
+	char **envp, **benvp;
 	int *fds;
 	const char **names;
 	struct sv sv;
 	struct watch *watch;
 	struct debounce deb;
+	struct notify *notify;
+	int guard; /* write end of the guard's pipe, or -1 */
+	pid_t guard_pid; /* the guard, a child of ours */
+	struct stray strays[STRAY_MAX];
 	const char *cwd; /* changed paths are shown relative to it */
 	int subreaper;
 };
+
+/* Tells the guard about process group pgid (add) or its end. The first
+ * failure (the guard died) is logged and the guard forgotten. */
+static void
+loop_guard(struct loop *l, pid_t pgid, int add)
+{
+	if (l->guard == -1 || guard_tell(l->guard, pgid, add) == 0)
+		return;
+	log_warn("guard process; kill -9 of holdports would now leave "
+		 "grandchildren running");
+	(void)close(l->guard);
+	l->guard = -1;
+}
+
+/*
+ * Stops every process that was re-parented to us and that sv did not
+ * start: the daemonized part of an earlier child (it left its process
+ * group with setsid(2), so a group kill missed it, and it may still hold
+ * a copy of the listening socket). Called when a child starts, so only
+ * strays of earlier generations exist, and at exit.
+ */
+static void
+loop_strays(struct loop *l, int64_t now)
+{
+	pid_t pids[STRAY_MAX];
+	size_t n, i, j, free_slot;
+
+	if (!l->subreaper)
+		return;
+	n = proc_children(pids, STRAY_MAX);
+	for (i = 0; i < n; i++) {
+		if (sv_knows(&l->sv, pids[i]) || pids[i] == l->guard_pid)
+			continue;
+		free_slot = STRAY_MAX;
+		for (j = 0; j < STRAY_MAX; j++) {
+			if (l->strays[j].pid == pids[i])
+				break;
+			if (l->strays[j].pid == 0 && free_slot == STRAY_MAX)
+				free_slot = j;
+		}
+		if (j < STRAY_MAX || free_slot == STRAY_MAX)
+			continue; /* already stopping, or no room: next time */
+		if (kill(pids[i], 0) == -1)
+			continue; /* a zombie about to be reaped, or the guard
+				   */
+		log_info("stopping pid %ld, which left its parent's process "
+			 "group",
+		    (long)pids[i]);
+		l->strays[free_slot].pid = pids[i];
+		l->strays[free_slot].deadline = now + l->conf->stop_timeout_ms;
+		l->strays[free_slot].killed = 0;
+		(void)kill(pids[i], l->conf->stop_signal);
+		/* If it leads a group of its own (setsid), the guard can
+		 * reach its workers should we die meanwhile. */
+		loop_guard(l, pids[i], 1);
+	}
+}
+
+/* SIGKILL for strays that outlived stop_timeout; returns how many are
+ * left. */
+static size_t
+loop_strays_timer(struct loop *l, int64_t now)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < STRAY_MAX; i++) {
+		if (l->strays[i].pid == 0)
+			continue;
+		n++;
+		if (!l->strays[i].killed && now >= l->strays[i].deadline) {
+			l->strays[i].killed = 1;
+			(void)kill(l->strays[i].pid, SIGKILL);
+		}
+	}
+	return n;
+}
 
 /* sv_ops.start: restore the sockets (DESIGN 3), then spawn. */
 static pid_t
@@ -49,8 +143,30 @@ loop_start(void *arg)
 		if (sock_reset(&l->socks[i]) == -1)
 			log_warn("%s: restoring flags and backlog",
 			    l->socks[i].name);
-	if ((pid = child_spawn(&l->plan, &stage)) == -1)
+	loop_strays(l, now_ms());
+	if ((pid = child_spawn(&l->plan, &stage)) == -1) {
 		log_warn("cannot start '%s': %s", l->conf->command, stage);
+		return -1;
+	}
+	loop_guard(l, pid, 1);
+	return pid;
+}
+
+/* sv_ops.build: the build in its own process group, no sockets. */
+static pid_t
+loop_build(void *arg)
+{
+	struct loop *l = arg;
+	const char *stage;
+	pid_t pid;
+
+	if ((pid = child_spawn(&l->bplan, &stage)) == -1) {
+		log_warn(
+		    "cannot start the build '%s': %s", l->conf->build, stage);
+		return -1;
+	}
+	log_debug("building: pid %ld", (long)pid);
+	loop_guard(l, pid, 1);
 	return pid;
 }
 
@@ -67,25 +183,24 @@ loop_kill(void *arg, pid_t pgid, int signo)
 	return 0;
 }
 
-static const struct sv_ops loop_ops = {loop_start, loop_kill};
+static const struct sv_ops loop_ops = {loop_start, loop_build, loop_kill};
 
-/* Builds what every start reuses: argv, envp, the fd list. Returns 0 or
- * -1 with errno ENOMEM. */
+/* Builds what every start reuses: argv, envp, the fd list, for the child
+ * and the build. Returns 0 or -1 with errno ENOMEM. */
 static int
 loop_plan(struct loop *l)
 {
 	struct conf *c = l->conf;
-	size_t i, n = strlen(c->command) + sizeof("exec ");
-	char *cmd;
+	const char *notify = l->notify != NULL ? notify_addr(l->notify) : NULL;
+	char *bpid;
+	size_t i;
 
-	if ((cmd = malloc(n)) == NULL)
+	if ((l->argv[2] = malloc(strlen(c->command) + sizeof("exec "))) == NULL)
 		return -1;
-	(void)strcpy(cmd, "exec ");
-	(void)strcat(cmd, c->command);
+	(void)strcpy(l->argv[2], "exec ");
+	(void)strcat(l->argv[2], c->command);
 	l->argv[0] = "/bin/sh";
 	l->argv[1] = "-c";
-	l->argv[2] = cmd;
-	l->argv[3] = NULL;
 	l->fds = calloc(l->nsocks + 1, sizeof(*l->fds));
 	l->names = calloc(l->nsocks + 1, sizeof(*l->names));
 	if (l->fds == NULL || l->names == NULL)
@@ -94,8 +209,8 @@ loop_plan(struct loop *l)
 		l->fds[i] = l->socks[i].fd;
 		l->names[i] = l->socks[i].name;
 	}
-	l->envp = env_build(
-	    environ, c->env, c->nenv, l->names, l->nsocks, &l->plan.pidslot);
+	l->envp = env_build(environ, c->env, c->nenv, l->names, l->nsocks,
+	    notify, &l->plan.pidslot);
 	if (l->envp == NULL)
 		return -1;
 	l->plan.argv = l->argv;
@@ -103,6 +218,21 @@ loop_plan(struct loop *l)
 	l->plan.fds = l->fds;
 	l->plan.nfds = l->nsocks;
 	l->plan.directory = c->directory;
+	l->plan.parent = getpid();
+	if (c->build == NULL)
+		return 0;
+	/* The build gets the child's environment without the sockets, and
+	 * no exec: it may be a compound command. */
+	l->bargv[0] = "/bin/sh";
+	l->bargv[1] = "-c";
+	l->bargv[2] = c->build;
+	l->benvp = env_build(environ, c->env, c->nenv, NULL, 0, NULL, &bpid);
+	if (l->benvp == NULL)
+		return -1;
+	l->bplan.argv = l->bargv;
+	l->bplan.envp = l->benvp;
+	l->bplan.directory = c->directory;
+	l->bplan.parent = l->plan.parent;
 	return 0;
 }
 
@@ -111,6 +241,7 @@ loop_unplan(struct loop *l)
 {
 	free(l->argv[2]);
 	free(l->envp);
+	free(l->benvp);
 	free(l->fds);
 	free(l->names);
 }
@@ -129,11 +260,11 @@ loop_changed(const char *path, void *arg)
 }
 
 /* Reaps every exited process: ours, and with a subreaper, orphaned
- * descendants too. Feeds the child's exit and, once nothing is left in
- * its group, TR_GROUP_GONE. */
+ * descendants too. */
 static void
 loop_reap(struct loop *l, int64_t now)
 {
+	size_t i;
 	pid_t pid;
 	int st;
 
@@ -147,20 +278,79 @@ loop_reap(struct loop *l, int64_t now)
 			log_warn("waitpid");
 			break;
 		}
-		if (pid == l->sv.pid && !l->sv.leader_gone)
-			sv_step(&l->sv, TR_CHILD_EXIT, now, st, NULL);
-		else
-			log_debug("reaped pid %ld", (long)pid);
+		if (sv_knows(&l->sv, pid)) {
+			sv_step(&l->sv, TR_CHILD_EXIT, now, pid, st, NULL);
+			continue;
+		}
+		for (i = 0; i < STRAY_MAX; i++)
+			if (l->strays[i].pid == pid) {
+				l->strays[i].pid = 0;
+				loop_guard(l, pid, 0);
+			}
+		if (pid == l->guard_pid && l->guard != -1) {
+			log_warnx(
+			    "the guard process died; kill -9 of holdports "
+			    "would now leave grandchildren running");
+			(void)close(l->guard);
+			l->guard = -1;
+		}
+		log_debug("reaped pid %ld", (long)pid);
 	}
 }
 
-/* After any wake-up: is the group we are waiting for gone? */
+/* After any wake-up: are the groups we wait for gone? */
 static void
-loop_check_group(struct loop *l, int64_t now)
+loop_check_groups(struct loop *l, int64_t now)
 {
-	if (l->sv.state == ST_STOPPING && l->sv.leader_gone &&
-	    !child_group_alive(l->sv.pid))
-		sv_step(&l->sv, TR_GROUP_GONE, now, 0, NULL);
+	pid_t pgids[SV_STOP_MAX];
+	size_t n, i;
+
+	n = sv_lingering(&l->sv, pgids, SV_STOP_MAX);
+	for (i = 0; i < n; i++)
+		if (!child_group_alive(pgids[i])) {
+			loop_guard(l, pgids[i], 0);
+			sv_step(&l->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
+		}
+}
+
+/*
+ * Reads readiness messages. Only a process of the group of the serving or
+ * the starting child may speak for it (DESIGN 6): its pid comes from the
+ * kernel (SCM_CREDENTIALS), not from the message.
+ */
+static void
+loop_notify(struct loop *l, int64_t now)
+{
+	struct notify_msg m;
+	pid_t pgid;
+	int r;
+
+	while ((r = notify_recv(l->notify, &m)) == 1) {
+		pgid = m.pid != 0 ? getpgid(m.pid) : 0;
+		if (m.pid == 0) {
+			/* No credentials on this system: trust the socket's
+			 * address, which only our children know. */
+			pgid = l->sv.next.pid != 0 ? l->sv.next.pid :
+						     l->sv.cur.pid;
+		} else if (pgid == -1 ||
+		    (pgid != l->sv.cur.pid && pgid != l->sv.next.pid)) {
+			log_warnx("notify: ignored a message from pid %ld, "
+				  "which is not in the child's process group",
+			    (long)m.pid);
+			continue;
+		}
+		if (m.status[0] != '\0')
+			log_info("pid %ld: %s", (long)pgid, m.status);
+		if (m.errnum != 0)
+			log_warnx("pid %ld reports %s (%s)", (long)pgid,
+			    errno_name(m.errnum), strerror(m.errnum));
+		if (m.stopping)
+			log_debug("pid %ld is stopping", (long)pgid);
+		if (m.ready)
+			sv_step(&l->sv, TR_READY, now, pgid, 0, NULL);
+	}
+	if (r == -1)
+		log_warn("notify");
 }
 
 /* Returns the poll(2) timeout in ms for the nearest deadline. */
@@ -168,10 +358,16 @@ static int
 loop_timeout(const struct loop *l, int64_t now)
 {
 	int64_t d = sv_deadline(&l->sv), t;
+	pid_t pg[1];
+	size_t i;
 
 	if (l->deb.deadline >= 0 && (d < 0 || l->deb.deadline < d))
 		d = l->deb.deadline;
-	if (!l->subreaper && l->sv.state == ST_STOPPING && l->sv.leader_gone &&
+	for (i = 0; i < STRAY_MAX; i++)
+		if (l->strays[i].pid != 0 && !l->strays[i].killed &&
+		    (d < 0 || l->strays[i].deadline < d))
+			d = l->strays[i].deadline;
+	if (!l->subreaper && sv_lingering(&l->sv, pg, 1) > 0 &&
 	    (d < 0 || now + GROUP_RECHECK_MS < d))
 		d = now + GROUP_RECHECK_MS;
 	if (d < 0)
@@ -199,13 +395,41 @@ loop_watch(struct loop *l)
 	log_debug("%zu watches", watch_count(l->watch));
 }
 
+/* Opens what a run needs besides the sockets; returns 0 or -1 (logged). */
+static int
+loop_open(struct loop *l)
+{
+	const char *dir;
+
+	if (l->conf->ready == READY_NOTIFY) {
+		if ((dir = getenv("XDG_RUNTIME_DIR")) == NULL || *dir != '/')
+			dir = "/tmp";
+		if ((l->notify = notify_open(dir)) == NULL) {
+			log_warn("notify socket in %s", dir);
+			return -1;
+		}
+	}
+	if (loop_plan(l) == -1) {
+		log_warn("cannot prepare the child");
+		return -1;
+	}
+	l->subreaper = proc_subreaper() == 0;
+	/* The guard stops the children's groups if we are killed outright
+	 * (DESIGN 5); without it, only the direct child would notice. */
+	if ((l->guard = guard_start(&l->guard_pid)) == -1)
+		log_warn("no guard process; kill -9 of holdports would leave "
+			 "grandchildren running");
+	return 0;
+}
+
 int
 loop_run(struct conf *c, struct sock *socks, size_t nsocks)
 {
 	struct loop l;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	char reason[sizeof(l.sv.reason)], cwd[PATH_MAX];
-	int sigfd, bits, r;
+	int sigfd, bits, r, status = 1;
+	size_t nstrays = 0;
 	nfds_t n;
 	int64_t now;
 
@@ -214,32 +438,33 @@ loop_run(struct conf *c, struct sock *socks, size_t nsocks)
 	l.socks = socks;
 	l.nsocks = nsocks;
 	l.deb.deadline = -1;
+	l.guard = -1;
 	l.cwd = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "";
-	if (loop_plan(&l) == -1) {
-		log_warn("cannot prepare the child");
-		loop_unplan(&l);
-		return 1;
-	}
 	if ((sigfd = sigfd_open()) == -1) {
 		log_warn("signal pipe");
-		loop_unplan(&l);
 		return 1;
 	}
-	l.subreaper = proc_subreaper() == 0;
+	if (loop_open(&l) == -1)
+		goto out;
 	sv_init(&l.sv, c, &loop_ops, &l);
 	/* Start first, watch second: a large tree is scanned while the
 	 * child is already starting. */
-	sv_step(&l.sv, TR_START, now_ms(), 0, NULL);
+	sv_step(&l.sv, TR_START, now_ms(), 0, 0, NULL);
 	loop_watch(&l);
 
-	while (l.sv.state != ST_DONE) {
-		pfd[0].fd = sigfd;
-		pfd[0].events = POLLIN;
-		n = 1;
+	/* Once sv is done, strays (daemonized children) may still be
+	 * stopping: wait for them too. */
+	while (l.sv.state != ST_DONE || nstrays > 0) {
+		n = 0;
+		pfd[n].fd = sigfd;
+		pfd[n++].events = POLLIN;
 		if (l.watch != NULL) {
-			pfd[1].fd = watch_fd(l.watch);
-			pfd[1].events = POLLIN;
-			n = 2;
+			pfd[n].fd = watch_fd(l.watch);
+			pfd[n++].events = POLLIN;
+		}
+		if (l.notify != NULL) {
+			pfd[n].fd = notify_fd(l.notify);
+			pfd[n++].events = POLLIN;
 		}
 		r = poll(pfd, n, loop_timeout(&l, now_ms()));
 		if (r == -1 && errno != EINTR) {
@@ -251,24 +476,35 @@ loop_run(struct conf *c, struct sock *socks, size_t nsocks)
 		    r > 0 && (pfd[0].revents & POLLIN) ? sigfd_drain(sigfd) : 0;
 		if (bits & SIGFD_CHLD)
 			loop_reap(&l, now);
-		loop_check_group(&l, now);
-		if (r > 0 && n == 2 && (pfd[1].revents & POLLIN) &&
+		loop_check_groups(&l, now);
+		if (r > 0 && l.notify != NULL && (pfd[n - 1].revents & POLLIN))
+			loop_notify(&l, now);
+		if (r > 0 && l.watch != NULL && (pfd[1].revents & POLLIN) &&
 		    watch_drain(l.watch, loop_changed, &l) == -1)
 			log_warn("reading file events");
 		if (debounce_due(&l.deb, now, reason, sizeof(reason)))
-			sv_step(&l.sv, TR_RELOAD, now, 0, reason);
+			sv_step(&l.sv, TR_RELOAD, now, 0, 0, reason);
 		if (bits & SIGFD_HUP)
-			sv_step(&l.sv, TR_RELOAD, now, 0, "SIGHUP");
-		if (bits & SIGFD_TERM)
-			sv_step(&l.sv, TR_TERM, now, 0, NULL);
+			sv_step(&l.sv, TR_RELOAD, now, 0, 0, "SIGHUP");
+		if (bits & SIGFD_TERM) {
+			sv_step(&l.sv, TR_TERM, now, 0, 0, NULL);
+			loop_strays(&l, now);
+		}
 		if (sv_deadline(&l.sv) >= 0 && now >= sv_deadline(&l.sv))
-			sv_step(&l.sv, TR_TIMER, now, 0, NULL);
+			sv_step(&l.sv, TR_TIMER, now, 0, 0, NULL);
+		nstrays = loop_strays_timer(&l, now);
 		/* A start or a stop above may already have an empty group. */
-		loop_check_group(&l, now);
+		loop_check_groups(&l, now);
 	}
+	status = l.sv.exit_status;
+out:
 	if (l.watch != NULL)
 		watch_close(l.watch);
+	if (l.notify != NULL)
+		notify_close(l.notify);
+	if (l.guard != -1)
+		(void)close(l.guard);
 	(void)close(sigfd);
 	loop_unplan(&l);
-	return l.sv.exit_status;
+	return status;
 }

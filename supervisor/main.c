@@ -19,8 +19,9 @@
 
 /* Printed exactly by -h and on a usage error; the SYNOPSIS of holdports(1). */
 static const char synopsis[] =
-    "usage: holdports [-qv] [-c file] [-d duration] [-i glob] [-l spec]\n"
-    "                 [-n name] [-w path] [-- command [arg ...]]\n"
+    "usage: holdports [-qv] [-b command] [-c file] [-d duration] [-i glob]\n"
+    "                 [-l spec] [-n name] [-w path] [--mode replace|overlap]\n"
+    "                 [--ready none|notify] [-- command [arg ...]]\n"
     "       holdports check [-c file]\n"
     "       holdports -h | -V\n";
 
@@ -33,6 +34,11 @@ static const char help[] =
     "  -w, --watch PATH       reload when PATH changes; repeatable\n"
     "  -i, --ignore GLOB      ignore changes matching GLOB; repeatable\n"
     "  -d, --debounce DUR     wait until events are quiet for DUR (100ms)\n"
+    "  -b, --build CMD        run CMD before every start; a failure keeps\n"
+    "                         the running child\n"
+    "      --mode MODE        replace (stop, then start) or overlap (start,\n"
+    "                         then stop the old child once the new is ready)\n"
+    "      --ready HOW        none, or notify: wait for READY=1 (sd_notify)\n"
     "  -n, --name NAME        instance name\n"
     "  -q, --quiet            print errors only\n"
     "  -v, --verbose          print every event\n"
@@ -48,7 +54,7 @@ struct opts {
 	const char *config;
 	char **listen, **watch, **ignore;
 	size_t nlisten, nwatch, nignore;
-	const char *debounce, *name;
+	const char *debounce, *name, *build, *mode, *ready;
 	char **command; /* argv after "--", or NULL */
 	int ncommand;
 	enum log_level level;
@@ -135,17 +141,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 			(void)printf("holdports %s\n", HP_VERSION);
 			exit(0);
 		case 'b':
-			usage("%s: not supported by this version of holdports "
-			      "yet",
-			    "--build");
+			o->build = optarg;
+			break;
 		case 'M':
-			usage("%s: not supported by this version of holdports "
-			      "yet",
-			    "--mode");
+			o->mode = optarg;
+			break;
 		case 'R':
-			usage("%s: not supported by this version of holdports "
-			      "yet",
-			    "--ready");
+			o->ready = optarg;
+			break;
 		case 'F':
 			usage("%s: not supported by this version of holdports "
 			      "yet",
@@ -263,6 +266,12 @@ configure(struct conf *c, const struct opts *o)
 		usage("-d: %s", err);
 	if (o->name != NULL && conf_set(c, "name", o->name, err) == -1)
 		usage("-n: %s", err);
+	if (o->build != NULL && conf_set(c, "build", o->build, err) == -1)
+		usage("-b: %s", err);
+	if (o->mode != NULL && conf_set(c, "mode", o->mode, err) == -1)
+		usage("--mode: %s", err);
+	if (o->ready != NULL && conf_set(c, "ready", o->ready, err) == -1)
+		usage("--ready: %s", err);
 	if (o->command != NULL) {
 		free(c->command);
 		c->command = shell_join(o->command, o->ncommand);

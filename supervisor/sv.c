@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* sv.c: the supervisor state machine (DESIGN 5): a switch over (state,
- * trigger) calling small named actions. No syscalls: starting and
- * signalling go through struct sv_ops, so tests drive it with fakes. */
+/* sv.c: the supervisor state machine (DESIGN 5, 6): triggers update a few
+ * facts, then sv_advance() decides the next action from them. No
+ * syscalls: starting and signalling go through struct sv_ops, so tests
+ * drive it with fakes. */
 
 #include <sys/wait.h>
 
@@ -16,19 +17,12 @@ sv_init(
     struct sv *sv, const struct conf *c, const struct sv_ops *ops, void *arg)
 {
 	memset(sv, 0, sizeof(*sv));
-	sv->state = ST_IDLE;
 	sv->conf = c;
 	sv->ops = ops;
 	sv->arg = arg;
-	sv->deadline = -1;
-	sv->reload_started = -1;
 	sv->backoff_ms = SV_BACKOFF_MIN_MS;
-}
-
-int64_t
-sv_deadline(const struct sv *sv)
-{
-	return sv->deadline;
+	sv->restart_at = -1;
+	sv->reload_started = -1;
 }
 
 char *
@@ -69,61 +63,152 @@ sv_ms(int64_t ms, char *buf, size_t len)
 	return buf;
 }
 
-/* Starts a child now. A failure to start counts as a crash. */
-static void
-sv_start(struct sv *sv, int64_t now)
+/* Returns sig's name with "SIG", for messages. */
+static const char *
+sv_signame(int sig, char *buf, size_t len)
 {
-	char t[32];
-	pid_t pid;
+	const char *n = signal_name(sig);
 
-	sv->want_start = 0;
-	sv->deadline = -1;
-	if ((pid = sv->ops->start(sv->arg)) == -1) {
-		/* ops->start logged why. Retry after the back-off. */
-		sv->state = ST_BACKOFF;
-		sv->deadline = now + sv->backoff_ms;
-		log_warnx(
-		    "retrying in %s", sv_ms(sv->backoff_ms, t, sizeof(t)));
-		if ((sv->backoff_ms *= 2) > SV_BACKOFF_MAX_MS)
-			sv->backoff_ms = SV_BACKOFF_MAX_MS;
+	if (n != NULL)
+		(void)snprintf(buf, len, "SIG%s", n);
+	else
+		(void)snprintf(buf, len, "signal %d", sig);
+	return buf;
+}
+
+/* Returns the number of groups being stopped. */
+static size_t
+sv_nstopping(const struct sv *sv)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (sv->stopping[i].pid != 0)
+			n++;
+	return n;
+}
+
+/* Moves *p to the list of groups being stopped and signals its group with
+ * the stop signal; SIGKILL follows after stop_timeout. p is emptied. */
+static void
+sv_stop(struct sv *sv, struct proc *p, int64_t now)
+{
+	struct proc *s = NULL;
+	size_t i;
+
+	if (p->pid == 0)
+		return;
+	for (i = 0; i < SV_STOP_MAX && s == NULL; i++)
+		if (sv->stopping[i].pid == 0)
+			s = &sv->stopping[i];
+	if (s == NULL) {
+		/* Full: a storm of reloads against children that ignore
+		 * their stop signal. Do not wait for this one. */
+		log_warnx("too many process groups stopping; SIGKILL to the "
+			  "group of pid %ld",
+		    (long)p->pid);
+		(void)sv->ops->kill(sv->arg, p->pid, SIGKILL);
+		memset(p, 0, sizeof(*p));
 		return;
 	}
-	sv->state = ST_RUNNING;
-	sv->pid = pid;
-	sv->leader_gone = 0;
-	sv->killed = 0;
-	sv->exited = 0;
-	sv->started = now;
+	*s = *p;
+	memset(p, 0, sizeof(*p));
+	s->killed = 0;
+	s->deadline = now + sv->conf->stop_timeout_ms;
+	(void)sv->ops->kill(sv->arg, s->pid, sv->conf->stop_signal);
+}
+
+/* Returns the stopping entry of pid, or NULL. */
+static struct proc *
+sv_find_stopping(struct sv *sv, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (pid != 0 && sv->stopping[i].pid == pid)
+			return &sv->stopping[i];
+	return NULL;
+}
+
+/* Moves *p to the stopping list as sv_stop() does, its leader already
+ * reaped: only what it left in its group is waited for. */
+static void
+sv_stop_leftovers(struct sv *sv, struct proc *p, int64_t now)
+{
+	pid_t pid = p->pid;
+	struct proc *s;
+
+	sv_stop(sv, p, now);
+	if ((s = sv_find_stopping(sv, pid)) != NULL)
+		s->leader_gone = 1;
+}
+
+/* Starts a child into *p. Returns 0, or -1 when it could not start (the
+ * caller decides: a crash-like back-off). */
+static int
+sv_spawn(struct sv *sv, struct proc *p, int64_t now)
+{
+	pid_t pid;
+
+	if ((pid = sv->ops->start(sv->arg)) == -1)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->started = now;
+	p->deadline = -1;
+	if (sv->conf->ready == READY_NONE)
+		p->ready = 1;
+	else if (sv->conf->ready_timeout_ms > 0)
+		p->deadline = now + sv->conf->ready_timeout_ms;
 	sv->generation++;
-	if (sv->reload_started >= 0)
-		log_info("%s, restarted pid %ld in %s", sv->reason, (long)pid,
+	return 0;
+}
+
+/* Writes the start of the reload line: "REASON, build ok (1.31 s), " or
+ * "" for a start that no reload caused. */
+static void
+sv_prefix(const struct sv *sv, char *buf, size_t len)
+{
+	char t[32];
+
+	buf[0] = '\0';
+	if (sv->reload_started >= 0 && sv->build_ms >= 0)
+		(void)snprintf(buf, len, "%s, build ok (%s), ", sv->reason,
+		    sv_ms(sv->build_ms, t, sizeof(t)));
+	else if (sv->reload_started >= 0)
+		(void)snprintf(buf, len, "%s, ", sv->reason);
+	else if (sv->build_ms >= 0)
+		(void)snprintf(buf, len, "build ok (%s), ",
+		    sv_ms(sv->build_ms, t, sizeof(t)));
+}
+
+/* Logs the one line of a (re)start: at once with ready = none, when the
+ * child is ready with ready = notify. */
+static void
+sv_announce(struct sv *sv, const struct proc *p, int64_t now)
+{
+	char pre[sizeof(sv->reason) + 48], t[32];
+	const char *verb = sv->generation > 1 ? "restarted" : "started";
+
+	sv_prefix(sv, pre, sizeof(pre));
+	if (sv->conf->ready != READY_NONE)
+		log_info("%s%s pid %ld, ready in %s", pre, verb, (long)p->pid,
+		    sv_ms(now - p->started, t, sizeof(t)));
+	else if (sv->reload_started >= 0)
+		log_info("%s%s pid %ld in %s", pre, verb, (long)p->pid,
 		    sv_ms(now - sv->reload_started, t, sizeof(t)));
-	else if (sv->generation == 1)
-		log_info("started pid %ld", (long)pid);
 	else
-		log_info("restarted pid %ld", (long)pid);
+		log_info("%s%s pid %ld", pre, verb, (long)p->pid);
 	sv->reload_started = -1;
+	sv->build_ms = -1;
 }
 
-/* Signals the child's whole process group and waits for it to be gone;
- * SIGKILL follows after stop_timeout. */
+/* The reload (or first start) is through: forget its cause. */
 static void
-sv_stop(struct sv *sv, int64_t now)
+sv_reload_done(struct sv *sv)
 {
-	(void)sv->ops->kill(sv->arg, sv->pid, sv->conf->stop_signal);
-	sv->state = ST_STOPPING;
-	sv->deadline = now + sv->conf->stop_timeout_ms;
-}
-
-/* Remembers why and when a reload began, for the reload line. */
-static void
-sv_note_reload(struct sv *sv, int64_t now, const char *reason)
-{
-	if (sv->reload_started >= 0)
-		return; /* the first cause of a pending reload is reported */
-	sv->reload_started = now;
-	(void)snprintf(sv->reason, sizeof(sv->reason), "%s",
-	    reason != NULL ? reason : "reload");
+	sv->pending = 0;
+	sv->build_ok = 0;
 }
 
 /* Counts a crash at now in the ring; returns how many fell within the
@@ -140,194 +225,406 @@ sv_count_crash(struct sv *sv, int64_t now)
 	return n;
 }
 
-/* The child exited on its own and its group is gone: restart per the
- * restart policy, with back-off, or wait for a change (DESIGN 5). */
+/* Schedules the next start after a crash or a failed start, or gives up
+ * until a change (DESIGN 5). */
 static void
-sv_after_exit(struct sv *sv, int64_t now)
+sv_backoff(struct sv *sv, int64_t now)
 {
-	int clean = WIFEXITED(sv->status) && WEXITSTATUS(sv->status) == 0;
 	char t[32];
 
-	if (sv->conf->restart == RESTART_NO ||
-	    (sv->conf->restart == RESTART_ON_FAILURE && clean)) {
-		sv->state = ST_WAITING;
-		log_info("not restarting (restart = %s); waiting for a change "
-			 "or SIGHUP",
-		    sv->conf->restart == RESTART_NO ? "no" : "on-failure");
-		return;
-	}
-	if (now - sv->started >= SV_BACKOFF_RESET_MS) {
-		sv->backoff_ms = SV_BACKOFF_MIN_MS;
-		sv->ncrashes = 0;
-	}
 	if (sv_count_crash(sv, now) >= SV_CRASH_MAX) {
-		sv->state = ST_WAITING;
+		sv->waiting = 1;
 		log_warnx("the child crashed %d times within %d s; waiting "
 			  "for a change or SIGHUP",
 		    SV_CRASH_MAX, SV_CRASH_WINDOW_MS / 1000);
 		return;
 	}
-	sv->state = ST_BACKOFF;
-	sv->deadline = now + sv->backoff_ms;
+	sv->restart_at = now + sv->backoff_ms;
 	log_info("restarting in %s", sv_ms(sv->backoff_ms, t, sizeof(t)));
 	if ((sv->backoff_ms *= 2) > SV_BACKOFF_MAX_MS)
 		sv->backoff_ms = SV_BACKOFF_MAX_MS;
 }
 
-/* A reload or SIGHUP while no child runs: start at once, forgiving
- * earlier crashes (the user changed something). */
+/* The serving child exited on its own with status: restart per the
+ * restart policy, with back-off, or wait for a change. */
 static void
-sv_fresh_start(struct sv *sv, int64_t now, const char *reason)
+sv_after_exit(struct sv *sv, int64_t now, int64_t uptime, int status)
 {
-	sv->ncrashes = 0;
-	sv->backoff_ms = SV_BACKOFF_MIN_MS;
-	sv_note_reload(sv, now, reason);
-	sv_start(sv, now);
+	int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	if (sv->conf->restart == RESTART_NO ||
+	    (sv->conf->restart == RESTART_ON_FAILURE && clean)) {
+		sv->waiting = 1;
+		log_info("not restarting (restart = %s); waiting for a change "
+			 "or SIGHUP",
+		    sv->conf->restart == RESTART_NO ? "no" : "on-failure");
+		return;
+	}
+	if (uptime >= SV_BACKOFF_RESET_MS) {
+		sv->backoff_ms = SV_BACKOFF_MIN_MS;
+		sv->ncrashes = 0;
+	}
+	sv_backoff(sv, now);
 }
 
+/* Starts the serving child (replace mode, or the first start). */
 static void
-sv_child_exit(struct sv *sv, int64_t now, int status)
+sv_start_cur(struct sv *sv, int64_t now)
 {
-	char what[64];
+	if (sv_spawn(sv, &sv->cur, now) == -1) {
+		sv_reload_done(sv);
+		sv_backoff(sv, now); /* ops->start said why */
+		return;
+	}
+	sv_reload_done(sv);
+	if (sv->cur.ready)
+		sv_announce(sv, &sv->cur, now);
+}
 
-	sv->leader_gone = 1;
-	if (sv->state != ST_RUNNING) {
-		log_debug("pid %ld %s", (long)sv->pid,
+/* overlap: next is ready: it serves now, the old one is stopped. */
+static void
+sv_promote(struct sv *sv, int64_t now)
+{
+	sv_stop(sv, &sv->cur, now);
+	sv->cur = sv->next;
+	memset(&sv->next, 0, sizeof(sv->next));
+	sv->cur.deadline = -1;
+	sv_announce(sv, &sv->cur, now);
+}
+
+/* Starts the overlap candidate while cur keeps serving. */
+static void
+sv_start_next(struct sv *sv, int64_t now)
+{
+	if (sv_spawn(sv, &sv->next, now) == -1) {
+		log_warnx("keeping pid %ld", (long)sv->cur.pid);
+		sv_reload_done(sv);
+		sv->reload_started = -1;
+		sv->build_ms = -1;
+		return;
+	}
+	sv_reload_done(sv);
+	if (sv->next.ready)
+		sv_promote(sv, now);
+}
+
+/* Returns 1 while a build group (running or being stopped) exists. */
+static int
+sv_build_busy(const struct sv *sv)
+{
+	size_t i;
+
+	if (sv->build.pid != 0)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (sv->stopping[i].pid != 0 && sv->stopping[i].is_build)
+			return 1;
+	return 0;
+}
+
+/*
+ * Decides what to do next from the facts: finishing, a pending reload
+ * (build first, then replace or overlap), or a restart after back-off.
+ * Called after every trigger; each branch waits for what it needs.
+ */
+static void
+sv_advance(struct sv *sv, int64_t now)
+{
+	if (sv->state == ST_DONE)
+		return;
+	if (sv->exiting) {
+		sv_stop(sv, &sv->cur, now);
+		sv_stop(sv, &sv->next, now);
+		sv_stop(sv, &sv->build, now);
+		if (sv_nstopping(sv) == 0) {
+			sv->state = ST_DONE;
+			sv->exit_status = 0;
+		}
+		return;
+	}
+	if (sv->pending) {
+		if (sv->conf->build != NULL && !sv->build_ok) {
+			if (sv_build_busy(sv))
+				return; /* running, or the last one stopping */
+			if ((sv->build.pid = sv->ops->build(sv->arg)) == -1) {
+				sv->build.pid = 0;
+				sv_reload_done(sv);
+				log_warnx("keeping the running child, if any");
+				return;
+			}
+			sv->build.started = now;
+			sv->build.is_build = 1;
+			return;
+		}
+		if (sv->conf->mode == MODE_OVERLAP && sv->cur.pid != 0) {
+			sv_stop(sv, &sv->next, now); /* a newer change wins */
+			sv_start_next(sv, now);
+			return;
+		}
+		sv_stop(sv, &sv->cur, now);
+		sv_stop(sv, &sv->next, now);
+		if (sv_nstopping(sv) > 0)
+			return; /* replace: the old group must be gone first */
+		sv->waiting = 0;
+		sv->restart_at = -1;
+		sv_start_cur(sv, now);
+		return;
+	}
+	if (sv->cur.pid == 0 && sv->next.pid == 0 && !sv->waiting &&
+	    sv->restart_at >= 0 && now >= sv->restart_at &&
+	    sv_nstopping(sv) == 0) {
+		sv->restart_at = -1;
+		sv_start_cur(sv, now);
+	}
+}
+
+/* A reaped pid: the build, the serving child, the overlap candidate, or
+ * the leader of a group being stopped. */
+static void
+sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
+{
+	char what[64], t[32];
+	struct proc *s;
+	int64_t uptime;
+
+	if (pid == 0)
+		return;
+	if (pid == sv->build.pid) {
+		sv->build.leader_gone = 1;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			sv->build_ok = 1;
+			sv->build_ms = now - sv->build.started;
+			memset(&sv->build, 0, sizeof(sv->build));
+			return;
+		}
+		log_warnx("build failed: %s after %s; %s",
+		    sv_describe(status, what, sizeof(what)),
+		    sv_ms(now - sv->build.started, t, sizeof(t)),
+		    sv->cur.pid != 0 ? "the running child stays; waiting for "
+				       "a change" :
+				       "waiting for a change");
+		sv_stop_leftovers(sv, &sv->build, now);
+		sv_reload_done(sv);
+		sv->reload_started = -1;
+		return;
+	}
+	if (pid == sv->cur.pid) {
+		uptime = now - sv->cur.started;
+		log_warnx("pid %ld %s", (long)pid,
 		    sv_describe(status, what, sizeof(what)));
+		sv_stop_leftovers(sv, &sv->cur, now);
+		if (!sv->pending)
+			sv_after_exit(sv, now, uptime, status);
 		return;
 	}
-	/* It exited on its own. Stop what it left in its group (a worker
-	 * holding the listen fd would keep serving old code), then decide. */
-	sv->exited = 1;
-	sv->status = status;
-	log_warnx("pid %ld %s", (long)sv->pid,
-	    sv_describe(status, what, sizeof(what)));
-	sv_stop(sv, now);
+	if (pid == sv->next.pid) {
+		log_warnx("new pid %ld %s before it was ready; %s", (long)pid,
+		    sv_describe(status, what, sizeof(what)),
+		    sv->cur.pid != 0 ? "keeping the running child" :
+				       "waiting for a change");
+		sv_stop_leftovers(sv, &sv->next, now);
+		sv->reload_started = -1;
+		sv->build_ms = -1;
+		return;
+	}
+	if ((s = sv_find_stopping(sv, pid)) != NULL) {
+		s->leader_gone = 1;
+		log_debug("pid %ld %s", (long)pid,
+		    sv_describe(status, what, sizeof(what)));
+	}
 }
 
+/* A readiness notification (READY=1) from the group of pgid. */
 static void
-sv_group_gone(struct sv *sv, int64_t now)
+sv_ready(struct sv *sv, int64_t now, pid_t pgid)
 {
-	if (sv->state != ST_STOPPING || !sv->leader_gone)
-		return;
-	sv->pid = 0;
-	sv->deadline = -1;
-	if (sv->want_exit) {
-		sv->state = ST_DONE;
-		sv->exit_status = 0;
-	} else if (sv->want_start) {
-		sv_start(sv, now);
-	} else if (sv->exited) {
-		sv_after_exit(sv, now);
-	} else {
-		sv->state = ST_WAITING; /* not reached: a stop has a cause */
+	if (pgid != 0 && pgid == sv->next.pid && !sv->next.ready) {
+		sv->next.ready = 1;
+		sv_promote(sv, now);
+	} else if (pgid != 0 && pgid == sv->cur.pid && !sv->cur.ready) {
+		sv->cur.ready = 1;
+		sv->cur.deadline = -1;
+		sv_announce(sv, &sv->cur, now);
 	}
 }
 
+/* Acts on every deadline that has passed at now. */
 static void
 sv_timer(struct sv *sv, int64_t now)
 {
-	char t[32];
+	char t[32], sig[32];
+	struct proc *s;
+	size_t i;
 
-	if (sv->deadline < 0 || now < sv->deadline)
-		return;
-	switch (sv->state) {
-	case ST_STOPPING:
-		sv->deadline = -1;
-		if (sv->killed)
-			break;
-		log_warnx("pid %ld did not stop within %s of SIG%s; sending "
+	for (i = 0; i < SV_STOP_MAX; i++) {
+		s = &sv->stopping[i];
+		if (s->pid == 0 || s->killed || now < s->deadline)
+			continue;
+		log_warnx("pid %ld did not stop within %s of %s; sending "
 			  "SIGKILL to its process group",
-		    (long)sv->pid,
+		    (long)s->pid,
 		    sv_ms(sv->conf->stop_timeout_ms, t, sizeof(t)),
-		    signal_name(sv->conf->stop_signal) != NULL ?
-			signal_name(sv->conf->stop_signal) :
-			"?");
-		sv->killed = 1;
-		(void)sv->ops->kill(sv->arg, sv->pid, SIGKILL);
-		break;
-	case ST_BACKOFF:
-		sv_start(sv, now);
-		break;
-	default:
-		sv->deadline = -1;
-		break;
+		    sv_signame(sv->conf->stop_signal, sig, sizeof(sig)));
+		s->killed = 1;
+		(void)sv->ops->kill(sv->arg, s->pid, SIGKILL);
+	}
+	if (sv->next.pid != 0 && !sv->next.ready && sv->next.deadline >= 0 &&
+	    now >= sv->next.deadline) {
+		log_warnx("new pid %ld sent no READY=1 within %s; stopping it "
+			  "and keeping pid %ld",
+		    (long)sv->next.pid,
+		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)),
+		    (long)sv->cur.pid);
+		sv_stop(sv, &sv->next, now);
+		sv->reload_started = -1;
+		sv->build_ms = -1;
+	}
+	if (sv->cur.pid != 0 && !sv->cur.ready && sv->cur.deadline >= 0 &&
+	    now >= sv->cur.deadline) {
+		log_warnx("pid %ld sent no READY=1 within %s; it keeps "
+			  "running",
+		    (long)sv->cur.pid,
+		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)));
+		sv->cur.deadline = -1;
+		sv->reload_started = -1;
+		sv->build_ms = -1;
 	}
 }
 
+/* SIGTERM or SIGINT: stop everything; a second one kills at once. */
 static void
-sv_term(struct sv *sv, int64_t now)
+sv_term(struct sv *sv)
 {
-	switch (sv->state) {
-	case ST_RUNNING:
-		sv->want_exit = 1;
-		sv_stop(sv, now);
-		break;
-	case ST_STOPPING:
-		if (sv->want_exit && !sv->killed) {
-			/* Asked twice (Ctrl-C again): do not wait. */
+	size_t i;
+
+	if (!sv->exiting) {
+		sv->exiting = 1;
+		return;
+	}
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (sv->stopping[i].pid != 0 && !sv->stopping[i].killed) {
 			log_warnx("stopping now: SIGKILL to pid %ld and its "
 				  "process group",
-			    (long)sv->pid);
-			sv->killed = 1;
-			sv->deadline = -1;
-			(void)sv->ops->kill(sv->arg, sv->pid, SIGKILL);
+			    (long)sv->stopping[i].pid);
+			sv->stopping[i].killed = 1;
+			(void)sv->ops->kill(
+			    sv->arg, sv->stopping[i].pid, SIGKILL);
 		}
-		sv->want_exit = 1;
-		sv->want_start = 0;
-		break;
-	case ST_DONE:
-		break;
-	default:
-		sv->state = ST_DONE;
-		sv->exit_status = 0;
-		sv->deadline = -1;
-		break;
+}
+
+/* A change or SIGHUP: (re)build and replace the child. */
+static void
+sv_reload(struct sv *sv, int64_t now, const char *reason)
+{
+	if (sv->exiting)
+		return;
+	if (sv->reload_started < 0) {
+		sv->reload_started = now;
+		(void)snprintf(sv->reason, sizeof(sv->reason), "%s",
+		    reason != NULL ? reason : "reload");
 	}
+	if (sv->build.pid != 0) {
+		log_info("%s during the build; building again",
+		    reason != NULL ? reason : "reload");
+		sv_stop(sv, &sv->build, now);
+	}
+	sv->pending = 1;
+	sv->build_ok = 0;
+	sv->build_ms = -1;
+	/* The user changed something: forgive earlier crashes. */
+	sv->waiting = 0;
+	sv->ncrashes = 0;
+	sv->backoff_ms = SV_BACKOFF_MIN_MS;
+	sv->restart_at = -1;
 }
 
 void
-sv_step(
-    struct sv *sv, enum trigger tr, int64_t now, int status, const char *reason)
+sv_step(struct sv *sv, enum trigger tr, int64_t now, pid_t pid, int status,
+    const char *reason)
 {
+	struct proc *s;
+
+	if (sv->state == ST_DONE)
+		return;
 	switch (tr) {
 	case TR_START:
-		if (sv->state == ST_IDLE)
-			sv_start(sv, now);
-		break;
-	case TR_RELOAD:
-		switch (sv->state) {
-		case ST_RUNNING:
-			sv_note_reload(sv, now, reason);
-			sv->want_start = 1;
-			sv_stop(sv, now);
-			break;
-		case ST_STOPPING:
-			if (!sv->want_exit) {
-				sv_note_reload(sv, now, reason);
-				sv->want_start = 1;
-			}
-			break;
-		case ST_BACKOFF:
-		case ST_WAITING:
-			sv_fresh_start(sv, now, reason);
-			break;
-		case ST_IDLE:
-		case ST_DONE:
-			break;
+		if (sv->state == ST_IDLE) {
+			sv->state = ST_RUNNING;
+			sv->pending = 1;
+			sv->build_ms = -1;
 		}
 		break;
+	case TR_RELOAD:
+		if (sv->state == ST_RUNNING)
+			sv_reload(sv, now, reason);
+		break;
 	case TR_CHILD_EXIT:
-		sv_child_exit(sv, now, status);
+		sv_exit(sv, now, pid, status);
 		break;
 	case TR_GROUP_GONE:
-		sv_group_gone(sv, now);
+		if ((s = sv_find_stopping(sv, pid)) != NULL && s->leader_gone)
+			memset(s, 0, sizeof(*s));
+		break;
+	case TR_READY:
+		sv_ready(sv, now, pid);
 		break;
 	case TR_TIMER:
 		sv_timer(sv, now);
 		break;
 	case TR_TERM:
-		sv_term(sv, now);
+		sv_term(sv);
 		break;
 	}
+	if (sv->state != ST_IDLE)
+		sv_advance(sv, now);
+}
+
+int64_t
+sv_deadline(const struct sv *sv)
+{
+	int64_t d = -1;
+	size_t i;
+
+#define EARLIER(t) \
+	do { \
+		if ((t) >= 0 && (d < 0 || (t) < d)) \
+			d = (t); \
+	} while (0)
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (sv->stopping[i].pid != 0 && !sv->stopping[i].killed)
+			EARLIER(sv->stopping[i].deadline);
+	if (sv->next.pid != 0 && !sv->next.ready)
+		EARLIER(sv->next.deadline);
+	if (sv->cur.pid != 0 && !sv->cur.ready)
+		EARLIER(sv->cur.deadline);
+	if (!sv->exiting && !sv->waiting && !sv->pending)
+		EARLIER(sv->restart_at);
+#undef EARLIER
+	return d;
+}
+
+size_t
+sv_lingering(const struct sv *sv, pid_t *pgids, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < SV_STOP_MAX && n < max; i++)
+		if (sv->stopping[i].pid != 0 && sv->stopping[i].leader_gone)
+			pgids[n++] = sv->stopping[i].pid;
+	return n;
+}
+
+int
+sv_knows(const struct sv *sv, pid_t pid)
+{
+	size_t i;
+
+	if (pid == 0)
+		return 0;
+	if (pid == sv->cur.pid || pid == sv->next.pid || pid == sv->build.pid)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (sv->stopping[i].pid == pid)
+			return 1;
+	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -348,6 +349,35 @@ fork_grandchild(int ignore_term)
 	return pid;
 }
 
+/* Daemonizes a grandchild the classic way (fork, setsid, fork): it leaves
+ * our process group and session, keeps every descriptor (the listening
+ * socket too) and sleeps. Returns its pid. */
+static pid_t
+fork_daemon(void)
+{
+	int p[2];
+	pid_t pid, d = -1;
+
+	if (pipe(p) == -1 || (pid = fork()) == -1)
+		die("fork");
+	if (pid == 0) {
+		(void)setsid();
+		if ((d = fork()) == 0) {
+			signal(SIGTERM, SIG_DFL);
+			for (;;)
+				pause();
+		}
+		(void)!write(p[1], &d, sizeof(d));
+		_exit(0);
+	}
+	(void)close(p[1]);
+	if (read(p[0], &d, sizeof(d)) != (ssize_t)sizeof(d))
+		die("daemon pid");
+	(void)close(p[0]);
+	(void)waitpid(pid, NULL, 0);
+	return d;
+}
+
 /* With nothing to serve: waits for SIGTERM, which only sigsuspend() lets
  * in, so that it cannot slip in between the test and the wait. */
 static void
@@ -367,8 +397,8 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: hp-echo [-gnT] [-d ms] [-k signo] [-r dir] "
-	    "[-x code]\n");
+	    "usage: hp-echo [-DgnT] [-d ms] [-k signo] [-N ms] [-r dir] "
+	    "[-S state] [-x code]\n");
 	exit(FAILED);
 }
 
@@ -378,13 +408,25 @@ main(int argc, char *argv[])
 	const char *dir = NULL;
 	long delay = 0, code = -1, kill_with = 0;
 	int ignore_term = 0, grandchild = 0, nonblock = 0, c, i, n;
+	int daemon_too = 0, notify_ready = 0;
+	const char *send_state = NULL;
 	struct sigaction sa = {.sa_handler = SIG_IGN};
 	struct buf r = {0};
 	struct timespec ts;
 	sigset_t mask;
 
-	while ((c = getopt(argc, argv, "d:gk:nr:Tx:")) != -1) {
+	while ((c = getopt(argc, argv, "Dd:gk:N:nr:S:Tx:")) != -1) {
 		switch (c) {
+		case 'D':
+			daemon_too = 1;
+			break;
+		case 'N':
+			delay = number(optarg, 0, 3600000, c);
+			notify_ready = 1;
+			break;
+		case 'S':
+			send_state = optarg;
+			break;
 		case 'd':
 			delay = number(optarg, 0, 3600000, c);
 			break;
@@ -412,6 +454,9 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	/* -S: one sd_notify(3) message from outside any child's group. */
+	if (send_state != NULL)
+		return hp_notify(0, send_state) > 0 ? 0 : FAILED;
 
 	report_signals(&r); /* before our own handlers change them */
 	sigaction(SIGPIPE, &sa, NULL); /* a client that leaves early */
@@ -422,6 +467,8 @@ main(int argc, char *argv[])
 	if (grandchild)
 		buf_printf(
 		    &r, "grandchild=%ld\n", (long)fork_grandchild(ignore_term));
+	if (daemon_too)
+		buf_printf(&r, "daemon=%ld\n", (long)fork_daemon());
 	if (dir != NULL)
 		write_report(dir, &r);
 	free(r.p);
@@ -446,6 +493,9 @@ main(int argc, char *argv[])
 	ts.tv_nsec = delay % 1000 * 1000000;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR && !stop)
 		;
+	/* -N: initialised; only now may the supervisor count on us. */
+	if (notify_ready && hp_notify(0, "READY=1\nSTATUS=serving") <= 0)
+		die("hp_notify READY=1");
 	if (n > 0)
 		serve(n);
 	else

@@ -100,11 +100,15 @@ main(int argc, char *argv[])
 	struct pollfd *pfd;
 	struct sigaction sa;
 	char msg[32], **names = NULL;
-	int c, i, n;
+	int c, i, n, notify = 0;
 
-	while ((c = getopt(argc, argv, "r:")) != -1) {
+	while ((c = getopt(argc, argv, "Nr:")) != -1) {
+		if (c == 'N') {
+			notify = 1; /* READY=1 through sd_notify(3) */
+			continue;
+		}
 		if (c != 'r') {
-			fprintf(stderr, "usage: sd-echo [-r dir]\n");
+			fprintf(stderr, "usage: sd-echo [-N] [-r dir]\n");
 			return FAILED;
 		}
 		dir = optarg;
@@ -139,6 +143,8 @@ main(int argc, char *argv[])
 		    SD_LISTEN_FDS_START + i :
 		    -1; /* poll(2) skips it */
 	}
+	if (notify && sd_notify(0, "READY=1") <= 0)
+		die("sd_notify READY=1");
 	snprintf(msg, sizeof(msg), "sd pid=%ld\n", (long)getpid());
 	while (!stop) {
 		if (poll(pfd, (nfds_t)n, -1) == -1) {

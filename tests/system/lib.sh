@@ -123,6 +123,14 @@ alive() {
 	[ "$_st" != Z ]
 }
 
+# group_empty PGID: no live (non-zombie) process is in process group PGID.
+# /proc/PID/stat after the command's ')': state, ppid, pgrp, ...
+group_empty() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v pg="$1" '
+		{ sub(/^.*\) /, ""); if ($3 == pg && $1 != "Z") found = 1 }
+		END { exit found }'
+}
+
 # dead PID: the process is gone (or only a zombie).
 dead() { ! alive "$1"; }
 

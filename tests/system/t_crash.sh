@@ -47,7 +47,7 @@ INI
 hp_start -c "$T/ports.ini"
 port=$(wait_port http)
 wait_until 10 at_least 2 "cannot start '$ECHO': chdir: No such file or directory" &&
-	grep -q 'retrying in 200 ms' "$T/hp.log" &&
+	grep -q 'restarting in 200 ms' "$T/hp.log" &&
 	ok "chdir failure logged with errno, retried with back-off" ||
 	fail "chdir failure: $(cat "$T/hp.log")"
 mkdir "$T/gone"

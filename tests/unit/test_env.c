@@ -39,7 +39,7 @@ test_listen_vars_fresh(void **state)
 	char **envp, *slot;
 
 	(void)state;
-	envp = env_build(base, NULL, 0, names, 2, &slot);
+	envp = env_build(base, NULL, 0, names, 2, NULL, &slot);
 	assert_non_null(envp);
 	assert_string_equal(get(envp, "PATH"), "/bin");
 	assert_string_equal(get(envp, "HOME"), "/root");
@@ -64,7 +64,7 @@ test_no_sockets_no_listen_vars(void **state)
 
 	(void)state;
 	/* sd_listen_fds(3) treats LISTEN_FDS=0 as an error: leave it unset. */
-	envp = env_build(base, NULL, 0, NULL, 0, &slot);
+	envp = env_build(base, NULL, 0, NULL, 0, NULL, &slot);
 	assert_non_null(envp);
 	assert_null(slot);
 	assert_null(get(envp, "LISTEN_FDS"));
@@ -84,7 +84,7 @@ test_extra_overrides_and_last_wins(void **state)
 	char **envp, *slot;
 
 	(void)state;
-	envp = env_build(base, extra, 4, names, 1, &slot);
+	envp = env_build(base, extra, 4, names, 1, NULL, &slot);
 	assert_string_equal(get(envp, "MODE"), "dev");
 	assert_string_equal(get(envp, "KEEP"), "1");
 	assert_string_equal(get(envp, "NEW"), "b");
@@ -101,10 +101,26 @@ test_prefix_is_not_a_match(void **state)
 	char **envp, *slot;
 
 	(void)state;
-	envp = env_build(base, extra, 1, NULL, 0, &slot);
+	envp = env_build(base, extra, 1, NULL, 0, NULL, &slot);
 	assert_string_equal(get(envp, "LISTEN_FDS_FIRST_FD"), "3");
 	assert_string_equal(get(envp, "MODEX"), "1");
 	assert_string_equal(get(envp, "MODE"), "dev");
+	free(envp);
+}
+
+static void
+test_notify_socket_fresh(void **state)
+{
+	char *base[] = {"NOTIFY_SOCKET=/stale", NULL};
+	char *extra[] = {"NOTIFY_SOCKET=/user"};
+	char **envp, *slot;
+
+	(void)state;
+	envp = env_build(base, extra, 1, NULL, 0, "@holdports/1/2", &slot);
+	assert_string_equal(get(envp, "NOTIFY_SOCKET"), "@holdports/1/2");
+	free(envp);
+	envp = env_build(base, NULL, 0, NULL, 0, NULL, &slot);
+	assert_null(get(envp, "NOTIFY_SOCKET"));
 	free(envp);
 }
 
@@ -116,6 +132,7 @@ main(void)
 	    cmocka_unit_test(test_no_sockets_no_listen_vars),
 	    cmocka_unit_test(test_extra_overrides_and_last_wins),
 	    cmocka_unit_test(test_prefix_is_not_a_match),
+	    cmocka_unit_test(test_notify_socket_fresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
