@@ -91,6 +91,9 @@ int sock_reset(const struct sock *s);
 /* Closes s->fd and removes the unix socket file if we created it and it is
  * still the same file. */
 void sock_close(struct sock *s);
+/* Logs why binding s failed: "bind 127.0.0.1:8080 (http): EADDRINUSE:
+ * Address already in use; HINT" (DESIGN 7). */
+void sock_warn(const struct sock *s, int err);
 /* Returns a one-line hint for a bind errno, or "" (never NULL). */
 const char *sock_hint(int err, const struct spec *);
 
@@ -441,8 +444,14 @@ int guard_tell(int fd, pid_t pgid, int add);
 
 /* loop.c */
 
-/* Runs the supervisor until it stops: binds nothing (main did), owns the
- * only poll(2). Returns the exit status for main (0 after a clean stop). */
-int loop_run(struct conf *, struct sock *, size_t nsocks);
+/* Runs the supervisor until it stops: binds nothing at start (main did),
+ * owns the only poll(2). When the configuration file changes it calls
+ * reconf(&new, arg, err) (0, or -1 with a file:line message in err) and,
+ * if that succeeds, applies the new configuration: sockets whose listen
+ * spec is unchanged keep their descriptor, new ones are bound, removed
+ * ones closed; *c, *socks and *nsocks are then replaced. Returns the exit
+ * status for main (0 after a clean stop). */
+int loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
+    int (*reconf)(struct conf *, const void *, char *), const void *arg);
 
 #endif

@@ -3,9 +3,10 @@
  * self-pipe, the watcher and the notify socket, with the nearest deadline
  * as its timeout. */
 
-#define _XOPEN_SOURCE 700 /* getpgid(2) is XSI in POSIX.1-2008 */
+#define _XOPEN_SOURCE 700 /* getpgid(2), realpath(3): XSI in POSIX.1-2008 */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -37,6 +38,12 @@ struct loop {
 	struct conf *conf;
 	struct sock *socks;
 	size_t nsocks;
+	struct sock **socksp; /* main's, updated by a live reload */
+	size_t *nsocksp;
+	int (*reconf)(struct conf *, const void *, char *);
+	const void *reconf_arg;
+	char *conf_real; /* the configuration file, canonical; or NULL */
+	int conf_changed; /* it changed since the last reload */
 	struct child_plan plan; /* the child */
 	struct child_plan bplan; /* the build */
 	char *argv[4], *bargv[4];
@@ -253,6 +260,8 @@ loop_changed(const char *path, void *arg)
 	struct loop *l = arg;
 	size_t n = strlen(l->cwd);
 
+	if (l->conf_real != NULL && strcmp(path, l->conf_real) == 0)
+		l->conf_changed = 1;
 	if (strncmp(path, l->cwd, n) == 0 && path[n] == '/')
 		path += n + 1;
 	log_debug("%s changed", path);
@@ -381,7 +390,7 @@ loop_watch(struct loop *l)
 {
 	size_t i;
 
-	if (l->conf->nwatch == 0)
+	if (l->conf->nwatch == 0 && l->conf_real == NULL)
 		return;
 	if ((l->watch = watch_open(l->conf->ignore, l->conf->nignore)) ==
 	    NULL) {
@@ -392,23 +401,180 @@ loop_watch(struct loop *l)
 		if (watch_add(l->watch, l->conf->watch[i]) == -1 &&
 		    errno != ENOSPC) /* ENOSPC: the backend said what to do */
 			log_warn("watch %s", l->conf->watch[i]);
+	/* The configuration file itself (DESIGN 4). */
+	if (l->conf_real != NULL && watch_add(l->watch, l->conf_real) == -1 &&
+	    errno != ENOSPC)
+		log_warn("watch %s", l->conf_real);
 	log_debug("%zu watches", watch_count(l->watch));
+}
+
+/* Returns 1 if fd is one of the sockets held now. */
+static int
+loop_sock_held(const struct loop *l, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < l->nsocks; i++)
+		if (l->socks[i].fd == fd)
+			return 1;
+	return 0;
+}
+
+/* Opens the readiness socket (in the runtime directory where the system
+ * has no abstract sockets). Returns 0 or -1 (logged). */
+static int
+loop_open_notify(struct loop *l)
+{
+	const char *dir;
+
+	if ((dir = getenv("XDG_RUNTIME_DIR")) == NULL || *dir != '/')
+		dir = "/tmp";
+	if ((l->notify = notify_open(dir)) == NULL) {
+		log_warn("notify socket in %s", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Finds the held socket that new socket spec sp (named name) continues:
+ * the same name and listen spec first; else the same listen spec under
+ * another name, but only for a fixed address (port 0 asks for any port,
+ * so such a socket is known by its name alone). Returns its index in
+ * l->socks or -1. kept[] marks sockets already taken.
+ */
+static int
+loop_match(const struct loop *l, const struct spec *sp, const char *kept)
+{
+	size_t j;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (j = 0; j < l->nsocks; j++) {
+			const struct spec *old = &l->socks[j].conf->spec;
+
+			if (kept[j] || !spec_equal(old, sp))
+				continue;
+			if (strcmp(old->name, sp->name) == 0 ||
+			    (pass == 1 &&
+				(sp->family == AF_UNIX || sp->port != 0)))
+				return (int)j;
+		}
+	return -1;
+}
+
+/*
+ * Moves the held sockets to the new configuration nc: a socket whose
+ * listen spec is unchanged keeps its descriptor (and the connections
+ * queued on it), a new one is bound, a removed one closed. Returns the
+ * new array, or NULL when a new socket cannot be bound (logged; then
+ * nothing has changed).
+ */
+static struct sock *
+loop_resock(struct loop *l, struct conf *nc)
+{
+	struct sock *ns;
+	char *kept;
+	size_t i, j;
+	int m;
+
+	ns = calloc(nc->nsocks + 1, sizeof(*ns));
+	kept = calloc(l->nsocks + 1, 1);
+	if (ns == NULL || kept == NULL) {
+		log_warn("new configuration");
+		goto fail;
+	}
+	for (i = 0; i < nc->nsocks; i++) {
+		if ((m = loop_match(l, &nc->socks[i].spec, kept)) != -1) {
+			kept[m] = 1;
+			ns[i] = l->socks[m];
+		} else {
+			ns[i].fd = -1;
+		}
+		ns[i].conf = &nc->socks[i];
+		(void)snprintf(ns[i].name, sizeof(ns[i].name), "%s",
+		    nc->socks[i].spec.name);
+		if (m != -1)
+			continue;
+		if (sock_bind(&ns[i]) == -1) {
+			sock_warn(&ns[i], errno);
+			for (j = 0; j < i; j++)
+				if (ns[j].fd != -1 &&
+				    !loop_sock_held(l, ns[j].fd))
+					sock_close(&ns[j]);
+			goto fail;
+		}
+		log_info("%s listening on %s (fd %zu)", ns[i].name, ns[i].addr,
+		    HP_LISTEN_FDS_START + i);
+	}
+	for (j = 0; j < l->nsocks; j++)
+		if (!kept[j]) {
+			log_info("%s on %s closed", l->socks[j].name,
+			    l->socks[j].addr);
+			sock_close(&l->socks[j]);
+		}
+	free(kept);
+	return ns;
+fail:
+	free(ns);
+	free(kept);
+	return NULL;
+}
+
+/*
+ * The configuration file changed: read it again through main's
+ * reconf(), and apply it if it is valid; an invalid one is reported and
+ * the running configuration stays (DESIGN 4). Returns 1 if applied.
+ */
+static int
+loop_reconf(struct loop *l)
+{
+	char err[CONF_ERR_MAX];
+	struct conf nc;
+	struct sock *ns;
+
+	l->conf_changed = 0;
+	if (l->reconf(&nc, l->reconf_arg, err) == -1) {
+		log_warnx("%s; keeping the running configuration", err);
+		return 0;
+	}
+	if ((ns = loop_resock(l, &nc)) == NULL) {
+		log_warnx(
+		    "%s: keeping the running configuration", l->conf->file);
+		conf_free(&nc);
+		return 0;
+	}
+	free(l->socks);
+	l->socks = *l->socksp = ns;
+	l->nsocks = *l->nsocksp = nc.nsocks;
+	/* ns[i].conf points into nc.socks, an array that moves with nc. */
+	conf_free(l->conf);
+	*l->conf = nc;
+	loop_unplan(l);
+	if (l->conf->ready == READY_NOTIFY && l->notify == NULL)
+		loop_open_notify(l);
+	if (l->conf->ready != READY_NOTIFY && l->notify != NULL) {
+		notify_close(l->notify);
+		l->notify = NULL;
+	}
+	if (loop_plan(l) == -1)
+		log_warn("preparing the child");
+	if (l->watch != NULL)
+		watch_close(l->watch);
+	l->watch = NULL;
+	loop_watch(l);
+	return 1;
 }
 
 /* Opens what a run needs besides the sockets; returns 0 or -1 (logged). */
 static int
 loop_open(struct loop *l)
 {
-	const char *dir;
-
-	if (l->conf->ready == READY_NOTIFY) {
-		if ((dir = getenv("XDG_RUNTIME_DIR")) == NULL || *dir != '/')
-			dir = "/tmp";
-		if ((l->notify = notify_open(dir)) == NULL) {
-			log_warn("notify socket in %s", dir);
-			return -1;
-		}
-	}
+	if (l->conf->ready == READY_NOTIFY && loop_open_notify(l) == -1)
+		return -1;
+	if (l->conf->file != NULL &&
+	    (l->conf_real = realpath(l->conf->file, NULL)) == NULL)
+		log_warn("%s: cannot watch it for changes", l->conf->file);
 	if (loop_plan(l) == -1) {
 		log_warn("cannot prepare the child");
 		return -1;
@@ -423,7 +589,8 @@ loop_open(struct loop *l)
 }
 
 int
-loop_run(struct conf *c, struct sock *socks, size_t nsocks)
+loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
+    int (*reconf)(struct conf *, const void *, char *), const void *arg)
 {
 	struct loop l;
 	struct pollfd pfd[3];
@@ -435,8 +602,12 @@ loop_run(struct conf *c, struct sock *socks, size_t nsocks)
 
 	memset(&l, 0, sizeof(l));
 	l.conf = c;
-	l.socks = socks;
-	l.nsocks = nsocks;
+	l.socks = *socks;
+	l.nsocks = *nsocks;
+	l.socksp = socks;
+	l.nsocksp = nsocks;
+	l.reconf = reconf;
+	l.reconf_arg = arg;
 	l.deb.deadline = -1;
 	l.guard = -1;
 	l.cwd = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "";
@@ -482,7 +653,8 @@ loop_run(struct conf *c, struct sock *socks, size_t nsocks)
 		if (r > 0 && l.watch != NULL && (pfd[1].revents & POLLIN) &&
 		    watch_drain(l.watch, loop_changed, &l) == -1)
 			log_warn("reading file events");
-		if (debounce_due(&l.deb, now, reason, sizeof(reason)))
+		if (debounce_due(&l.deb, now, reason, sizeof(reason)) &&
+		    (!l.conf_changed || loop_reconf(&l)))
 			sv_step(&l.sv, TR_RELOAD, now, 0, 0, reason);
 		if (bits & SIGFD_HUP)
 			sv_step(&l.sv, TR_RELOAD, now, 0, 0, "SIGHUP");
@@ -506,5 +678,6 @@ out:
 		(void)close(l.guard);
 	(void)close(sigfd);
 	loop_unplan(&l);
+	free(l.conf_real);
 	return status;
 }

@@ -211,15 +211,45 @@ shell_join(char **argv, int argc)
 }
 
 /*
- * Builds the configuration: the file (from -c, or ./ports.ini when no
- * command was given), then the command line, which wins key by key; a
- * repeatable option replaces the file's list. Exits 2 on any error with
- * a file:line message.
+ * A watch path that does not exist is a mistake in the configuration.
+ * The others are made canonical (realpath(3)), so that the log shows
+ * "contrib/demo/x changed" and not "conf/../contrib/demo/x". Returns 0,
+ * or -1 with the message in err.
  */
-static void
-configure(struct conf *c, const struct opts *o)
+static int
+check_watch(struct conf *c, char *err)
 {
-	char err[CONF_ERR_MAX], cwd[PATH_MAX];
+	char *real;
+	size_t i;
+
+	for (i = 0; i < c->nwatch; i++) {
+		if ((real = realpath(c->watch[i], NULL)) == NULL) {
+			(void)snprintf(err, CONF_ERR_MAX,
+			    "%s%swatch '%s': %s; create it or remove it from "
+			    "the watch list",
+			    c->file != NULL ? c->file : "",
+			    c->file != NULL ? ": [child] " : "", c->watch[i],
+			    strerror(errno));
+			return -1;
+		}
+		free(c->watch[i]);
+		c->watch[i] = real;
+	}
+	return 0;
+}
+
+/*
+ * Builds the configuration into c: the file (from -c, or ./ports.ini when
+ * no command was given), then the command line, which wins key by key; a
+ * repeatable option replaces the file's list. A mistake in the command
+ * line exits 2 (usage). A mistake in the file returns -1 with a
+ * "file:line: ..." message in err and c freed: at start-up that is exit
+ * 2, on a live reload the running configuration stays. Else returns 0.
+ */
+static int
+configure(struct conf *c, const struct opts *o, char *err)
+{
+	char cwd[PATH_MAX];
 	const char *file = o->config;
 	size_t i;
 
@@ -234,8 +264,7 @@ configure(struct conf *c, const struct opts *o)
 				usage("no ports.ini here: give -c FILE or "
 				      "-- COMMAND%s",
 				    "");
-			(void)fprintf(stderr, "holdports: %s\n", err);
-			exit(2);
+			goto fail;
 		}
 	} else if (conf_set_dir(c, cwd) == -1) {
 		fatal("out of memory");
@@ -276,35 +305,30 @@ configure(struct conf *c, const struct opts *o)
 		free(c->command);
 		c->command = shell_join(o->command, o->ncommand);
 	}
-	if (conf_finish(c, err) == -1) {
-		(void)fprintf(stderr, "holdports: %s\n", err);
-		exit(2);
-	}
+	if (conf_finish(c, err) == -1 || check_watch(c, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	conf_free(c);
+	return -1;
 }
 
-/*
- * A watch path that does not exist is a mistake in the configuration:
- * exit 2. The others are made canonical (realpath(3)), so that the log
- * shows "contrib/demo/x changed" and not "conf/../contrib/demo/x".
- */
-static void
-check_watch(struct conf *c)
+/* loop_run()'s callback for a changed configuration file. */
+static int
+reconfigure(struct conf *c, const void *arg, char *err)
 {
-	char *real;
-	size_t i;
+	return configure(c, arg, err);
+}
 
-	for (i = 0; i < c->nwatch; i++) {
-		if ((real = realpath(c->watch[i], NULL)) == NULL) {
-			(void)fprintf(stderr,
-			    "holdports: %s%swatch '%s': %s; create it or "
-			    "remove it from the watch list\n",
-			    c->file != NULL ? c->file : "",
-			    c->file != NULL ? ": [child] " : "", c->watch[i],
-			    strerror(errno));
-			exit(2);
-		}
-		free(c->watch[i]);
-		c->watch[i] = real;
+/* At start-up: the configuration, or exit 2 with its message. */
+static void
+configure_or_exit(struct conf *c, const struct opts *o)
+{
+	char err[CONF_ERR_MAX];
+
+	if (configure(c, o, err) == -1) {
+		(void)fprintf(stderr, "holdports: %s\n", err);
+		exit(2);
 	}
 }
 
@@ -314,10 +338,7 @@ static struct sock *
 bind_all(const struct conf *c)
 {
 	struct sock *s;
-	char where[CONF_PATH_MAX + 16];
-	const char *hint;
 	size_t i, j;
-	int e;
 
 	if ((s = calloc(c->nsocks + 1, sizeof(*s))) == NULL)
 		fatal("out of memory");
@@ -330,11 +351,7 @@ bind_all(const struct conf *c)
 			    s[i].addr, HP_LISTEN_FDS_START + i);
 			continue;
 		}
-		e = errno;
-		hint = sock_hint(e, &c->socks[i].spec);
-		spec_format(&c->socks[i].spec, where, sizeof(where));
-		log_warnx("bind %s (%s): %s: %s%s%s", where, s[i].name,
-		    errno_name(e), strerror(e), *hint ? "; " : "", hint);
+		sock_warn(&s[i], errno);
 		for (j = 0; j < i; j++)
 			sock_close(&s[j]);
 		exit(1);
@@ -350,13 +367,16 @@ run(const struct opts *o)
 	size_t i;
 	int status;
 
-	configure(&c, o);
-	check_watch(&c);
+	size_t n;
+
+	configure_or_exit(&c, o);
 	/* Nothing the supervisor inherited may reach a child (DESIGN 3). */
 	proc_cloexec_from(STDERR_FILENO + 1);
 	s = bind_all(&c);
-	status = loop_run(&c, s, c.nsocks);
-	for (i = 0; i < c.nsocks; i++)
+	n = c.nsocks;
+	/* The loop may replace c, s and n when the file changes. */
+	status = loop_run(&c, &s, &n, reconfigure, o);
+	for (i = 0; i < n; i++)
 		sock_close(&s[i]);
 	free(s);
 	conf_free(&c);
@@ -373,8 +393,7 @@ check(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	if (o.command != NULL)
 		usage("check takes no command%s", "");
-	configure(&c, &o);
-	check_watch(&c);
+	configure_or_exit(&c, &o);
 	conf_print(&c, stdout);
 	conf_free(&c);
 	return 0;

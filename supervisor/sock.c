@@ -194,6 +194,17 @@ sock_close(struct sock *s)
 	s->unlink_on_close = 0;
 }
 
+void
+sock_warn(const struct sock *s, int err)
+{
+	const char *hint = sock_hint(err, &s->conf->spec);
+	char where[CONF_PATH_MAX + 16];
+
+	spec_format(&s->conf->spec, where, sizeof(where));
+	log_warnx("bind %s (%s): %s: %s%s%s", where, s->name, errno_name(err),
+	    strerror(err), *hint ? "; " : "", hint);
+}
+
 const char *
 sock_hint(int err, const struct spec *sp)
 {
