@@ -150,10 +150,13 @@ tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
 	    supervisor/fd.o supervisor/log.o $(PROC_OBJ)
 
 # The kqueue backend cannot be built on Linux; compile it against a
-# stand-in <sys/event.h> so that it cannot rot unseen.
-kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h
+# stand-in <sys/event.h> so that it cannot rot unseen. The same for the
+# process helpers of systems without prctl(2).
+kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
+    supervisor/proc_none.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/watch_kqueue.c
+	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/proc_none.c
 
 deps:
 	@sh contrib/install-deps.sh

@@ -17,18 +17,27 @@ proc_subreaper(void)
 	return -1;
 }
 
-void
-proc_cloexec_from(int lowfd)
+/* Returns the end of the descriptor range to walk: RLIMIT_NOFILE, but at
+ * most 65536, as a huge limit would make the walk slow and a descriptor
+ * that high is not one a shell passes on. */
+static int
+proc_fd_end(void)
 {
 	struct rlimit rl;
-	int fd, max = 65536;
+	int max = 65536;
 
-	/* Bounded: a huge RLIMIT_NOFILE would make this loop slow, and a
-	 * descriptor that high is not one a shell passes on. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
 	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max)
 		max = (int)rl.rlim_cur;
-	for (fd = lowfd; fd < max; fd++)
+	return max;
+}
+
+void
+proc_cloexec_from(int lowfd)
+{
+	int fd, end = proc_fd_end();
+
+	for (fd = lowfd; fd < end; fd++)
 		(void)fd_set_cloexec(fd);
 }
 
@@ -72,13 +81,8 @@ proc_pdeathsig(pid_t parent)
 void
 proc_closefrom(int lowfd)
 {
-	struct rlimit rl;
-	int fd, max = 65536;
+	int fd, end = proc_fd_end();
 
-	/* Bounded as in proc_cloexec_from(). */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max)
-		max = (int)rl.rlim_cur;
-	for (fd = lowfd; fd < max; fd++)
+	for (fd = lowfd; fd < end; fd++)
 		(void)close(fd);
 }
