@@ -219,5 +219,12 @@ clean:
 distclean: clean
 	rm -f config.mk
 
+# Each of these folders keeps its own rules (benchmarks, fuzzing, fault
+# injection, examples in other languages).
+include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
+include tests/fault/fault.mk
+include contrib/examples/examples.mk
+
 .PHONY: all deps check test unit system demo lint format install uninstall \
 	clean distclean kqueue-syntax

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: ISC
+# examples.mk: make rules of this folder, included by the top Makefile.
