@@ -6,29 +6,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hp.h"
 
 static enum log_level level = LOG_NORMAL;
+static int colour; /* stderr is a terminal and NO_COLOR is unset */
 
 void
 log_init(enum log_level l)
 {
+	const char *nc = getenv("NO_COLOR");
+
 	level = l;
+	/* no-color.org: any non-empty NO_COLOR turns colour off. */
+	colour = isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0');
 }
 
 /*
  * Formats the message into one buffer and writes it with a single
  * fputs, so that a line is never interleaved with the child's output.
- * err >= 0 appends ": strerror(err)".
+ * err >= 0 appends ": strerror(err)"; warn marks a warning (colour).
  */
 static void
-vlog(int err, const char *fmt, va_list ap)
+vlog(int err, int warn, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	size_t n;
 
-	n = (size_t)snprintf(buf, sizeof(buf), "holdports: ");
+	/* On a terminal the prefix stands out: bold, red for a warning. */
+	if (colour)
+		n = (size_t)snprintf(buf, sizeof(buf), "\033[%sm%s\033[0m ",
+		    warn ? "1;31" : "1", "holdports:");
+	else
+		n = (size_t)snprintf(buf, sizeof(buf), "holdports: ");
 	(void)vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	n = strlen(buf);
 	if (err >= 0 && n < sizeof(buf))
@@ -49,7 +60,7 @@ log_info(const char *fmt, ...)
 	if (level < LOG_NORMAL)
 		return;
 	va_start(ap, fmt);
-	vlog(-1, fmt, ap);
+	vlog(-1, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -61,7 +72,7 @@ log_debug(const char *fmt, ...)
 	if (level < LOG_VERBOSE)
 		return;
 	va_start(ap, fmt);
-	vlog(-1, fmt, ap);
+	vlog(-1, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -72,7 +83,7 @@ log_warn(const char *fmt, ...)
 	int e = errno;
 
 	va_start(ap, fmt);
-	vlog(e, fmt, ap);
+	vlog(e, 1, fmt, ap);
 	va_end(ap);
 	errno = e;
 }
@@ -84,7 +95,7 @@ log_warnx(const char *fmt, ...)
 	int e = errno;
 
 	va_start(ap, fmt);
-	vlog(-1, fmt, ap);
+	vlog(-1, 1, fmt, ap);
 	va_end(ap);
 	errno = e;
 }
@@ -96,7 +107,7 @@ fatal(const char *fmt, ...)
 	int e = errno;
 
 	va_start(ap, fmt);
-	vlog(e, fmt, ap);
+	vlog(e, 1, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -107,7 +118,7 @@ fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(-1, fmt, ap);
+	vlog(-1, 1, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
