@@ -24,8 +24,9 @@ cat <<EOT
   demo-server on the same socket, and the page shows the new pid and
   message. No request is refused meanwhile.
 
-  Edit contrib/demo/demo.c too, then run \`make\` in another terminal:
-  the new binary triggers the reload.
+  Edit contrib/demo/demo.c and save it: holdports rebuilds it (make)
+  and replaces the server with the new one. A compile error is printed,
+  and the old server keeps running until the next save.
 
   Ctrl-C stops it.  (Port taken? DEMO_PORT=8081 make demo)
 
