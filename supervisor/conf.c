@@ -54,6 +54,12 @@ enum key {
 	K_WATCH,
 	K_IGNORE,
 	K_BUILD,
+	K_COMPAT,
+	K_GITIGNORE,
+	K_FALLBACK,
+	K_SOCK_MODE,
+	K_USER,
+	K_GROUP,
 	K_LATER /* the first of the keys not supported yet */
 };
 
@@ -82,24 +88,22 @@ static const struct keydef keydefs[] = {
     [K_WATCH] = {"watch", SECT_CHILD, 1, "src", NULL},
     [K_IGNORE] = {"ignore", SECT_CHILD, 1, "*.o", NULL},
     [K_BUILD] = {"build", SECT_CHILD, 0, "make -s", NULL},
-    [K_LATER] = {"compat", SECT_HOLDPORTS, 0, NULL,
-	"only the LISTEN_* variables are set"},
-    {"fallback", SECT_SOCKET, 0, NULL, "a port in use is an error"},
-    {"mode", SECT_SOCKET, 0, NULL,
-	"a unix socket file gets its mode from the umask"},
-    {"user", SECT_SOCKET, 0, NULL,
-	"a unix socket file belongs to the user running holdports"},
-    {"group", SECT_SOCKET, 0, NULL,
-	"a unix socket file belongs to the group running holdports"},
-    {"gitignore", SECT_CHILD, 0, NULL, "list what to skip with ignore = GLOB"},
-    {"listen_pid", SECT_CHILD, 0, NULL,
+    [K_COMPAT] = {"compat", SECT_HOLDPORTS, 0, "server-starter einhorn", NULL},
+    [K_GITIGNORE] = {"gitignore", SECT_CHILD, 0, "yes", NULL},
+    [K_FALLBACK] = {"fallback", SECT_SOCKET, 0, "next", NULL},
+    [K_SOCK_MODE] = {"mode", SECT_SOCKET, 0, "0660", NULL},
+    [K_USER] = {"user", SECT_SOCKET, 0, "www-data", NULL},
+    [K_GROUP] = {"group", SECT_SOCKET, 0, "www-data", NULL},
+    [K_LATER] = {"listen_pid", SECT_CHILD, 0, NULL,
 	"LISTEN_PID is always set to the child's pid"},
 };
 #define NKEYS (sizeof(keydefs) / sizeof(keydefs[0]))
 
-/* Variables the supervisor sets or removes itself (DESIGN 3). */
+/* Variables the supervisor sets or removes itself (DESIGN 3), and those
+ * of compat (with EINHORN_FD_<i>, see env_check()). */
 static const char *const env_reserved[] = {"LISTEN_PID", "LISTEN_PIDFDID",
-    "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET"};
+    "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "SERVER_STARTER_PORT",
+    "EINHORN_FD_COUNT"};
 
 /*
  * The state of one load: the source of lines, what the reader found out
@@ -425,6 +429,12 @@ env_check(const struct conf *c, const char *v, char *msg)
 			    env_reserved[i]);
 			return -1;
 		}
+	if (n > 11 && strncmp(v, "EINHORN_FD_", 11) == 0 &&
+	    strspn(v + 11, "0123456789") == n - 11) {
+		msgf(msg, "holdports sets %.*s itself; remove the line", (int)n,
+		    v);
+		return -1;
+	}
 	for (i = 0; i < c->nenv; i++)
 		if (strncmp(c->env[i], v, n + 1) == 0) {
 			msgf(msg, "%.*s is set twice; keep one", (int)n, v);
@@ -508,6 +518,42 @@ listen_apply(struct sockconf *sc, const char *v, const char *base, char *msg)
 	return 0;
 }
 
+/* Parses compat: "server-starter", "einhorn", both (in any order,
+ * separated by blanks or commas), or "none" or nothing for neither.
+ * Returns 0 with c->compat set, or -1 with msg set. */
+static int
+compat_parse(struct conf *c, const char *v, char *msg)
+{
+	static const char seps[] = " \t,";
+	unsigned bits = 0;
+	size_t n;
+	int none = 0;
+
+	for (v += strspn(v, seps); *v != '\0'; v += strspn(v, seps)) {
+		n = strcspn(v, seps);
+		if (n == 14 && strncmp(v, "server-starter", n) == 0)
+			bits |= COMPAT_SERVER_STARTER;
+		else if (n == 7 && strncmp(v, "einhorn", n) == 0)
+			bits |= COMPAT_EINHORN;
+		else if (n == 4 && strncmp(v, "none", n) == 0)
+			none = 1;
+		else {
+			msgf(msg,
+			    "'%.*s' is not valid; use server-starter, einhorn "
+			    "or both, e.g. compat = server-starter einhorn",
+			    (int)n, v);
+			return -1;
+		}
+		v += n;
+	}
+	if (none && bits != 0) {
+		msgf(msg, "'none' goes alone; remove it or the others");
+		return -1;
+	}
+	c->compat = bits;
+	return 0;
+}
+
 /*
  * Applies key k with value v to c: single keys replace their value,
  * repeatable ones add one. Relative paths resolve against the absolute
@@ -524,7 +570,7 @@ key_apply(struct conf *c, int k, const char *v, const char *base,
 	long n;
 	int signo;
 
-	if (v[0] == '\0') {
+	if (v[0] == '\0' && k != K_COMPAT) {
 		msgf(msg, "empty value; give one, e.g. %s = %s",
 		    keydefs[k].name, keydefs[k].example);
 		return -1;
@@ -614,6 +660,37 @@ key_apply(struct conf *c, int k, const char *v, const char *base,
 		}
 		sc->backlog = (int)n;
 		return 0;
+	case K_FALLBACK:
+		if (fallback_parse(v, &sc->fallback) == -1) {
+			msgf(msg,
+			    "'%s' is not valid; use none, next (the next %d "
+			    "ports) or next:N (N ports from this one, e.g. "
+			    "next:20)",
+			    v, CONF_FALLBACK_DEFAULT);
+			return -1;
+		}
+		return 0;
+	case K_SOCK_MODE:
+		if (filemode_parse(v, &sc->mode) == -1) {
+			msgf(msg,
+			    "'%s' is not a file mode; write it in octal, at "
+			    "most 0777, e.g. mode = 0660",
+			    v);
+			return -1;
+		}
+		return 0;
+	case K_USER:
+	case K_GROUP:
+		if (owner_parse(v, k == K_GROUP,
+			k == K_GROUP ? &sc->gid : &sc->uid) == -1) {
+			msgf(msg,
+			    "'%s' is not a %s of this system; give a name "
+			    "from %s or a number",
+			    v, k == K_GROUP ? "group" : "user",
+			    k == K_GROUP ? "/etc/group" : "/etc/passwd");
+			return -1;
+		}
+		return 0;
 	case K_COMMAND:
 		return str_set(&c->command, v, NULL, msg);
 	case K_BUILD:
@@ -634,9 +711,48 @@ key_apply(struct conf *c, int k, const char *v, const char *base,
 		if (list_add(&c->ignore, &c->nignore, dupstr(v)) == 0)
 			return 0;
 		break;
+	case K_COMPAT:
+		return compat_parse(c, v, msg);
+	case K_GITIGNORE:
+		if (strcmp(v, "yes") == 0)
+			c->gitignore = 1;
+		else if (strcmp(v, "no") == 0)
+			c->gitignore = 0;
+		else {
+			msgf(msg, "'%s' is not valid; use yes or no", v);
+			return -1;
+		}
+		return 0;
 	}
 	msgf(msg, "out of memory");
 	return -1;
+}
+
+/* Checks the keys of a socket that depend on its address: fallback needs
+ * a fixed port (DESIGN 7), mode, user and group a unix socket file.
+ * Returns 0 or -1 with the error recorded. */
+static int
+socket_check(struct parse *p, const struct sockconf *sc)
+{
+	static const int file_keys[] = {K_SOCK_MODE, K_USER, K_GROUP};
+	size_t i;
+
+	if (sc->spec.family == AF_UNIX && sc->fallback > 0)
+		return perr(p, p->seen[K_FALLBACK], "fallback",
+		    "a unix socket has no port to fall back from; remove the "
+		    "line");
+	if (sc->spec.port == 0 && sc->fallback > 0)
+		return perr(p, p->seen[K_FALLBACK], "fallback",
+		    "needs a fixed port: with port 0 the kernel already "
+		    "chooses a free one; give a port, e.g. listen = 8080, or "
+		    "remove the line");
+	for (i = 0; i < sizeof(file_keys) / sizeof(file_keys[0]); i++)
+		if (sc->spec.family != AF_UNIX && p->seen[file_keys[i]] != 0)
+			return perr(p, p->seen[file_keys[i]],
+			    keydefs[file_keys[i]].name,
+			    "applies to unix socket files only; remove the "
+			    "line");
+	return 0;
 }
 
 /* Ends the current section: a socket needs a listen, and a udp socket
@@ -656,7 +772,7 @@ section_close(struct parse *p)
 		return perr(p, p->seen[K_BACKLOG], "backlog",
 		    "a udp socket does not listen, so it has no backlog; "
 		    "remove the line");
-	return 0;
+	return socket_check(p, sc);
 }
 
 /* Opens [socket.NAME] (name is what follows "socket."). Returns 0 or -1
@@ -691,6 +807,8 @@ socket_open(struct parse *p, const char *name)
 	memset(s, 0, sizeof(*s));
 	memcpy(s->spec.name, name, strlen(name) + 1);
 	s->backlog = SOMAXCONN;
+	s->mode = -1;
+	s->uid = s->gid = -1;
 	p->sock = c->nsocks;
 	p->sock_line[c->nsocks++] = p->lineno;
 	p->sect = SECT_SOCKET;
@@ -1154,6 +1272,8 @@ conf_add_listen(struct conf *c, const char *spec, char *err)
 	s->spec = sp;
 	s->listen = w;
 	s->backlog = SOMAXCONN;
+	s->mode = -1;
+	s->uid = s->gid = -1;
 	return 0;
 nomem:
 	free(w);
@@ -1234,6 +1354,26 @@ conf_set(struct conf *c, const char *key, const char *value, char *err)
 		msgf(err, "%s: %s", key, msg);
 	free(cwd);
 	return r;
+}
+
+int
+conf_set_fallback(struct conf *c, const char *value, char *err)
+{
+	size_t i;
+	int n;
+
+	if (fallback_parse(value, &n) == -1) {
+		msgf(err,
+		    "fallback: '%s' is not valid; use none, next (the next %d "
+		    "ports) or next:N (N ports from each, e.g. next:20)",
+		    value, CONF_FALLBACK_DEFAULT);
+		return -1;
+	}
+	for (i = 0; i < c->nsocks; i++)
+		if (c->socks[i].spec.family != AF_UNIX &&
+		    c->socks[i].spec.port != 0)
+			c->socks[i].fallback = n;
+	return 0;
 }
 
 /* Describes socket i for a message: "[socket.NAME] on line N" or
@@ -1321,6 +1461,26 @@ conf_finish(struct conf *c, char *err)
 			    c->socks[i].spec.name, a, b);
 			return -1;
 		}
+	/* Server::Starter's server_ports() splits SERVER_STARTER_PORT at ';'
+	 * and each entry at its first '=' (Server/Starter.pm). */
+	for (i = 0; (c->compat & COMPAT_SERVER_STARTER) && i < c->nsocks; i++) {
+		const struct sockconf *sc = &c->socks[i];
+		char what[CONF_ERR_MAX];
+
+		if (strpbrk(sc->spec.path, ";=") == NULL)
+			continue;
+		msgf(what,
+		    "compat = server-starter cannot pass the path '%s' "
+		    "(SERVER_STARTER_PORT splits at ';' and '='); use a path "
+		    "without them, or drop server-starter from compat",
+		    sc->spec.path);
+		if (sc->line > 0 && c->file != NULL)
+			msgf(err, "%s:%d: [socket.%s] listen: %s", c->file,
+			    sc->line, sc->spec.name, what);
+		else
+			msgf(err, "-l '%s': %s", sc->listen, what);
+		return -1;
+	}
 	if ((c->directory == NULL && (c->directory = dupstr(c->dir)) == NULL) ||
 	    (c->name == NULL && name_default(c) == -1)) {
 		msgf(err, "out of memory");
@@ -1359,6 +1519,27 @@ print_list(FILE *f, const char *key, char *const *list, size_t n)
 		print_kv(f, key, list[i]);
 }
 
+/* Writes the keys of socket sc beyond listen and backlog: fallback for a
+ * TCP or UDP socket; mode, user and group for a unix socket file, when
+ * set (by default they come from the umask and from holdports). */
+static void
+print_sockfile(FILE *f, const struct sockconf *sc)
+{
+	if (sc->spec.family != AF_UNIX) {
+		if (sc->fallback > 0)
+			(void)fprintf(f, "fallback = next:%d\n", sc->fallback);
+		else
+			(void)fprintf(f, "fallback = none\n");
+		return;
+	}
+	if (sc->mode != -1)
+		(void)fprintf(f, "mode = %04o\n", (unsigned)sc->mode);
+	if (sc->uid != -1)
+		(void)fprintf(f, "user = %ld\n", sc->uid);
+	if (sc->gid != -1)
+		(void)fprintf(f, "group = %ld\n", sc->gid);
+}
+
 void
 conf_print(const struct conf *c, FILE *f)
 {
@@ -1392,6 +1573,12 @@ conf_print(const struct conf *c, FILE *f)
 	(void)fprintf(f, "mode = %s\n", modes[c->mode]);
 	(void)fprintf(f, "ready = %s\n", readies[c->ready]);
 	print_duration(f, "ready_timeout", c->ready_timeout_ms);
+	(void)fprintf(f, "compat = %s%s%s\n",
+	    c->compat & COMPAT_SERVER_STARTER ? "server-starter" : "",
+	    c->compat == (COMPAT_SERVER_STARTER | COMPAT_EINHORN) ? " " : "",
+	    c->compat & COMPAT_EINHORN ? "einhorn" :
+		c->compat == 0	       ? "none" :
+					 "");
 	for (i = 0; i < c->nsocks; i++) {
 		spec_format(&c->socks[i].spec, spec, sizeof(spec));
 		/* a path with '=' in it needs its name to read back whole */
@@ -1403,6 +1590,7 @@ conf_print(const struct conf *c, FILE *f)
 			"");
 		if (c->socks[i].spec.type == SOCK_STREAM)
 			(void)fprintf(f, "backlog = %d\n", c->socks[i].backlog);
+		print_sockfile(f, &c->socks[i]);
 	}
 	(void)fprintf(f, "\n[child]\n");
 	if (c->command != NULL)
@@ -1416,4 +1604,5 @@ conf_print(const struct conf *c, FILE *f)
 		print_kv(f, "build", c->build);
 	else
 		(void)fprintf(f, "; build: none\n");
+	(void)fprintf(f, "gitignore = %s\n", c->gitignore ? "yes" : "no");
 }

@@ -34,6 +34,10 @@ enum ready {
 	READY_NOTIFY /* when it sends READY=1 to NOTIFY_SOCKET (sd_notify(3)) */
 };
 
+/* Variables of other supervisors a child also gets (DESIGN 3: compat). */
+#define COMPAT_SERVER_STARTER 0x01 /* SERVER_STARTER_PORT, Server::Starter */
+#define COMPAT_EINHORN 0x02 /* EINHORN_FD_COUNT, EINHORN_FD_<i> */
+
 /* A parsed listen SPEC (DESIGN 2): [udp:][HOST:]PORT[=NAME],
  * [udp:][IPV6]:PORT[=NAME], [udp:]unix:PATH[=NAME]. */
 struct spec {
@@ -50,7 +54,14 @@ struct sockconf {
 	char *listen; /* the SPEC as written, for messages */
 	int backlog; /* listen(2) backlog; default SOMAXCONN */
 	int line; /* line of its listen key; 0 when from argv */
+	int fallback; /* fallback = next:N: N ports from PORT are tried;
+			 0: none (DESIGN 7) */
+	int mode; /* unix socket file mode for chmod(2); -1: the umask's */
+	long uid; /* its owner for chown(2); -1: the user of holdports */
+	long gid; /* its group; -1: the group of holdports */
 };
+
+#define CONF_FALLBACK_DEFAULT 100 /* fallback = next: ports tried */
 
 struct conf {
 	char *file; /* config file as given; NULL in ad-hoc form */
@@ -64,6 +75,7 @@ struct conf {
 	enum ready ready; /* when a new child counts as ready */
 	int64_t ready_timeout_ms; /* no READY=1 after this is a failure, ms;
 				     0: wait for ever */
+	unsigned compat; /* COMPAT_* bits */
 	struct sockconf *socks; /* in fd order: socks[i] becomes fd 3 + i */
 	size_t nsocks;
 	char *command; /* run as /bin/sh -c 'exec COMMAND' */
@@ -75,6 +87,7 @@ struct conf {
 	size_t nwatch;
 	char **ignore; /* fnmatch(3) globs, see watch_ignored() */
 	size_t nignore;
+	int gitignore; /* honour .gitignore files under watched directories */
 	int child_line; /* line of the [child] header; 0: none */
 	int last_line; /* lines in the file (at least 1) */
 };
@@ -123,6 +136,13 @@ void conf_clear_list(struct conf *c, const char *key);
  * directory. Returns 0 or -1 with "KEY: what is wrong; what to do" in err. */
 int conf_set(struct conf *c, const char *key, const char *value, char *err);
 
+/* Applies --fallback VALUE (none, next or next:N) to every socket it can
+ * apply to: those with a fixed TCP or UDP port (a unix socket has no
+ * port, and port 0 lets the kernel choose a free one). Call it once the
+ * sockets are known. Returns 0 or -1 with "fallback: what is wrong; what
+ * to do" in err. */
+int conf_set_fallback(struct conf *c, const char *value, char *err);
+
 /* Checks what only the whole configuration can tell (a command is set,
  * socket names are unique) and gives unnamed sockets their default names.
  * Returns 0 or -1 with err set. */
@@ -151,6 +171,20 @@ int sockname_valid(const char *s);
  * most max (max < LONG_MAX / 10). Returns 0, or -1 without touching *v or
  * errno. */
 int uint_parse(const char *s, long max, long *v);
+
+/* Parses a fallback value: "none" (0), "next" (CONF_FALLBACK_DEFAULT)
+ * or "next:N" with N from 1 to 65535, into *n. Returns 0, or -1 without
+ * touching *n or errno. */
+int fallback_parse(const char *s, int *n);
+
+/* Parses a unix socket file mode: 1 to 4 octal digits, at most 0777, into
+ * *mode. Returns 0, or -1 without touching *mode or errno. */
+int filemode_parse(const char *s, int *mode);
+
+/* Parses a user (group 0) or a group (group 1) given by name (getpwnam(3),
+ * getgrnam(3)) or by number into *id. Returns 0, or -1 with errno ENOENT
+ * (no such name), EINVAL (a bad number) or from the lookup. */
+int owner_parse(const char *s, int group, long *id);
 
 /* Parses a listen SPEC (DESIGN 2) into sp. "PORT" alone means 127.0.0.1;
  * "localhost" means 127.0.0.1. Returns 0 or -1 with err set (no file:line:

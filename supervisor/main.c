@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,12 @@
 /* Printed exactly by -h and on a usage error; the SYNOPSIS of holdports(1). */
 static const char synopsis[] =
     "usage: holdports [-qv] [-b command] [-c file] [-d duration] [-i glob]\n"
-    "                 [-l spec] [-n name] [-w path] [--mode replace|overlap]\n"
+    "                 [-l spec] [-n name] [-w path]\n"
+    "                 [--fallback none|next[:N]] [--mode replace|overlap]\n"
     "                 [--ready none|notify] [-- command [arg ...]]\n"
     "       holdports check [-c file]\n"
+    "       holdports ls [--json]\n"
+    "       holdports reload | stop [name | pid]\n"
     "       holdports -h | -V\n";
 
 static const char help[] =
@@ -39,6 +43,8 @@ static const char help[] =
     "      --mode MODE        replace (stop, then start) or overlap (start,\n"
     "                         then stop the old child once the new is ready)\n"
     "      --ready HOW        none, or notify: wait for READY=1 (sd_notify)\n"
+    "      --fallback HOW     none, or next[:N]: when a port is in use, bind\n"
+    "                         the next free one of PORT..PORT+N-1 (N: 100)\n"
     "  -n, --name NAME        instance name\n"
     "  -q, --quiet            print errors only\n"
     "  -v, --verbose          print every event\n"
@@ -54,7 +60,7 @@ struct opts {
 	const char *config;
 	char **listen, **watch, **ignore;
 	size_t nlisten, nwatch, nignore;
-	const char *debounce, *name, *build, *mode, *ready;
+	const char *debounce, *name, *build, *mode, *ready, *fallback;
 	char **command; /* argv after "--", or NULL */
 	int ncommand;
 	enum log_level level;
@@ -150,9 +156,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->ready = optarg;
 			break;
 		case 'F':
-			usage("%s: not supported by this version of holdports "
-			      "yet",
-			    "--fallback");
+			o->fallback = optarg;
+			break;
 		default:
 			usage(NULL, NULL);
 		}
@@ -301,6 +306,9 @@ configure(struct conf *c, const struct opts *o, char *err)
 		usage("--mode: %s", err);
 	if (o->ready != NULL && conf_set(c, "ready", o->ready, err) == -1)
 		usage("--ready: %s", err);
+	/* after -l: every socket of the file or the command line */
+	if (o->fallback != NULL && conf_set_fallback(c, o->fallback, err) == -1)
+		usage("--fallback: %s", err);
 	if (o->command != NULL) {
 		free(c->command);
 		c->command = shell_join(o->command, o->ncommand);
@@ -396,24 +404,31 @@ check(int argc, char **argv)
 	configure_or_exit(&c, &o);
 	conf_print(&c, stdout);
 	conf_free(&c);
+	free(o.listen);
+	free(o.watch);
+	free(o.ignore);
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
+	char err[CONF_ERR_MAX];
 	struct opts o;
-	int status;
+	int status = -2; /* no subcommand */
 
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return check(argc - 1, argv + 1);
-	if (argc > 1 &&
-	    (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "reload") == 0 ||
-		strcmp(argv[1], "stop") == 0))
-		usage("%s: not supported by this version of holdports yet; "
-		      "signal the supervisor instead (SIGHUP reloads, SIGTERM "
-		      "stops)",
-		    argv[1]);
+	if (argc > 1 && strcmp(argv[1], "ls") == 0)
+		status = cmd_ls(argc - 1, argv + 1, err);
+	else if (argc > 1 && strcmp(argv[1], "reload") == 0)
+		status = cmd_signal(argc - 1, argv + 1, SIGHUP, err);
+	else if (argc > 1 && strcmp(argv[1], "stop") == 0)
+		status = cmd_signal(argc - 1, argv + 1, SIGTERM, err);
+	if (status == -1)
+		usage("%s", err);
+	if (status >= 0)
+		return status;
 	if (argc > 1 && argv[1][0] != '-')
 		usage("unknown command '%s'", argv[1]);
 	memset(&o, 0, sizeof(o));

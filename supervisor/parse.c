@@ -11,9 +11,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -464,4 +468,80 @@ signal_name(int signo)
 		if (sigdefs[i].signo == signo)
 			return sigdefs[i].name;
 	return NULL;
+}
+
+int
+fallback_parse(const char *s, int *n)
+{
+	long v;
+
+	if (strcmp(s, "none") == 0) {
+		*n = 0;
+		return 0;
+	}
+	if (strcmp(s, "next") == 0) {
+		*n = CONF_FALLBACK_DEFAULT;
+		return 0;
+	}
+	if (strncmp(s, "next:", 5) != 0 || uint_parse(s + 5, 65535, &v) == -1 ||
+	    v < 1)
+		return -1;
+	*n = (int)v;
+	return 0;
+}
+
+int
+filemode_parse(const char *s, int *mode)
+{
+	size_t n = strlen(s);
+	long v = 0;
+
+	if (n < 1 || n > 4 || strspn(s, "01234567") != n)
+		return -1;
+	for (; *s != '\0'; s++)
+		v = v * 8 + (*s - '0');
+	/* no set-user-ID, set-group-ID or sticky bit on a socket file */
+	if (v > 0777)
+		return -1;
+	*mode = (int)v;
+	return 0;
+}
+
+int
+owner_parse(const char *s, int group, long *id)
+{
+	struct passwd *pw;
+	struct group *gr;
+	unsigned long v;
+	char *end;
+
+	/* A number is an id even when a name is made of digits, as chown(1)
+	 * takes it (POSIX: "a numeric user ID"). Not -1 (4294967295), which
+	 * chown(2) takes for "leave it". */
+	if (s[0] >= '0' && s[0] <= '9') {
+		errno = 0;
+		v = strtoul(s, &end, 10);
+		if (*end != '\0' || errno != 0 || v >= 4294967295UL ||
+		    v > (unsigned long)LONG_MAX) {
+			errno = EINVAL;
+			return -1;
+		}
+		*id = (long)v;
+		return 0;
+	}
+	/* getpwnam(3), getgrnam(3): NULL with errno unchanged (0 here) for
+	 * "no such name". */
+	errno = 0;
+	if (group) {
+		if ((gr = getgrnam(s)) != NULL) {
+			*id = (long)gr->gr_gid;
+			return 0;
+		}
+	} else if ((pw = getpwnam(s)) != NULL) {
+		*id = (long)pw->pw_uid;
+		return 0;
+	}
+	if (errno == 0)
+		errno = ENOENT;
+	return -1;
 }

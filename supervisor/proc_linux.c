@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /* proc_linux.c: Linux process helpers: subreaper, inherited descriptors,
- * a datagram sender's credentials, children and the parent-death signal. */
+ * a datagram sender's credentials, children, the parent-death signal,
+ * start times, and who holds a port (from /proc, proc(5)). */
 
 #define _GNU_SOURCE /* prctl(2) constants, dirfd(3), struct ucred */
 
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -254,4 +257,298 @@ proc_closefrom(int lowfd)
 		max = (long)rl.rlim_cur;
 	for (fd = lowfd; fd < max; fd++)
 		(void)close((int)fd);
+}
+
+/* Reads up to len - 1 bytes of the file path into buf, NUL-terminated.
+ * Returns the number of bytes read, or -1 with errno from open(2) or
+ * read(2). */
+static ssize_t
+proc_read(const char *path, char *buf, size_t len)
+{
+	ssize_t r, n = 0;
+	int fd, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((size_t)n < len - 1) {
+		if ((r = read(fd, buf + n, len - 1 - (size_t)n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			(void)close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	(void)close(fd);
+	buf[n] = '\0';
+	return n;
+}
+
+int
+proc_start_time(pid_t pid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p, *end;
+	int field;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (proc_read(path, buf, sizeof(buf)) == -1) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return -1;
+	}
+	/* proc(5): "pid (comm) state ppid ... starttime ...": comm may hold
+	 * spaces and ')', so the fields start after the last ')'. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ') {
+		errno = EINVAL;
+		return -1;
+	}
+	p += 2; /* field 3, the state */
+	if (*p == 'Z' || *p == 'X') {
+		errno = ESRCH;
+		return -1;
+	}
+	for (field = 3; field < 22; field++) {
+		if ((p = strchr(p, ' ')) == NULL) {
+			errno = EINVAL;
+			return -1;
+		}
+		p++;
+	}
+	*start = strtoull(p, &end, 10);
+	if (end == p) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The TCP states of include/net/tcp_states.h, as /proc/net/tcp numbers
+ * them in its "st" column. */
+static const char *const tcp_states[] = {"?", "ESTABLISHED", "SYN_SENT",
+    "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT",
+    "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"};
+#define TCP_TIME_WAIT_ST 6
+#define TCP_LISTEN_ST 10
+
+/* Decodes a local address of /proc/net/tcp or tcp6 into numeric text in
+ * host (CONF_HOST_MAX bytes): the kernel prints the address's 32-bit
+ * words as they lie in memory, each with %08X. Returns 0 or -1. */
+static int
+proc_hexaddr(const char *hex, char *host)
+{
+	unsigned char b[16];
+	char word[9];
+	uint32_t w;
+	size_t n = strlen(hex), i;
+
+	if (n != 8 && n != 32)
+		return -1;
+	for (i = 0; i < n / 8; i++) {
+		memcpy(word, hex + 8 * i, 8);
+		word[8] = '\0';
+		w = (uint32_t)strtoul(word, NULL, 16);
+		memcpy(b + 4 * i, &w, 4);
+	}
+	return inet_ntop(n == 8 ? AF_INET : AF_INET6, b, host, CONF_HOST_MAX) ==
+		NULL ?
+	    -1 :
+	    0;
+}
+
+/* proc_socks() for one of /proc/net/tcp, tcp6, udp and udp6. */
+static int
+proc_inet_table(const char *path, int tcp, unsigned port,
+    void (*fn)(const struct psock *, void *), void *arg)
+{
+	char line[512], hex[40];
+	struct psock ps;
+	unsigned lport, st;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		/* "sl local_address rem_address st tx:rx tr:when retrnsmt
+		 * uid timeout inode ..." (proc(5)); the header fails here */
+		memset(&ps, 0, sizeof(ps));
+		if (sscanf(line,
+			" %*u: %39[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %*x:%*x "
+			"%*x:%*x %*x %ld %*d %lu",
+			hex, &lport, &st, &ps.uid, &ps.inode) != 5 ||
+		    lport != port || proc_hexaddr(hex, ps.host) == -1)
+			continue;
+		ps.port = lport;
+		ps.statename = st < sizeof(tcp_states) / sizeof(tcp_states[0]) ?
+		    tcp_states[st] :
+		    "?";
+		if (!tcp) {
+			/* A UDP socket on the port holds it, connected or
+			 * not (07, "CLOSE", is the unconnected state). */
+			ps.state = PSOCK_LISTEN;
+			ps.statename = "bound";
+		} else if (st == TCP_LISTEN_ST)
+			ps.state = PSOCK_LISTEN;
+		else if (st == TCP_TIME_WAIT_ST)
+			ps.state = PSOCK_TIMEWAIT;
+		else
+			ps.state = PSOCK_CONN;
+		fn(&ps, arg);
+	}
+	(void)fclose(f);
+	return 0;
+}
+
+/* proc_socks() for unix sockets: /proc/net/unix, "Num RefCount Protocol
+ * Flags Type St Inode Path" (proc(5)). A listener has __SO_ACCEPTCON
+ * (0x10000) in Flags; its accepted connections list the path too. */
+static int
+proc_unix_table(
+    const char *path, void (*fn)(const struct psock *, void *), void *arg)
+{
+	char line[CONF_PATH_MAX + 128], *p;
+	struct psock ps;
+	unsigned long flags;
+	unsigned type, st;
+	int off;
+
+	FILE *f;
+
+	if ((f = fopen("/proc/net/unix", "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		memset(&ps, 0, sizeof(ps));
+		off = 0;
+		if (sscanf(line, "%*s %*x %*x %lx %x %x %lu %n", &flags, &type,
+			&st, &ps.inode, &off) != 4 ||
+		    off == 0)
+			continue;
+		p = line + off;
+		p[strcspn(p, "\n")] = '\0';
+		if (strcmp(p, path) != 0)
+			continue;
+		ps.uid = -1;
+		if (flags & 0x10000) {
+			ps.state = PSOCK_LISTEN;
+			ps.statename = "LISTEN";
+		} else if (type == SOCK_DGRAM && st == 1) {
+			ps.state = PSOCK_LISTEN; /* SS_UNCONNECTED: bound */
+			ps.statename = "bound";
+		} else {
+			ps.state = PSOCK_CONN;
+			ps.statename = "connected";
+		}
+		fn(&ps, arg);
+	}
+	(void)fclose(f);
+	return 0;
+}
+
+int
+proc_socks(int type, unsigned port, const char *path,
+    void (*fn)(const struct psock *, void *), void *arg)
+{
+	int tcp = type == SOCK_STREAM;
+
+	if (path != NULL)
+		return proc_unix_table(path, fn, arg);
+	if (proc_inet_table(tcp ? "/proc/net/tcp" : "/proc/net/udp", tcp, port,
+		fn, arg) == -1)
+		return -1;
+	/* No IPv6 on this system: no table, nothing more to find. */
+	if (proc_inet_table(tcp ? "/proc/net/tcp6" : "/proc/net/udp6", tcp,
+		port, fn, arg) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+/* Returns 1 if the process whose fd folder is open as fdd has the link
+ * target (the "socket:[INODE]" of proc(5)) among its descriptors. */
+static int
+proc_has_link(DIR *fdd, const char *target)
+{
+	char link[64];
+	struct dirent *de;
+	ssize_t r;
+
+	while ((de = readdir(fdd)) != NULL) {
+		if (proc_number(de->d_name) < 0)
+			continue;
+		r = readlinkat(dirfd(fdd), de->d_name, link, sizeof(link) - 1);
+		if (r <= 0)
+			continue;
+		link[r] = '\0';
+		if (strcmp(link, target) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+pid_t
+proc_sock_owner(unsigned long inode, size_t *unreadable)
+{
+	char target[64], path[64];
+	struct dirent *de;
+	long pid, best = 0;
+	DIR *d, *fdd;
+
+	*unreadable = 0;
+	(void)snprintf(target, sizeof(target), "socket:[%lu]", inode);
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if ((pid = proc_number(de->d_name)) <= 0 ||
+		    (best != 0 && pid > best))
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+		if ((fdd = opendir(path)) == NULL) {
+			/* EACCES: another user's process; ENOENT: gone. */
+			if (errno == EACCES)
+				(*unreadable)++;
+			continue;
+		}
+		if (proc_has_link(fdd, target))
+			best = pid;
+		(void)closedir(fdd);
+	}
+	(void)closedir(d);
+	return (pid_t)best;
+}
+
+int
+proc_cmdline(pid_t pid, char *buf, size_t len)
+{
+	char path[64], stat[512], *b, *e;
+	ssize_t n, i;
+
+	buf[0] = '\0';
+	(void)snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if ((n = proc_read(path, buf, len)) == -1) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		buf[0] = '\0';
+		return -1;
+	}
+	/* proc(5): the arguments, each ended by a NUL byte. */
+	for (i = 0; i < n; i++)
+		if (buf[i] == '\0' || buf[i] == '\n')
+			buf[i] = ' ';
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+	if (n > 0)
+		return 0;
+	/* None (a kernel thread, a zombie): "[comm]" as ps(1) shows it. */
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (proc_read(path, stat, sizeof(stat)) == -1 ||
+	    (b = strchr(stat, '(')) == NULL ||
+	    (e = strrchr(stat, ')')) == NULL || e < b) {
+		errno = errno == ENOENT ? ESRCH : EINVAL;
+		return -1;
+	}
+	(void)snprintf(buf, len, "[%.*s]", (int)(e - b - 1), b + 1);
+	return 0;
 }

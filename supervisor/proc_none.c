@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* proc_none.c: process helpers for systems without Linux's prctl(2) and
- * SO_PASSCRED. */
+/* proc_none.c: process helpers for systems without Linux's prctl(2),
+ * SO_PASSCRED and /proc: what cannot be determined there says so. */
 
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -85,4 +85,53 @@ proc_closefrom(int lowfd)
 
 	for (fd = lowfd; fd < end; fd++)
 		(void)close(fd);
+}
+
+int
+proc_start_time(pid_t pid, unsigned long long *start)
+{
+	/* FreeBSD's kinfo_proc ki_start (sysctl(3) KERN_PROC_PID) would
+	 * do, but is not implemented yet: the registry then cannot tell a
+	 * reused pid from its instance, and keeps an entry while any
+	 * process has its pid. */
+	(void)pid;
+	*start = 0;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+proc_socks(int type, unsigned port, const char *path,
+    void (*fn)(const struct psock *, void *), void *arg)
+{
+	/* No /proc/net here (sockstat(1) and lsof(8) read the kernel's
+	 * tables through sysctl(3) or libprocstat): which process holds a
+	 * port, and whether it listens, cannot be determined. */
+	(void)type;
+	(void)port;
+	(void)path;
+	(void)fn;
+	(void)arg;
+	errno = ENOSYS;
+	return -1;
+}
+
+pid_t
+proc_sock_owner(unsigned long inode, size_t *unreadable)
+{
+	(void)inode;
+	*unreadable = 0;
+	errno = ENOSYS;
+	return 0;
+}
+
+int
+proc_cmdline(pid_t pid, char *buf, size_t len)
+{
+	/* Not implemented: the command of a process is unknown here. */
+	(void)pid;
+	if (len > 0)
+		buf[0] = '\0';
+	errno = ENOSYS;
+	return -1;
 }

@@ -115,20 +115,47 @@ sock_unix_clear(const struct spec *sp, const union addr *a, socklen_t len)
 	return unlink(sp->path);
 }
 
-int
-sock_bind(struct sock *s)
+/*
+ * Gives the socket file that bind(2) just made the configured mode, owner
+ * and group, through its path: on Linux fchmod(2) and fchown(2) on the
+ * socket's descriptor change the socket's own inode, not the file in the
+ * folder (unix(7)), so they are not enough. The mode first, while the file
+ * is still ours to change; lchown(2), which never follows a link.
+ * Returns 0 or -1 with errno from chmod(2) or lchown(2).
+ */
+static int
+sock_unix_own(const struct sockconf *sc)
+{
+	if (sc->mode != -1 && chmod(sc->spec.path, (mode_t)sc->mode) == -1)
+		return -1;
+	if ((sc->uid != -1 || sc->gid != -1) &&
+	    lchown(sc->spec.path, sc->uid == -1 ? (uid_t)-1 : (uid_t)sc->uid,
+		sc->gid == -1 ? (gid_t)-1 : (gid_t)sc->gid) == -1)
+		return -1;
+	return 0;
+}
+
+/* sock_bind() on one port (ignored for unix sockets). Returns 0 or -1
+ * with errno. */
+static int
+sock_bind_at(struct sock *s, unsigned port)
 {
 	static const int on = 1;
 	const struct spec *sp = &s->conf->spec;
 	union addr a;
 	socklen_t len;
 	struct stat st;
-	int fd, e;
+	mode_t mask = 0;
+	int fd, e, r;
 
 	s->fd = -1;
 	s->unlink_on_close = 0;
 	if ((len = sock_addr(sp, &a)) == 0)
 		return -1;
+	if (sp->family == AF_INET)
+		a.in.sin_port = htons((uint16_t)port);
+	else if (sp->family == AF_INET6)
+		a.in6.sin6_port = htons((uint16_t)port);
 	if (sp->family == AF_UNIX && sock_unix_clear(sp, &a, len) == -1)
 		return -1;
 	if ((fd = fd_socket(sp->family, sp->type)) == -1)
@@ -140,7 +167,15 @@ sock_bind(struct sock *s)
 	if (sp->family != AF_UNIX && sp->type == SOCK_STREAM &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
 		goto fail;
-	if (bind(fd, &a.sa, len) == -1)
+	/* bind(2) makes a unix socket file 0777 less the umask: with mode
+	 * set, a umask that leaves exactly it, so that the file is never
+	 * more open than asked, not even until the chmod(2) below. */
+	if (sp->family == AF_UNIX && s->conf->mode != -1)
+		mask = umask((mode_t)~s->conf->mode & 0777);
+	r = bind(fd, &a.sa, len);
+	if (sp->family == AF_UNIX && s->conf->mode != -1)
+		(void)umask(mask);
+	if (r == -1)
 		goto fail;
 	if (sp->family == AF_UNIX) {
 		if (lstat(sp->path, &st) == -1)
@@ -148,6 +183,8 @@ sock_bind(struct sock *s)
 		s->unlink_on_close = 1;
 		s->dev = st.st_dev;
 		s->ino = st.st_ino;
+		if (sock_unix_own(s->conf) == -1)
+			goto fail;
 	}
 	if (sp->type == SOCK_STREAM && listen(fd, s->conf->backlog) == -1)
 		goto fail;
@@ -164,6 +201,38 @@ fail:
 	s->unlink_on_close = 0;
 	errno = e;
 	return -1;
+}
+
+unsigned
+sock_last_port(const struct sockconf *sc)
+{
+	unsigned port = sc->spec.port;
+
+	if (sc->spec.family == AF_UNIX || port == 0 || sc->fallback <= 1)
+		return port;
+	return port + (unsigned)sc->fallback - 1 > 65535 ?
+	    65535 :
+	    port + (unsigned)sc->fallback - 1;
+}
+
+int
+sock_bind(struct sock *s)
+{
+	const struct spec *sp = &s->conf->spec;
+	unsigned port = sp->port, last = sock_last_port(s->conf);
+
+	/* Binding is the only check (DESIGN 7): a port is in use when
+	 * bind(2) says so, or listen(2), when another socket with
+	 * SO_REUSEADDR was bound to it but not yet listening. */
+	while (sock_bind_at(s, port) == -1) {
+		if (errno != EADDRINUSE || port >= last)
+			return -1;
+		port++;
+	}
+	if (port != sp->port)
+		log_info("%s: port %u is in use; fallback bound %s", s->name,
+		    (unsigned)sp->port, s->addr);
+	return 0;
 }
 
 int
@@ -201,6 +270,10 @@ sock_warn(const struct sock *s, int err)
 	char where[CONF_PATH_MAX + 16];
 
 	spec_format(&s->conf->spec, where, sizeof(where));
+	if (err == EADDRINUSE) {
+		holder_warn(s, where); /* names who holds it */
+		return;
+	}
 	log_warnx("bind %s (%s): %s: %s%s%s", where, s->name, errno_name(err),
 	    strerror(err), *hint ? "; " : "", hint);
 }
@@ -220,9 +293,35 @@ sock_hint(int err, const struct spec *sp)
 			return "no permission to create the socket file in its "
 			       "directory; choose a path you can write";
 		if (sp->port < 1024)
-			return "ports below 1024 need root or "
-			       "CAP_NET_BIND_SERVICE; use a port above 1023";
+			return "ports below 1024 need root or, on Linux, the "
+			       "capability to bind them: sudo setcap "
+			       "cap_net_bind_service=+ep $(command -v "
+			       "holdports) (its children get the sockets, not "
+			       "the capability); or use a port above 1023";
 		return "the system refused the address; check its permissions";
+	case EPERM:
+		if (sp->family == AF_UNIX)
+			return "giving the socket file another user (user =) "
+			       "needs root, and another group (group =) one "
+			       "you belong to";
+		return "a firewall or security policy (seccomp, SELinux, "
+		       "AppArmor) refused it";
+	case EROFS:
+		return "the socket file's file system is read-only; choose a "
+		       "path on another one";
+	case ENOTDIR:
+	case ELOOP:
+		return "a part of the socket file's path is not a folder; "
+		       "check the path";
+	case ENAMETOOLONG:
+		return "the path is too long for a unix socket; choose a "
+		       "shorter one";
+	case EPROTONOSUPPORT:
+		return "this kind of socket is not supported here";
+	case ENOBUFS:
+	case ENOMEM:
+		return "the kernel is out of memory for sockets; close some, "
+		       "or try again";
 	case EADDRNOTAVAIL:
 		return "this address is not on this host; use 127.0.0.1, "
 		       "0.0.0.0, [::1] or an address from `ip addr`";

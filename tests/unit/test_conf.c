@@ -108,17 +108,17 @@ static const struct {
     /* unknown keys and sections */
     {"[holdports]\nname = x\ncolour = red\n",
 	"ports.ini:3: [holdports] colour: unknown key; valid keys are name, "
-	"debounce, stop_signal, stop_timeout, restart, mode, ready and "
-	"ready_timeout"},
+	"debounce, stop_signal, stop_timeout, restart, mode, ready, "
+	"ready_timeout and compat"},
     {"[socket.http]\nlisten = 80\nport = 80\n",
-	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen "
-	"and backlog"},
+	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen, "
+	"backlog, fallback, mode, user and group"},
     {"[child]\ncmd = ./x\n",
 	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
-	"directory, environment, watch, ignore and build"},
+	"directory, environment, watch, ignore, build and gitignore"},
     {"[child]\nCommand = ./x\n",
 	"ports.ini:2: [child] Command: unknown key; valid keys are command, "
-	"directory, environment, watch, ignore and build"},
+	"directory, environment, watch, ignore, build and gitignore"},
     {"[holdports]\ncommand = ./x\n",
 	"ports.ini:2: [holdports] command: not a key of [holdports]; move it "
 	"to [child]"},
@@ -427,28 +427,82 @@ static const struct {
 	"ports.ini:2: the line is 200 bytes long, more than the 199 that "
 	"inih reads; shorten it, e.g. move a long command into a script or "
 	"give a list one value a line"},
+    /* fallback: its values, and a fixed TCP or UDP port (DESIGN 7) */
+    {"[socket.http]\nlisten = 8080\nfallback = later\n",
+	"ports.ini:3: [socket.http] fallback: 'later' is not valid; use none, "
+	"next (the next 100 ports) or next:N (N ports from this one, e.g. "
+	"next:20)"},
+    {"[socket.http]\nlisten = 8080\nfallback = next:0\n",
+	"ports.ini:3: [socket.http] fallback: 'next:0' is not valid; use none, "
+	"next (the next 100 ports) or next:N (N ports from this one, e.g. "
+	"next:20)"},
+    {"[socket.http]\nlisten = 8080\nfallback = next:65536\n",
+	"ports.ini:3: [socket.http] fallback: 'next:65536' is not valid; use "
+	"none, next (the next 100 ports) or next:N (N ports from this one, "
+	"e.g. next:20)"},
+    {"[socket.http]\nlisten = 8080\nfallback = next:\n",
+	"ports.ini:3: [socket.http] fallback: 'next:' is not valid; use none, "
+	"next (the next 100 ports) or next:N (N ports from this one, e.g. "
+	"next:20)"},
+    {"[socket.http]\nlisten = 8080\nfallback = Next\n",
+	"ports.ini:3: [socket.http] fallback: 'Next' is not valid; use none, "
+	"next (the next 100 ports) or next:N (N ports from this one, e.g. "
+	"next:20)"},
+    {"[socket.http]\nlisten = 8080\nfallback =\n",
+	"ports.ini:3: [socket.http] fallback: empty value; give one, e.g. "
+	"fallback = next"},
+    {"[socket.http]\nlisten = 8080\nfallback = next\nfallback = none\n",
+	"ports.ini:4: [socket.http] fallback: given twice (first on line 3); "
+	"keep one"},
+    {"[socket.http]\nlisten = 0\nfallback = next\n",
+	"ports.ini:3: [socket.http] fallback: needs a fixed port: with port 0 "
+	"the kernel already chooses a free one; give a port, e.g. listen = "
+	"8080, or remove the line"},
+    {"[socket.http]\nfallback = next:5\nlisten = udp:[::1]:0\n",
+	"ports.ini:2: [socket.http] fallback: needs a fixed port: with port 0 "
+	"the kernel already chooses a free one; give a port, e.g. listen = "
+	"8080, or remove the line"},
+    {"[socket.http]\nlisten = unix:/run/x.sock\nfallback = next\n",
+	"ports.ini:3: [socket.http] fallback: a unix socket has no port to "
+	"fall back from; remove the line"},
+    {"[child]\nfallback = next\n",
+	"ports.ini:2: [child] fallback: not a key of [child]; move it to "
+	"[socket.NAME]"},
+    /* mode, user and group: unix socket files only */
+    {"[socket.http]\nlisten = 8080\nmode = 0660\n",
+	"ports.ini:3: [socket.http] mode: applies to unix socket files only; "
+	"remove the line"},
+    {"[socket.http]\nuser = 0\nlisten = [::1]:8080\n",
+	"ports.ini:2: [socket.http] user: applies to unix socket files only; "
+	"remove the line"},
+    {"[socket.http]\nlisten = udp:8080\ngroup = 0\n",
+	"ports.ini:3: [socket.http] group: applies to unix socket files only; "
+	"remove the line"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\nmode = 0888\n",
+	"ports.ini:3: [socket.api] mode: '0888' is not a file mode; write it "
+	"in octal, at most 0777, e.g. mode = 0660"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\nmode = 01777\n",
+	"ports.ini:3: [socket.api] mode: '01777' is not a file mode; write it "
+	"in octal, at most 0777, e.g. mode = 0660"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\nmode = rw-rw----\n",
+	"ports.ini:3: [socket.api] mode: 'rw-rw----' is not a file mode; write "
+	"it in octal, at most 0777, e.g. mode = 0660"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\nmode = 00660\n",
+	"ports.ini:3: [socket.api] mode: '00660' is not a file mode; write it "
+	"in octal, at most 0777, e.g. mode = 0660"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\nuser = no-such-user-hp\n",
+	"ports.ini:3: [socket.api] user: 'no-such-user-hp' is not a user of "
+	"this system; give a name from /etc/passwd or a number"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\ngroup = no-such-group-hp\n",
+	"ports.ini:3: [socket.api] group: 'no-such-group-hp' is not a group of "
+	"this system; give a name from /etc/group or a number"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\nuser = 4294967295\n",
+	"ports.ini:3: [socket.api] user: '4294967295' is not a user of this "
+	"system; give a name from /etc/passwd or a number"},
+    {"[socket.api]\nlisten = unix:/run/x.sock\ngroup = 12ab\n",
+	"ports.ini:3: [socket.api] group: '12ab' is not a group of this "
+	"system; give a name from /etc/group or a number"},
     /* keys this version does not implement yet */
-    {"[holdports]\ncompat =\n",
-	"ports.ini:2: [holdports] compat: not supported by this version of "
-	"holdports yet; remove it (only the LISTEN_* variables are set)"},
-    {"[socket.http]\nfallback = next\n",
-	"ports.ini:2: [socket.http] fallback: not supported by this version "
-	"of holdports yet; remove it (a port in use is an error)"},
-    {"[socket.http]\nmode = 0660\n",
-	"ports.ini:2: [socket.http] mode: not supported by this version of "
-	"holdports yet; remove it (a unix socket file gets its mode from the "
-	"umask)"},
-    {"[socket.http]\nuser = www\n",
-	"ports.ini:2: [socket.http] user: not supported by this version of "
-	"holdports yet; remove it (a unix socket file belongs to the user "
-	"running holdports)"},
-    {"[socket.http]\ngroup = www\n",
-	"ports.ini:2: [socket.http] group: not supported by this version of "
-	"holdports yet; remove it (a unix socket file belongs to the group "
-	"running holdports)"},
-    {"[child]\ngitignore = yes\n",
-	"ports.ini:2: [child] gitignore: not supported by this version of "
-	"holdports yet; remove it (list what to skip with ignore = GLOB)"},
     {"[child]\nlisten_pid = none\n",
 	"ports.ini:2: [child] listen_pid: not supported by this version of "
 	"holdports yet; remove it (LISTEN_PID is always set to the child's "
@@ -1365,6 +1419,65 @@ test_add_listen_unix_relative(void **state)
 	conf_free(&c);
 }
 
+/* fallback, mode, user and group: the values they keep, their defaults,
+ * how check prints them, and --fallback (conf_set_fallback()). */
+static void
+test_socket_keys(void **state)
+{
+	static const char text[] =
+	    "[socket.a]\nlisten = 8080\nfallback = next\n"
+	    "[socket.b]\nlisten = udp:[::1]:53\nfallback = next:7\n"
+	    "[socket.c]\nlisten = 0\nfallback = none\n"
+	    "[socket.d]\nlisten = unix:/run/d.sock\nmode = 660\n"
+	    "user = root\ngroup = 0\n"
+	    "[socket.e]\nlisten = unix:/run/e.sock\n"
+	    "[socket.f]\nlisten = 65500\n" FINAL;
+	struct conf c;
+	char err[CONF_ERR_MAX], *out;
+
+	(void)state;
+	assert_int_equal(load(&c, text, err), 0);
+	assert_int_equal(c.socks[0].fallback, CONF_FALLBACK_DEFAULT);
+	assert_int_equal(c.socks[1].fallback, 7);
+	assert_int_equal(c.socks[2].fallback, 0);
+	assert_int_equal(c.socks[3].mode, 0660);
+	assert_int_equal(c.socks[3].uid, 0);
+	assert_int_equal(c.socks[3].gid, 0);
+	assert_int_equal(c.socks[4].mode, -1);
+	assert_int_equal(c.socks[4].uid, -1);
+	assert_int_equal(c.socks[4].gid, -1);
+	assert_int_equal(c.socks[5].fallback, 0);
+	out = print(&c);
+	/* after the backlog, whose default is the system's SOMAXCONN */
+	assert_non_null(strstr(out,
+	    "[socket.a]\nlisten = 127.0.0.1:8080\n"
+	    "backlog = "));
+	assert_non_null(strstr(out, "\nfallback = next:100\n\n[socket.b]"));
+	assert_non_null(strstr(out,
+	    "[socket.b]\nlisten = udp:[::1]:53\nfallback = "
+	    "next:7\n"));
+	assert_non_null(strstr(out, "fallback = none\n\n[socket.d]"));
+	assert_non_null(strstr(out, "mode = 0660\nuser = 0\ngroup = 0\n"));
+	/* unset: the umask's mode, holdports' user and group */
+	assert_null(strstr(strstr(out, "[socket.e]"), "mode = "));
+	free(out);
+
+	/* --fallback: every socket with a fixed TCP or UDP port */
+	assert_int_equal(conf_set_fallback(&c, "next:3", err), 0);
+	assert_int_equal(c.socks[0].fallback, 3);
+	assert_int_equal(c.socks[1].fallback, 3);
+	assert_int_equal(c.socks[2].fallback, 0); /* port 0 */
+	assert_int_equal(c.socks[3].fallback, 0); /* unix */
+	assert_int_equal(c.socks[5].fallback, 3);
+	assert_int_equal(conf_set_fallback(&c, "none", err), 0);
+	assert_int_equal(c.socks[0].fallback, 0);
+	assert_int_equal(conf_set_fallback(&c, "next:x", err), -1);
+	assert_string_equal(err,
+	    "fallback: 'next:x' is not valid; use none, next (the next 100 "
+	    "ports) or next:N (N ports from each, e.g. next:20)");
+	conf_free(&c);
+}
+
 /* conf_set: a key from the command line, checked as in a file. */
 static void
 test_conf_set(void **state)
@@ -1398,14 +1511,10 @@ test_conf_set(void **state)
 	    "digits");
 	assert_int_equal(conf_set(&c, "listen", "80", err), -1);
 	assert_string_equal(err, "listen: not a key of [holdports] or [child]");
-	assert_int_equal(conf_set(&c, "compat", "einhorn", err), -1);
-	assert_string_equal(err,
-	    "compat: not supported by this version of holdports yet; remove "
-	    "it (only the LISTEN_* variables are set)");
-	assert_int_equal(conf_set(&c, "gitignore", "yes", err), -1);
-	assert_string_equal(err,
-	    "gitignore: not supported by this version of holdports yet; "
-	    "remove it (list what to skip with ignore = GLOB)");
+	assert_int_equal(conf_set(&c, "compat", "einhorn", err), 0);
+	assert_int_equal(c.compat, COMPAT_EINHORN);
+	assert_int_equal(conf_set(&c, "gitignore", "yes", err), 0);
+	assert_int_equal(c.gitignore, 1);
 	conf_free(&c);
 }
 
@@ -1641,6 +1750,136 @@ test_reference(void **state)
 	conf_free(&c);
 }
 
+/* compat and gitignore: each value, and what they refuse. */
+#define CHILD "[child]\ncommand = ./x\n"
+static const struct {
+	const char *text;
+	unsigned compat;
+	int gitignore;
+	const char *err; /* NULL: accepted */
+} compat_git[] = {
+    {FINAL, 0, 0, NULL},
+    {"[holdports]\ncompat =\n" FINAL, 0, 0, NULL},
+    {"[holdports]\ncompat = none\n" FINAL, 0, 0, NULL},
+    {"[holdports]\ncompat = server-starter\n" FINAL, COMPAT_SERVER_STARTER, 0,
+	NULL},
+    {"[holdports]\ncompat = einhorn\n" FINAL, COMPAT_EINHORN, 0, NULL},
+    {"[holdports]\ncompat = einhorn server-starter\n" FINAL,
+	COMPAT_SERVER_STARTER | COMPAT_EINHORN, 0, NULL},
+    {"[holdports]\ncompat = server-starter,einhorn, einhorn\n" FINAL,
+	COMPAT_SERVER_STARTER | COMPAT_EINHORN, 0, NULL},
+    {"[holdports]\ncompat = systemd\n" FINAL, 0, 0,
+	"ports.ini:2: [holdports] compat: 'systemd' is not valid; use "
+	"server-starter, einhorn or both, e.g. compat = server-starter "
+	"einhorn"},
+    {"[holdports]\ncompat = none einhorn\n" FINAL, 0, 0,
+	"ports.ini:2: [holdports] compat: 'none' goes alone; remove it or "
+	"the others"},
+    {"[holdports]\ncompat = einhorn\ncompat = einhorn\n" FINAL, 0, 0,
+	"ports.ini:3: [holdports] compat: given twice (first on line 2); "
+	"keep one"},
+    {CHILD "compat = einhorn\n", 0, 0,
+	"ports.ini:3: [child] compat: not a key of [child]; move it to "
+	"[holdports]"},
+    {CHILD "gitignore = yes\n", 0, 1, NULL},
+    {CHILD "gitignore = no\n", 0, 0, NULL},
+    {CHILD "gitignore = true\n", 0, 0,
+	"ports.ini:3: [child] gitignore: 'true' is not valid; use yes or no"},
+    {CHILD "gitignore =\n", 0, 0,
+	"ports.ini:3: [child] gitignore: empty value; give one, e.g. "
+	"gitignore = yes"},
+    {"[holdports]\ngitignore = yes\n" FINAL, 0, 0,
+	"ports.ini:2: [holdports] gitignore: not a key of [holdports]; move "
+	"it to [child]"},
+    /* the variables compat sets are holdports' own */
+    {CHILD "environment = SERVER_STARTER_PORT=8080=3\n", 0, 0,
+	"ports.ini:3: [child] environment: holdports sets "
+	"SERVER_STARTER_PORT itself; remove the line"},
+    {CHILD "environment = EINHORN_FD_COUNT=1\n", 0, 0,
+	"ports.ini:3: [child] environment: holdports sets EINHORN_FD_COUNT "
+	"itself; remove the line"},
+    {CHILD "environment = EINHORN_FD_12=3\n", 0, 0,
+	"ports.ini:3: [child] environment: holdports sets EINHORN_FD_12 "
+	"itself; remove the line"},
+    {CHILD "environment = EINHORN_FD_FAMILY_0=AF_INET\n", 0, 0, NULL},
+    /* what SERVER_STARTER_PORT cannot carry */
+    {"[holdports]\ncompat = server-starter\n[socket.a]\n"
+     "listen = unix:/tmp/a=b.sock=a\n" FINAL,
+	0, 0,
+	"ports.ini:4: [socket.a] listen: compat = server-starter cannot pass "
+	"the path '/tmp/a=b.sock' (SERVER_STARTER_PORT splits at ';' and "
+	"'='); use a path without them, or drop server-starter from compat"},
+    {"[holdports]\ncompat = einhorn\n[socket.a]\n"
+     "listen = unix:/tmp/a;b.sock\n" FINAL,
+	COMPAT_EINHORN, 0, NULL},
+};
+
+static void
+test_compat_gitignore(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX], *out;
+	const char *text;
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(compat_git) / sizeof(compat_git[0]); i++) {
+		text = compat_git[i].text;
+		r = load(&c, text, err);
+		if (compat_git[i].err != NULL) {
+			if (r != -1 || strcmp(err, compat_git[i].err) != 0)
+				fail_msg("%s\n  got %d: %s\n  want: %s", text,
+				    r, err, compat_git[i].err);
+		} else {
+			if (r != 0)
+				fail_msg("%s\n  got: %s", text, err);
+			assert_int_equal(c.compat, compat_git[i].compat);
+			assert_int_equal(c.gitignore, compat_git[i].gitignore);
+		}
+		conf_free(&c);
+	}
+	/* conf_print writes both, and reads back */
+	assert_int_equal(load(&c,
+			     "[holdports]\ncompat = einhorn server-starter\n"
+			     "[child]\ncommand = ./x\ngitignore = yes\n",
+			     err),
+	    0);
+	out = print(&c);
+	conf_free(&c);
+	assert_non_null(strstr(out,
+	    "ready_timeout = 30s\ncompat = server-starter "
+	    "einhorn\n"));
+	assert_non_null(strstr(out, "; build: none\ngitignore = yes\n"));
+	assert_int_equal(load(&c, out, err), 0);
+	assert_int_equal(c.compat, COMPAT_SERVER_STARTER | COMPAT_EINHORN);
+	assert_int_equal(c.gitignore, 1);
+	conf_free(&c);
+	free(out);
+	assert_int_equal(load(&c, FINAL, err), 0);
+	out = print(&c);
+	conf_free(&c);
+	assert_non_null(strstr(out, "\ncompat = none\n"));
+	assert_non_null(strstr(out, "\ngitignore = no\n"));
+	free(out);
+	/* the command line's -l: named by its SPEC */
+	conf_init(&c);
+	assert_int_equal(conf_set(&c, "compat", "server-starter", err), 0);
+	assert_int_equal(conf_add_listen(&c, "unix:/tmp/x;y", err), 0);
+	assert_int_equal(conf_set(&c, "compat", "bogus", err), -1);
+	assert_string_equal(err,
+	    "compat: 'bogus' is not valid; use server-starter, einhorn or "
+	    "both, e.g. compat = server-starter einhorn");
+	assert_int_equal(c.compat, COMPAT_SERVER_STARTER);
+	set_command(&c, "./x");
+	assert_int_equal(conf_finish(&c, err), -1);
+	assert_string_equal(err,
+	    "-l 'unix:/tmp/x;y': compat = server-starter cannot pass the path "
+	    "'/tmp/x;y' (SERVER_STARTER_PORT splits at ';' and '='); use a "
+	    "path without them, or drop server-starter from compat");
+	conf_free(&c);
+}
+
 int
 main(void)
 {
@@ -1667,12 +1906,14 @@ main(void)
 	    cmocka_unit_test(test_finish_without_command),
 	    cmocka_unit_test(test_add_listen_unix_relative),
 	    cmocka_unit_test(test_conf_set),
+	    cmocka_unit_test(test_socket_keys),
 	    cmocka_unit_test(test_conf_set_keys),
 	    cmocka_unit_test(test_print_round_trip),
 	    cmocka_unit_test(test_print_defaults),
 	    cmocka_unit_test(test_golden_bad),
 	    cmocka_unit_test(test_golden_good),
 	    cmocka_unit_test(test_reference),
+	    cmocka_unit_test(test_compat_gitignore),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: ISC */
+/* holder.c: names who holds a port or a socket path when a bind fails with
+ * EADDRINUSE: a holdports instance from the registry, else a process from
+ * the kernel's socket tables (DESIGN 7). */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/* Ports of an exhausted fallback range whose holders are named. */
+#define HOLDER_SHOWN 3
+/* Bytes of a holder's command line shown. */
+#define HOLDER_CMD_MAX 80
+
+/* What proc_socks() found on one port that clashes with our address. */
+struct scan {
+	const struct spec *sp;
+	size_t listen, timewait, conn;
+	struct psock first_listen; /* valid when listen > 0 */
+	struct psock first_conn; /* valid when conn > 0 */
+};
+
+/* Returns 1 if wildcard host w ("0.0.0.0" or "::") clashes with host o:
+ * 0.0.0.0 with every IPv4 address (also in its IPv4-mapped IPv6 form)
+ * and with ::, and :: with everything (an IPv6 socket takes IPv4 too
+ * unless IPV6_V6ONLY is set, and holdports does not know). */
+static int
+wild_clash(const char *w, const char *o)
+{
+	if (strcmp(w, "::") == 0)
+		return 1;
+	return strchr(o, ':') == NULL || strncmp(o, "::ffff:", 7) == 0 ||
+	    strcmp(o, "::") == 0;
+}
+
+int
+holder_hosts_clash(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0)
+		return wild_clash(a, b);
+	if (strcmp(b, "0.0.0.0") == 0 || strcmp(b, "::") == 0)
+		return wild_clash(b, a);
+	if (strncmp(b, "::ffff:", 7) == 0 && strcmp(b + 7, a) == 0)
+		return 1;
+	return strncmp(a, "::ffff:", 7) == 0 && strcmp(a + 7, b) == 0;
+}
+
+int
+holder_addr_clash(const char *addr, const struct spec *sp, unsigned port)
+{
+	char host[CONF_HOST_MAX];
+	const char *colon, *h = addr;
+	size_t n;
+	int type = SOCK_STREAM;
+
+	if (strncmp(h, "udp:", 4) == 0) {
+		type = SOCK_DGRAM;
+		h += 4;
+	}
+	if (type != sp->type)
+		return 0;
+	if (strncmp(h, "unix:", 5) == 0)
+		return sp->family == AF_UNIX && strcmp(h + 5, sp->path) == 0;
+	if (sp->family == AF_UNIX || (colon = strrchr(h, ':')) == NULL ||
+	    (unsigned)atoi(colon + 1) != port)
+		return 0;
+	/* "[::1]:8080" or "127.0.0.1:8080" */
+	if (*h == '[') {
+		h++;
+		colon--;
+	}
+	if ((n = (size_t)(colon - h)) >= sizeof(host))
+		return 0;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	return holder_hosts_clash(sp->host, host);
+}
+
+/* proc_socks() callback: counts the sockets that clash with s->sp. */
+static void
+holder_note(const struct psock *ps, void *arg)
+{
+	struct scan *s = arg;
+
+	if (s->sp->family != AF_UNIX &&
+	    !holder_hosts_clash(s->sp->host, ps->host))
+		return;
+	if (ps->state == PSOCK_LISTEN && s->listen++ == 0)
+		s->first_listen = *ps;
+	else if (ps->state == PSOCK_TIMEWAIT)
+		s->timewait++;
+	else if (ps->state == PSOCK_CONN && s->conn++ == 0)
+		s->first_conn = *ps;
+}
+
+/* Looks for sp at port in the registry. Returns 1 with the instance
+ * described in buf, else 0 (also when the registry cannot be read). */
+static int
+holder_registry(const struct spec *sp, unsigned port, char *buf, size_t len)
+{
+	char err[CONF_ERR_MAX];
+	struct reg_entry *v;
+	size_t n, i, j;
+	int fd, found = 0;
+
+	if ((fd = reg_opendir(0, err, sizeof(err))) == -1)
+		return 0;
+	if (reg_list(fd, &v, &n) == -1) {
+		(void)close(fd);
+		return 0;
+	}
+	(void)close(fd);
+	for (i = 0; i < n && !found; i++)
+		for (j = 0; j < v[i].nsocks && !found; j++) {
+			if (!holder_addr_clash(v[i].socks[j].addr, sp, port))
+				continue;
+			found = 1;
+			if (v[i].pid == getpid())
+				(void)snprintf(buf, len,
+				    "this holdports instance, as its socket "
+				    "'%s' (%s)",
+				    v[i].socks[j].name, v[i].socks[j].addr);
+			else
+				(void)snprintf(buf, len,
+				    "holdports instance '%s' (pid %ld, socket "
+				    "'%s', %s%s)",
+				    v[i].name, (long)v[i].pid,
+				    v[i].socks[j].name,
+				    v[i].config != NULL ? "config " :
+							  "no config file",
+				    v[i].config != NULL ? v[i].config : "");
+		}
+	reg_list_free(v, n);
+	return found;
+}
+
+/* Describes the process that has socket ps open into buf: "pid 42
+ * (python3 -m http.server)", or, when none can be read, its owner. */
+static void
+holder_owner(const struct psock *ps, char *buf, size_t len)
+{
+	char cmd[HOLDER_CMD_MAX];
+	struct passwd *pw;
+	size_t unreadable = 0;
+	pid_t pid = 0;
+
+	if (ps->inode != 0)
+		pid = proc_sock_owner(ps->inode, &unreadable);
+	if (pid > 0) {
+		if (proc_cmdline(pid, cmd, sizeof(cmd)) == 0)
+			(void)snprintf(
+			    buf, len, "pid %ld (%s)", (long)pid, cmd);
+		else
+			(void)snprintf(buf, len, "pid %ld", (long)pid);
+		return;
+	}
+	if (ps->uid >= 0 && (uid_t)ps->uid != geteuid()) {
+		pw = getpwuid((uid_t)ps->uid);
+		(void)snprintf(buf, len,
+		    "a process of another user (%s%s%suid %ld), which "
+		    "holdports may not look into; as root, ss -tulpn names "
+		    "it",
+		    pw != NULL ? "user " : "", pw != NULL ? pw->pw_name : "",
+		    pw != NULL ? ", " : "", ps->uid);
+	} else if (unreadable > 0)
+		(void)snprintf(buf, len,
+		    "a process of another user, which holdports may not look "
+		    "into; as root, ss -tulpn names it");
+	else
+		(void)snprintf(buf, len,
+		    "a socket that no process in sight has open (the "
+		    "kernel's, or one in another pid namespace)");
+}
+
+enum holder_kind
+holder_find(const struct spec *sp, unsigned port, char *buf, size_t len)
+{
+	char owner[256], part[320];
+	struct scan s;
+	const char *path = sp->family == AF_UNIX ? sp->path : NULL;
+
+	if (holder_registry(sp, port, buf, len))
+		return HOLDER_LISTENER;
+	memset(&s, 0, sizeof(s));
+	s.sp = sp;
+	if (proc_socks(sp->type, port, path, holder_note, &s) == -1) {
+		if (errno == ENOSYS)
+			(void)snprintf(buf, len,
+			    "holdports cannot tell which on this system; "
+			    "lsof -nP -i :%u (or sockstat -l) shows it",
+			    port);
+		else
+			(void)snprintf(buf, len,
+			    "the kernel's socket tables cannot be read: %s",
+			    strerror(errno));
+		return HOLDER_UNKNOWN;
+	}
+	if (s.listen > 0) {
+		holder_owner(&s.first_listen, owner, sizeof(owner));
+		if (s.listen > 1)
+			(void)snprintf(buf, len, "%s, and %zu more sockets",
+			    owner, s.listen - 1);
+		else
+			(void)snprintf(buf, len, "%s", owner);
+		return HOLDER_LISTENER;
+	}
+	if (s.timewait == 0 && s.conn == 0) {
+		(void)snprintf(buf, len,
+		    "nothing in sight holds it now (it may have been closed "
+		    "meanwhile, or belong to another network namespace)");
+		return HOLDER_NONE;
+	}
+	buf[0] = '\0';
+	if (s.conn > 0) {
+		holder_owner(&s.first_conn, owner, sizeof(owner));
+		(void)snprintf(part, sizeof(part),
+		    "it is the local port of %zu connection%s (%s) of %s",
+		    s.conn, s.conn == 1 ? "" : "s", s.first_conn.statename,
+		    owner);
+		(void)snprintf(buf, len, "%s", part);
+	}
+	if (s.timewait > 0) {
+		(void)snprintf(part, sizeof(part),
+		    "%s%zu closed connection%s in TIME_WAIT, which the kernel "
+		    "keeps for about a minute",
+		    s.conn > 0 ? "; and of " : "it is the local port of ",
+		    s.timewait, s.timewait == 1 ? "" : "s");
+		(void)snprintf(
+		    buf + strlen(buf), len - strlen(buf), "%s", part);
+	}
+	return HOLDER_NOLISTEN;
+}
+
+void
+holder_warn(const struct sock *s, const char *where)
+{
+	const struct spec *sp = &s->conf->spec;
+	const char *text = strerror(EADDRINUSE);
+	unsigned first = sp->port, last = sock_last_port(s->conf), p;
+	char who[512];
+
+	if (sp->family == AF_UNIX) {
+		if (holder_find(sp, 0, who, sizeof(who)) != HOLDER_LISTENER)
+			(void)snprintf(who, sizeof(who), "a live server");
+		log_warnx("bind %s (%s): EADDRINUSE: %s; a server is listening "
+			  "on this socket file: %s; stop it or choose another "
+			  "path",
+		    where, s->name, text, who);
+		return;
+	}
+	if (first == 0) {
+		log_warnx("bind %s (%s): EADDRINUSE: %s; the kernel has no "
+			  "free port left to choose",
+		    where, s->name, text);
+		return;
+	}
+	if (last > first) {
+		log_warnx("bind %s (%s): EADDRINUSE: %s; ports %u-%u "
+			  "(fallback = next:%d) are all in use; stop what "
+			  "holds them, or try a wider range, e.g. fallback = "
+			  "next:%d",
+		    where, s->name, text, first, last, s->conf->fallback,
+		    s->conf->fallback * 2 > 65535 ? 65535 :
+						    s->conf->fallback * 2);
+		for (p = first; p <= last && p < first + HOLDER_SHOWN; p++) {
+			switch (holder_find(sp, p, who, sizeof(who))) {
+			case HOLDER_LISTENER:
+				log_warnx("port %u (%s): held by %s", p,
+				    s->name, who);
+				break;
+			case HOLDER_NOLISTEN:
+				log_warnx("port %u (%s): nothing listens, but "
+					  "%s",
+				    p, s->name, who);
+				break;
+			default:
+				log_warnx("port %u (%s): %s", p, s->name, who);
+			}
+		}
+		return;
+	}
+	switch (holder_find(sp, first, who, sizeof(who))) {
+	case HOLDER_LISTENER:
+		log_warnx("bind %s (%s): EADDRINUSE: %s; another process holds "
+			  "this port: %s; stop it, or set fallback = next to "
+			  "take the next free port",
+		    where, s->name, text, who);
+		break;
+	case HOLDER_NOLISTEN:
+		log_warnx("bind %s (%s): EADDRINUSE: %s; no process listens on "
+			  "this port, but %s; a socket bound without "
+			  "SO_REUSEADDR keeps the port from being bound again "
+			  "while they last: wait, or set fallback = next",
+		    where, s->name, text, who);
+		break;
+	case HOLDER_NONE:
+		log_warnx("bind %s (%s): EADDRINUSE: %s; another process holds "
+			  "this port, but %s; try again, or set fallback = "
+			  "next",
+		    where, s->name, text, who);
+		break;
+	case HOLDER_UNKNOWN:
+		log_warnx("bind %s (%s): EADDRINUSE: %s; another process holds "
+			  "this port (%s); stop it, or set fallback = next",
+		    where, s->name, text, who);
+		break;
+	}
+}
