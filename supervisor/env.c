@@ -17,6 +17,14 @@
 static const char *const stale[] = {"LISTEN_PID=", "LISTEN_PIDFDID=",
     "LISTEN_FDS=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET="};
 
+/* Those of compat, never inherited whether compat is on or not:
+ * Server::Starter's (its generation counts its own restarts), and every
+ * EINHORN_ variable, which all describe an einhorn master and its
+ * descriptors, none of them ours. "EINHORN_" is a prefix. Fresh ones come
+ * from env_compat() through extra (conf.c refuses them in environment). */
+static const char *const stale_compat[] = {
+    "SERVER_STARTER_PORT=", "SERVER_STARTER_GENERATION=", "EINHORN_"};
+
 /* Returns 1 if a and b are "KEY=..." strings with the same KEY. */
 static int
 same_key(const char *a, const char *b)
@@ -26,19 +34,33 @@ same_key(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && b[n] == '=';
 }
 
-/* Returns 1 if s must be left out of the child's environment. */
+/* Returns 1 if one of the n strings of extra sets the variable of s. */
 static int
-dropped(const char *s, char *const *extra, size_t nextra)
+shadowed(const char *s, char *const *extra, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (same_key(extra[i], s))
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if s must be left out of the child's environment: stale,
+ * inherited and of compat, or set again by extra. */
+static int
+dropped(const char *s, int inherited, char *const *extra, size_t nextra)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(stale) / sizeof(stale[0]); i++)
 		if (strncmp(s, stale[i], strlen(stale[i])) == 0)
 			return 1;
-	for (i = 0; i < nextra; i++)
-		if (same_key(extra[i], s))
+	for (i = 0;
+	     inherited && i < sizeof(stale_compat) / sizeof(*stale_compat); i++)
+		if (strncmp(s, stale_compat[i], strlen(stale_compat[i])) == 0)
 			return 1;
-	return 0;
+	return shadowed(s, extra, nextra);
 }
 
 /*
@@ -71,10 +93,10 @@ env_build(char *const *base, char *const *extra, size_t nextra,
 
 	k = 0;
 	for (i = 0; i < nbase; i++)
-		if (!dropped(base[i], extra, nextra))
+		if (!dropped(base[i], 1, extra, nextra))
 			envp[k++] = base[i];
 	for (i = 0; i < nextra; i++)
-		if (!dropped(extra[i], extra + i + 1, nextra - i - 1))
+		if (!dropped(extra[i], 0, extra + i + 1, nextra - i - 1))
 			envp[k++] = extra[i]; /* the last of one KEY wins */
 	if (notify != NULL) {
 		envp[k++] = p;
@@ -114,4 +136,69 @@ env_set_pid(char *slot, pid_t pid)
 	while (n > 0)
 		*slot++ = digits[--n];
 	*slot = '\0';
+}
+
+/* Returns the key Server::Starter writes for a socket bound at addr, as
+ * struct sock's addr has it: the address without our "udp:" and "unix:"
+ * prefixes. start_server writes "$host:$port" for IPv4, "[$host]:$port"
+ * for IPv6 and the path for a unix socket, and marks no datagram socket
+ * ("u8080" binds one, but its key is "8080"). */
+static const char *
+starter_key(const char *addr)
+{
+	if (strncmp(addr, "udp:", 4) == 0)
+		addr += 4;
+	if (strncmp(addr, "unix:", 5) == 0)
+		addr += 5;
+	return addr;
+}
+
+/*
+ * Server::Starter (lib/Server/Starter.pm, start_server()) joins one
+ * "KEY=FD" a socket with ';': push @sockenv, "$hostport=" . $sock->fileno;
+ * ... $ENV{SERVER_STARTER_PORT} = join ";", @sockenv; and server_ports()
+ * splits it back the same way. einhorn (lib/einhorn/command.rb,
+ * prepare_child_environment()) sets EINHORN_FD_COUNT and one
+ * EINHORN_FD_<i> a descriptor, from 0, in the order of its -b options.
+ */
+char **
+env_compat(unsigned compat, const char *const *addrs, size_t n)
+{
+	size_t nvars = 1, size, i;
+	char **v, *p;
+
+	size = sizeof("SERVER_STARTER_PORT=") + sizeof("EINHORN_FD_COUNT=") +
+	    PID_DIGITS;
+	for (i = 0; i < n; i++) {
+		size += strlen(starter_key(addrs[i])) + 1 + PID_DIGITS + 1;
+		size += sizeof("EINHORN_FD_=") + 2 * PID_DIGITS;
+	}
+	if (compat & COMPAT_SERVER_STARTER)
+		nvars++;
+	if (compat & COMPAT_EINHORN)
+		nvars += 1 + n;
+	if ((v = malloc(nvars * sizeof(*v) + size)) == NULL)
+		return NULL;
+	p = (char *)(v + nvars);
+	nvars = 0;
+	if (compat & COMPAT_SERVER_STARTER) {
+		v[nvars++] = p;
+		p += sprintf(p, "SERVER_STARTER_PORT=");
+		for (i = 0; i < n; i++)
+			p += sprintf(p, "%s%s=%zu", i > 0 ? ";" : "",
+			    starter_key(addrs[i]), HP_LISTEN_FDS_START + i);
+		p++;
+	}
+	if (compat & COMPAT_EINHORN) {
+		v[nvars++] = p;
+		p += sprintf(p, "EINHORN_FD_COUNT=%zu", n) + 1;
+		for (i = 0; i < n; i++) {
+			v[nvars++] = p;
+			p += sprintf(p, "EINHORN_FD_%zu=%zu", i,
+				 HP_LISTEN_FDS_START + i) +
+			    1;
+		}
+	}
+	v[nvars] = NULL;
+	return v;
 }

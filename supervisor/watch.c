@@ -265,6 +265,7 @@ watch_root_free(struct watch_root *rt)
 	free(rt->path);
 	free(rt->dir);
 	free(rt->file);
+	ignore_free(rt->ign);
 }
 
 /* stat(2) follows a symbolic link given as the root: the user named it. */
@@ -295,4 +296,38 @@ watch_roots_free(struct watch_root *roots, size_t n)
 	for (i = 0; i < n; i++)
 		watch_root_free(&roots[i]);
 	free(roots);
+}
+
+int
+watch_root_gitignore(struct watch_root *rt)
+{
+	if (rt->file != NULL || rt->ign != NULL)
+		return 0;
+	return (rt->ign = ignore_new(rt->dir)) == NULL ? -1 : 0;
+}
+
+int
+watch_gitignore_load(const struct watch_root *rt, const char *rel)
+{
+	int r;
+
+	if (rt->ign == NULL)
+		return 0;
+	if ((r = ignore_load(rt->ign, rel)) == -1) {
+		log_warn("%s%s%s/.gitignore: keeping its old rules", rt->dir,
+		    *rel != '\0' ? "/" : "", rel);
+		return 0;
+	}
+	return r;
+}
+
+/* The .gitignore rules come second: the default ignores and the globs
+ * apply whatever a .gitignore says ("!.git" re-includes nothing). */
+int
+watch_excluded(const struct watch_root *rt, char *const *globs, size_t n,
+    const char *rel, int isdir)
+{
+	return watch_ignored(globs, n, rel, isdir) ||
+	    (rt->ign != NULL && *rel != '\0' &&
+		ignore_match(rt->ign, rel, isdir));
 }

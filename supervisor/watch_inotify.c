@@ -60,6 +60,9 @@
 #define CHANGE_SLOTS 8192
 /* What the ENOSPC message suggests when the limit is below it. */
 #define SUGGESTED_WATCHES 524288L
+/* How often, at most, a watcher that hit the limit walks its trees again
+ * (see retry()). */
+#define RETRY_MS 1000
 
 /* A kernel watch used by one root: wd -> (root, directory). Two roots can
  * share one wd (a file root in a watched directory): one entry each. */
@@ -90,6 +93,9 @@ struct watch {
 	size_t nents, entcap, ndead;
 	unsigned pass;
 	int warned; /* the watch-limit message was logged */
+	int incomplete; /* ENOSPC left directories unwatched: retry() */
+	int64_t retry_at; /* not before this time (ms) */
+	int gitignore; /* new directory roots honour .gitignore files */
 	char *path; /* scratch: a full path for a system call */
 	size_t pathcap;
 	char *rel; /* scratch: the relative path of the current event */
@@ -252,6 +258,7 @@ warn_limit(struct watch *w, const char *dir)
 	FILE *f;
 	long max = -1, want = SUGGESTED_WATCHES;
 
+	w->incomplete = 1;
 	if (w->warned)
 		return;
 	w->warned = 1;
@@ -306,10 +313,12 @@ entry_isdir(DIR *d, const struct dirent *de)
 	    S_ISDIR(st.st_mode);
 }
 
-/* Pushes every subdirectory of d (relative path rel) that is not ignored.
- * Returns 0 or -1 with errno ENOMEM; a failing readdir(3) is logged. */
+/* Pushes every subdirectory of d (relative path rel of root rt) that is
+ * not ignored. Returns 0 or -1 with errno ENOMEM; a failing readdir(3) is
+ * logged. */
 static int
-push_subdirs(struct watch *w, struct stack *s, DIR *d, const char *rel)
+push_subdirs(struct watch *w, const struct watch_root *rt, struct stack *s,
+    DIR *d, const char *rel)
 {
 	struct dirent *de;
 	char *sub;
@@ -323,7 +332,7 @@ push_subdirs(struct watch *w, struct stack *s, DIR *d, const char *rel)
 			continue;
 		if ((sub = watch_strjoin(rel, de->d_name)) == NULL)
 			return -1;
-		if (watch_ignored(w->globs, w->nglobs, sub, 1)) {
+		if (watch_excluded(rt, w->globs, w->nglobs, sub, 1)) {
 			free(sub);
 			continue;
 		}
@@ -388,12 +397,14 @@ walk(struct watch *w, size_t r, const char *rel, unsigned pass)
 			goto fail;
 		if (e == 0 || rt->file != NULL)
 			continue;
+		/* its .gitignore before its subdirectories are judged */
+		(void)watch_gitignore_load(rt, dir);
 		if ((d = opendir(w->path)) == NULL) {
 			if (errno != ENOENT && errno != ENOTDIR)
 				log_warn("open directory %s", w->path);
 			continue;
 		}
-		e = push_subdirs(w, &s, d, dir);
+		e = push_subdirs(w, rt, &s, d, dir);
 		(void)closedir(d);
 		if (e == -1)
 			goto fail;
@@ -486,6 +497,53 @@ change(struct watch *w, struct watch_cb *dr, size_t r, const char *rel,
 	w->arenalen += strlen(s) + 1;
 }
 
+/* Forgets the entries of root r at directory rel or below it ("": the
+ * whole root) that walk number pass did not meet, and removes the kernel
+ * watches no entry uses any more. */
+static void
+ent_prune(struct watch *w, size_t r, const char *rel, unsigned pass)
+{
+	size_t i, len = strlen(rel);
+	const char *e;
+
+	for (i = 0; i < w->nents; i++) {
+		if ((e = w->ents[i].rel) == NULL || w->ents[i].root != r ||
+		    w->ents[i].pass == pass)
+			continue;
+		if (len == 0 ||
+		    (strncmp(e, rel, len) == 0 &&
+			(e[len] == '\0' || e[len] == '/')))
+			ent_kill(w, i);
+	}
+	ent_unwatch_dead(w);
+}
+
+/*
+ * The .gitignore at path (relative to root r; its directory is the first
+ * dirlen bytes, with the '/' after them) was written, created or removed:
+ * reads it again, and if its rules changed walks its directory's tree
+ * once more, which watches the directories it no longer excludes (and
+ * the .gitignore files below them), then forgets those it now excludes.
+ */
+static void
+gitignore_changed(struct watch *w, size_t r, const char *path, size_t dirlen)
+{
+	unsigned pass;
+	char *dir;
+
+	if ((dir = strdup(path)) == NULL) {
+		log_warn("%s: .gitignore", w->roots[r].path);
+		return;
+	}
+	dir[dirlen > 0 ? dirlen - 1 : 0] = '\0';
+	if (watch_gitignore_load(&w->roots[r], dir) == 1) {
+		pass = ++w->pass;
+		if (walk(w, r, dir, pass) == 0)
+			ent_prune(w, r, dir, pass);
+	}
+	free(dir);
+}
+
 /* Handles one event for entry i (the watched directory of one root). */
 static void
 handle_one(struct watch *w, struct watch_cb *dr, size_t i,
@@ -517,9 +575,13 @@ handle_one(struct watch *w, struct watch_cb *dr, size_t i,
 		change(w, dr, r, NULL, ev->mask);
 		return;
 	}
-	if (watch_ignored(w->globs, w->nglobs, w->rel, isdir))
+	/* e is not used below: the table may move. A .gitignore is read
+	 * before anything is matched, even against itself (git reads one
+	 * that lists itself). */
+	if (rt->ign != NULL && strcmp(name, ".gitignore") == 0)
+		gitignore_changed(w, r, w->rel, strlen(w->rel) - strlen(name));
+	if (watch_excluded(rt, w->globs, w->nglobs, w->rel, isdir))
 		return;
-	/* e is not used below: the table may move. */
 	if (isdir && (ev->mask & IN_MOVED_FROM))
 		ent_forget(w, r, w->rel);
 	/* A new directory is watched and read at once; what was created in
@@ -592,6 +654,7 @@ watch_open(char *const *globs, size_t n)
 		return NULL;
 	w->globs = globs;
 	w->nglobs = n;
+	w->gitignore = 0;
 	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 &&
 	    (errno == EINVAL || errno == ENOSYS) &&
 	    (w->fd = inotify_init()) != -1 &&
@@ -621,7 +684,8 @@ watch_add(struct watch *w, const char *path)
 	if (watch_root_add(&w->roots, w->nroots, path) == NULL)
 		return -1;
 	r = w->nroots++;
-	if (walk(w, r, "", ++w->pass) == -1) {
+	if ((w->gitignore && watch_root_gitignore(&w->roots[r]) == -1) ||
+	    walk(w, r, "", ++w->pass) == -1) {
 		e = errno;
 		ent_forget(w, r, "");
 		ent_compact(w);
@@ -633,15 +697,49 @@ watch_add(struct watch *w, const char *path)
 	return 0;
 }
 
+void
+watch_gitignore(struct watch *w, int on)
+{
+	w->gitignore = on;
+}
+
 int
 watch_fd(const struct watch *w)
 {
 	return w->fd;
 }
 
+/*
+ * The watch limit (ENOSPC) left directories unwatched. Once it is raised,
+ * or other watches are freed, they should be watched after all: called on
+ * every wake-up by events (never on a timer, so an idle watcher sleeps),
+ * this walks every root again at most every RETRY_MS. The first whole
+ * pass is logged once and the next shortage will be logged again; as after
+ * lost events, anything may have changed unseen meanwhile, so it returns
+ * 1 for the caller to report a change. Else returns 0.
+ */
+static int
+retry(struct watch *w)
+{
+	int64_t now = now_ms();
+
+	if (now < w->retry_at)
+		return 0;
+	w->retry_at = now + RETRY_MS;
+	w->incomplete = 0;
+	rescan(w); /* ENOSPC again: incomplete, nothing logged (warned) */
+	if (w->incomplete)
+		return 0;
+	w->warned = 0;
+	log_info("watch: every directory is watched again (below the inotify "
+		 "watch limit)");
+	return 1;
+}
+
 /* Reads with read(2) until EAGAIN (or READ_MAX reads); each read's events
  * are handled in order and its changes reported before the next read.
- * The callback must not call back into the watcher. */
+ * Then, if the watch limit was reached, tries again (retry()). The
+ * callback must not call back into the watcher. */
 int
 watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 {
@@ -677,6 +775,11 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 				  "overflow); watching everything again");
 			rescan(w);
 		}
+		ent_compact(w);
+		flush(w, &dr);
+	}
+	if (w->incomplete && retry(w) && w->nroots > 0) {
+		change(w, &dr, 0, NULL, 0);
 		ent_compact(w);
 		flush(w, &dr);
 	}

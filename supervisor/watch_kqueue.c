@@ -48,6 +48,7 @@ struct node {
 	int next; /* next sibling, or -1 */
 	int isdir;
 	int dirty; /* NOTE_WRITE on this directory: rescan it */
+	int regit; /* a .gitignore above it changed: rescan its tree */
 	dev_t dev; /* of the open file, to see a name now another file */
 	ino_t ino;
 };
@@ -62,6 +63,7 @@ struct watch {
 	size_t nodecap;
 	size_t count; /* descriptors open */
 	int warned; /* the descriptor-limit message was logged */
+	int gitignore; /* new directory roots honour .gitignore files */
 	char *path; /* scratch for a full path */
 	size_t pathcap;
 	char *last; /* the path reported last, to skip a repeat */
@@ -194,6 +196,7 @@ node_open(struct watch *w, int dfd, const char *name, int follow, size_t r,
 		w->nodes[parent].child = fd;
 	n->isdir = S_ISDIR(st.st_mode);
 	n->dirty = 0;
+	n->regit = 0;
 	n->dev = st.st_dev;
 	n->ino = st.st_ino;
 	w->count++;
@@ -291,8 +294,11 @@ kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
  * another file (an editor's rename over it), forgets those gone; with
  * report set, reports each. New directories are pushed on todo to be
  * scanned in turn. A file root's parent considers that one name only.
- * Symbolic links, FIFOs and devices are not watched. Returns 0, or -1
- * with errno ENOSPC or ENOMEM.
+ * Symbolic links, FIFOs and devices are not watched. The directory's
+ * .gitignore is read first; when it or one above changed, entries now
+ * excluded are forgotten (and reported, if report is set), and the
+ * directories below are scanned again too. Returns 0, or -1 with errno
+ * ENOSPC or ENOMEM.
  */
 static int
 scan(struct watch *w, int fd, int reportit, struct fds *todo,
@@ -304,10 +310,14 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo,
 	struct stat st;
 	const char *p;
 	size_t nkids = 0, i;
-	int nfd, e = 0, follow = rt->file != NULL;
+	int nfd, e = 0, follow = rt->file != NULL, regit;
 	char *rel;
 	DIR *d;
 
+	regit = w->nodes[fd].regit;
+	w->nodes[fd].regit = 0;
+	if (rt->file == NULL && watch_gitignore_load(rt, w->nodes[fd].rel))
+		regit = 1;
 	if ((p = node_path(w, fd)) == NULL)
 		return -1;
 	if ((d = opendir(p)) == NULL)
@@ -332,8 +342,8 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo,
 		if (rel == NULL)
 			goto nomem;
 		if (rt->file == NULL &&
-		    watch_ignored(
-			w->globs, w->nglobs, rel, S_ISDIR(st.st_mode))) {
+		    watch_excluded(
+			rt, w->globs, w->nglobs, rel, S_ISDIR(st.st_mode))) {
 			free(rel);
 			continue;
 		}
@@ -346,6 +356,11 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo,
 			if (w->nodes[k->fd].dev == st.st_dev &&
 			    w->nodes[k->fd].ino == st.st_ino) {
 				free(rel);
+				if (regit && w->nodes[k->fd].isdir) {
+					w->nodes[k->fd].regit = 1;
+					if (fds_push(todo, k->fd) == -1)
+						goto nomem;
+				}
 				continue;
 			}
 			report(w, dr, k->fd); /* replaced */
@@ -430,6 +445,7 @@ watch_open(char *const *globs, size_t n)
 		return NULL;
 	w->globs = globs;
 	w->nglobs = n;
+	w->gitignore = 0;
 	/* fork(2) children do not inherit a kqueue; an exec without fork
 	 * would: close-on-exec at once, the supervisor has one thread. */
 	if ((w->kq = kqueue()) == -1 || fd_set_cloexec(w->kq) == -1) {
@@ -457,7 +473,8 @@ watch_add(struct watch *w, const char *path)
 
 	if ((rt = watch_root_add(&w->roots, w->nroots, path)) == NULL)
 		return -1;
-	if ((rel = strdup("")) == NULL) {
+	if ((w->gitignore && watch_root_gitignore(rt) == -1) ||
+	    (rel = strdup("")) == NULL) {
 		e = errno;
 		watch_root_free(rt);
 		errno = e;
@@ -479,6 +496,12 @@ watch_add(struct watch *w, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+void
+watch_gitignore(struct watch *w, int on)
+{
+	w->gitignore = on;
 }
 
 int
@@ -528,6 +551,11 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 					mark_dirty(w, &dirty, up);
 			} else if (!n->isdir) {
 				report(w, &dr, fd);
+				/* written in place: its directory reads it */
+				if (n->parent != -1 &&
+				    w->roots[n->root].ign != NULL &&
+				    strcmp(base(n->rel), ".gitignore") == 0)
+					mark_dirty(w, &dirty, n->parent);
 			} else if (ev[i].fflags & NOTE_WRITE) {
 				mark_dirty(w, &dirty, fd);
 			}

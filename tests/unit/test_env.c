@@ -124,6 +124,87 @@ test_notify_socket_fresh(void **state)
 	free(envp);
 }
 
+/* Server::Starter's own format (start_server in Server/Starter.pm):
+ * "HOST:PORT=FD" for IPv4, "[HOST]:PORT=FD" for IPv6, "PATH=FD" for a
+ * unix socket, no mark for udp, joined with ';'; and einhorn's count and
+ * one variable a descriptor. */
+static void
+test_compat_vars(void **state)
+{
+	const char *addrs[] = {"127.0.0.1:8080", "[::1]:8081",
+	    "unix:/run/app.sock", "udp:0.0.0.0:53", "udp:unix:/run/d.sock"};
+	char **v, *base[] = {"PATH=/bin", NULL}, **envp, *slot;
+	char *extra[8];
+	size_t n;
+
+	(void)state;
+	assert_non_null(v = env_compat(0, addrs, 5));
+	assert_null(v[0]);
+	free(v);
+	assert_non_null(v = env_compat(COMPAT_SERVER_STARTER, addrs, 5));
+	assert_string_equal(v[0],
+	    "SERVER_STARTER_PORT=127.0.0.1:8080=3;[::1]:8081=4;"
+	    "/run/app.sock=5;0.0.0.0:53=6;/run/d.sock=7");
+	assert_null(v[1]);
+	free(v);
+	assert_non_null(v = env_compat(COMPAT_EINHORN, addrs, 2));
+	assert_string_equal(v[0], "EINHORN_FD_COUNT=2");
+	assert_string_equal(v[1], "EINHORN_FD_0=3");
+	assert_string_equal(v[2], "EINHORN_FD_1=4");
+	assert_null(v[3]);
+	free(v);
+	/* both, as loop.c passes them: after environment = lines */
+	assert_non_null(
+	    v = env_compat(COMPAT_SERVER_STARTER | COMPAT_EINHORN, addrs, 1));
+	extra[0] = "HPT_X=1";
+	for (n = 0; v[n] != NULL; n++)
+		extra[n + 1] = v[n];
+	assert_int_equal(n, 3);
+	envp = env_build(base, extra, n + 1, addrs, 1, NULL, &slot);
+	assert_non_null(envp);
+	assert_string_equal(
+	    get(envp, "SERVER_STARTER_PORT"), "127.0.0.1:8080=3");
+	assert_string_equal(get(envp, "EINHORN_FD_COUNT"), "1");
+	assert_string_equal(get(envp, "EINHORN_FD_0"), "3");
+	assert_string_equal(get(envp, "HPT_X"), "1");
+	free(envp);
+	free(v);
+	/* no sockets: what each supervisor itself sets then */
+	assert_non_null(
+	    v = env_compat(COMPAT_SERVER_STARTER | COMPAT_EINHORN, NULL, 0));
+	assert_string_equal(v[0], "SERVER_STARTER_PORT=");
+	assert_string_equal(v[1], "EINHORN_FD_COUNT=0");
+	assert_null(v[2]);
+	free(v);
+}
+
+/* A parent's compat variables never reach the child, compat on or off. */
+static void
+test_compat_vars_never_stale(void **state)
+{
+	char *base[] = {"SERVER_STARTER_PORT=80=3",
+	    "SERVER_STARTER_GENERATION=4", "EINHORN_FD_COUNT=1",
+	    "EINHORN_FD_0=5", "EINHORN_FDS=5", "EINHORN_MASTER_PID=1",
+	    "EINHORN_SOCK_PATH=/x", "EINHORNX=kept", "SERVER_STARTER=kept",
+	    NULL};
+	const char *names[] = {"http"};
+	char **envp, *slot;
+
+	(void)state;
+	envp = env_build(base, NULL, 0, names, 1, NULL, &slot);
+	assert_non_null(envp);
+	assert_null(get(envp, "SERVER_STARTER_PORT"));
+	assert_null(get(envp, "SERVER_STARTER_GENERATION"));
+	assert_null(get(envp, "EINHORN_FD_COUNT"));
+	assert_null(get(envp, "EINHORN_FD_0"));
+	assert_null(get(envp, "EINHORN_FDS"));
+	assert_null(get(envp, "EINHORN_MASTER_PID"));
+	assert_null(get(envp, "EINHORN_SOCK_PATH"));
+	assert_string_equal(get(envp, "EINHORNX"), "kept");
+	assert_string_equal(get(envp, "SERVER_STARTER"), "kept");
+	free(envp);
+}
+
 int
 main(void)
 {
@@ -133,6 +214,8 @@ main(void)
 	    cmocka_unit_test(test_extra_overrides_and_last_wins),
 	    cmocka_unit_test(test_prefix_is_not_a_match),
 	    cmocka_unit_test(test_notify_socket_fresh),
+	    cmocka_unit_test(test_compat_vars),
+	    cmocka_unit_test(test_compat_vars_never_stale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
