@@ -123,6 +123,36 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
+int
+log_limit(
+    struct log_limit *ll, int64_t now, unsigned burst, unsigned long *held)
+{
+	*held = 0;
+	if (ll->n == 0 || now >= ll->until) { /* a new period */
+		ll->until = now + LOG_REPEAT_MS;
+		ll->n = 0;
+		*held = ll->held;
+		ll->held = 0;
+	}
+	if (ll->n < burst || ll->n == 0) {
+		ll->n++;
+		return 1;
+	}
+	ll->held++;
+	return 0;
+}
+
+const char *
+log_held(unsigned long held, char *buf, size_t len)
+{
+	if (held == 0)
+		(void)snprintf(buf, len, "%s", "");
+	else
+		(void)snprintf(
+		    buf, len, " (%lu more since the last message)", held);
+	return buf;
+}
+
 #define E(x) \
 	{ \
 		x, #x \

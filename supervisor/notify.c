@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,16 @@ _Static_assert(sizeof(pid_t) >= sizeof(int), "pid_t narrower than int");
 
 #define SUN_PATH_SIZE sizeof(((struct sockaddr_un *)0)->sun_path)
 
+/* Datagrams one notify_recv() drops at most before it returns, so that a
+ * child sending garbage without pause cannot keep the loop from the rest
+ * of its work: poll(2) says at once that more are waiting. */
+#define NOTIFY_DROPS_MAX 64
+/* The kinds of dropped datagram (oversized, without credentials, and each
+ * reason a message is malformed) that are each logged once per period
+ * (log_limit()): a child sending 10 000 bad datagrams a second makes one
+ * line of each kind, not 10 000. */
+#define NOTIFY_KINDS 8
+
 struct notify {
 	int fd;
 	int passcred; /* every datagram carries its sender's pid */
@@ -64,6 +75,10 @@ struct notify {
 	char path[SUN_PATH_SIZE];
 	char addr[SUN_PATH_SIZE + 1]; /* NOTIFY_SOCKET: "@name" or path */
 	char buf[NOTIFY_MAX + 1]; /* one byte more: longer is oversized */
+	struct {
+		const char *kind; /* a static string; NULL: a free slot */
+		struct log_limit ll;
+	} drops[NOTIFY_KINDS];
 	/* CMSG_FIRSTHDR() needs it aligned for struct cmsghdr. */
 	_Alignas(max_align_t) unsigned char ctl[NOTIFY_CMSG_SIZE];
 };
@@ -402,6 +417,33 @@ notify_sender(pid_t pid, char *buf, size_t len)
 	return buf;
 }
 
+/* Logs that a datagram of this kind (a static string) was dropped, as
+ * log_warnx(fmt, ...) with "notify: dropped " before it: the first of its
+ * kind at once, then at most once per period with the number held back. */
+static void notify_dropped(struct notify *n, const char *kind, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+static void
+notify_dropped(struct notify *n, const char *kind, const char *fmt, ...)
+{
+	char what[NOTIFY_MAX / 8], more[64];
+	unsigned long held;
+	va_list ap;
+	size_t i;
+
+	for (i = 0; i < NOTIFY_KINDS - 1 && n->drops[i].kind != NULL &&
+	     strcmp(n->drops[i].kind, kind) != 0;
+	     i++)
+		;
+	n->drops[i].kind = kind; /* the last slot takes any other kind */
+	if (!log_limit(&n->drops[i].ll, now_ms(), 1, &held))
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	log_warnx(
+	    "notify: dropped %s%s", what, log_held(held, more, sizeof(more)));
+}
+
 /* Reads datagrams until one parses or none is left (never blocking: the
  * socket is non-blocking). Without SO_PASSCRED (proc_passcred() failed with
  * ENOSYS, proc_none.c) every datagram has pid 0 and is accepted; with it, one
@@ -415,9 +457,9 @@ notify_recv(struct notify *n, struct notify_msg *m)
 	const char *why;
 	ssize_t r;
 	pid_t pid;
-	int nfds;
+	int nfds, drops;
 
-	for (;;) {
+	for (drops = 0; drops < NOTIFY_DROPS_MAX; drops++) {
 		memset(&msg, 0, sizeof(msg));
 		iov.iov_base = n->buf;
 		iov.iov_len = sizeof(n->buf);
@@ -443,29 +485,32 @@ notify_recv(struct notify *n, struct notify_msg *m)
 			 * (Linux); elsewhere only the buffer's. */
 			if ((size_t)r > sizeof(n->buf) ||
 			    !(msg.msg_flags & MSG_TRUNC))
-				log_warnx("notify: dropped a datagram of %zd "
-					  "bytes from %s (limit %d)",
+				notify_dropped(n, "oversized",
+				    "a datagram of %zd bytes from %s "
+				    "(limit %d)",
 				    r, who, NOTIFY_MAX);
 			else
-				log_warnx("notify: dropped a datagram of more "
-					  "than %d bytes from %s (limit %d)",
+				notify_dropped(n, "oversized",
+				    "a datagram of more than %d bytes from %s "
+				    "(limit %d)",
 				    NOTIFY_MAX, who, NOTIFY_MAX);
 			continue;
 		}
 		if (n->passcred && pid == 0) {
-			log_warnx("notify: dropped a datagram without "
-				  "credentials");
+			notify_dropped(n, "no credentials",
+			    "a datagram without credentials");
 			continue;
 		}
 		if (notify_parse_why(n->buf, (size_t)r, m, &why) == -1) {
-			log_warnx("notify: dropped a malformed datagram from "
-				  "%s: %s",
-			    who, why);
+			/* why is a static string: a kind of its own */
+			notify_dropped(n, why,
+			    "a malformed datagram from %s: %s", who, why);
 			continue;
 		}
 		m->pid = pid;
 		return 1;
 	}
+	return 0; /* more may wait: the next poll(2) tells */
 }
 
 void

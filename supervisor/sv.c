@@ -21,6 +21,7 @@ sv_init(
 	sv->ops = ops;
 	sv->arg = arg;
 	sv->backoff_ms = SV_BACKOFF_MIN_MS;
+	sv->again_ms = SV_BACKOFF_MIN_MS;
 	sv->restart_at = -1;
 	sv->reload_started = -1;
 }
@@ -143,15 +144,19 @@ sv_stop_leftovers(struct sv *sv, struct proc *p, int64_t now)
 		s->leader_gone = 1;
 }
 
-/* Starts a child into *p. Returns 0, or -1 when it could not start (the
- * caller decides: a crash-like back-off). */
+/* Starts a child into *p. Returns 0; -1 when it could not start (the
+ * caller decides: a crash-like back-off); 1 for SV_START_AGAIN (see
+ * sv_again()). */
 static int
 sv_spawn(struct sv *sv, struct proc *p, int64_t now)
 {
 	pid_t pid;
 
-	if ((pid = sv->ops->start(sv->arg)) == -1)
+	if ((pid = sv->ops->start(sv->arg)) == SV_START_AGAIN)
+		return 1;
+	if (pid < 0)
 		return -1;
+	sv->again_ms = SV_BACKOFF_MIN_MS;
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->started = now;
@@ -267,11 +272,38 @@ sv_after_exit(struct sv *sv, int64_t now, int64_t uptime, int status)
 	sv_backoff(sv, now);
 }
 
+/*
+ * The start or the build returned SV_START_AGAIN: the system is short of a
+ * resource (fork(2) EAGAIN, no descriptor left), which is neither the
+ * command's fault nor a crash. It stays pending and is tried again after
+ * a back-off of its own (SV_BACKOFF_MIN_MS doubling to SV_BACKOFF_MAX_MS),
+ * without end, so that holdports recovers on its own once the resource is
+ * back; the loop logs the first failure and the recovery, nothing between.
+ */
+static void
+sv_again(struct sv *sv, int64_t now)
+{
+	sv->pending = 1;
+	sv->restart_at = now + sv->again_ms;
+	if ((sv->again_ms *= 2) > SV_BACKOFF_MAX_MS)
+		sv->again_ms = SV_BACKOFF_MAX_MS;
+}
+
 /* Starts the serving child (replace mode, or the first start). */
 static void
 sv_start_cur(struct sv *sv, int64_t now)
 {
-	if (sv_spawn(sv, &sv->cur, now) == -1) {
+	int r = sv_spawn(sv, &sv->cur, now);
+
+	if (r == 1) {
+		/* A restart after a crash becomes a pending start; it has
+		 * nothing to build. */
+		if (!sv->pending)
+			sv->build_ok = 1;
+		sv_again(sv, now);
+		return;
+	}
+	if (r == -1) {
 		sv_reload_done(sv);
 		sv_backoff(sv, now); /* ops->start said why */
 		return;
@@ -296,7 +328,13 @@ sv_promote(struct sv *sv, int64_t now)
 static void
 sv_start_next(struct sv *sv, int64_t now)
 {
-	if (sv_spawn(sv, &sv->next, now) == -1) {
+	int r = sv_spawn(sv, &sv->next, now);
+
+	if (r == 1) {
+		sv_again(sv, now); /* cur keeps serving meanwhile */
+		return;
+	}
+	if (r == -1) {
 		log_warnx("keeping pid %ld", (long)sv->cur.pid);
 		sv_reload_done(sv);
 		sv->reload_started = -1;
@@ -343,15 +381,27 @@ sv_advance(struct sv *sv, int64_t now)
 		return;
 	}
 	if (sv->pending) {
+		if (sv->restart_at >= 0) { /* after SV_START_AGAIN */
+			if (now < sv->restart_at)
+				return;
+			sv->restart_at = -1;
+		}
 		if (sv->conf->build != NULL && !sv->build_ok) {
 			if (sv_build_busy(sv))
 				return; /* running, or the last one stopping */
-			if ((sv->build.pid = sv->ops->build(sv->arg)) == -1) {
+			sv->build.pid = sv->ops->build(sv->arg);
+			if (sv->build.pid == SV_START_AGAIN) {
+				sv->build.pid = 0;
+				sv_again(sv, now);
+				return;
+			}
+			if (sv->build.pid < 0) {
 				sv->build.pid = 0;
 				sv_reload_done(sv);
 				log_warnx("keeping the running child, if any");
 				return;
 			}
+			sv->again_ms = SV_BACKOFF_MIN_MS;
 			sv->build.started = now;
 			sv->build.is_build = 1;
 			return;
@@ -597,7 +647,8 @@ sv_deadline(const struct sv *sv)
 		EARLIER(sv->next.deadline);
 	if (sv->cur.pid != 0 && !sv->cur.ready)
 		EARLIER(sv->cur.deadline);
-	if (!sv->exiting && !sv->waiting && !sv->pending)
+	/* With pending, restart_at is a start put off by SV_START_AGAIN. */
+	if (!sv->exiting && !sv->waiting)
 		EARLIER(sv->restart_at);
 #undef EARLIER
 	return d;

@@ -20,6 +20,7 @@
 
 struct fake {
 	pid_t next_pid; /* pid the next start or build returns; 0: fail */
+	int again; /* start and build return SV_START_AGAIN */
 	int starts, builds;
 	pid_t kill_pgid[32];
 	int kill_sig[32];
@@ -32,6 +33,8 @@ fake_start(void *arg)
 	struct fake *f = arg;
 
 	f->starts++;
+	if (f->again)
+		return SV_START_AGAIN;
 	return f->next_pid == 0 ? -1 : f->next_pid++;
 }
 
@@ -41,6 +44,8 @@ fake_build(void *arg)
 	struct fake *f = arg;
 
 	f->builds++;
+	if (f->again)
+		return SV_START_AGAIN;
 	return f->next_pid == 0 ? -1 : f->next_pid++;
 }
 
@@ -465,6 +470,76 @@ test_change_during_build_rebuilds(void **state)
 	assert_int_equal(x->sv.state, ST_DONE);
 }
 
+/* SV_START_AGAIN (fork(2) EAGAIN, EMFILE): not a crash. The start is
+ * tried again with back-off, without end, and works once it can. */
+static void
+test_start_again_is_not_a_crash(void **state)
+{
+	struct fixture *x = *state;
+	int64_t t = 0, prev;
+	int i;
+
+	x->f.again = 1;
+	sv_step(&x->sv, TR_START, 0, 0, 0, NULL);
+	assert_int_equal(x->f.starts, 1);
+	assert_int_equal(x->sv.cur.pid, 0);
+	assert_int_equal(sv_deadline(&x->sv), SV_BACKOFF_MIN_MS);
+	/* Far more tries than SV_CRASH_MAX, and never "waiting". */
+	for (i = 0; i < 20; i++) {
+		prev = t;
+		t = sv_deadline(&x->sv);
+		assert_true(t > prev);
+		sv_step(&x->sv, TR_TIMER, t, 0, 0, NULL);
+	}
+	assert_int_equal(x->f.starts, 21);
+	assert_false(x->sv.waiting);
+	assert_int_equal(sv_deadline(&x->sv) - t, SV_BACKOFF_MAX_MS);
+	/* Early wake-ups start nothing. */
+	sv_step(&x->sv, TR_TIMER, t + 1, 0, 0, NULL);
+	assert_int_equal(x->f.starts, 21);
+	x->f.again = 0;
+	sv_step(&x->sv, TR_TIMER, sv_deadline(&x->sv), 0, 0, NULL);
+	assert_int_equal(x->sv.cur.pid, 100);
+	assert_int_equal(x->sv.again_ms, SV_BACKOFF_MIN_MS);
+	assert_int_equal(sv_deadline(&x->sv), -1);
+}
+
+/* After a crash, a restart put off by SV_START_AGAIN does not build
+ * again; in overlap mode a reload put off keeps the old child serving. */
+static void
+test_start_again_keeps_build_and_child(void **state)
+{
+	struct fixture *x = *state;
+	int kills;
+
+	x->c.build = "make";
+	x->c.restart = RESTART_ALWAYS;
+	sv_step(&x->sv, TR_START, 0, 0, 0, NULL);
+	sv_step(&x->sv, TR_CHILD_EXIT, 100, 100, EXITED(0), NULL);
+	assert_int_equal(x->sv.cur.pid, 101);
+	exit_and_gone(&x->sv, 200, 101, EXITED(1)); /* a crash */
+	x->f.again = 1;
+	sv_step(&x->sv, TR_TIMER, sv_deadline(&x->sv), 0, 0, NULL);
+	assert_int_equal(x->f.starts, 2);
+	x->f.again = 0;
+	sv_step(&x->sv, TR_TIMER, sv_deadline(&x->sv), 0, 0, NULL);
+	assert_int_equal(x->f.builds, 1);
+	assert_int_equal(x->sv.cur.pid, 102);
+
+	x->c.build = NULL;
+	x->c.mode = MODE_OVERLAP;
+	x->f.again = 1;
+	kills = x->f.kills;
+	sv_step(&x->sv, TR_RELOAD, 5000, 0, 0, "SIGHUP");
+	assert_int_equal(x->sv.cur.pid, 102);
+	assert_int_equal(x->sv.next.pid, 0);
+	assert_int_equal(x->f.kills, kills); /* nothing stopped */
+	x->f.again = 0;
+	sv_step(&x->sv, TR_TIMER, sv_deadline(&x->sv), 0, 0, NULL);
+	assert_int_equal(x->sv.cur.pid, 103); /* ready = none: promoted */
+	last_kill(&x->f, 102, SIGTERM);
+}
+
 static void
 test_describe(void **state)
 {
@@ -505,6 +580,9 @@ main(void)
 	    cmocka_unit_test_setup(test_overlap_ready_timeout_keeps_old, setup),
 	    cmocka_unit_test_setup(test_replace_notify_logs_when_ready, setup),
 	    cmocka_unit_test_setup(test_build_gates_the_start, setup),
+	    cmocka_unit_test_setup(test_start_again_is_not_a_crash, setup),
+	    cmocka_unit_test_setup(
+		test_start_again_keeps_build_and_child, setup),
 	    cmocka_unit_test_setup(test_change_during_build_rebuilds, setup),
 	    cmocka_unit_test(test_describe),
 	};
