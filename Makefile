@@ -9,6 +9,8 @@ LIBDIR	?= $(PREFIX)/lib
 INCDIR	?= $(PREFIX)/include
 MANDIR	?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC	?= cc
 AR	?= ar
 WERROR	?= -Werror
@@ -34,15 +36,17 @@ SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/env.o \
 	  supervisor/child.o supervisor/sv.o supervisor/loop.o \
 	  supervisor/watch.o supervisor/parse.o supervisor/notify.o \
-	  supervisor/guard.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
+	  supervisor/holder.o supervisor/cmd.o $(WATCH_OBJ) $(PROC_OBJ)
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
-	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify
+	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
+	  tests/unit/test_ignore tests/unit/test_reg
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
-	  tests/helpers/guard-drive
+	  tests/helpers/guard-drive tests/helpers/hp-hold
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf
@@ -98,11 +102,17 @@ tests/unit/test_conf: tests/unit/test_conf.c supervisor/conf.o \
 	    supervisor/conf.o supervisor/parse.o supervisor/log.o \
 	    $(INIH_LIBS) $(CMOCKA_LIBS)
 tests/unit/test_watch: tests/unit/test_watch.c supervisor/watch.o \
-    $(WATCH_OBJ) supervisor/log.o supervisor/fd.o
+    $(WATCH_OBJ) supervisor/log.o supervisor/fd.o supervisor/ignore.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_watch.c \
 	    supervisor/watch.o $(WATCH_OBJ) supervisor/log.o supervisor/fd.o \
-	    $(CMOCKA_LIBS)
+	    supervisor/ignore.o $(CMOCKA_LIBS)
+tests/unit/test_ignore: tests/unit/test_ignore.c supervisor/ignore.o \
+    supervisor/watch.o $(WATCH_OBJ) supervisor/log.o supervisor/fd.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_ignore.c \
+	    supervisor/ignore.o supervisor/watch.o $(WATCH_OBJ) \
+	    supervisor/log.o supervisor/fd.o $(CMOCKA_LIBS)
 tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/log.o \
     supervisor/conf.o supervisor/parse.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
@@ -140,6 +150,17 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 	$(CC) $(HP_CFLAGS) $(SYSTEMD_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/helpers/sd-echo.c \
 	    $(SYSTEMD_LIBS)
+tests/unit/test_reg: tests/unit/test_reg.c supervisor/reg.o \
+    supervisor/holder.o supervisor/cmd.o supervisor/sock.o supervisor/fd.o \
+    supervisor/log.o supervisor/parse.o $(PROC_OBJ)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_reg.c \
+	    supervisor/reg.o supervisor/holder.o supervisor/cmd.o \
+	    supervisor/sock.o supervisor/fd.o supervisor/log.o \
+	    supervisor/parse.o $(PROC_OBJ) $(CMOCKA_LIBS)
+tests/helpers/hp-hold: tests/helpers/hp-hold.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/hp-hold.c
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c
@@ -201,6 +222,9 @@ install: all
 	cp child-api/hp_listen_fds.3 $(DESTDIR)$(MANDIR)/man3/hp_listen_fds.3
 	for l in $(MANLINKS); do \
 		ln -sf hp_listen_fds.3 $(DESTDIR)$(MANDIR)/man3/$$l.3; done
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	cp contrib/completions/holdports.bash $(DESTDIR)$(BASHCOMPDIR)/holdports
+	cp contrib/completions/_holdports $(DESTDIR)$(ZSHCOMPDIR)/_holdports
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/holdports $(DESTDIR)$(LIBDIR)/libholdports.a \
@@ -212,6 +236,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/holdports.ini.5 \
 	    $(DESTDIR)$(MANDIR)/man3/hp_listen_fds.3
 	for l in $(MANLINKS); do rm -f $(DESTDIR)$(MANDIR)/man3/$$l.3; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/holdports $(DESTDIR)$(ZSHCOMPDIR)/_holdports
 
 clean:
 	rm -f supervisor/*.o child-api/*.o $(PROGS) $(UNIT) $(COMPAT) $(HELPERS)

@@ -37,6 +37,29 @@ void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
 const char *errno_name(int);
 
+/* A message that may repeat without end (a failing fork(2) retried, a
+ * child's flood of bad datagrams) is logged the first times only: at most
+ * a burst of them in each LOG_REPEAT_MS, and the first one after that
+ * tells how many were held back meanwhile. Nothing is logged without a
+ * new occurrence: no timer, no wake-up while idle. */
+#define LOG_REPEAT_MS 10000
+struct log_limit {
+	int64_t until; /* the current period ends (ms) */
+	unsigned n; /* occurrences logged in it; 0: no period yet */
+	unsigned long held; /* occurrences not logged since the last one */
+};
+
+/* Counts one occurrence at now (ms). Returns 1 if it is to be logged (one
+ * of the first burst, at least 1, of its period), and then stores in *held
+ * how many were held back before it (0 but for the first of a period);
+ * else counts it and returns 0. A struct log_limit starts zeroed; zero it
+ * again to start afresh. Cannot fail. */
+int log_limit(
+    struct log_limit *, int64_t now, unsigned burst, unsigned long *held);
+/* Writes " (N more since the last message)" into buf for held > 0, ""
+ * for 0, for the end of a message logged after log_limit(). Returns buf. */
+const char *log_held(unsigned long held, char *buf, size_t len);
+
 /* fd.c */
 
 /* Each returns a new descriptor with FD_CLOEXEC set from birth (or, where
@@ -80,8 +103,12 @@ struct sock {
  * SO_REUSEADDR (never SO_REUSEPORT). Fills s->fd, s->flags, s->addr (with
  * the port the kernel chose for port 0). A unix socket file left by a dead
  * listener (connect(2) refused) is replaced; any other file at the path is
- * never unlinked. Returns 0 or -1 with errno (EADDRINUSE also for a path
- * that holds a live socket or is not a socket). */
+ * never unlinked; a new one gets the configured mode, user and group.
+ * With fallback = next:N, a port in use (EADDRINUSE from bind(2) or
+ * listen(2)) makes it try the next, up to sock_last_port(): by binding,
+ * never by checking first. Returns 0 or -1 with errno (EADDRINUSE also
+ * for a path that holds a live socket and when every port of the range is
+ * in use, EEXIST for a path that is not a socket). */
 int sock_bind(struct sock *s);
 /* Restores the state each child must find (DESIGN 3): the status flags
  * saved at bind (so O_NONBLOCK set by one child does not leak to the next)
@@ -96,11 +123,15 @@ void sock_close(struct sock *s);
 void sock_warn(const struct sock *s, int err);
 /* Returns a one-line hint for a bind errno, or "" (never NULL). */
 const char *sock_hint(int err, const struct spec *);
+/* Returns the last port sock_bind() tries for sc: PORT + N - 1 with
+ * fallback = next:N (at most 65535), else PORT. */
+unsigned sock_last_port(const struct sockconf *sc);
 
 /* env.c */
 
 /* Builds the child's environment: every string of base except LISTEN_PID,
- * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES and NOTIFY_SOCKET, then
+ * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES, NOTIFY_SOCKET and those of
+ * compat (SERVER_STARTER_PORT, SERVER_STARTER_GENERATION, EINHORN_*), then
  * extra (KEY=VALUE, each replacing a variable of the same name), then
  * NOTIFY_SOCKET=notify unless notify is NULL, then, if nfds > 0,
  * LISTEN_FDS, LISTEN_FDNAMES (names joined by ':') and a LISTEN_PID slot
@@ -112,6 +143,15 @@ char **env_build(char *const *base, char *const *extra, size_t nextra,
 /* Writes "LISTEN_PID=<pid>" into a slot from env_build(). Async-signal-safe:
  * it is called in the child between fork() and execve(). */
 void env_set_pid(char *pidslot, pid_t pid);
+/* Builds the variables of compat (COMPAT_* bits) for n sockets passed as
+ * fds 3, 4, ... and bound at addrs[i] (as struct sock's addr: "127.0.0.1:
+ * 8080", "[::1]:8080", "unix:/run/x.sock", "udp:" first for datagram
+ * sockets): SERVER_STARTER_PORT=127.0.0.1:8080=3;[::1]:8080=4;/run/x.sock=5
+ * as Server::Starter writes it (empty with no sockets), then
+ * EINHORN_FD_COUNT=n and EINHORN_FD_0=3, EINHORN_FD_1=4, ... as einhorn
+ * does. Returns a NULL-terminated array (empty for compat 0) in one
+ * allocation (free() it), or NULL with errno ENOMEM. */
+char **env_compat(unsigned compat, const char *const *addrs, size_t n);
 
 /* child.c */
 
@@ -181,6 +221,53 @@ int proc_pdeathsig(pid_t parent);
  * async-signal-safe (opendir(3)), safe there because the supervisor has one
  * thread. Cannot fail. */
 void proc_closefrom(int lowfd);
+/* Stores in *start when process pid started, in clock ticks after boot
+ * (Linux: field 22, starttime, of /proc/PID/stat, proc(5)): with the pid
+ * it names one process for good, as a pid alone does not once it is
+ * reused. Returns 0, or -1 with errno ESRCH (no such process, or only a
+ * zombie, which holds no port and answers no signal), ENOSYS where the
+ * system cannot tell (proc_none.c), or from open(2) or read(2). */
+int proc_start_time(pid_t pid, unsigned long long *start);
+
+/* What a socket the kernel lists on a port is doing (proc_socks()). */
+enum psock_state {
+	PSOCK_LISTEN, /* holds the address: a TCP listener, a bound UDP
+			 socket, a listening unix socket */
+	PSOCK_TIMEWAIT, /* TCP TIME_WAIT: a closed connection the kernel
+			   keeps for about a minute; no process owns it */
+	PSOCK_CONN /* any other TCP state: a connection, or one opening or
+		      closing, whose local port this is */
+};
+
+/* One socket from the kernel's tables (proc_socks()). */
+struct psock {
+	enum psock_state state;
+	const char *statename; /* "LISTEN", "ESTABLISHED", ... */
+	char host[CONF_HOST_MAX]; /* local address, numeric; "" for unix */
+	unsigned port; /* local port; 0 for unix */
+	long uid; /* the owner's uid as the kernel recorded it, or -1 */
+	unsigned long inode; /* its inode; 0 when none (TIME_WAIT) */
+};
+
+/* Calls fn(ps, arg) for each socket of type (SOCK_STREAM or SOCK_DGRAM)
+ * whose local port is port, IPv4 and IPv6 alike, or, when path is not
+ * NULL, for each unix socket bound to path (Linux: /proc/net/tcp, tcp6,
+ * udp, udp6 and unix, proc(5)). Returns 0, or -1 with errno ENOSYS where
+ * the system has no such tables (proc_none.c), or from fopen(3). */
+int proc_socks(int type, unsigned port, const char *path,
+    void (*fn)(const struct psock *ps, void *arg), void *arg);
+/* Returns the lowest pid that has socket inode open (Linux: the
+ * "socket:[INODE]" links of /proc/PID/fd, proc(5)), or 0 when no process
+ * that could be read has it; *unreadable is then the number of processes
+ * whose descriptors could not be read (those of other users). Returns 0
+ * with errno ENOSYS where not implemented. Cannot fail otherwise. */
+pid_t proc_sock_owner(unsigned long inode, size_t *unreadable);
+/* Writes the command line of pid into buf (len bytes, cut there), its
+ * arguments joined by spaces (Linux: /proc/PID/cmdline; for a process
+ * without one, a kernel thread or a zombie, "[comm]" from
+ * /proc/PID/stat). Returns 0, or -1 with errno (ENOSYS where not
+ * implemented, ESRCH when gone) and buf "". */
+int proc_cmdline(pid_t pid, char *buf, size_t len);
 
 /* sv.c: the supervisor state machine. No syscalls: actions go through
  * struct sv_ops, so tests drive it with fakes. */
@@ -201,10 +288,17 @@ enum trigger {
 	TR_TERM /* SIGTERM or SIGINT: stop everything and finish */
 };
 
+/* What start and build return when the system is short of a resource
+ * (fork(2) EAGAIN, EMFILE, ENOMEM, ...): not the command's fault, so not a
+ * crash; sv tries again with back-off, without end, until it works. */
+#define SV_START_AGAIN ((pid_t)-2)
+
 struct sv_ops {
-	/* Starts a child; returns its pid (= its process group) or -1. */
+	/* Starts a child; returns its pid (= its process group), -1 (the
+	 * command cannot start: counted as a crash) or SV_START_AGAIN. */
 	pid_t (*start)(void *arg);
-	/* Starts the build command; returns its pid (= its group) or -1. */
+	/* Starts the build command; returns its pid (= its group), -1 or
+	 * SV_START_AGAIN, as start does. */
 	pid_t (*build)(void *arg);
 	/* Signals process group pgid; returns 0 or -1 with errno. */
 	int (*kill)(void *arg, pid_t pgid, int signo);
@@ -242,10 +336,12 @@ struct sv {
 	int64_t build_ms; /* how long that took, or -1 */
 	int exiting; /* TERM: stop all, then ST_DONE */
 	int waiting; /* no restart until a change */
-	int64_t restart_at; /* back-off: start at, or -1 */
+	int64_t restart_at; /* back-off: start at (with pending: the start
+			       or build SV_START_AGAIN put off), or -1 */
 	int64_t reload_started; /* the pending reload began, or -1 */
 	char reason[256]; /* what caused it */
 	int64_t backoff_ms; /* next back-off */
+	int64_t again_ms; /* next back-off after SV_START_AGAIN */
 	int64_t crashes[SV_CRASH_MAX]; /* times of the last crashes */
 	size_t ncrashes;
 	int exit_status; /* of holdports, valid in ST_DONE */
@@ -273,6 +369,39 @@ int sv_knows(const struct sv *, pid_t pid);
 /* Describes a wait(2) status: "exited with status 1", "killed by SIGSEGV
  * (core dumped)". Returns buf. */
 char *sv_describe(int status, char *buf, size_t len);
+
+/* ignore.c: the .gitignore files of one directory tree (gitignore(5)).
+ * Directories and paths are relative to the tree's top, without a
+ * leading or trailing '/': "" is the top, "src/gen" a directory. */
+
+struct ignore;
+
+/* Returns an empty set for the tree at directory top (copied), or NULL
+ * with errno ENOMEM. */
+struct ignore *ignore_new(const char *top);
+/* Frees ig and its rules (NULL is fine). */
+void ignore_free(struct ignore *ig);
+/* Makes the len bytes of text the .gitignore of directory dir, or, with
+ * text NULL, says dir has none. Returns 1 if that changed the rules, 0 if
+ * the text is what dir had already, -1 with errno ENOMEM (the old rules
+ * stay). */
+int ignore_set(
+    struct ignore *ig, const char *dir, const char *text, size_t len);
+/* Reads TOP/dir/.gitignore (again) through ignore_set(): a missing one,
+ * or one that is not a regular file, has no rules. Never blocks on a FIFO.
+ * Returns as ignore_set(), or -1 with errno from open(2) or read(2), or
+ * EFBIG for a file over 1 MiB (the old rules stay). */
+int ignore_load(struct ignore *ig, const char *dir);
+/* Returns 1 if the .gitignore files of ig exclude path (a directory if
+ * isdir) by gitignore(5): the file nearest to path with a matching rule
+ * decides, and in it the last matching rule; "!" re-includes. Only path
+ * itself is matched, not its parent directories (the watchers never
+ * descend into an excluded one); see ignore_excluded(). Returns 0 for none,
+ * for ig NULL, and when memory runs out. */
+int ignore_match(struct ignore *ig, const char *path, int isdir);
+/* As ignore_match(), but a path inside an excluded directory is excluded
+ * too, whatever rule matches it: git does not look inside one. */
+int ignore_excluded(struct ignore *ig, const char *path, int isdir);
 
 /* watch.c: ignore globs, debounce, roots, buffers and paths, shared by
  * both backends. */
@@ -337,6 +466,8 @@ struct watch_root {
 	char *path; /* as given to watch_add(), for reports */
 	char *dir; /* the watched directory: path, or a file's parent */
 	char *file; /* a file root: its name inside dir; else NULL */
+	struct ignore *ign; /* its .gitignore rules (gitignore = yes, a
+			       directory root); else NULL */
 };
 
 /* Fills rt for path, a directory if isdir, else a file. A directory is
@@ -357,6 +488,20 @@ struct watch_root *watch_root_add(
 /* Frees each of the n roots (watch_root_free()) and the array roots
  * (which may be NULL when n is 0). Cannot fail. */
 void watch_roots_free(struct watch_root *roots, size_t n);
+/* Makes the directory root rt honour .gitignore files (gitignore = yes):
+ * gives it an empty rule set, which the backend fills through
+ * watch_gitignore_load() as it reads each directory. Does nothing for a
+ * file root. Returns 0, or -1 with errno ENOMEM. */
+int watch_root_gitignore(struct watch_root *rt);
+/* Reads the .gitignore of directory rel of rt again, when rt has rules.
+ * Returns 1 if its rules changed, else 0 (a failure is logged, and the
+ * old rules stay). */
+int watch_gitignore_load(const struct watch_root *rt, const char *rel);
+/* Returns 1 if the path rel of root rt must neither trigger a reload nor,
+ * for a directory, be watched: watch_ignored(globs, n, rel, isdir), or
+ * rt's .gitignore rules (ignore_match()). Else 0. */
+int watch_excluded(const struct watch_root *rt, char *const *globs, size_t n,
+    const char *rel, int isdir);
 
 /* watch_inotify.c, watch_kqueue.c: one backend, chosen by configure. */
 
@@ -365,6 +510,11 @@ struct watch;
 /* Opens a watcher that skips whatever watch_ignored(globs, n, ...) says.
  * globs must outlive the watcher. Returns NULL with errno. */
 struct watch *watch_open(char *const *globs, size_t n);
+/* With on set, the directory roots added after this call honour the
+ * .gitignore files in and below them (watch_root_gitignore()); a changed
+ * .gitignore takes effect at once: the backend reads it again and brings
+ * the watches of its directory's tree in line. Cannot fail. */
+void watch_gitignore(struct watch *, int on);
 /* Watches path: a directory recursively (new subdirectories are picked up
  * as they appear), or one file (through its parent directory, so that an
  * editor's rename over it is seen). Returns 0 or -1 with errno (ENOSPC:
@@ -376,7 +526,10 @@ int watch_fd(const struct watch *);
 /* Reads the pending events and calls fn once for each changed path that is
  * not ignored (the root as given to watch_add() joined with the relative
  * path). A lost-events condition (IN_Q_OVERFLOW) is reported as a change
- * of the first root. Returns the number of calls or -1 with errno. */
+ * of the first root; so is, with inotify, the end of a watch shortage
+ * (ENOSPC left directories unwatched: each call walks the trees again, at
+ * most once a second, until they are all watched, and logs that once).
+ * Returns the number of calls or -1 with errno. */
 int watch_drain(
     struct watch *, void (*fn)(const char *path, void *arg), void *arg);
 /* Returns the number of kernel watches in use: directories (inotify), or
@@ -415,8 +568,11 @@ struct notify *notify_open(const char *dir);
 const char *notify_addr(const struct notify *);
 int notify_fd(const struct notify *);
 /* Reads pending datagrams until one parses: returns 1 with *m filled, 0
- * when none is left, -1 with errno on a read error. Oversized, malformed
- * or credential-less datagrams are dropped with one warning each. */
+ * when none is left (or after dropping 64, so that a flood cannot hold the
+ * loop: poll(2) tells that more wait), -1 with errno on a read error.
+ * Oversized, malformed or credential-less datagrams are dropped with a
+ * warning: the first of each kind, then at most one per LOG_REPEAT_MS
+ * that counts those held back (log_limit()). */
 int notify_recv(struct notify *, struct notify_msg *m);
 /* Closes the socket and removes its file, if it has one. */
 void notify_close(struct notify *);
@@ -441,6 +597,142 @@ int guard_start(pid_t *pidp);
  * EAGAIN when the pipe is full (the guard is stopped), EINVAL for pgid <=
  * 1. */
 int guard_tell(int fd, pid_t pgid, int add);
+
+/* reg.c: the registry of running instances, one file per instance
+ * (DESIGN 8). */
+
+/* One socket of a registered instance. */
+struct reg_sock {
+	char name[CONF_FDNAME_MAX + 1];
+	char addr[CONF_PATH_MAX + 16]; /* as struct sock's addr */
+};
+
+/* One registered instance, as its file holds it. */
+struct reg_entry {
+	char name[CONF_NAME_MAX + 1];
+	pid_t pid; /* the supervisor; also the file's name */
+	unsigned long long start; /* proc_start_time() of pid; 0: unknown */
+	char *config; /* absolute path of its ports.ini; NULL: ad-hoc */
+	pid_t child; /* the child started last; 0: none */
+	char started[32]; /* when the instance started, RFC 3339 UTC */
+	struct reg_sock *socks; /* in fd order */
+	size_t nsocks;
+};
+
+/* Formats e as the text of its registry file into a new string stored in
+ * *out (malloc(3), the caller frees it). Returns 0, or -1 with errno
+ * ENOMEM. */
+int reg_format(const struct reg_entry *e, char **out);
+/* Parses the text of a registry file into e (zeroed first; release it
+ * with reg_entry_free()). Returns 0, or -1 with errno EINVAL (not a
+ * registry file of this version, a bad or missing field) or ENOMEM, and e
+ * left empty. */
+int reg_parse(const char *text, struct reg_entry *e);
+/* Frees what reg_parse() allocated in e (not e itself). */
+void reg_entry_free(struct reg_entry *e);
+/* The pruning rule, apart from the system calls: returns 1 if e must be
+ * dropped, because its process is gone (alive 0) or its pid now names
+ * another process (start, the start time of the process that has the pid
+ * now, differs from e->start; 0 on either side means unknown, and an
+ * unknown start time never prunes). Else 0. */
+int reg_stale(const struct reg_entry *e, int alive, unsigned long long start);
+/* Writes the registry folder's path into buf (len bytes):
+ * $XDG_RUNTIME_DIR/holdports when that is an absolute path, else
+ * /tmp/holdports-UID. Returns 0, or -1 with errno ENAMETOOLONG. */
+int reg_path(char *buf, size_t len);
+/* Opens the registry folder (creating it 0700 first if create is set,
+ * with /tmp/holdports-UID), refusing a symbolic link, anything that is
+ * not a folder, and a folder another user owns. Returns a descriptor
+ * (O_DIRECTORY, close-on-exec), or -1 with errno (ENOENT when it does
+ * not exist and create is 0; ELOOP, ENOTDIR, EPERM for the refusals) and
+ * "PATH: what is wrong; what to do" in err (len bytes). */
+int reg_opendir(int create, char *err, size_t len);
+/* Reads every entry of the registry folder dirfd into a new array *vp of
+ * *np entries, sorted by name and pid, and removes the files of stale
+ * entries (reg_stale(), with kill(2) and proc_start_time()) and of
+ * unfinished writes whose writer is gone. Unreadable or malformed files
+ * are skipped. Returns 0, or -1 with errno (ENOMEM, or from
+ * fdopendir(3)). */
+int reg_list(int dirfd, struct reg_entry **vp, size_t *np);
+/* Frees an array from reg_list(). */
+void reg_list_free(struct reg_entry *v, size_t n);
+/* Formats t (seconds since the epoch) as RFC 3339 UTC
+ * ("2026-01-02T03:04:05Z") into buf (at least 21 bytes). Returns 0, or
+ * -1 with errno EOVERFLOW. */
+int reg_time(int64_t t, char *buf, size_t len);
+/* Parses what reg_time() writes into *t. Returns 0 or -1 (EINVAL). */
+int reg_time_parse(const char *s, int64_t *t);
+
+struct reg;
+
+/* Registers this instance: opens the registry folder (creating it) and
+ * writes its file for c and the n sockets s, with no child yet. A failure
+ * is logged as a warning and returns NULL; the other reg_ functions then
+ * do nothing: the ports stay held whatever the registry does. */
+struct reg *reg_open(const struct conf *c, const struct sock *s, size_t n);
+/* Writes the file again, atomically (a temporary file in the folder,
+ * fsync(2), rename(2)), for c, the sockets s and the child started last
+ * (0: none). A failure is logged as a warning, once for a run of them,
+ * and tried again by reg_retry(). */
+void reg_update(struct reg *r, const struct conf *c, const struct sock *s,
+    size_t n, pid_t child);
+/* Returns when reg_retry() is due (ms): a write failed and is to be
+ * tried again; or -1 for none (and for r NULL). */
+int64_t reg_deadline(const struct reg *r);
+/* Writes the file again if a write failed and its retry is due at now
+ * (reg_update() logs the first failure and the recovery, nothing else). */
+void reg_retry(struct reg *r, int64_t now);
+/* Removes this instance's file and frees r (NULL is fine). */
+void reg_close(struct reg *r);
+
+/* holder.c: who holds a port or a socket path (DESIGN 7). */
+
+/* Returns 1 if sockets bound to the numeric hosts a and b (as spec_scan()
+ * makes them, or as the kernel lists them) would clash on one port: the
+ * same address, or a wildcard (0.0.0.0, ::) on either side, or b the
+ * IPv4-mapped form of a. Else 0. */
+int holder_hosts_clash(const char *a, const char *b);
+/* Returns 1 if addr, an address of the registry ("127.0.0.1:8080",
+ * "[::1]:8080", "unix:/x", with "udp:" first for datagram sockets),
+ * clashes with spec sp bound at port (ignored for unix), else 0. */
+int holder_addr_clash(const char *addr, const struct spec *sp, unsigned port);
+
+/* What holder_find() found out. */
+enum holder_kind {
+	HOLDER_LISTENER, /* a process holds it: buf names it */
+	HOLDER_NOLISTEN, /* nobody listens; only TIME_WAIT or connections */
+	HOLDER_NONE, /* nothing visible holds it */
+	HOLDER_UNKNOWN /* this system cannot tell: buf says what is missing */
+};
+
+/* Finds who holds sp at port (a unix socket: at its path) and writes it
+ * into buf (len bytes): "holdports instance 'web' (pid 42, socket 'http',
+ * config /src/web/ports.ini)" from the registry, else "pid 42 (python3
+ * -m http.server)", "a process of user bob (uid 1001)", or what is known
+ * about sockets that do not listen. Returns what it found. */
+enum holder_kind holder_find(
+    const struct spec *sp, unsigned port, char *buf, size_t len);
+/* Logs why binding s failed with EADDRINUSE (where: its SPEC): the
+ * holder and what to do, or, with fallback, the range that was tried and
+ * the holders of its first ports. */
+void holder_warn(const struct sock *s, const char *where);
+
+/* cmd.c: the subcommands that act through the registry (DESIGN 2, 8). */
+
+/* Writes s as a JSON string, quotes included, into buf (len bytes, cut
+ * there but always NUL-terminated when len > 0): '"', '\' and control
+ * characters escaped (RFC 8259), bytes that are not UTF-8 replaced by
+ * U+FFFD. Returns the length the whole string needs, as snprintf(3). */
+size_t cmd_json_quote(char *buf, size_t len, const char *s);
+/* holdports ls [--json]: argv[0] is "ls". Returns the exit status, or -1
+ * for a usage error with the message in err (CONF_ERR_MAX bytes). */
+int cmd_ls(int argc, char **argv, char *err);
+/* holdports reload|stop [NAME|PID]: sends signo (SIGHUP or SIGTERM) to
+ * the instance that argv[1] names, or, without it, to the one whose
+ * configuration is ./ports.ini or else the only one running. Returns the
+ * exit status (1: none found; 2: ambiguous, the candidates listed), or -1
+ * for a usage error with the message in err (CONF_ERR_MAX bytes). */
+int cmd_signal(int argc, char **argv, int signo, char *err);
 
 /* loop.c */
 

@@ -48,17 +48,36 @@ struct loop {
 	struct child_plan bplan; /* the build */
 	char *argv[4], *bargv[4];
 	char **envp, **benvp;
+	char **compat; /* from env_compat() */
 	int *fds;
 	const char **names;
 	struct sv sv;
 	struct watch *watch;
 	struct debounce deb;
 	struct notify *notify;
+	struct reg *reg; /* our registry entry (DESIGN 8), or NULL */
 	int guard; /* write end of the guard's pipe, or -1 */
 	pid_t guard_pid; /* the guard, a child of ours */
 	struct stray strays[STRAY_MAX];
 	const char *cwd; /* changed paths are shown relative to it */
 	int subreaper;
+	/* Starts and builds that failed for want of a resource since the
+	 * last one that worked (loop_spawn_failed()). */
+	unsigned long spawn_fails;
+	/* Messages a child or the system may repeat without end, each
+	 * logged a few times per period (log_limit()): notify datagrams from
+	 * outside the child's group, the STATUS= and ERRNO= lines of one
+	 * child (chatter_pgid), errors of recvmsg(2) and poll(2). */
+	struct log_limit foreign, chatter, notify_err, poll_err;
+	pid_t chatter_pgid;
+	/* A new configuration that could not be applied for want of a
+	 * resource (no descriptor for a new socket) is tried again with
+	 * back-off, quietly, until it works (loop_reconf()). */
+	int64_t reconf_at; /* the next try, or -1 */
+	int64_t reconf_ms; /* the back-off after it */
+	unsigned long reconf_fails; /* tries that failed so far */
+	char reconf_why[CONF_PATH_MAX + CONF_FDNAME_MAX + 160]; /* the bind */
+	char reconf_reason[256]; /* the change that asked for it */
 };
 
 /* Tells the guard about process group pgid (add) or its end. The first
@@ -137,6 +156,55 @@ loop_strays_timer(struct loop *l, int64_t now)
 	return n;
 }
 
+/*
+ * child_spawn() failed for what (a child or the build) of command cmd at
+ * stage, with errno. A lack of resources (fork(2) EAGAIN, no descriptor
+ * or memory left) passes: sv tries again with back-off until it works
+ * (SV_START_AGAIN), and only the first failure of a run of them is logged,
+ * so that a retry every few seconds for an hour is one line, not a
+ * thousand. Anything else (no such command) is logged each time and
+ * returns -1, counted as a crash. Keeps errno.
+ */
+/* Returns 1 for an errno that says the system is short of a resource for
+ * the moment (processes, descriptors, memory), so that trying again later
+ * may work, else 0. */
+static int
+loop_short(int e)
+{
+	return e == EAGAIN || e == ENOMEM || e == EMFILE || e == ENFILE ||
+	    e == ENOBUFS;
+}
+
+static pid_t
+loop_spawn_failed(
+    struct loop *l, const char *what, const char *cmd, const char *stage)
+{
+	int e = errno;
+
+	if (!loop_short(e)) {
+		log_warn("cannot start %s'%s': %s", what, cmd, stage);
+		return -1;
+	}
+	if (l->spawn_fails++ == 0)
+		log_warnx("cannot start %s'%s': %s: %s (%s); trying again with "
+			  "back-off, quietly until it works",
+		    what, cmd, stage, errno_name(e), strerror(e));
+	errno = e;
+	return SV_START_AGAIN;
+}
+
+/* A start or build worked: tells the end of a run of failures, once. */
+static void
+loop_spawn_worked(struct loop *l)
+{
+	if (l->spawn_fails == 0)
+		return;
+	log_info("starting processes works again, after %lu failed "
+		 "attempt%s",
+	    l->spawn_fails, l->spawn_fails == 1 ? "" : "s");
+	l->spawn_fails = 0;
+}
+
 /* sv_ops.start: restore the sockets (DESIGN 3), then spawn. */
 static pid_t
 loop_start(void *arg)
@@ -151,11 +219,12 @@ loop_start(void *arg)
 			log_warn("%s: restoring flags and backlog",
 			    l->socks[i].name);
 	loop_strays(l, now_ms());
-	if ((pid = child_spawn(&l->plan, &stage)) == -1) {
-		log_warn("cannot start '%s': %s", l->conf->command, stage);
-		return -1;
-	}
+	if ((pid = child_spawn(&l->plan, &stage)) == -1)
+		return loop_spawn_failed(l, "", l->conf->command, stage);
+	loop_spawn_worked(l);
 	loop_guard(l, pid, 1);
+	/* the new child, and the sockets of a live reload */
+	reg_update(l->reg, l->conf, l->socks, l->nsocks, pid);
 	return pid;
 }
 
@@ -167,11 +236,10 @@ loop_build(void *arg)
 	const char *stage;
 	pid_t pid;
 
-	if ((pid = child_spawn(&l->bplan, &stage)) == -1) {
-		log_warn(
-		    "cannot start the build '%s': %s", l->conf->build, stage);
-		return -1;
-	}
+	if ((pid = child_spawn(&l->bplan, &stage)) == -1)
+		return loop_spawn_failed(
+		    l, "the build ", l->conf->build, stage);
+	loop_spawn_worked(l);
 	log_debug("building: pid %ld", (long)pid);
 	loop_guard(l, pid, 1);
 	return pid;
@@ -192,6 +260,37 @@ loop_kill(void *arg, pid_t pgid, int signo)
 
 static const struct sv_ops loop_ops = {loop_start, loop_build, loop_kill};
 
+/* Returns c->env followed by the variables of compat (built into
+ * l->compat), as a new array of *np pointers to strings it does not own
+ * (free() only the array), or NULL with errno ENOMEM. */
+static char **
+loop_extra(struct loop *l, size_t *np)
+{
+	const struct conf *c = l->conf;
+	const char **addrs;
+	char **extra;
+	size_t i, n;
+
+	if ((addrs = calloc(l->nsocks + 1, sizeof(*addrs))) == NULL)
+		return NULL;
+	for (i = 0; i < l->nsocks; i++)
+		addrs[i] = l->socks[i].addr;
+	l->compat = env_compat(c->compat, addrs, l->nsocks);
+	free(addrs);
+	if (l->compat == NULL)
+		return NULL;
+	for (n = 0; l->compat[n] != NULL; n++)
+		;
+	if ((extra = calloc(c->nenv + n + 1, sizeof(*extra))) == NULL)
+		return NULL;
+	for (i = 0; i < c->nenv; i++)
+		extra[i] = c->env[i];
+	for (i = 0; i < n; i++)
+		extra[c->nenv + i] = l->compat[i];
+	*np = c->nenv + n;
+	return extra;
+}
+
 /* Builds what every start reuses: argv, envp, the fd list, for the child
  * and the build. Returns 0 or -1 with errno ENOMEM. */
 static int
@@ -199,8 +298,8 @@ loop_plan(struct loop *l)
 {
 	struct conf *c = l->conf;
 	const char *notify = l->notify != NULL ? notify_addr(l->notify) : NULL;
-	char *bpid;
-	size_t i;
+	char *bpid, **extra;
+	size_t i, nextra;
 
 	if ((l->argv[2] = malloc(strlen(c->command) + sizeof("exec "))) == NULL)
 		return -1;
@@ -216,8 +315,12 @@ loop_plan(struct loop *l)
 		l->fds[i] = l->socks[i].fd;
 		l->names[i] = l->socks[i].name;
 	}
-	l->envp = env_build(environ, c->env, c->nenv, l->names, l->nsocks,
-	    notify, &l->plan.pidslot);
+	/* The child alone gets the compat variables: they name sockets. */
+	if ((extra = loop_extra(l, &nextra)) == NULL)
+		return -1;
+	l->envp = env_build(environ, extra, nextra, l->names, l->nsocks, notify,
+	    &l->plan.pidslot);
+	free(extra);
 	if (l->envp == NULL)
 		return -1;
 	l->plan.argv = l->argv;
@@ -246,11 +349,20 @@ loop_plan(struct loop *l)
 static void
 loop_unplan(struct loop *l)
 {
+	/* Emptied, not just freed: a live reload plans again, and a plan
+	 * that fails half-way must not leave pointers to free twice. */
 	free(l->argv[2]);
+	l->argv[2] = NULL;
 	free(l->envp);
+	l->envp = NULL;
 	free(l->benvp);
+	l->benvp = NULL;
+	free(l->compat);
+	l->compat = NULL;
 	free(l->fds);
+	l->fds = NULL;
 	free(l->names);
+	l->names = NULL;
 }
 
 /* watch_drain callback: note the change for the debounce. */
@@ -327,14 +439,38 @@ loop_check_groups(struct loop *l, int64_t now)
  * the starting child may speak for it (DESIGN 6): its pid comes from the
  * kernel (SCM_CREDENTIALS), not from the message.
  */
+/* Messages loop_notify() handles at most per wake-up: a child sending
+ * without pause cannot hold the loop from signals and deadlines. */
+#define NOTIFY_BATCH 256
+/* STATUS= and ERRNO= lines of one child logged per period (log_limit()):
+ * a few progress reports pass, a flood does not. */
+#define NOTIFY_CHATTER 5
+
+/* Returns 1 if a STATUS= or ERRNO= line of group pgid may be logged now,
+ * with *held the number held back before it; each child has its own
+ * allowance. */
+static int
+loop_chatter(struct loop *l, pid_t pgid, int64_t now, unsigned long *held)
+{
+	if (pgid != l->chatter_pgid) {
+		memset(&l->chatter, 0, sizeof(l->chatter));
+		l->chatter_pgid = pgid;
+	}
+	return log_limit(&l->chatter, now, NOTIFY_CHATTER, held);
+}
+
 static void
 loop_notify(struct loop *l, int64_t now)
 {
 	struct notify_msg m;
+	unsigned long held;
+	char more[64];
 	pid_t pgid;
-	int r;
+	int r = 0, batch;
 
-	while ((r = notify_recv(l->notify, &m)) == 1) {
+	for (batch = 0;
+	     batch < NOTIFY_BATCH && (r = notify_recv(l->notify, &m)) == 1;
+	     batch++) {
 		pgid = m.pid != 0 ? getpgid(m.pid) : 0;
 		if (m.pid == 0) {
 			/* No credentials on this system: trust the socket's
@@ -343,23 +479,30 @@ loop_notify(struct loop *l, int64_t now)
 						     l->sv.cur.pid;
 		} else if (pgid == -1 ||
 		    (pgid != l->sv.cur.pid && pgid != l->sv.next.pid)) {
-			log_warnx("notify: ignored a message from pid %ld, "
-				  "which is not in the child's process group",
-			    (long)m.pid);
+			if (log_limit(&l->foreign, now, 1, &held))
+				log_warnx("notify: ignored a message from pid "
+					  "%ld, which is not in the child's "
+					  "process group%s",
+				    (long)m.pid,
+				    log_held(held, more, sizeof(more)));
 			continue;
 		}
-		if (m.status[0] != '\0')
-			log_info("pid %ld: %s", (long)pgid, m.status);
-		if (m.errnum != 0)
-			log_warnx("pid %ld reports %s (%s)", (long)pgid,
-			    errno_name(m.errnum), strerror(m.errnum));
+		if ((m.status[0] != '\0' || m.errnum != 0) &&
+		    loop_chatter(l, pgid, now, &held)) {
+			if (m.status[0] != '\0')
+				log_info("pid %ld: %s%s", (long)pgid, m.status,
+				    log_held(held, more, sizeof(more)));
+			if (m.errnum != 0)
+				log_warnx("pid %ld reports %s (%s)", (long)pgid,
+				    errno_name(m.errnum), strerror(m.errnum));
+		}
 		if (m.stopping)
 			log_debug("pid %ld is stopping", (long)pgid);
 		if (m.ready)
 			sv_step(&l->sv, TR_READY, now, pgid, 0, NULL);
 	}
-	if (r == -1)
-		log_warn("notify");
+	if (r == -1 && log_limit(&l->notify_err, now, 1, &held))
+		log_warn("notify%s", log_held(held, more, sizeof(more)));
 }
 
 /* Returns the poll(2) timeout in ms for the nearest deadline. */
@@ -372,6 +515,10 @@ loop_timeout(const struct loop *l, int64_t now)
 
 	if (l->deb.deadline >= 0 && (d < 0 || l->deb.deadline < d))
 		d = l->deb.deadline;
+	if (l->reconf_at >= 0 && (d < 0 || l->reconf_at < d))
+		d = l->reconf_at;
+	if (reg_deadline(l->reg) >= 0 && (d < 0 || reg_deadline(l->reg) < d))
+		d = reg_deadline(l->reg);
 	for (i = 0; i < STRAY_MAX; i++)
 		if (l->strays[i].pid != 0 && !l->strays[i].killed &&
 		    (d < 0 || l->strays[i].deadline < d))
@@ -397,6 +544,7 @@ loop_watch(struct loop *l)
 		log_warn("cannot watch files; reload with SIGHUP instead");
 		return;
 	}
+	watch_gitignore(l->watch, l->conf->gitignore);
 	for (i = 0; i < l->conf->nwatch; i++)
 		if (watch_add(l->watch, l->conf->watch[i]) == -1 &&
 		    errno != ENOSPC) /* ENOSPC: the backend said what to do */
@@ -474,14 +622,16 @@ static struct sock *
 loop_resock(struct loop *l, struct conf *nc)
 {
 	struct sock *ns;
-	char *kept;
+	char *kept, where[CONF_PATH_MAX + 16];
 	size_t i, j;
-	int m;
+	int m, e;
 
 	ns = calloc(nc->nsocks + 1, sizeof(*ns));
 	kept = calloc(l->nsocks + 1, 1);
 	if (ns == NULL || kept == NULL) {
-		log_warn("new configuration");
+		(void)snprintf(l->reconf_why, sizeof(l->reconf_why), "%s",
+		    strerror(ENOMEM));
+		errno = ENOMEM;
 		goto fail;
 	}
 	for (i = 0; i < nc->nsocks; i++) {
@@ -497,11 +647,24 @@ loop_resock(struct loop *l, struct conf *nc)
 		if (m != -1)
 			continue;
 		if (sock_bind(&ns[i]) == -1) {
-			sock_warn(&ns[i], errno);
+			e = errno;
+			/* Short of descriptors: loop_reconf() says it once,
+			 * and tries again. */
+			if (loop_short(e)) {
+				spec_format(
+				    &nc->socks[i].spec, where, sizeof(where));
+				(void)snprintf(l->reconf_why,
+				    sizeof(l->reconf_why),
+				    "bind %s (%s): %s: %s", where, ns[i].name,
+				    errno_name(e), strerror(e));
+			} else {
+				sock_warn(&ns[i], e);
+			}
 			for (j = 0; j < i; j++)
 				if (ns[j].fd != -1 &&
 				    !loop_sock_held(l, ns[j].fd))
 					sock_close(&ns[j]);
+			errno = e;
 			goto fail;
 		}
 		log_info("%s listening on %s (fd %zu)", ns[i].name, ns[i].addr,
@@ -516,33 +679,67 @@ loop_resock(struct loop *l, struct conf *nc)
 	free(kept);
 	return ns;
 fail:
+	e = errno;
 	free(ns);
 	free(kept);
+	errno = e;
 	return NULL;
 }
 
 /*
- * The configuration file changed: read it again through main's
- * reconf(), and apply it if it is valid; an invalid one is reported and
- * the running configuration stays (DESIGN 4). Returns 1 if applied.
+ * The configuration file changed (reason, for the reload line): read it
+ * again through main's reconf(), and apply it if it is valid; an invalid
+ * one is reported and the running configuration stays (DESIGN 4). When a
+ * new socket cannot be had for want of a resource (EMFILE), that is said
+ * once and the whole is tried again with back-off (l->reconf_at), quietly,
+ * until it works; the success after failures is said once too. Returns 1
+ * if applied.
  */
 static int
-loop_reconf(struct loop *l)
+loop_reconf(struct loop *l, int64_t now, const char *reason)
 {
 	char err[CONF_ERR_MAX];
 	struct conf nc;
 	struct sock *ns;
+	int e;
 
 	l->conf_changed = 0;
+	l->reconf_at = -1;
 	if (l->reconf(&nc, l->reconf_arg, err) == -1) {
 		log_warnx("%s; keeping the running configuration", err);
+		l->reconf_fails = 0;
 		return 0;
 	}
 	if ((ns = loop_resock(l, &nc)) == NULL) {
-		log_warnx(
-		    "%s: keeping the running configuration", l->conf->file);
+		e = errno;
 		conf_free(&nc);
+		if (!loop_short(e)) {
+			log_warnx("%s: keeping the running configuration",
+			    l->conf->file);
+			l->reconf_fails = 0;
+			return 0;
+		}
+		if (l->reconf_fails++ == 0) {
+			log_warnx("%s: %s; keeping the running configuration "
+				  "and trying again with back-off, quietly "
+				  "until it works",
+			    l->conf->file, l->reconf_why);
+			l->reconf_ms = SV_BACKOFF_MIN_MS;
+		}
+		if (reason != l->reconf_reason)
+			(void)snprintf(l->reconf_reason,
+			    sizeof(l->reconf_reason), "%s", reason);
+		l->conf_changed = 1; /* still to apply */
+		l->reconf_at = now + l->reconf_ms;
+		if ((l->reconf_ms *= 2) > SV_BACKOFF_MAX_MS)
+			l->reconf_ms = SV_BACKOFF_MAX_MS;
 		return 0;
+	}
+	if (l->reconf_fails > 0) {
+		log_info("%s: applied after %lu failed attempt%s",
+		    l->conf->file, l->reconf_fails,
+		    l->reconf_fails == 1 ? "" : "s");
+		l->reconf_fails = 0;
 	}
 	free(l->socks);
 	l->socks = *l->socksp = ns;
@@ -594,9 +791,10 @@ loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
 {
 	struct loop l;
 	struct pollfd pfd[3];
-	char reason[sizeof(l.sv.reason)], cwd[PATH_MAX];
+	char reason[sizeof(l.sv.reason)], cwd[PATH_MAX], more[64];
 	int sigfd, bits, r, status = 1;
 	size_t nstrays = 0;
+	unsigned long held;
 	nfds_t n;
 	int64_t now;
 
@@ -609,6 +807,7 @@ loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
 	l.reconf = reconf;
 	l.reconf_arg = arg;
 	l.deb.deadline = -1;
+	l.reconf_at = -1;
 	l.guard = -1;
 	l.cwd = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "";
 	if ((sigfd = sigfd_open()) == -1) {
@@ -617,6 +816,7 @@ loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
 	}
 	if (loop_open(&l) == -1)
 		goto out;
+	l.reg = reg_open(c, l.socks, l.nsocks); /* a failure only warns */
 	sv_init(&l.sv, c, &loop_ops, &l);
 	/* Start first, watch second: a large tree is scanned while the
 	 * child is already starting. */
@@ -639,7 +839,10 @@ loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
 		}
 		r = poll(pfd, n, loop_timeout(&l, now_ms()));
 		if (r == -1 && errno != EINTR) {
-			log_warn("poll");
+			/* ENOMEM, say: try again, but do not fill the log. */
+			if (log_limit(&l.poll_err, now_ms(), 1, &held))
+				log_warn("poll%s",
+				    log_held(held, more, sizeof(more)));
 			continue;
 		}
 		now = now_ms();
@@ -654,8 +857,11 @@ loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
 		    watch_drain(l.watch, loop_changed, &l) == -1)
 			log_warn("reading file events");
 		if (debounce_due(&l.deb, now, reason, sizeof(reason)) &&
-		    (!l.conf_changed || loop_reconf(&l)))
+		    (!l.conf_changed || loop_reconf(&l, now, reason)))
 			sv_step(&l.sv, TR_RELOAD, now, 0, 0, reason);
+		else if (l.reconf_at >= 0 && now >= l.reconf_at &&
+		    loop_reconf(&l, now, l.reconf_reason))
+			sv_step(&l.sv, TR_RELOAD, now, 0, 0, l.reconf_reason);
 		if (bits & SIGFD_HUP)
 			sv_step(&l.sv, TR_RELOAD, now, 0, 0, "SIGHUP");
 		if (bits & SIGFD_TERM) {
@@ -664,6 +870,7 @@ loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
 		}
 		if (sv_deadline(&l.sv) >= 0 && now >= sv_deadline(&l.sv))
 			sv_step(&l.sv, TR_TIMER, now, 0, 0, NULL);
+		reg_retry(l.reg, now);
 		nstrays = loop_strays_timer(&l, now);
 		/* A start or a stop above may already have an empty group. */
 		loop_check_groups(&l, now);
@@ -679,5 +886,6 @@ out:
 	(void)close(sigfd);
 	loop_unplan(&l);
 	free(l.conf_real);
+	reg_close(l.reg);
 	return status;
 }

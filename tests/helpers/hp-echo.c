@@ -287,9 +287,10 @@ serve(int n)
 }
 
 /* Appends what the tests check about how we were started: ids, the
- * variables as found, every descriptor, cwd and HPT_* variables; then what
- * hp_listen_fds_with_names() makes of it, with the flags of each passed
- * descriptor as they were before it set FD_CLOEXEC. Returns its result. */
+ * variables as found, every descriptor, cwd and HPT_*, SERVER_STARTER_*
+ * and EINHORN_* variables; then what hp_listen_fds_with_names() makes of
+ * it, with the flags of each passed descriptor as they were before it set
+ * FD_CLOEXEC. Returns its result. */
 static int
 report_start(struct buf *r)
 {
@@ -309,8 +310,11 @@ report_start(struct buf *r)
 		flflags[i] = fcntl(HP_LISTEN_FDS_START + i, F_GETFL);
 	}
 	buf_printf(r, "cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	/* and those of compat = server-starter einhorn */
 	for (e = environ; *e != NULL; e++)
-		if (strncmp(*e, "HPT_", 4) == 0)
+		if (strncmp(*e, "HPT_", 4) == 0 ||
+		    strncmp(*e, "SERVER_STARTER_", 15) == 0 ||
+		    strncmp(*e, "EINHORN_", 8) == 0)
 			buf_printf(r, "env.%s\n", *e);
 
 	n = hp_listen_fds_with_names(0, &names);

@@ -8,6 +8,7 @@
 #   wait_until SECS CMD...  retry CMD until it succeeds, at most SECS
 #   ok / fail / skip MESSAGE   report one case (run.sh counts them)
 #   track PID       a process of ours to kill at exit (by pid, never by name)
+#   HP_WRAP         (environment) a program every "$HP" runs through
 
 set -u
 TOP=$(pwd)
@@ -20,6 +21,14 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/hp-$CASE.XXXXXX")
 XDG_RUNTIME_DIR=$T/run
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 export XDG_RUNTIME_DIR
+# HP_WRAP, an executable that runs "$HP_WRAPPED" with its arguments (make
+# check-valgrind: under valgrind): every "$HP" of the test goes through it.
+if [ -n "${HP_WRAP:-}" ]; then
+	HP_WRAPPED=$HP
+	HP_CASE=$CASE
+	export HP_WRAPPED HP_CASE
+	HP=$HP_WRAP
+fi
 : > "$T/pids"
 HP_PID=
 FAILED=0
@@ -69,7 +78,10 @@ wait_until() {
 
 # hp_start ARG...: runs holdports with ARG in the background.
 hp_start() {
-	"$HP" "$@" 2> "$T/hp.log" &
+	# Emptied here, not by the background job's redirection: a test
+	# that starts holdports twice must not read the first run's log.
+	: > "$T/hp.log"
+	"$HP" "$@" 2>> "$T/hp.log" &
 	HP_PID=$!
 	track "$HP_PID"
 }
@@ -133,5 +145,15 @@ group_empty() {
 
 # dead PID: the process is gone (or only a zombie).
 dead() { ! alive "$1"; }
+
+# watching PID [N]: process PID holds at least N (default 1) inotify
+# watches ("inotify wd:" lines of /proc/PID/fdinfo, proc(5)). holdports
+# starts the child before it watches, so a test that changes a file right
+# after "started pid" waits for this first (under valgrind the gap is
+# long).
+watching() {
+	[ "$(cat /proc/"$1"/fdinfo/* 2>/dev/null | grep -c '^inotify wd:')" \
+	    -ge "${2:-1}" ]
+}
 
 finish() { exit "$FAILED"; }

@@ -8,6 +8,7 @@ echo 0 > "$T/src/main.c"
 hp_start -d 10ms -w "$T/src" -l 127.0.0.1:0=http -- "$ECHO"
 port=$(wait_port http)
 wait_until 10 at_least 1 'started pid' || fail "no child"
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 "$LOAD" -p "$port" -s "$T/stop" -t 100 -o "$T/load.log" > "$T/load.out" &
 load=$!
 track "$load"

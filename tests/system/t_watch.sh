@@ -9,6 +9,7 @@ echo a > "$T/src/app.c"
 hp_start -w "$T/src" -i 'build' -i '*.o' -l 127.0.0.1:0=http -- "$ECHO"
 wait_port http > /dev/null
 wait_until 10 at_least 1 'started pid' || fail "no child"
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 
 # sentinel NAME: change src/NAME and wait for the reload that names it.
 # inotify keeps events in order, so every event before the sentinel's has
