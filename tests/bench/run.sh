@@ -1,0 +1,269 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# run.sh: make bench; runs every measurement of tests/bench/hp-bench at
+# least 5 times and prints one markdown table per metric (median, and
+# min–max over the repetitions), on 127.0.0.1 only.
+#   sh tests/bench/run.sh [-H holdports] [-o FILE] [-r REPS]
+# Progress goes to stderr, the tables to stdout (and to FILE with -o);
+# -H times another holdports binary than ./holdports.
+# Each hp-bench run is bounded by timeout(1) and stops what it started.
+set -u
+REPS=5
+OUT=
+HP=./holdports
+while getopts H:o:r: opt; do
+	case $opt in
+	H) HP=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	r) REPS=$OPTARG ;;
+	*) echo "usage: run.sh [-H holdports] [-o FILE] [-r REPS]" >&2; exit 2 ;;
+	esac
+done
+[ "$REPS" -ge 5 ] 2>/dev/null || { echo "run.sh: -r: at least 5" >&2; exit 2; }
+
+B=tests/bench/hp-bench
+AWK="awk -f tests/bench/table.awk"
+T=$(mktemp -d "${TMPDIR:-/tmp}/hp-bench.XXXXXX")
+R=$T/results
+mkdir -p "$R" "$T/run"
+TABLES=$T/tables.md
+START=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+
+# A registry of our own, so that `holdports ls` elsewhere never lists
+# the benchmark's instances. It goes on a tmpfs where there is one, as
+# /run/user/UID is on a desktop; the memory pass also runs with it on
+# the disk ($TMPDIR or /tmp), where holdports falls back to /tmp without
+# XDG_RUNTIME_DIR.
+XDG_DISK=$T/xdg-disk
+mkdir -m 700 "$XDG_DISK"
+XDG_RUNTIME_DIR=$XDG_DISK
+if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    _x=$(mktemp -d /dev/shm/hp-bench.XXXXXX 2>/dev/null); then
+	XDG_RUNTIME_DIR=$_x
+	chmod 700 "$_x"
+fi
+export XDG_RUNTIME_DIR
+cleanup() {
+	rm -rf "$T"
+	case $XDG_RUNTIME_DIR in /dev/shm/hp-bench.*) rm -rf "$XDG_RUNTIME_DIR" ;; esac
+}
+# fstype DIR: the file system type of DIR (df -T names ext4, where stat
+# says ext2/ext3).
+fstype() {
+	_t=$(df -T "$1" 2>/dev/null | awk 'NR == 2 { print $2 }')
+	[ -n "$_t" ] || _t=$(stat -f -c %T "$1" 2>/dev/null) || _t="?"
+	echo "$_t"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+say() { echo "bench: $*" >&2; }
+out() { echo "$*" >> "$TABLES"; }
+
+# bench NAME SECS ARG...: one hp-bench run, at most SECS seconds, its
+# line(s) appended to $R/NAME; a failed run is reported and left out.
+bench() {
+	_name=$1 _secs=$2
+	shift 2
+	if timeout -s TERM "$_secs" "$B" -H "$HP" -t "$T/run" $WRKOPT "$@" \
+	    >> "$R/$_name" 2>> "$T/errors"; then
+		return 0
+	fi
+	say "$_name: run failed ($*); see below"
+	tail -n 5 "$T/errors" >&2
+	return 1
+}
+
+# row LABEL NAME KEYS: a table row from the repetitions in $R/NAME.
+row() { out "$($AWK -v label="$1" -v keys="$3" "$R/$2" 2>/dev/null)"; }
+
+# reps N CMD...: CMD N times.
+reps() {
+	_n=$1
+	shift
+	_i=0
+	while [ "$_i" -lt "$_n" ]; do
+		"$@"
+		_i=$((_i + 1))
+	done
+}
+
+# wrk, from Debian, for the keep-alive pass; skipped with the reason when
+# it cannot be installed.
+WRK=$(command -v wrk 2>/dev/null)
+WRK_SKIP=
+if [ -z "$WRK" ]; then
+	if ! command -v apt-get >/dev/null 2>&1; then
+		WRK_SKIP="wrk is not installed and this is not Debian (no apt-get)"
+	else
+		if [ "$(id -u)" -eq 0 ]; then
+			sudo=
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+			sudo=sudo
+		else
+			sudo=none
+			WRK_SKIP="wrk is not installed, and installing it needs root (sudo asks for a password)"
+		fi
+		if [ "$sudo" != none ]; then
+			say "installing wrk with apt-get"
+			export DEBIAN_FRONTEND=noninteractive
+			$sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null 2>&1 ||
+				{ $sudo apt-get update -qq >/dev/null 2>&1 &&
+				  $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null 2>&1; }
+			WRK=$(command -v wrk 2>/dev/null)
+			[ -n "$WRK" ] || WRK_SKIP="apt-get install wrk failed"
+		fi
+	fi
+fi
+WRKOPT=
+[ -n "$WRK" ] && WRKOPT="-W $WRK"
+
+say "generating trees"
+"$B" -t "$T/run" tree "$T/idle" 1000 10 0 > "$R/tree-idle" || exit 1
+for n in 1000 10000 50000; do
+	"$B" -t "$T/run" tree "$T/tree$n" "$n" 1 1 > "$R/watch$n" || exit 1
+done
+
+say "1/7 reload gap"
+for client in load wrk; do
+	[ "$client" = wrk ] && [ -z "$WRK" ] && continue
+	for cfg in "replace hup" "replace file" "overlap hup" "overlap file" \
+	    "baseline hup"; do
+		set -- $cfg
+		reps "$REPS" bench "gap-$1-$2-$client" 60 gap "$1" "$2" "$client"
+	done
+done
+say "2/7 reload latency"
+reps "$REPS" bench latency 120 latency
+say "3/7 memory"
+reps "$REPS" bench memory 120 memory 1000
+XDG_TMPFS=$XDG_RUNTIME_DIR
+XDG_RUNTIME_DIR=$XDG_DISK
+reps "$REPS" bench memdisk 120 memory 200
+XDG_RUNTIME_DIR=$XDG_TMPFS
+say "4/7 idle cost"
+bench idle 120 idle "$T/idle" "$REPS" 10
+say "5/7 watch scale"
+for n in 1000 10000 50000; do
+	reps "$REPS" bench "watch$n" 120 watch "$T/tree$n" "$n"
+done
+say "6/7 socket scale"
+reps "$REPS" bench socks256 60 socks 256
+bench socks257 60 socks 257
+bench socks1000 60 socks 1000
+say "7/7 burst coalescing"
+reps "$REPS" bench burst 60 burst 1000 100
+
+# The tables.
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+out "Machine: $(nproc) cores${CPU:+ ($CPU)}, $(uname -s) $(uname -r);"
+out "load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)."
+out "\`make bench\`, $REPS repetitions; each cell: median (min–max)."
+out ""
+out "**1. Reload gap**: 50 reloads under load (file change: debounce 10 ms;"
+out "20 ms between reloads). *new conn.*: one client opening new"
+out "connections back to back (1 ms pause after a failure); *wrk*: 32"
+out "keep-alive connections (\`wrk -t1 -c32\`), failures = wrk's socket errors"
+out "(connect: refused; read/write: reset). Baseline: a shell loop that kills"
+out "and restarts the child on SIGHUP, the child binding the port itself."
+out "The last column is the reload time holdports logs (SIGHUP or debounce to"
+out "the new child's exec; overlap: to its READY=1), 1 ms resolution: a stall"
+out "longer than that is the new child's own start-up and waiting for a CPU."
+out ""
+out "| reload | client | requests | refused | reset | timeout | longest stall (ms) | longest reload in holdports' log (ms) |"
+out "|---|---|---|---|---|---|---|---|"
+for client in load wrk; do
+	label="new conn."
+	[ "$client" = wrk ] && label=wrk
+	if [ "$client" = wrk ] && [ -z "$WRK" ]; then
+		out "| (all) | wrk | skipped: $WRK_SKIP | | | | | |"
+		continue
+	fi
+	for cfg in "replace hup" "replace file" "overlap hup" "overlap file" \
+	    "baseline hup"; do
+		set -- $cfg
+		what="holdports $1, $2"
+		[ "$1" = baseline ] && what="baseline: kill + restart, $2"
+		[ "$2" = hup ] && what=$(echo "$what" | sed 's/hup$/SIGHUP/')
+		row "$what | $label" "gap-$1-$2-$client" "made refused reset timeout stall_ms sv_max_ms"
+	done
+done
+out ""
+out "**2. Reload latency** (replace mode, a child that starts at once), ms,"
+out "over 50 reloads a repetition. Floor: fork + exec of the same child with"
+out "the socket inherited, until its first reply, no supervisor (measured"
+out "between the SIGHUP reloads). Overhead: median − floor median (file:"
+out "− debounce 100 ms − floor). The last three rows split the SIGHUP"
+out "overhead: /bin/sh, the old child's exit, and the rest."
+out ""
+out "| path | median | p95 | max | overhead |"
+out "|---|---|---|---|---|"
+row "SIGHUP → first reply of the new child" latency "hup_med hup_p95 hup_max hup_over"
+row "file write → first reply of the new child" latency "file_med file_p95 file_max file_over"
+row "SIGHUP after 100 ms idle → first reply" latency "hupidle_med hupidle_p95 hupidle_max hupidle_over"
+row "floor: fork + exec the child" latency "floor_med floor_p95 floor_max -"
+row "floor through /bin/sh -c 'exec child' (as holdports starts it)" latency "floorsh_med floorsh_p95 floorsh_max sh_cost"
+row "old child: SIGTERM → reaped" latency "stop_med stop_p95 stop_max -"
+row "supervisor's own share (overhead − /bin/sh − old child's exit)" latency "- - - own"
+out ""
+out "**3. Memory** of the supervisor process, KiB: VmRSS (/proc/PID/status),"
+out "Pss and Pss_Anon (its own heap and stack) from /proc/PID/smaps_rollup;"
+out "and the time per reload, SIGHUP to the supervisor's \"restarted\" line,"
+out "with its registry in XDG_RUNTIME_DIR on $(fstype "$XDG_TMPFS") and on $(fstype "$XDG_DISK")."
+out ""
+out "| when | VmRSS | Pss | Pss_Anon | open fds | ms per reload |"
+out "|---|---|---|---|---|---|"
+row "after start" memory "rss_start pss_start anon_start fds_start -"
+row "after 1000 reloads (SIGHUP)" memory "rss_end pss_end anon_end fds_end ms_per_reload"
+row "growth" memory "rss_growth pss_growth anon_growth - -"
+row "200 reloads, registry on $(fstype "$XDG_DISK")" memdisk "rss_end pss_end anon_end fds_end ms_per_reload"
+out ""
+out "**4. Idle cost** over 10 s, watching 10 000 files in 1 000 directories"
+out "($REPS supervisors side by side, one per repetition)."
+out ""
+out "| process | CPU ticks (1/$(getconf CLK_TCK) s) | context switches | its child's | inotify watches |"
+out "|---|---|---|---|---|"
+row "supervisor" idle "ticks csw child_csw watches"
+out ""
+out "**5. Watch scale**: generated trees, one file a directory, a"
+out "node_modules folder of 25 directories under every 100th directory,"
+out "ignored with \`-i node_modules\`; warm cache. Walk: child started →"
+out "watches set; event: file write → first reply of the new child, less"
+out "the 20 ms debounce (median of 10)."
+out ""
+out "| directories | ignored | inotify watches | walk (ms) | exec → watching (ms) | event → reply (ms) | worst event (ms) |"
+out "|---|---|---|---|---|---|---|"
+for n in 1000 10000 50000; do
+	row "$n" "watch$n" "ignored fdinfo setup_ms total_ms event_ms event_max"
+done
+out ""
+out "**6. Socket scale**: N sockets on 127.0.0.1, checked by the child with"
+out "hp_listen_fds_with_names() (count, names, listening TCP) before it"
+out "serves. Start: exec → first reply on the last socket; reload: SIGHUP →"
+out "the new child's first reply there (median and max of 10), ms."
+out ""
+out "| sockets | accepted | start | reload | reload max | supervisor fds |"
+out "|---|---|---|---|---|---|"
+row 256 socks256 "accepted start_ms reload_ms reload_max fds"
+row 257 socks257 "accepted - - - -"
+row 1000 socks1000 "accepted - - - -"
+msg=$(sed -n 's/^hp-bench: socks 257: //p' "$T/errors" | grep -v 'listening on' | head -n 1)
+[ -n "$msg" ] && out "" && out "257 and more are refused: \`$msg\`"
+out ""
+out "**7. Burst coalescing**: 1000 file writes (100 files) spread over 100 ms,"
+out "default debounce 100 ms."
+out ""
+out "| writes | span (ms) | reloads | changes named in the reload line |"
+out "|---|---|---|---|"
+row 1000 burst "span_ms reloads changes"
+out ""
+out "Total run time: $(( $(date +%s) - START )) s."
+
+cat "$TABLES"
+[ -n "$OUT" ] && cp "$TABLES" "$OUT"
+if [ -s "$T/errors" ]; then
+	say "messages from the runs:"
+	sort -u "$T/errors" | head -n 40 >&2
+fi
+exit 0
