@@ -429,8 +429,12 @@ loop_check_groups(struct loop *l, int64_t now)
 	n = sv_lingering(&l->sv, pgids, SV_STOP_MAX);
 	for (i = 0; i < n; i++)
 		if (!child_group_alive(pgids[i])) {
-			loop_guard(l, pgids[i], 0);
+			/* The next child first (it may start right here),
+			 * the guard after: it is ours to wait for, not the
+			 * reload. An empty group's id cannot be reused yet:
+			 * pids are handed out in order. */
 			sv_step(&l->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
+			loop_guard(l, pgids[i], 0);
 		}
 }
 
