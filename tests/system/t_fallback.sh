@@ -144,6 +144,7 @@ got=$(wait_port web)
 # 4. A live reload keeps the port it fell back to: the same descriptor.
 ino=$(inode_of_port "$got")
 wait_until 10 at_least 1 'started pid' || fail "no child"
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 printf '[socket.extra]\nlisten = 127.0.0.1:0\n' >> "$T/next.ini"
 wait_until 10 at_least 1 'extra listening on' || fail "no reload: $(cat "$T/hp.log")"
 wait_until 10 sh -c "'$HP' ls | grep -q ' extra '"
