@@ -25,6 +25,12 @@ sed "s|@DIR@|$dir|g" tests/golden/good.ini.out > "$T/expected"
 [ "$st" -eq 0 ] && diff -u "$T/expected" "$T/out" > "$T/diff" &&
 	ok "check prints the resolved configuration" ||
 	fail "check good.ini: exit $st $(cat "$T/err") $(cat "$T/diff")"
+# The command line overrides the file in check mode too (and is freed:
+# make check-asan and check-valgrind run this).
+"$HP" check -c tests/golden/good.ini -l 127.0.0.1:0=web -w . -i '*.tmp' > "$T/out2" 2> "$T/err"
+st=$?
+[ "$st" -eq 0 ] && grep -q '^\[socket.web\]' "$T/out2" && grep -q "^ignore = \*.tmp" "$T/out2" &&
+	ok "check with -l, -w and -i shows the overrides" || fail "check overrides: exit $st $(cat "$T/err")"
 # Its output is itself a valid configuration.
 "$HP" check -c "$T/out" > /dev/null 2> "$T/err" &&
 	ok "check output reads back" || fail "check output rejected: $(cat "$T/err")"
