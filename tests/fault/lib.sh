@@ -17,7 +17,7 @@
 #                         PATTERN; fails past MS; RELOAD_MS is the time
 
 SHIM=$TOP/tests/fault/hp-fault.so
-HOSTILE=$TOP/tests/helpers/hostile
+HOSTILE=$T/h/hostile
 FAULT=$T/fault
 RELOAD_MS=
 # gcc's ASan wants its runtime first among the libraries; the shim is.

@@ -7,7 +7,7 @@
 # back keeps its port across a live reload.
 . tests/system/lib.sh
 
-HOLD=$TOP/tests/helpers/hp-hold
+HOLD=$T/h/hp-hold
 REG=$XDG_RUNTIME_DIR/holdports
 N=20
 
