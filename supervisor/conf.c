@@ -60,7 +60,8 @@ enum key {
 	K_SOCK_MODE,
 	K_USER,
 	K_GROUP,
-	K_LATER /* the first of the keys not supported yet */
+	K_LISTEN_PID,
+	K_LATER /* the first of the keys not supported yet: none today */
 };
 
 struct keydef {
@@ -94,8 +95,7 @@ static const struct keydef keydefs[] = {
     [K_SOCK_MODE] = {"mode", SECT_SOCKET, 0, "0660", NULL},
     [K_USER] = {"user", SECT_SOCKET, 0, "www-data", NULL},
     [K_GROUP] = {"group", SECT_SOCKET, 0, "www-data", NULL},
-    [K_LATER] = {"listen_pid", SECT_CHILD, 0, NULL,
-	"LISTEN_PID is always set to the child's pid"},
+    [K_LISTEN_PID] = {"listen_pid", SECT_CHILD, 0, "none", NULL},
 };
 #define NKEYS (sizeof(keydefs) / sizeof(keydefs[0]))
 
@@ -713,6 +713,20 @@ key_apply(struct conf *c, int k, const char *v, const char *base,
 		break;
 	case K_COMPAT:
 		return compat_parse(c, v, msg);
+	case K_LISTEN_PID:
+		/* DESIGN 3: for a command that cannot keep its pid. */
+		if (strcmp(v, "none") == 0)
+			c->no_listen_pid = 1;
+		else if (strcmp(v, "child") == 0)
+			c->no_listen_pid = 0;
+		else {
+			msgf(msg,
+			    "'%s' is not valid; use child (the default: the "
+			    "child's own pid) or none (left unset)",
+			    v);
+			return -1;
+		}
+		return 0;
 	case K_GITIGNORE:
 		if (strcmp(v, "yes") == 0)
 			c->gitignore = 1;
@@ -1605,4 +1619,6 @@ conf_print(const struct conf *c, FILE *f)
 	else
 		(void)fprintf(f, "; build: none\n");
 	(void)fprintf(f, "gitignore = %s\n", c->gitignore ? "yes" : "no");
+	(void)fprintf(
+	    f, "listen_pid = %s\n", c->no_listen_pid ? "none" : "child");
 }

@@ -88,6 +88,7 @@ struct conf {
 	char **ignore; /* fnmatch(3) globs, see watch_ignored() */
 	size_t nignore;
 	int gitignore; /* honour .gitignore files under watched directories */
+	int no_listen_pid; /* listen_pid = none: LISTEN_PID is left unset */
 	int child_line; /* line of the [child] header; 0: none */
 	int last_line; /* lines in the file (at least 1) */
 };

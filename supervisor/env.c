@@ -102,7 +102,8 @@ env_build(char *const *base, char *const *extra, size_t nextra,
 		envp[k++] = p;
 		p += sprintf(p, "NOTIFY_SOCKET=%s", notify) + 1;
 	}
-	*pidslot = NULL;
+	if (pidslot != NULL)
+		*pidslot = NULL;
 	if (nfds > 0) {
 		envp[k++] = p;
 		p += sprintf(p, "LISTEN_FDS=%zu", nfds) + 1;
@@ -111,9 +112,12 @@ env_build(char *const *base, char *const *extra, size_t nextra,
 		for (i = 0; i < nfds; i++)
 			p += sprintf(p, "%s%s", i ? ":" : "", names[i]);
 		p++;
-		envp[k++] = p;
-		*pidslot = p;
-		env_set_pid(p, 0);
+		/* listen_pid = none: no LISTEN_PID at all (DESIGN 3). */
+		if (pidslot != NULL) {
+			envp[k++] = p;
+			*pidslot = p;
+			env_set_pid(p, 0);
+		}
 	}
 	envp[k] = NULL;
 	return envp;

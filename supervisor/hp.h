@@ -137,7 +137,8 @@ unsigned sock_last_port(const struct sockconf *sc);
  * LISTEN_FDS, LISTEN_FDNAMES (names joined by ':') and a LISTEN_PID slot
  * that env_set_pid() fills after fork. Returns a NULL-terminated array
  * (one allocation, free() it) and stores the slot in *pidslot (NULL when
- * nfds == 0), or NULL with errno ENOMEM. */
+ * nfds == 0), or NULL with errno ENOMEM. A NULL pidslot leaves LISTEN_PID
+ * out (listen_pid = none). */
 char **env_build(char *const *base, char *const *extra, size_t nextra,
     const char *const *names, size_t nfds, const char *notify, char **pidslot);
 /* Writes "LISTEN_PID=<pid>" into a slot from env_build(). Async-signal-safe:

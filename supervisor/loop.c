@@ -318,8 +318,9 @@ loop_plan(struct loop *l)
 	/* The child alone gets the compat variables: they name sockets. */
 	if ((extra = loop_extra(l, &nextra)) == NULL)
 		return -1;
+	l->plan.pidslot = NULL;
 	l->envp = env_build(environ, extra, nextra, l->names, l->nsocks, notify,
-	    &l->plan.pidslot);
+	    c->no_listen_pid ? NULL : &l->plan.pidslot);
 	free(extra);
 	if (l->envp == NULL)
 		return -1;

@@ -79,4 +79,24 @@ wait_until 10 test -f "$T/reports/$pid2.report" || fail "second child wrote no r
 [ "$(report_of "$pid2" fd.3)" = "$(report_of "$pid" fd.3)" ] &&
 	ok "the same socket (inode) after a restart" ||
 	fail "socket changed across restart"
+kill -TERM "$HP_PID"; wait "$HP_PID"; HP_PID=
+
+# listen_pid = none: the sockets and their names, but no LISTEN_PID; a
+# strict consumer (hp_listen_fds, like sd_listen_fds) then takes nothing.
+rm -f "$T"/reports/*
+cat > "$T/nopid.ini" <<INI
+[socket.http]
+listen = 127.0.0.1:0
+[child]
+command = $ECHO -r $T/reports
+listen_pid = none
+INI
+hp_start -c "$T/nopid.ini"
+wait_until 10 at_least 1 'started pid' || fail "no child with listen_pid = none"
+pid3=$(latest_pid)
+wait_until 10 test -f "$T/reports/$pid3.report" || fail "no report"
+[ "$(report_of "$pid3" listen_pid)" = unset ] && [ "$(report_of "$pid3" listen_fds)" = 1 ] &&
+	[ "$(report_of "$pid3" listen_fdnames)" = http ] && [ "$(report_of "$pid3" hp_listen_fds)" = 0 ] &&
+	ok "listen_pid = none: LISTEN_FDS and names, no LISTEN_PID (strict consumers take nothing)" ||
+	fail "listen_pid = none: pid=$(report_of "$pid3" listen_pid) fds=$(report_of "$pid3" listen_fds) hp=$(report_of "$pid3" hp_listen_fds)"
 finish

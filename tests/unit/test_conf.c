@@ -115,10 +115,12 @@ static const struct {
 	"backlog, fallback, mode, user and group"},
     {"[child]\ncmd = ./x\n",
 	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
-	"directory, environment, watch, ignore, build and gitignore"},
+	"directory, environment, watch, ignore, build, gitignore and "
+	"listen_pid"},
     {"[child]\nCommand = ./x\n",
 	"ports.ini:2: [child] Command: unknown key; valid keys are command, "
-	"directory, environment, watch, ignore, build and gitignore"},
+	"directory, environment, watch, ignore, build, gitignore and "
+	"listen_pid"},
     {"[holdports]\ncommand = ./x\n",
 	"ports.ini:2: [holdports] command: not a key of [holdports]; move it "
 	"to [child]"},
@@ -502,11 +504,9 @@ static const struct {
     {"[socket.api]\nlisten = unix:/run/x.sock\ngroup = 12ab\n",
 	"ports.ini:3: [socket.api] group: '12ab' is not a group of this "
 	"system; give a name from /etc/group or a number"},
-    /* keys this version does not implement yet */
-    {"[child]\nlisten_pid = none\n",
-	"ports.ini:2: [child] listen_pid: not supported by this version of "
-	"holdports yet; remove it (LISTEN_PID is always set to the child's "
-	"pid)"},
+    {"[child]\nlisten_pid = maybe\n",
+	"ports.ini:2: [child] listen_pid: 'maybe' is not valid; use child (the "
+	"default: the child's own pid) or none (left unset)"},
 };
 
 static void

@@ -205,6 +205,23 @@ test_compat_vars_never_stale(void **state)
 	free(envp);
 }
 
+static void
+test_listen_pid_none(void **state)
+{
+	char *base[] = {"LISTEN_PID=1", NULL};
+	const char *names[] = {"http"};
+	char **envp;
+
+	(void)state;
+	/* listen_pid = none: the sockets, but no LISTEN_PID (DESIGN 3). */
+	envp = env_build(base, NULL, 0, names, 1, NULL, NULL);
+	assert_non_null(envp);
+	assert_string_equal(get(envp, "LISTEN_FDS"), "1");
+	assert_string_equal(get(envp, "LISTEN_FDNAMES"), "http");
+	assert_null(get(envp, "LISTEN_PID"));
+	free(envp);
+}
+
 int
 main(void)
 {
@@ -216,6 +233,7 @@ main(void)
 	    cmocka_unit_test(test_notify_socket_fresh),
 	    cmocka_unit_test(test_compat_vars),
 	    cmocka_unit_test(test_compat_vars_never_stale),
+	    cmocka_unit_test(test_listen_pid_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
