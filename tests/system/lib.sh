@@ -64,7 +64,8 @@ cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+# A test piped into head(1) dies of SIGPIPE: clean up then too.
+trap 'exit 1' HUP INT PIPE TERM
 
 # wait_until SECS CMD...: true as soon as CMD succeeds, false after SECS.
 # Polls every 10 ms; the bound is in tries, so it ends even if the clock
