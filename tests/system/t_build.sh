@@ -36,6 +36,8 @@ port=$(wait_port http)
 wait_until 10 at_least 1 'build ok (.*), started pid' &&
 	ok "the first start waits for the build: $(grep 'started pid' "$T/hp.log")" ||
 	fail "no build before start: $(cat "$T/hp.log")"
+# holdports starts the child first and watches second: wait for the watches.
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 grep -q '^building' "$T/out.log" && ok "the build's output reaches holdports' output" ||
 	fail "build output lost"
 pid=$(latest_pid)

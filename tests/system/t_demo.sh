@@ -12,6 +12,8 @@ cp contrib/demo/demo-server contrib/demo/message.txt "$T/contrib/demo/"
 hp_start -c "$T/conf/demo.ini" -l 127.0.0.1:0=http -b true
 port=$(wait_port http)
 wait_until 10 at_least 1 'started pid' || fail "demo did not start: $(cat "$T/hp.log")"
+# holdports starts the child first and watches second: wait for the watches.
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 pid=$(latest_pid)
 "$LOAD" -p "$port" -n 1 -r 'GET / HTTP/1.0\r\n\r\n' > "$T/page1"
 grep -q "Edit contrib/demo/message.txt" "$T/page1" && grep -q "$pid" "$T/page1" &&

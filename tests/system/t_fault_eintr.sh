@@ -13,6 +13,8 @@ fault "poll EINTR 50"
 hp_start_fault -d 10ms -w "$T/src" -l 127.0.0.1:0=http -- "$ECHO"
 port=$(wait_port http)
 wait_until 10 at_least 1 'started pid' || fail "no child"
+# holdports starts the child first and watches second: wait for the watches.
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 "$LOAD" -p "$port" -s "$T/stop" -t 100 -o "$T/load.log" > "$T/load.out" &
 load=$!
 track "$load"

@@ -21,6 +21,8 @@ INI
 hp_start -v -c "$T/ports.ini"
 wait_port http > /dev/null
 wait_until 10 at_least 1 'started pid' || fail "no child: $(cat "$T/hp.log")"
+# holdports starts the child first and watches second: wait for the watches.
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 
 # sentinel NAME: change src/NAME (tracked) and wait for the reload that
 # names it alone. The watcher keeps events in order, so every change made

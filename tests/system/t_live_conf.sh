@@ -22,6 +22,8 @@ hp_start -c "$T/ports.ini"
 http=$(wait_port http)
 old=$(wait_port old)
 wait_until 10 at_least 1 'started pid' || fail "no child"
+# holdports starts the child first and watches second: wait for the watches.
+wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 pid=$(latest_pid)
 wait_until 10 test -f "$T/reports/$pid.report" || fail "no report"
 inode=$(inode_of_port "$http")
