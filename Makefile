@@ -37,7 +37,8 @@ SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
 	  supervisor/child.o supervisor/sv.o supervisor/loop.o \
 	  supervisor/watch.o supervisor/parse.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
-	  supervisor/holder.o supervisor/cmd.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/holder.o supervisor/cmd.o supervisor/util.o \
+	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -71,7 +72,8 @@ supervisor/main.o: supervisor/main.c supervisor/hp.h supervisor/conf.h VERSION
 supervisor/conf.o: supervisor/conf.c supervisor/hp.h supervisor/conf.h
 	$(CC) $(HP_CFLAGS) -Isupervisor $(INIH_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    -c supervisor/conf.c -o $@
-$(SV_OBJS): supervisor/hp.h supervisor/conf.h
+$(SV_OBJS): supervisor/hp.h supervisor/conf.h supervisor/util.h \
+    supervisor/pollset.h
 
 # The child API: one object, position-independent, in both libraries.
 $(API_OBJ): child-api/holdports.c child-api/holdports.h
