@@ -32,12 +32,15 @@ include config.mk
 
 VERSION_STR = `cat VERSION`
 
-SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
-	  supervisor/sigfd.o supervisor/sock.o supervisor/env.o \
-	  supervisor/child.o supervisor/sv.o supervisor/loop.o \
-	  supervisor/watch.o supervisor/parse.o supervisor/notify.o \
+CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
+	  supervisor/conf_opts.o supervisor/conf_print.o supervisor/parse.o \
+	  supervisor/util.o
+SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
+	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
+	  supervisor/spawn.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
+	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
-	  supervisor/holder.o supervisor/cmd.o supervisor/util.o \
+	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
@@ -66,14 +69,16 @@ holdports: supervisor/main.o $(SV_OBJS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ supervisor/main.o $(SV_OBJS) \
 	    $(INIH_LIBS) $(LDLIBS)
 
-supervisor/main.o: supervisor/main.c supervisor/hp.h supervisor/conf.h VERSION
+HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
+	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
+	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h
+supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
-supervisor/conf.o: supervisor/conf.c supervisor/hp.h supervisor/conf.h
+supervisor/conf_ini.o: supervisor/conf_ini.c $(HEADERS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(INIH_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
-	    -c supervisor/conf.c -o $@
-$(SV_OBJS): supervisor/hp.h supervisor/conf.h supervisor/util.h \
-    supervisor/pollset.h
+	    -c supervisor/conf_ini.c -o $@
+$(SV_OBJS): $(HEADERS)
 
 # The child API: one object, position-independent, in both libraries.
 $(API_OBJ): child-api/holdports.c child-api/holdports.h
@@ -97,30 +102,26 @@ contrib/demo/demo-server: contrib/demo/demo.c child-api/holdports.h libholdports
 	    $(LDFLAGS) -o $@ contrib/demo/demo.c libholdports.a $(LDLIBS)
 
 # Tests. Unit tests link the objects they test.
-tests/unit/test_conf: tests/unit/test_conf.c supervisor/conf.o \
-    supervisor/parse.o supervisor/log.o
+tests/unit/test_conf: tests/unit/test_conf.c $(CONF_OBJS) supervisor/log.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_conf.c \
-	    supervisor/conf.o supervisor/parse.o supervisor/log.o \
-	    $(INIH_LIBS) $(CMOCKA_LIBS)
-tests/unit/test_watch: tests/unit/test_watch.c supervisor/watch.o \
-    $(WATCH_OBJ) supervisor/log.o supervisor/fd.o supervisor/ignore.o
+	    $(CONF_OBJS) supervisor/log.o $(INIH_LIBS) $(CMOCKA_LIBS)
+WATCH_DEPS = supervisor/watch.o $(WATCH_OBJ) supervisor/log.o supervisor/fd.o \
+	  supervisor/ignore.o supervisor/util.o
+tests/unit/test_watch: tests/unit/test_watch.c $(WATCH_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_watch.c \
-	    supervisor/watch.o $(WATCH_OBJ) supervisor/log.o supervisor/fd.o \
-	    supervisor/ignore.o $(CMOCKA_LIBS)
-tests/unit/test_ignore: tests/unit/test_ignore.c supervisor/ignore.o \
-    supervisor/watch.o $(WATCH_OBJ) supervisor/log.o supervisor/fd.o
+	    $(WATCH_DEPS) $(CMOCKA_LIBS)
+tests/unit/test_ignore: tests/unit/test_ignore.c $(WATCH_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_ignore.c \
-	    supervisor/ignore.o supervisor/watch.o $(WATCH_OBJ) \
-	    supervisor/log.o supervisor/fd.o $(CMOCKA_LIBS)
+	    $(WATCH_DEPS) $(CMOCKA_LIBS)
 tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/log.o \
-    supervisor/conf.o supervisor/parse.o
+    $(CONF_OBJS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sv.c \
-	    supervisor/sv.o supervisor/log.o supervisor/conf.o \
-	    supervisor/parse.o $(INIH_LIBS) $(CMOCKA_LIBS)
+	    supervisor/sv.o supervisor/log.o $(CONF_OBJS) $(INIH_LIBS) \
+	    $(CMOCKA_LIBS)
 tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
@@ -152,14 +153,13 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 	$(CC) $(HP_CFLAGS) $(SYSTEMD_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/helpers/sd-echo.c \
 	    $(SYSTEMD_LIBS)
-tests/unit/test_reg: tests/unit/test_reg.c supervisor/reg.o \
-    supervisor/holder.o supervisor/cmd.o supervisor/sock.o supervisor/fd.o \
-    supervisor/log.o supervisor/parse.o $(PROC_OBJ)
+REG_DEPS = supervisor/reg.o supervisor/holder.o supervisor/cmd.o \
+	  supervisor/sock.o supervisor/fd.o supervisor/log.o $(CONF_OBJS) \
+	  $(PROC_OBJ)
+tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_reg.c \
-	    supervisor/reg.o supervisor/holder.o supervisor/cmd.o \
-	    supervisor/sock.o supervisor/fd.o supervisor/log.o \
-	    supervisor/parse.o $(PROC_OBJ) $(CMOCKA_LIBS)
+	    $(REG_DEPS) $(INIH_LIBS) $(CMOCKA_LIBS)
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c
@@ -167,10 +167,11 @@ tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c
 tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
-    supervisor/fd.o supervisor/log.o $(PROC_OBJ) supervisor/hp.h
+    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+    supervisor/hp.h
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
-	    supervisor/fd.o supervisor/log.o $(PROC_OBJ)
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ)
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen. The same for the

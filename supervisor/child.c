@@ -1,194 +1,435 @@
 /* SPDX-License-Identifier: ISC */
-/* child.c: start a child with the held sockets at fd 3, 4, ... (DESIGN 3,
- * STYLE 5), and signal its process group. */
+/* child.c: one child of the instance: the plans of its start and build,
+ * the actions its state machine asks for (start, build, signal), its
+ * watcher. */
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
-#include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "hp.h"
+#include "child.h"
 
-/* What the child reports through the status pipe when it cannot exec. */
-struct spawn_err {
-	int stage; /* index into stages[] */
-	int err; /* errno */
-};
-
-static const char *const stages[] = {
-    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone"};
-enum {
-	S_SETPGID,
-	S_DUP,
-	S_DUP2,
-	S_CHDIR,
-	S_EXECVE,
-	S_PDEATHSIG
-};
-
-/* Highest signal number we reset; sigaction() fails harmlessly above NSIG
- * and for SIGKILL and SIGSTOP. */
-#define SIG_LAST 128
-
-/* In the child: report stage and errno, then _exit. Async-signal-safe. */
-static void
-child_die(int fd, int stage)
-{
-	struct spawn_err se;
-
-	se.stage = stage;
-	se.err = errno;
-	(void)!write(fd, &se, sizeof(se));
-	_exit(se.err == ENOENT ? 127 : 126);
-}
+extern char **environ;
 
 /*
- * The child between fork() and execve(): only async-signal-safe calls,
- * in the order of STYLE 5. status is the write end of the status pipe
- * (close-on-exec), devnull a descriptor of /dev/null.
+ * spawn() failed for what (the child or its build) of command cmd at
+ * stage, with errno. A lack of resources (fork(2) EAGAIN, no descriptor
+ * or memory left) is not the command's fault: sv tries again with
+ * back-off until it works (SV_START_AGAIN), and only the first failure of
+ * a run of them is logged, so that a retry every few seconds for an hour
+ * is one line, not a thousand. Anything else (no such command) is logged
+ * each time and returns -1, counted as a crash. Keeps errno.
  */
-static void
-child_exec(const struct child_plan *p, int status, int devnull)
+static pid_t
+child_spawn_failed(
+    struct child *ch, const char *what, const char *cmd, const char *stage)
 {
-	struct sigaction sa;
-	sigset_t none;
-	int hi[1024], need = (int)p->nfds + HP_LISTEN_FDS_START;
+	int e = errno;
+
+	if (!errno_transient(e)) {
+		log_warn(
+		    "%scannot start %s'%s': %s", ch->who, what, cmd, stage);
+		return -1;
+	}
+	if (ch->spawn_fails++ == 0)
+		log_warnx("%scannot start %s'%s': %s: %s (%s); trying again "
+			  "with back-off, quietly until it works",
+		    ch->who, what, cmd, stage, errno_name(e), strerror(e));
+	errno = e;
+	return SV_START_AGAIN;
+}
+
+/* A start or build worked: tells the end of a run of failures, once. */
+static void
+child_spawn_worked(struct child *ch)
+{
+	if (ch->spawn_fails == 0)
+		return;
+	log_info("%sstarting processes works again, after %lu failed "
+		 "attempt%s",
+	    ch->who, ch->spawn_fails, ch->spawn_fails == 1 ? "" : "s");
+	ch->spawn_fails = 0;
+}
+
+/* sv_ops.start: restores the child's sockets to the state each child
+ * must find, then spawns it. */
+static pid_t
+child_start_op(void *arg)
+{
+	struct child *ch = arg;
+	const struct sock *s;
+	const char *stage;
 	size_t i;
-	int sig;
+	pid_t pid;
 
-	/* 1. Default dispositions (ignored ones too: an ignored SIGPIPE or
-	 * SIGINT survives exec), then an empty mask. The parent blocked
-	 * every signal before fork, so none of ours runs here. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < SIG_LAST; sig++)
-		(void)sigaction(sig, &sa, NULL);
+	for (i = 0; i < ch->conf.nsocks; i++) {
+		s = &ch->sh->socks[ch->conf.socks[i]];
+		if (sock_reset(s) == -1)
+			log_warn("%s: restoring flags and backlog", s->name);
+	}
+	if (ch->envp == NULL) {
+		errno = ENOMEM; /* child_apply() could not plan it */
+		return child_spawn_failed(ch, "", ch->conf.command, "plan");
+	}
+	if ((pid = spawn(&ch->run, &stage)) == -1)
+		return child_spawn_failed(ch, "", ch->conf.command, stage);
+	child_spawn_worked(ch);
+	guard_note(ch->sh->guard, pid, 1);
+	return pid;
+}
 
-	/* 2. A process group of its own, so that a stop reaches everything
-	 * it starts and the terminal's Ctrl-C reaches only us. */
-	if (setpgid(0, 0) == -1)
-		child_die(status, S_SETPGID);
+/* sv_ops.build: the build in its own process group, no sockets. */
+static pid_t
+child_build_op(void *arg)
+{
+	struct child *ch = arg;
+	const char *stage;
+	pid_t pid;
 
-	/* Die with the supervisor (prctl(2) PR_SET_PDEATHSIG, Linux); if it
-	 * already died before this, do not start at all. */
-	if (p->parent != 0 && proc_pdeathsig(p->parent) == -1)
-		child_die(status, S_PDEATHSIG);
+	if (ch->benvp == NULL) {
+		errno = ENOMEM;
+		return child_spawn_failed(
+		    ch, "the build ", ch->conf.build, "plan");
+	}
+	if ((pid = spawn(&ch->build, &stage)) == -1)
+		return child_spawn_failed(
+		    ch, "the build ", ch->conf.build, stage);
+	child_spawn_worked(ch);
+	log_debug("%sbuilding: pid %ld", ch->who, (long)pid);
+	guard_note(ch->sh->guard, pid, 1);
+	return pid;
+}
 
-	/* 3. Move what we keep above the target range, then pack the
-	 * sockets down to 3, 4, ... dup2() clears FD_CLOEXEC on exactly
-	 * those (POSIX), which is step 4; the high copies keep theirs and
-	 * vanish at exec. */
-	if ((status = fcntl(status, F_DUPFD_CLOEXEC, need)) == -1)
-		_exit(126); /* no way left to report it */
-	if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, need)) == -1)
-		child_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if ((hi[i] = fcntl(p->fds[i], F_DUPFD_CLOEXEC, need)) == -1)
-			child_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if (dup2(hi[i], HP_LISTEN_FDS_START + (int)i) == -1)
-			child_die(status, S_DUP2);
+/* sv_ops.kill: an empty group is not an error here. */
+static int
+child_kill_op(void *arg, pid_t pgid, int signo)
+{
+	struct child *ch = arg;
 
-	/* 5. stdin from /dev/null: the terminal belongs to holdports. */
-	if (dup2(devnull, STDIN_FILENO) == -1)
-		child_die(status, S_DUP2);
+	if (spawn_kill(pgid, signo) == -1) {
+		if (errno != ESRCH)
+			log_warn(
+			    "%skill process group %ld", ch->who, (long)pgid);
+		return -1;
+	}
+	return 0;
+}
 
-	if (p->directory != NULL && chdir(p->directory) == -1)
-		child_die(status, S_CHDIR);
+static const struct sv_ops child_ops = {
+    child_start_op, child_build_op, child_kill_op};
 
-	/* 6. LISTEN_PID is our own pid, known only now (sd_listen_fds(3)). */
-	if (p->pidslot != NULL)
-		env_set_pid(p->pidslot, getpid());
+/* Returns the child's environment= variables followed by those of
+ * compat (built into ch->compat), as a new array of *np pointers to
+ * strings it does not own (free() only the array), or NULL with errno
+ * ENOMEM. */
+static char **
+child_extra(struct child *ch, size_t *np)
+{
+	const struct childconf *cc = &ch->conf;
+	const char **addrs;
+	char **extra;
+	size_t i, n;
 
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	/* 7. */
-	execve(p->argv[0], p->argv, p->envp);
-	child_die(status, S_EXECVE);
+	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
+		return NULL;
+	for (i = 0; i < cc->nsocks; i++)
+		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
+	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
+	free(addrs);
+	if (ch->compat == NULL)
+		return NULL;
+	for (n = 0; ch->compat[n] != NULL; n++)
+		;
+	if ((extra = calloc(cc->nenv + n + 1, sizeof(*extra))) == NULL)
+		return NULL;
+	for (i = 0; i < cc->nenv; i++)
+		extra[i] = cc->env[i];
+	for (i = 0; i < n; i++)
+		extra[cc->nenv + i] = ch->compat[i];
+	*np = cc->nenv + n;
+	return extra;
+}
+
+/* Frees the plans; emptied, not just freed: child_apply() plans again,
+ * and a plan that fails half-way must not leave pointers to free twice. */
+static void
+child_unplan(struct child *ch)
+{
+	free(ch->argv[2]);
+	ch->argv[2] = NULL;
+	free(ch->envp);
+	ch->envp = NULL;
+	free(ch->benvp);
+	ch->benvp = NULL;
+	free(ch->compat);
+	ch->compat = NULL;
+	free(ch->fds);
+	ch->fds = NULL;
+	free(ch->names);
+	ch->names = NULL;
+}
+
+/* Builds what every start reuses: argv, envp, the descriptors, for the
+ * child and the build. Returns 0 or -1 with errno ENOMEM. */
+static int
+child_plan(struct child *ch)
+{
+	const struct childconf *cc = &ch->conf;
+	char *bpid, **extra;
+	size_t i, nextra;
+
+	if ((ch->argv[2] = malloc(strlen(cc->command) + sizeof("exec "))) ==
+	    NULL)
+		return -1;
+	(void)strcpy(ch->argv[2], "exec ");
+	(void)strcat(ch->argv[2], cc->command);
+	ch->argv[0] = "/bin/sh";
+	ch->argv[1] = "-c";
+	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
+	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
+	if (ch->fds == NULL || ch->names == NULL)
+		return -1;
+	for (i = 0; i < cc->nsocks; i++) {
+		ch->fds[i] = ch->sh->socks[cc->socks[i]].fd;
+		ch->names[i] = ch->sh->socks[cc->socks[i]].name;
+	}
+	/* The child alone gets the compat variables: they name sockets. */
+	if ((extra = child_extra(ch, &nextra)) == NULL)
+		return -1;
+	ch->run.pidslot = NULL;
+	ch->envp = env_build(environ, extra, nextra, ch->names, cc->nsocks,
+	    ch->sh->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
+	free(extra);
+	if (ch->envp == NULL)
+		return -1;
+	ch->run.argv = ch->argv;
+	ch->run.envp = ch->envp;
+	ch->run.fds = ch->fds;
+	ch->run.nfds = cc->nsocks;
+	ch->run.directory = cc->directory;
+	ch->run.parent = ch->sh->supervisor;
+	if (cc->build == NULL)
+		return 0;
+	/* The build gets the child's environment without the sockets, and
+	 * no exec: it may be a compound command. */
+	ch->bargv[0] = "/bin/sh";
+	ch->bargv[1] = "-c";
+	ch->bargv[2] = cc->build;
+	ch->benvp = env_build(environ, cc->env, cc->nenv, NULL, 0, NULL, &bpid);
+	if (ch->benvp == NULL)
+		return -1;
+	ch->build.argv = ch->bargv;
+	ch->build.envp = ch->benvp;
+	ch->build.directory = cc->directory;
+	ch->build.parent = ch->run.parent;
+	return 0;
+}
+
+/* Opens ch's watcher over its watch paths, or leaves it NULL when it has
+ * none. A failure is logged: reloads then come from SIGHUP alone. */
+static void
+child_watch(struct child *ch)
+{
+	const struct childconf *cc = &ch->conf;
+	size_t i;
+
+	if (cc->nwatch == 0)
+		return;
+	if ((ch->watch = watch_open(cc->ignore, cc->nignore)) == NULL) {
+		log_warn("%scannot watch files; reload with SIGHUP instead",
+		    ch->who);
+		return;
+	}
+	watch_gitignore(ch->watch, cc->gitignore);
+	for (i = 0; i < cc->nwatch; i++)
+		if (watch_add(ch->watch, cc->watch[i]) == -1 &&
+		    errno != ENOSPC) /* ENOSPC: the backend said what to do */
+			log_warn("%swatch %s", ch->who, cc->watch[i]);
+	log_debug("%s%zu watches", ch->who, watch_count(ch->watch));
+}
+
+int
+child_open(struct child *ch, const struct childconf *cc,
+    const struct shared *sh, int named)
+{
+	ch->sh = sh;
+	ch->deb.deadline = -1;
+	if (named)
+		(void)snprintf(ch->who, sizeof(ch->who), "%s: ", cc->name);
+	if (childconf_copy(&ch->conf, cc) == -1)
+		return -1;
+	sv_init(&ch->sv, &ch->conf, ch->who, &child_ops, ch);
+	return child_plan(ch);
+}
+
+int
+child_apply(struct child *ch, const struct childconf *cc)
+{
+	struct childconf copy;
+
+	if (childconf_copy(&copy, cc) == -1)
+		return -1;
+	child_unplan(ch);
+	if (ch->watch != NULL)
+		watch_close(ch->watch);
+	ch->watch = NULL;
+	childconf_free(&ch->conf);
+	ch->conf = copy;
+	ch->sv.conf = &ch->conf;
+	if (child_plan(ch) == -1)
+		return -1;
+	child_watch(ch);
+	return 0;
+}
+
+void
+child_close(struct child *ch)
+{
+	child_unplan(ch);
+	if (ch->watch != NULL)
+		watch_close(ch->watch);
+	ch->watch = NULL;
+	childconf_free(&ch->conf);
+}
+
+void
+child_start(struct child *ch, int64_t now)
+{
+	sv_step(&ch->sv, TR_START, now, 0, 0, NULL);
+	/* Start first, watch second: a large tree is scanned while the
+	 * child is already starting. */
+	child_watch(ch);
+}
+
+void
+child_reload(struct child *ch, int64_t now, const char *reason)
+{
+	sv_step(&ch->sv, TR_RELOAD, now, 0, 0, reason);
+}
+
+void
+child_term(struct child *ch, int64_t now)
+{
+	sv_step(&ch->sv, TR_TERM, now, 0, 0, NULL);
+}
+
+int
+child_done(const struct child *ch)
+{
+	return ch->sv.state == ST_DONE;
+}
+
+int
+child_knows(const struct child *ch, pid_t pid)
+{
+	return sv_knows(&ch->sv, pid);
+}
+
+int
+child_speaks(const struct child *ch, pid_t pgid)
+{
+	return pgid != 0 && (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid);
 }
 
 pid_t
-child_spawn(const struct child_plan *p, const char **stage)
+child_pid(const struct child *ch)
 {
-	struct spawn_err se;
-	sigset_t all, old;
-	int st[2], devnull, e;
-	ssize_t n;
-	pid_t pid;
+	return ch->sv.next.pid != 0 ? ch->sv.next.pid : ch->sv.cur.pid;
+}
 
-	assert(p->nfds <= 1000);
-	*stage = "pipe";
-	if (fd_pipe(st) == -1)
-		return -1;
-	*stage = "open /dev/null";
-	if ((devnull = fd_devnull(O_RDONLY)) == -1)
-		goto fail;
+void
+child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
+{
+	sv_step(&ch->sv, TR_CHILD_EXIT, now, pid, status, NULL);
+}
 
-	sigfillset(&all);
-	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = fork();
-	if (pid == 0) {
-		(void)close(st[0]);
-		child_exec(p, st[1], devnull);
-		/* NOTREACHED */
-	}
-	e = errno;
-	(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	(void)close(st[1]);
-	(void)close(devnull);
-	if (pid == -1) {
-		*stage = "fork";
-		(void)close(st[0]);
-		errno = e;
-		return -1;
-	}
+void
+child_ready(struct child *ch, pid_t pgid, int64_t now)
+{
+	sv_step(&ch->sv, TR_READY, now, pgid, 0, NULL);
+}
 
-	/* EOF means execve() succeeded: the write end was close-on-exec.
-	 * This read is bounded by the child's few syscalls before exec,
-	 * as in posix_spawn(3), so it is the one wait outside poll(2). */
-	while ((n = read(st[0], &se, sizeof(se))) == -1 && errno == EINTR)
-		;
-	(void)close(st[0]);
-	if (n == 0)
-		return pid;
-	/* The child is about to _exit (or has): reap it here. */
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-		;
-	if (n == (ssize_t)sizeof(se) && se.stage >= 0 &&
-	    se.stage < (int)(sizeof(stages) / sizeof(stages[0]))) {
-		*stage = stages[se.stage];
-		errno = se.err;
-	} else {
-		*stage = "exec";
-		errno = EIO;
-	}
-	return -1;
-fail:
-	e = errno;
-	(void)close(st[0]);
-	(void)close(st[1]);
-	errno = e;
-	return -1;
+void
+child_timer(struct child *ch, int64_t now)
+{
+	int64_t d = sv_deadline(&ch->sv);
+
+	if (d >= 0 && now >= d)
+		sv_step(&ch->sv, TR_TIMER, now, 0, 0, NULL);
+}
+
+int64_t
+child_deadline(const struct child *ch)
+{
+	return sv_deadline(&ch->sv);
+}
+
+void
+child_ask(struct child *ch, const char *reason)
+{
+	if (ch->reason[0] == '\0')
+		(void)snprintf(ch->reason, sizeof(ch->reason), "%s", reason);
+}
+
+/* watch_drain() callback: notes the change of path for the debounce, and
+ * shows it relative to the current directory. The configuration file is
+ * the loop's to watch: its change reloads what it changes. */
+static void
+child_changed(const char *path, void *arg)
+{
+	struct child *ch = arg;
+	size_t n = strlen(ch->sh->cwd);
+
+	if (ch->sh->conf_real != NULL && strcmp(path, ch->sh->conf_real) == 0)
+		return;
+	if (strncmp(path, ch->sh->cwd, n) == 0 && path[n] == '/')
+		path += n + 1;
+	log_debug("%s%s changed", ch->who, path);
+	debounce_note(&ch->deb, path, now_ms(), ch->conf.debounce_ms);
 }
 
 int
-child_kill(pid_t pgid, int signo)
+child_events(struct child *ch, int64_t now)
 {
-	/* kill(-1) or kill(0) would reach far more than the child. */
-	assert(pgid > 1);
-	return kill(-pgid, signo);
+	(void)now;
+	if (ch->watch == NULL ||
+	    watch_drain(ch->watch, child_changed, ch) != -1)
+		return 0;
+	log_warn("%sreading file events", ch->who);
+	return -1;
 }
 
-int
-child_group_alive(pid_t pgid)
+void
+child_debounce(struct child *ch, int64_t now)
 {
-	assert(pgid > 1);
-	/* EPERM: a member changed its credentials; it still exists. */
-	return kill(-pgid, 0) == 0 || errno == EPERM;
+	char reason[sizeof(ch->reason)];
+
+	if (debounce_due(&ch->deb, now, reason, sizeof(reason)))
+		child_ask(ch, reason);
+}
+
+size_t
+child_check_groups(struct child *ch, int64_t now)
+{
+	pid_t pgids[SV_STOP_MAX];
+	size_t n, i, left = 0;
+
+	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
+	for (i = 0; i < n; i++) {
+		if (spawn_group_alive(pgids[i])) {
+			left++;
+			continue;
+		}
+		/* The next child first (it may start right here), the guard
+		 * after: it is ours to wait for, not the reload. An empty
+		 * group's id cannot be reused yet: pids are handed out in
+		 * order. */
+		sv_step(&ch->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
+		guard_note(ch->sh->guard, pgids[i], 0);
+	}
+	return left;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* cmd.c: holdports ls, reload and stop, the subcommands that find running
- * instances through the registry (DESIGN 2 and 8). */
+ * instances through the registry. */
 
 #define _XOPEN_SOURCE 700 /* realpath(3) is XSI in POSIX.1-2008 */
 
@@ -15,8 +15,9 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "reg.h"
 
-/* The columns of holdports ls (DESIGN 8). */
+/* The columns of holdports ls. */
 enum col {
 	COL_NAME,
 	COL_PID,
@@ -263,7 +264,7 @@ json_out(const char *s)
 	free(b);
 }
 
-/* Prints the JSON lines of holdports ls --json (DESIGN 8): one object a
+/* Prints the JSON lines of holdports ls --json: one object a
  * socket, with socket and address null for an instance without any,
  * config null in the ad-hoc form and child_pid null without a child. */
 static void

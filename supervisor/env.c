@@ -12,8 +12,8 @@
 /* Digits of the largest pid_t, and the NUL. */
 #define PID_DIGITS 21
 
-/* Variables a parent may have left that must never reach a child stale
- * (DESIGN 3): ours are added fresh, or not at all. */
+/* Variables a parent may have left that must never reach a child stale:
+ * ours are added fresh, or not at all. */
 static const char *const stale[] = {"LISTEN_PID=", "LISTEN_PIDFDID=",
     "LISTEN_FDS=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET="};
 
@@ -112,7 +112,7 @@ env_build(char *const *base, char *const *extra, size_t nextra,
 		for (i = 0; i < nfds; i++)
 			p += sprintf(p, "%s%s", i ? ":" : "", names[i]);
 		p++;
-		/* listen_pid = none: no LISTEN_PID at all (DESIGN 3). */
+		/* listen_pid = none: no LISTEN_PID at all. */
 		if (pidslot != NULL) {
 			envp[k++] = p;
 			*pidslot = p;

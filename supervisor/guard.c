@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* guard.c: a tiny process, joined to holdports by a pipe, that kills the
  * children's process groups once the pipe reads end-of-file, however
- * holdports died (DESIGN 5). */
+ * holdports died: PR_SET_PDEATHSIG reaches only the direct child, not a
+ * grandchild that kept a copy of a listening socket. */
 
 #include <sys/types.h>
 
@@ -19,9 +20,6 @@
 /* Where the guard keeps the read end, so that it can close every
  * descriptor above it in one call. */
 #define GUARD_FD 3
-/* Highest signal number reset, as in child.c: sigaction() fails
- * harmlessly above NSIG and for SIGKILL and SIGSTOP. */
-#define SIG_LAST 128
 
 /* One message on the pipe. Fixed size and far below PIPE_BUF, so that
  * each write(2) is atomic (POSIX write(2), pipes) and records never
@@ -52,27 +50,23 @@ guard_signals(void)
 	static const int ignored[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE,
 	    SIGTSTP, SIGTTIN, SIGTTOU};
 	struct sigaction sa;
-	sigset_t none;
 	size_t i;
-	int sig;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < SIG_LAST; sig++)
-		(void)sigaction(sig, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	/* Ignored before the mask is emptied, so that none of these can
+	 * take the guard down in between. */
 	for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
 		(void)sigaction(ignored[i], &sa, NULL);
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	signals_default_except(ignored, sizeof(ignored) / sizeof(ignored[0]));
 }
 
 /* Applies one record to the table: an add appends the group (or moves it
  * to the newest end), a remove drops it. A full table drops the oldest,
  * and says so. */
 static void
-guard_note(struct guard_table *t, const struct guard_rec *r)
+guard_table_apply(struct guard_table *t, const struct guard_rec *r)
 {
 	size_t i;
 
@@ -165,7 +159,7 @@ guard_run(int rfd, int wfd)
 		have += (size_t)n;
 		for (off = 0; have - off >= sizeof(rec); off += sizeof(rec)) {
 			(void)memcpy(&rec, buf + off, sizeof(rec));
-			guard_note(&t, &rec);
+			guard_table_apply(&t, &rec);
 		}
 		(void)memmove(buf, buf + off, have - off);
 		have -= off;
@@ -183,8 +177,9 @@ guard_start(pid_t *pidp)
 
 	if (fd_pipe(p) == -1)
 		return -1;
-	/* Never block in guard_tell() (STYLE 4: block only in poll): a full
-	 * pipe is an error there. The read end stays blocking. */
+	/* Never block in guard_tell(): the supervisor blocks only in its
+	 * poll(2), so a full pipe is an error there. The read end stays
+	 * blocking. */
 	if (fd_set_nonblock(p[1]) == -1)
 		goto fail;
 	/* No handler of ours may run in the guard before it resets them. */
@@ -232,4 +227,15 @@ guard_tell(int fd, pid_t pgid, int add)
 		return -1;
 	}
 	return 0;
+}
+
+void
+guard_note(struct guard *g, pid_t pgid, int add)
+{
+	if (g->fd == -1 || guard_tell(g->fd, pgid, add) == 0)
+		return;
+	log_warn("guard process; kill -9 of holdports would now leave "
+		 "grandchildren running");
+	(void)close(g->fd);
+	g->fd = -1;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* holder.c: names who holds a port or a socket path when a bind fails with
  * EADDRINUSE: a holdports instance from the registry, else a process from
- * the kernel's socket tables (DESIGN 7). */
+ * the kernel's socket tables. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "reg.h"
 
 /* Ports of an exhausted fallback range whose holders are named. */
 #define HOLDER_SHOWN 3
@@ -246,7 +247,7 @@ holder_warn(const struct sock *s, const char *where)
 {
 	const struct spec *sp = &s->conf->spec;
 	const char *text = strerror(EADDRINUSE);
-	unsigned first = sp->port, last = sock_last_port(s->conf), p;
+	unsigned first = sp->port, last = conf_last_port(s->conf), p;
 	char who[512];
 
 	if (sp->family == AF_UNIX) {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "util.h"
 
 #define HP_LISTEN_FDS_START 3 /* sd_listen_fds(3): SD_LISTEN_FDS_START */
 
@@ -105,12 +106,12 @@ struct sock {
  * listener (connect(2) refused) is replaced; any other file at the path is
  * never unlinked; a new one gets the configured mode, user and group.
  * With fallback = next:N, a port in use (EADDRINUSE from bind(2) or
- * listen(2)) makes it try the next, up to sock_last_port(): by binding,
+ * listen(2)) makes it try the next, up to conf_last_port(): by binding,
  * never by checking first. Returns 0 or -1 with errno (EADDRINUSE also
  * for a path that holds a live socket and when every port of the range is
  * in use, EEXIST for a path that is not a socket). */
 int sock_bind(struct sock *s);
-/* Restores the state each child must find (DESIGN 3): the status flags
+/* Restores the state each child must find: the status flags
  * saved at bind (so O_NONBLOCK set by one child does not leak to the next)
  * and the backlog (a child's listen(2) may have changed it). Returns 0 or
  * -1 with errno. */
@@ -119,13 +120,30 @@ int sock_reset(const struct sock *s);
  * still the same file. */
 void sock_close(struct sock *s);
 /* Logs why binding s failed: "bind 127.0.0.1:8080 (http): EADDRINUSE:
- * Address already in use; HINT" (DESIGN 7). */
+ * Address already in use; HINT", naming who holds the port. */
 void sock_warn(const struct sock *s, int err);
 /* Returns a one-line hint for a bind errno, or "" (never NULL). */
 const char *sock_hint(int err, const struct spec *);
-/* Returns the last port sock_bind() tries for sc: PORT + N - 1 with
- * fallback = next:N (at most 65535), else PORT. */
-unsigned sock_last_port(const struct sockconf *sc);
+
+/* socks.c */
+
+/* Binds every socket of c in order into a new array *sp (c->nsocks
+ * sockets; each points into c->socks), logging each address. Returns 0,
+ * or -1 with every socket closed again and the failure logged: the errno
+ * by name, who holds the port, what to do. */
+int socks_bind(const struct conf *c, struct sock **sp);
+/* Moves the n held sockets old to the changed configuration nc: a socket
+ * whose listen spec is unchanged keeps its descriptor (and the
+ * connections queued on it), a new one is bound, a removed one closed.
+ * Returns the new array (nc->nsocks sockets; free() the old array, whose
+ * kept descriptors now live in the new one), or NULL with errno when a
+ * new socket cannot be bound, and then nothing has changed. A transient
+ * errno (errno_transient(): no descriptor left) is described in why (len
+ * bytes) for the caller to say once and retry; others are logged. */
+struct sock *socks_move(
+    struct sock *old, size_t n, const struct conf *nc, char *why, size_t len);
+/* Closes the n sockets of s (sock_close()) and frees the array. */
+void socks_close(struct sock *s, size_t n);
 
 /* env.c */
 
@@ -154,9 +172,11 @@ void env_set_pid(char *pidslot, pid_t pid);
  * allocation (free() it), or NULL with errno ENOMEM. */
 char **env_compat(unsigned compat, const char *const *addrs, size_t n);
 
-/* child.c */
+/* spawn.c */
 
-struct child_plan {
+/* Everything a start needs, prepared before fork(2) so that the forked
+ * process only makes async-signal-safe calls. */
+struct plan {
 	char *const *argv; /* { "/bin/sh", "-c", "exec COMMAND", NULL } */
 	char *const *envp; /* from env_build() */
 	char *pidslot; /* from env_build(), or NULL */
@@ -166,17 +186,18 @@ struct child_plan {
 	pid_t parent; /* the supervisor: PR_SET_PDEATHSIG; 0: none */
 };
 
-/* Starts plan as a new process group leader (DESIGN 3, STYLE 5) and
- * returns its pid once execve() has succeeded. Returns -1 with errno when
- * fork() fails or when the child could not chdir or exec (the child is
- * reaped before returning); *stage is then "fork", "chdir", "execve", ... */
-pid_t child_spawn(const struct child_plan *plan, const char **stage);
+/* Starts plan as the leader of a new process group, with the plan's
+ * descriptors at 3, 4, ..., the default signal dispositions, an empty
+ * signal mask and /dev/null on stdin, and returns its pid once execve(2)
+ * has succeeded. Returns -1 with errno when fork(2) fails or when the
+ * process could not chdir or exec (it is reaped before returning); *stage
+ * is then "fork", "chdir", "execve", ... */
+pid_t spawn(const struct plan *plan, const char **stage);
 /* Sends signo to process group pgid. Returns 0, or -1 with errno (ESRCH
  * when the group is empty). */
-int child_kill(pid_t pgid, int signo);
+int spawn_kill(pid_t pgid, int signo);
 /* Returns 1 while any process (a zombie too) is in group pgid, else 0. */
-int child_group_alive(pid_t pgid);
-
+int spawn_group_alive(pid_t pgid);
 /* proc_linux.c, proc_none.c: what only some kernels can do. */
 
 /* Makes the supervisor the reaper of its orphaned descendants
@@ -270,275 +291,8 @@ pid_t proc_sock_owner(unsigned long inode, size_t *unreadable);
  * implemented, ESRCH when gone) and buf "". */
 int proc_cmdline(pid_t pid, char *buf, size_t len);
 
-/* sv.c: the supervisor state machine. No syscalls: actions go through
- * struct sv_ops, so tests drive it with fakes. */
-
-enum state {
-	ST_IDLE, /* nothing started yet */
-	ST_RUNNING, /* supervising (a child may or may not be running) */
-	ST_DONE /* stopped for good; sv.exit_status is the exit status */
-};
-
-enum trigger {
-	TR_START, /* build if configured, start the first child */
-	TR_RELOAD, /* a change, SIGHUP: rebuild and replace the child */
-	TR_CHILD_EXIT, /* a process of ours was reaped; pid, status given */
-	TR_GROUP_GONE, /* no process is left in process group pid */
-	TR_READY, /* READY=1 from the group of pid (sd_notify(3)) */
-	TR_TIMER, /* the deadline sv_deadline() returned has passed */
-	TR_TERM /* SIGTERM or SIGINT: stop everything and finish */
-};
-
-/* What start and build return when the system is short of a resource
- * (fork(2) EAGAIN, EMFILE, ENOMEM, ...): not the command's fault, so not a
- * crash; sv tries again with back-off, without end, until it works. */
-#define SV_START_AGAIN ((pid_t)-2)
-
-struct sv_ops {
-	/* Starts a child; returns its pid (= its process group), -1 (the
-	 * command cannot start: counted as a crash) or SV_START_AGAIN. */
-	pid_t (*start)(void *arg);
-	/* Starts the build command; returns its pid (= its group), -1 or
-	 * SV_START_AGAIN, as start does. */
-	pid_t (*build)(void *arg);
-	/* Signals process group pgid; returns 0 or -1 with errno. */
-	int (*kill)(void *arg, pid_t pgid, int signo);
-};
-
-#define SV_CRASH_MAX 5 /* crashes ... */
-#define SV_CRASH_WINDOW_MS 30000 /* ... within this time: wait for a change */
-#define SV_BACKOFF_MIN_MS 100
-#define SV_BACKOFF_MAX_MS 10000
-#define SV_BACKOFF_RESET_MS 10000 /* uptime that forgives earlier crashes */
-#define SV_STOP_MAX 16 /* process groups being stopped at once */
-
-/* One process group of ours: a child or a build. */
-struct proc {
-	pid_t pid; /* its leader and process group id; 0: none */
-	int64_t started; /* ms */
-	int64_t deadline; /* ready timeout, or SIGKILL when stopping; -1 */
-	int ready; /* READY=1 seen (always 1 with ready = none) */
-	int leader_gone; /* the leader was reaped */
-	int killed; /* SIGKILL sent */
-	int is_build; /* a build, not a child */
-};
-
-struct sv {
-	enum state state;
-	const struct conf *conf;
-	const struct sv_ops *ops;
-	void *arg;
-	struct proc cur; /* the child that serves */
-	struct proc next; /* overlap: the one starting */
-	struct proc build; /* the running build */
-	struct proc stopping[SV_STOP_MAX]; /* groups being stopped */
-	int pending; /* a reload (or the start) to do */
-	int build_ok; /* its build succeeded */
-	int64_t build_ms; /* how long that took, or -1 */
-	int exiting; /* TERM: stop all, then ST_DONE */
-	int waiting; /* no restart until a change */
-	int64_t restart_at; /* back-off: start at (with pending: the start
-			       or build SV_START_AGAIN put off), or -1 */
-	int64_t reload_started; /* the pending reload began, or -1 */
-	char reason[256]; /* what caused it */
-	int64_t backoff_ms; /* next back-off */
-	int64_t again_ms; /* next back-off after SV_START_AGAIN */
-	int64_t crashes[SV_CRASH_MAX]; /* times of the last crashes */
-	size_t ncrashes;
-	int exit_status; /* of holdports, valid in ST_DONE */
-	unsigned long generation; /* children started so far */
-};
-
-/* Prepares sv in ST_IDLE. Nothing is started until TR_START. */
-void sv_init(
-    struct sv *, const struct conf *, const struct sv_ops *, void *arg);
-/* Feeds one trigger at time now (ms). pid is the reaped process for
- * TR_CHILD_EXIT (status its wait(2) status), the process group for
- * TR_GROUP_GONE and TR_READY, else 0. reason ("src/main.c changed",
- * "SIGHUP") is used for TR_RELOAD and may be NULL. */
-void sv_step(struct sv *, enum trigger, int64_t now, pid_t pid, int status,
-    const char *reason);
-/* Returns the absolute time of the next TR_TIMER, or -1 for none. */
-int64_t sv_deadline(const struct sv *);
-/* Stores in pgids (at most max) the process groups being stopped whose
- * leader is already reaped: the loop feeds TR_GROUP_GONE once each is
- * empty. Returns how many. */
-size_t sv_lingering(const struct sv *, pid_t *pgids, size_t max);
-/* Returns 1 if pid is a process sv started (child or build, running or
- * stopping), else 0. */
-int sv_knows(const struct sv *, pid_t pid);
-/* Describes a wait(2) status: "exited with status 1", "killed by SIGSEGV
- * (core dumped)". Returns buf. */
-char *sv_describe(int status, char *buf, size_t len);
-
-/* ignore.c: the .gitignore files of one directory tree (gitignore(5)).
- * Directories and paths are relative to the tree's top, without a
- * leading or trailing '/': "" is the top, "src/gen" a directory. */
-
-struct ignore;
-
-/* Returns an empty set for the tree at directory top (copied), or NULL
- * with errno ENOMEM. */
-struct ignore *ignore_new(const char *top);
-/* Frees ig and its rules (NULL is fine). */
-void ignore_free(struct ignore *ig);
-/* Makes the len bytes of text the .gitignore of directory dir, or, with
- * text NULL, says dir has none. Returns 1 if that changed the rules, 0 if
- * the text is what dir had already, -1 with errno ENOMEM (the old rules
- * stay). */
-int ignore_set(
-    struct ignore *ig, const char *dir, const char *text, size_t len);
-/* Reads TOP/dir/.gitignore (again) through ignore_set(): a missing one,
- * or one that is not a regular file, has no rules. Never blocks on a FIFO.
- * Returns as ignore_set(), or -1 with errno from open(2) or read(2), or
- * EFBIG for a file over 1 MiB (the old rules stay). */
-int ignore_load(struct ignore *ig, const char *dir);
-/* Returns 1 if the .gitignore files of ig exclude path (a directory if
- * isdir) by gitignore(5): the file nearest to path with a matching rule
- * decides, and in it the last matching rule; "!" re-includes. Only path
- * itself is matched, not its parent directories (the watchers never
- * descend into an excluded one); see ignore_excluded(). Returns 0 for none,
- * for ig NULL, and when memory runs out. */
-int ignore_match(struct ignore *ig, const char *path, int isdir);
-/* As ignore_match(), but a path inside an excluded directory is excluded
- * too, whatever rule matches it: git does not look inside one. */
-int ignore_excluded(struct ignore *ig, const char *path, int isdir);
-
-/* watch.c: ignore globs, debounce, roots, buffers and paths, shared by
- * both backends. */
-
-/* Returns 1 if the path (relative to its watch root, no leading "./")
- * must not trigger a reload (and, for a directory, must not be watched):
- * a default ignore (.git, .hg, .svn, *.swp, *~, .#*, 4913) or one of the
- * n fnmatch(3) globs, tried against the whole relative path and against
- * its last component. Else 0. */
-int watch_ignored(char *const *globs, size_t n, const char *relpath, int isdir);
-
-struct debounce {
-	int64_t deadline; /* absolute ms of the reload, or -1 */
-	size_t count; /* runs of changes to one path since the reload */
-	char last[256]; /* the last changed path, for the log */
-};
-
-/* Records a change of path at now; the reload becomes due once no change
- * has arrived for quiet_ms. */
-void debounce_note(
-    struct debounce *, const char *path, int64_t now, int64_t quiet_ms);
-/* If the reload is due at now, writes "PATH changed" or "PATH and N more
- * changes" (PATH: the last one) into reason, resets d and returns 1; else
- * returns 0. A struct debounce starts with deadline -1 and count 0. */
-int debounce_due(struct debounce *, int64_t now, char *reason, size_t len);
-
-/* The callback of one watch_drain() and how often it was called; the
- * backends pass it down to whatever finds a change. */
-struct watch_cb {
-	void (*fn)(const char *path, void *arg);
-	void *arg;
-	int calls; /* what watch_drain() returns */
-};
-
-/* Calls cb->fn(path, cb->arg) and counts the call in cb->calls. Returns
- * nothing and cannot fail. */
-void watch_report(struct watch_cb *cb, const char *path);
-
-/* Makes the buffer *bufp of *capp bytes (NULL and 0 at first) hold at
- * least need bytes, with realloc(3) to a capacity that doubles from 256,
- * stored in *capp. Returns 0 (also when it is big enough already), or -1
- * with errno ENOMEM, the buffer unchanged. */
-int watch_reserve(char **bufp, size_t *capp, size_t need);
-/* Makes the array v of *capp elements of size bytes (NULL and 0 at first)
- * hold at least need (> 0) elements, with realloc(3) to a capacity that
- * doubles from 64, stored in *capp. Returns the array, which may have
- * moved (v itself when it is big enough already), or NULL with errno
- * ENOMEM, v and *capp unchanged. */
-void *watch_grow(void *v, size_t *capp, size_t need, size_t size);
-/* Writes a, then '/' unless a or b is empty or a ends in one, then b, as
- * a string at offset off of the buffer *bufp of *capp bytes, which grows
- * as watch_reserve() does. Returns the string (*bufp + off), or NULL with
- * errno ENOMEM, the buffer unchanged. */
-char *watch_join(
-    char **bufp, size_t *capp, size_t off, const char *a, const char *b);
-/* Joins a and b as watch_join() does into a new string (malloc(3), exact
- * size). Returns it, or NULL with errno ENOMEM. */
-char *watch_strjoin(const char *a, const char *b);
-
-/* A path given to watch_add(), as both backends keep it. */
-struct watch_root {
-	char *path; /* as given to watch_add(), for reports */
-	char *dir; /* the watched directory: path, or a file's parent */
-	char *file; /* a file root: its name inside dir; else NULL */
-	struct ignore *ign; /* its .gitignore rules (gitignore = yes, a
-			       directory root); else NULL */
-};
-
-/* Fills rt for path, a directory if isdir, else a file. A directory is
- * watched as given. A file is watched through the directory that really
- * holds it (realpath(3): for a symbolic link to a file elsewhere, edits of
- * the target are what matter) and is reported under path. Returns 0, or
- * -1 with errno (ENOMEM, or from realpath(3)) and nothing left to free. */
-int watch_root_init(struct watch_root *rt, const char *path, int isdir);
-/* Frees the strings of rt, not rt itself. Cannot fail. */
-void watch_root_free(struct watch_root *rt);
-/* stat(2)s path (following a symbolic link), makes room for one more root
- * in the array *rootsp of n roots and fills (*rootsp)[n] with
- * watch_root_init(). Returns that root, which the caller counts once it is
- * watched, or NULL with errno from stat(2) or watch_root_init(), or ENOMEM.
- * *rootsp may have moved, even on failure. */
-struct watch_root *watch_root_add(
-    struct watch_root **rootsp, size_t n, const char *path);
-/* Frees each of the n roots (watch_root_free()) and the array roots
- * (which may be NULL when n is 0). Cannot fail. */
-void watch_roots_free(struct watch_root *roots, size_t n);
-/* Makes the directory root rt honour .gitignore files (gitignore = yes):
- * gives it an empty rule set, which the backend fills through
- * watch_gitignore_load() as it reads each directory. Does nothing for a
- * file root. Returns 0, or -1 with errno ENOMEM. */
-int watch_root_gitignore(struct watch_root *rt);
-/* Reads the .gitignore of directory rel of rt again, when rt has rules.
- * Returns 1 if its rules changed, else 0 (a failure is logged, and the
- * old rules stay). */
-int watch_gitignore_load(const struct watch_root *rt, const char *rel);
-/* Returns 1 if the path rel of root rt must neither trigger a reload nor,
- * for a directory, be watched: watch_ignored(globs, n, rel, isdir), or
- * rt's .gitignore rules (ignore_match()). Else 0. */
-int watch_excluded(const struct watch_root *rt, char *const *globs, size_t n,
-    const char *rel, int isdir);
-
-/* watch_inotify.c, watch_kqueue.c: one backend, chosen by configure. */
-
-struct watch;
-
-/* Opens a watcher that skips whatever watch_ignored(globs, n, ...) says.
- * globs must outlive the watcher. Returns NULL with errno. */
-struct watch *watch_open(char *const *globs, size_t n);
-/* With on set, the directory roots added after this call honour the
- * .gitignore files in and below them (watch_root_gitignore()); a changed
- * .gitignore takes effect at once: the backend reads it again and brings
- * the watches of its directory's tree in line. Cannot fail. */
-void watch_gitignore(struct watch *, int on);
-/* Watches path: a directory recursively (new subdirectories are picked up
- * as they appear), or one file (through its parent directory, so that an
- * editor's rename over it is seen). Returns 0 or -1 with errno (ENOSPC:
- * the kernel's watch limit; the message with the sysctl to raise it has
- * been logged). */
-int watch_add(struct watch *, const char *path);
-/* Returns the descriptor to poll(2) for POLLIN. */
-int watch_fd(const struct watch *);
-/* Reads the pending events and calls fn once for each changed path that is
- * not ignored (the root as given to watch_add() joined with the relative
- * path). A lost-events condition (IN_Q_OVERFLOW) is reported as a change
- * of the first root; so is, with inotify, the end of a watch shortage
- * (ENOSPC left directories unwatched: each call walks the trees again, at
- * most once a second, until they are all watched, and logs that once).
- * Returns the number of calls or -1 with errno. */
-int watch_drain(
-    struct watch *, void (*fn)(const char *path, void *arg), void *arg);
-/* Returns the number of kernel watches in use: directories (inotify), or
- * directories and files (kqueue). */
-size_t watch_count(const struct watch *);
-void watch_close(struct watch *);
-
-/* notify.c: the supervisor's end of the sd_notify(3) protocol (DESIGN 6). */
+/* notify.c: the supervisor's end of the sd_notify(3) protocol: readiness
+ * and status messages from the children. */
 
 #define NOTIFY_MAX 4096 /* bytes a datagram may have; systemd: PIPE_BUF */
 
@@ -578,8 +332,8 @@ int notify_recv(struct notify *, struct notify_msg *m);
 /* Closes the socket and removes its file, if it has one. */
 void notify_close(struct notify *);
 
-/* guard.c: kills the children's process groups if holdports dies (DESIGN
- * 5: PR_SET_PDEATHSIG reaches only the direct child). */
+/* guard.c: kills the children's process groups if holdports dies,
+ * however it dies: PR_SET_PDEATHSIG reaches only the direct child. */
 
 /* Forks the guard process, joined to us by a pipe, and stores its pid in
  * *pidp: the guard is our child, so the reaper sees it if it dies, and
@@ -599,94 +353,56 @@ int guard_start(pid_t *pidp);
  * 1. */
 int guard_tell(int fd, pid_t pgid, int add);
 
-/* reg.c: the registry of running instances, one file per instance
- * (DESIGN 8). */
-
-/* One socket of a registered instance. */
-struct reg_sock {
-	char name[CONF_FDNAME_MAX + 1];
-	char addr[CONF_PATH_MAX + 16]; /* as struct sock's addr */
+/* The supervisor's end of the guard. */
+struct guard {
+	int fd; /* the pipe's write end, or -1: no guard */
+	pid_t pid; /* the guard process, a child of ours; 0: none */
 };
 
-/* One registered instance, as its file holds it. */
-struct reg_entry {
-	char name[CONF_NAME_MAX + 1];
-	pid_t pid; /* the supervisor; also the file's name */
-	unsigned long long start; /* proc_start_time() of pid; 0: unknown */
-	char *config; /* absolute path of its ports.ini; NULL: ad-hoc */
-	pid_t child; /* the child started last; 0: none */
-	char started[32]; /* when the instance started, RFC 3339 UTC */
-	struct reg_sock *socks; /* in fd order */
-	size_t nsocks;
+/* Tells the guard g about process group pgid as guard_tell() does. The
+ * first failure (the guard died, or its pipe is full) is logged and the
+ * guard given up (g->fd -1): kill -9 of holdports would then leave
+ * grandchildren running. Does nothing when g has no guard. */
+void guard_note(struct guard *g, pid_t pgid, int add);
+
+/* strays.c: processes re-parented to us that no child accounts for. */
+
+/* One stray being stopped. */
+struct stray {
+	pid_t pid;
+	int64_t deadline; /* SIGKILL at, ms */
+	int killed; /* SIGKILL sent */
 };
 
-/* Formats e as the text of its registry file into a new string stored in
- * *out (malloc(3), the caller frees it). Returns 0, or -1 with errno
- * ENOMEM. */
-int reg_format(const struct reg_entry *e, char **out);
-/* Parses the text of a registry file into e (zeroed first; release it
- * with reg_entry_free()). Returns 0, or -1 with errno EINVAL (not a
- * registry file of this version, a bad or missing field) or ENOMEM, and e
- * left empty. */
-int reg_parse(const char *text, struct reg_entry *e);
-/* Frees what reg_parse() allocated in e (not e itself). */
-void reg_entry_free(struct reg_entry *e);
-/* The pruning rule, apart from the system calls: returns 1 if e must be
- * dropped, because its process is gone (alive 0) or its pid now names
- * another process (start, the start time of the process that has the pid
- * now, differs from e->start; 0 on either side means unknown, and an
- * unknown start time never prunes). Else 0. */
-int reg_stale(const struct reg_entry *e, int alive, unsigned long long start);
-/* Writes the registry folder's path into buf (len bytes):
- * $XDG_RUNTIME_DIR/holdports when that is an absolute path, else
- * /tmp/holdports-UID. Returns 0, or -1 with errno ENAMETOOLONG. */
-int reg_path(char *buf, size_t len);
-/* Opens the registry folder (creating it 0700 first if create is set,
- * with /tmp/holdports-UID), refusing a symbolic link, anything that is
- * not a folder, and a folder another user owns. Returns a descriptor
- * (O_DIRECTORY, close-on-exec), or -1 with errno (ENOENT when it does
- * not exist and create is 0; ELOOP, ENOTDIR, EPERM for the refusals) and
- * "PATH: what is wrong; what to do" in err (len bytes). */
-int reg_opendir(int create, char *err, size_t len);
-/* Reads every entry of the registry folder dirfd into a new array *vp of
- * *np entries, sorted by name and pid, and removes the files of stale
- * entries (reg_stale(), with kill(2) and proc_start_time()) and of
- * unfinished writes whose writer is gone. Unreadable or malformed files
- * are skipped. Returns 0, or -1 with errno (ENOMEM, or from
- * fdopendir(3)). */
-int reg_list(int dirfd, struct reg_entry **vp, size_t *np);
-/* Frees an array from reg_list(). */
-void reg_list_free(struct reg_entry *v, size_t n);
-/* Formats t (seconds since the epoch) as RFC 3339 UTC
- * ("2026-01-02T03:04:05Z") into buf (at least 21 bytes). Returns 0, or
- * -1 with errno EOVERFLOW. */
-int reg_time(int64_t t, char *buf, size_t len);
-/* Parses what reg_time() writes into *t. Returns 0 or -1 (EINVAL). */
-int reg_time_parse(const char *s, int64_t *t);
+struct strays {
+	struct stray *v; /* being stopped */
+	size_t n, cap;
+	pid_t *list; /* scratch for proc_children() */
+	size_t listcap;
+};
 
-struct reg;
+/* Stops, with cc's stop_signal (then SIGKILL after its stop_timeout, by
+ * strays_timer()), every process re-parented to us for which known(pid,
+ * arg) is 0: one no child of ours started or accounts for. Each is told
+ * to the guard g: if it leads a group of its own, the guard can reach its
+ * workers. Call it when a child has started (only strays of earlier
+ * children exist then) and while stopping. A struct strays starts zeroed.
+ * Cannot fail: what cannot be listed or kept now is left for the next
+ * call. */
+void strays_scan(struct strays *st, int64_t now, const struct childconf *cc,
+    int (*known)(pid_t, void *), void *arg, struct guard *g);
+/* Returns the earliest SIGKILL deadline of a stray (ms), or -1. */
+int64_t strays_deadline(const struct strays *st);
+/* Sends SIGKILL to each stray whose deadline has passed at now. */
+void strays_timer(struct strays *st, int64_t now);
+/* The reaper got pid: returns 1 if it was a stray (forgotten now, and
+ * the guard told), else 0. */
+int strays_reaped(struct strays *st, pid_t pid, struct guard *g);
+/* Frees what st holds (not st itself). */
+void strays_free(struct strays *st);
 
-/* Registers this instance: opens the registry folder (creating it) and
- * writes its file for c and the n sockets s, with no child yet. A failure
- * is logged as a warning and returns NULL; the other reg_ functions then
- * do nothing: the ports stay held whatever the registry does. */
-struct reg *reg_open(const struct conf *c, const struct sock *s, size_t n);
-/* Writes the file again, atomically (a temporary file in the folder,
- * fsync(2), rename(2)), for c, the sockets s and the child started last
- * (0: none). A failure is logged as a warning, once for a run of them,
- * and tried again by reg_retry(). */
-void reg_update(struct reg *r, const struct conf *c, const struct sock *s,
-    size_t n, pid_t child);
-/* Returns when reg_retry() is due (ms): a write failed and is to be
- * tried again; or -1 for none (and for r NULL). */
-int64_t reg_deadline(const struct reg *r);
-/* Writes the file again if a write failed and its retry is due at now
- * (reg_update() logs the first failure and the recovery, nothing else). */
-void reg_retry(struct reg *r, int64_t now);
-/* Removes this instance's file and frees r (NULL is fine). */
-void reg_close(struct reg *r);
-
-/* holder.c: who holds a port or a socket path (DESIGN 7). */
+/* holder.c: who holds a port or a socket path, for the message of a
+ * bind(2) that failed with EADDRINUSE. */
 
 /* Returns 1 if sockets bound to the numeric hosts a and b (as spec_scan()
  * makes them, or as the kernel lists them) would clash on one port: the
@@ -718,7 +434,8 @@ enum holder_kind holder_find(
  * the holders of its first ports. */
 void holder_warn(const struct sock *s, const char *where);
 
-/* cmd.c: the subcommands that act through the registry (DESIGN 2, 8). */
+/* cmd.c: the subcommands that act through the registry: ls, reload,
+ * stop. */
 
 /* Writes s as a JSON string, quotes included, into buf (len bytes, cut
  * there but always NUL-terminated when len > 0): '"', '\' and control
@@ -737,14 +454,13 @@ int cmd_signal(int argc, char **argv, int signo, char *err);
 
 /* loop.c */
 
-/* Runs the supervisor until it stops: binds nothing at start (main did),
- * owns the only poll(2). When the configuration file changes it calls
- * reconf(&new, arg, err) (0, or -1 with a file:line message in err) and,
- * if that succeeds, applies the new configuration: sockets whose listen
- * spec is unchanged keep their descriptor, new ones are bound, removed
- * ones closed; *c, *socks and *nsocks are then replaced. Returns the exit
- * status for main (0 after a clean stop). */
-int loop_run(struct conf *c, struct sock **socks, size_t *nsocks,
-    int (*reconf)(struct conf *, const void *, char *), const void *arg);
+/* Runs the supervisor until it stops: takes the configuration c that
+ * conf_build() made from the command line o (c is the loop's now, and o
+ * must outlive it: a change of the file is read again through it), binds
+ * the sockets, starts the children and owns the only poll(2) until a
+ * SIGTERM or SIGINT has stopped them all. Returns the exit status for
+ * main: 0 after a clean stop, 1 when a socket cannot be bound or the
+ * loop cannot run. */
+int loop_run(struct conf *c, const struct opts *o);
 
 #endif

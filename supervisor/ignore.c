@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "watch.h"
 
 /* A .gitignore bigger than this is refused (EFBIG): it is a mistake, and
  * every path would be matched against all of it. */
@@ -156,8 +157,8 @@ rules_compile(const char *text, size_t len, struct rule **rulesp, size_t *np)
 		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			nl = end;
 		if (n == cap) {
-			if ((nr = watch_grow(
-				 rules, &cap, n + 1, sizeof(*nr))) == NULL)
+			if ((nr = grow(rules, &cap, n + 1, sizeof(*nr))) ==
+			    NULL)
 				goto fail;
 			rules = nr;
 		}
@@ -430,7 +431,7 @@ path_split(struct ignore *ig, const char *path)
 	size_t len = strlen(path), n = 0, i;
 	char **c;
 
-	if (watch_reserve(&ig->buf, &ig->bufcap, len + 1) == -1)
+	if (grow_buf(&ig->buf, &ig->bufcap, len + 1) == -1)
 		return -1;
 	memcpy(ig->buf, path, len + 1);
 	for (i = 0; i <= len; i++) {
@@ -438,8 +439,8 @@ path_split(struct ignore *ig, const char *path)
 			ig->buf[i] = '\0';
 		if (ig->buf[i] == '\0' || (i > 0 && ig->buf[i - 1] != '\0'))
 			continue;
-		if ((c = watch_grow(
-			 ig->comps, &ig->compcap, n + 1, sizeof(*c))) == NULL)
+		if ((c = grow(ig->comps, &ig->compcap, n + 1, sizeof(*c))) ==
+		    NULL)
 			return -1;
 		ig->comps = c;
 		ig->comps[n++] = ig->buf + i;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* parse.c: parses, formats and compares the values of ports.ini and the command
- * line: listen SPECs, durations, signals and names (DESIGN 2 and 4). */
+ * line: listen SPECs, durations, signals and names. */
 
 #define _XOPEN_SOURCE 700 /* as in conf.c: the XSI signals in sigdefs */
 
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "parse.h"
 
 #define DAY_MS INT64_C(86400000) /* the longest duration */
 #define ADDR_MAX 256 /* a SPEC's address part; longer ones are refused */

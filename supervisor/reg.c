@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* reg.c: the registry of running instances: one file per instance in a
- * private folder, written atomically and pruned by its readers (DESIGN 8). */
+ * private folder, written atomically and pruned by its readers. A reader
+ * checks each entry's pid and start time, so no lock and no fsync(2) is
+ * needed: an entry describes a process that runs, nothing more. */
 
 #define _XOPEN_SOURCE 700 /* realpath(3) is XSI in POSIX.1-2008 */
 
@@ -20,11 +22,15 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "reg.h"
 
 /* The first line of every file: a reader skips files of another format. */
 #define REG_MAGIC "holdports-registry 1"
 /* A file longer than this is not one of ours (256 sockets need ~100 KiB). */
 #define REG_FILE_MAX (1024 * 1024)
+/* A failed write is tried again after this, doubling up to the most. */
+#define REG_RETRY_MIN_MS 100
+#define REG_RETRY_MAX_MS 10000
 
 /* The state of this instance's own entry. */
 struct reg {
@@ -701,11 +707,11 @@ reg_save(struct reg *r)
 		log_warnx("registry: cannot write %s: %s (%s); trying again "
 			  "with back-off, quietly until it works",
 		    r->file, errno_name(e), strerror(e));
-		r->retry_ms = SV_BACKOFF_MIN_MS;
+		r->retry_ms = REG_RETRY_MIN_MS;
 	}
 	r->retry_at = now + r->retry_ms;
-	if ((r->retry_ms *= 2) > SV_BACKOFF_MAX_MS)
-		r->retry_ms = SV_BACKOFF_MAX_MS;
+	if ((r->retry_ms *= 2) > REG_RETRY_MAX_MS)
+		r->retry_ms = REG_RETRY_MAX_MS;
 }
 
 struct reg *

@@ -8,7 +8,8 @@
 
 #include "hp.h"
 
-/* The only file-scope mutable variable of the supervisor (STYLE 2). */
+/* The only file-scope mutable variable of the supervisor: a signal
+ * handler has no other way to reach the loop. */
 static int sigfd_w = -1;
 
 /* Async-signal-safe: writes the signal number and nothing else. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* sock.c: bind each configured socket once and keep it (DESIGN 3, 7). */
+/* sock.c: bind each configured socket once and keep it, and restore what
+ * a child changed on it. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -203,27 +204,16 @@ fail:
 	return -1;
 }
 
-unsigned
-sock_last_port(const struct sockconf *sc)
-{
-	unsigned port = sc->spec.port;
-
-	if (sc->spec.family == AF_UNIX || port == 0 || sc->fallback <= 1)
-		return port;
-	return port + (unsigned)sc->fallback - 1 > 65535 ?
-	    65535 :
-	    port + (unsigned)sc->fallback - 1;
-}
-
 int
 sock_bind(struct sock *s)
 {
 	const struct spec *sp = &s->conf->spec;
-	unsigned port = sp->port, last = sock_last_port(s->conf);
+	unsigned port = sp->port, last = conf_last_port(s->conf);
 
-	/* Binding is the only check (DESIGN 7): a port is in use when
-	 * bind(2) says so, or listen(2), when another socket with
-	 * SO_REUSEADDR was bound to it but not yet listening. */
+	/* Binding is the only check, never a test before it (that would
+	 * race with other processes): a port is in use when bind(2) says
+	 * so, or listen(2), when another socket with SO_REUSEADDR was bound
+	 * to it but not yet listening. */
 	while (sock_bind_at(s, port) == -1) {
 		if (errno != EADDRINUSE || port >= last)
 			return -1;

@@ -1,23 +1,27 @@
 /* SPDX-License-Identifier: ISC */
-/* sv.c: the supervisor state machine (DESIGN 5, 6): triggers update a few
- * facts, then sv_advance() decides the next action from them. No
+/* sv.c: the state machine of one child: triggers (a change, an exit,
+ * READY=1, a deadline) update a few facts, then sv_advance() decides the
+ * next action from them: build, start, stop, restart with back-off. No
  * syscalls: starting and signalling go through struct sv_ops, so tests
  * drive it with fakes. */
 
 #include <sys/wait.h>
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hp.h"
+#include "sv.h"
 
 void
-sv_init(
-    struct sv *sv, const struct conf *c, const struct sv_ops *ops, void *arg)
+sv_init(struct sv *sv, const struct childconf *c, const char *who,
+    const struct sv_ops *ops, void *arg)
 {
 	memset(sv, 0, sizeof(*sv));
 	sv->conf = c;
+	sv->who = who;
 	sv->ops = ops;
 	sv->arg = arg;
 	sv->backoff_ms = SV_BACKOFF_MIN_MS;
@@ -49,6 +53,34 @@ sv_describe(int status, char *buf, size_t len)
 		(void)snprintf(buf, len, "stopped (status 0x%x)", status);
 	}
 	return buf;
+}
+
+enum sv_level {
+	SV_DEBUG,
+	SV_INFO,
+	SV_WARN
+};
+
+static void sv_say(const struct sv *, enum sv_level, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Logs one line about sv's child at level, with the child's name first
+ * when the instance has several (sv->who, "api: "). */
+static void
+sv_say(const struct sv *sv, enum sv_level level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (level == SV_WARN)
+		log_warnx("%s%s", sv->who, line);
+	else if (level == SV_INFO)
+		log_info("%s%s", sv->who, line);
+	else
+		log_debug("%s%s", sv->who, line);
 }
 
 /* Formats a duration in ms for the log: "3 ms", "<1 ms", "1.31 s". */
@@ -105,8 +137,9 @@ sv_stop(struct sv *sv, struct proc *p, int64_t now)
 	if (s == NULL) {
 		/* Full: a storm of reloads against children that ignore
 		 * their stop signal. Do not wait for this one. */
-		log_warnx("too many process groups stopping; SIGKILL to the "
-			  "group of pid %ld",
+		sv_say(sv, SV_WARN,
+		    "too many process groups stopping; SIGKILL to the "
+		    "group of pid %ld",
 		    (long)p->pid);
 		(void)sv->ops->kill(sv->arg, p->pid, SIGKILL);
 		memset(p, 0, sizeof(*p));
@@ -197,13 +230,14 @@ sv_announce(struct sv *sv, const struct proc *p, int64_t now)
 
 	sv_prefix(sv, pre, sizeof(pre));
 	if (sv->conf->ready != READY_NONE)
-		log_info("%s%s pid %ld, ready in %s", pre, verb, (long)p->pid,
-		    sv_ms(now - p->started, t, sizeof(t)));
+		sv_say(sv, SV_INFO, "%s%s pid %ld, ready in %s", pre, verb,
+		    (long)p->pid, sv_ms(now - p->started, t, sizeof(t)));
 	else if (sv->reload_started >= 0)
-		log_info("%s%s pid %ld in %s", pre, verb, (long)p->pid,
+		sv_say(sv, SV_INFO, "%s%s pid %ld in %s", pre, verb,
+		    (long)p->pid,
 		    sv_ms(now - sv->reload_started, t, sizeof(t)));
 	else
-		log_info("%s%s pid %ld", pre, verb, (long)p->pid);
+		sv_say(sv, SV_INFO, "%s%s pid %ld", pre, verb, (long)p->pid);
 	sv->reload_started = -1;
 	sv->build_ms = -1;
 }
@@ -231,7 +265,7 @@ sv_count_crash(struct sv *sv, int64_t now)
 }
 
 /* Schedules the next start after a crash or a failed start, or gives up
- * until a change (DESIGN 5). */
+ * until a change after SV_CRASH_MAX crashes within SV_CRASH_WINDOW_MS. */
 static void
 sv_backoff(struct sv *sv, int64_t now)
 {
@@ -239,13 +273,15 @@ sv_backoff(struct sv *sv, int64_t now)
 
 	if (sv_count_crash(sv, now) >= SV_CRASH_MAX) {
 		sv->waiting = 1;
-		log_warnx("the child crashed %d times within %d s; waiting "
-			  "for a change or SIGHUP",
+		sv_say(sv, SV_WARN,
+		    "the child crashed %d times within %d s; waiting "
+		    "for a change or SIGHUP",
 		    SV_CRASH_MAX, SV_CRASH_WINDOW_MS / 1000);
 		return;
 	}
 	sv->restart_at = now + sv->backoff_ms;
-	log_info("restarting in %s", sv_ms(sv->backoff_ms, t, sizeof(t)));
+	sv_say(sv, SV_INFO, "restarting in %s",
+	    sv_ms(sv->backoff_ms, t, sizeof(t)));
 	if ((sv->backoff_ms *= 2) > SV_BACKOFF_MAX_MS)
 		sv->backoff_ms = SV_BACKOFF_MAX_MS;
 }
@@ -260,8 +296,9 @@ sv_after_exit(struct sv *sv, int64_t now, int64_t uptime, int status)
 	if (sv->conf->restart == RESTART_NO ||
 	    (sv->conf->restart == RESTART_ON_FAILURE && clean)) {
 		sv->waiting = 1;
-		log_info("not restarting (restart = %s); waiting for a change "
-			 "or SIGHUP",
+		sv_say(sv, SV_INFO,
+		    "not restarting (restart = %s); waiting for a change "
+		    "or SIGHUP",
 		    sv->conf->restart == RESTART_NO ? "no" : "on-failure");
 		return;
 	}
@@ -335,7 +372,7 @@ sv_start_next(struct sv *sv, int64_t now)
 		return;
 	}
 	if (r == -1) {
-		log_warnx("keeping pid %ld", (long)sv->cur.pid);
+		sv_say(sv, SV_WARN, "keeping pid %ld", (long)sv->cur.pid);
 		sv_reload_done(sv);
 		sv->reload_started = -1;
 		sv->build_ms = -1;
@@ -398,7 +435,8 @@ sv_advance(struct sv *sv, int64_t now)
 			if (sv->build.pid < 0) {
 				sv->build.pid = 0;
 				sv_reload_done(sv);
-				log_warnx("keeping the running child, if any");
+				sv_say(sv, SV_WARN,
+				    "keeping the running child, if any");
 				return;
 			}
 			sv->again_ms = SV_BACKOFF_MIN_MS;
@@ -447,7 +485,7 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 			memset(&sv->build, 0, sizeof(sv->build));
 			return;
 		}
-		log_warnx("build failed: %s after %s; %s",
+		sv_say(sv, SV_WARN, "build failed: %s after %s; %s",
 		    sv_describe(status, what, sizeof(what)),
 		    sv_ms(now - sv->build.started, t, sizeof(t)),
 		    sv->cur.pid != 0 ? "the running child stays; waiting for "
@@ -460,7 +498,7 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 	}
 	if (pid == sv->cur.pid) {
 		uptime = now - sv->cur.started;
-		log_warnx("pid %ld %s", (long)pid,
+		sv_say(sv, SV_WARN, "pid %ld %s", (long)pid,
 		    sv_describe(status, what, sizeof(what)));
 		sv_stop_leftovers(sv, &sv->cur, now);
 		if (!sv->pending)
@@ -468,8 +506,8 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 		return;
 	}
 	if (pid == sv->next.pid) {
-		log_warnx("new pid %ld %s before it was ready; %s", (long)pid,
-		    sv_describe(status, what, sizeof(what)),
+		sv_say(sv, SV_WARN, "new pid %ld %s before it was ready; %s",
+		    (long)pid, sv_describe(status, what, sizeof(what)),
 		    sv->cur.pid != 0 ? "keeping the running child" :
 				       "waiting for a change");
 		sv_stop_leftovers(sv, &sv->next, now);
@@ -479,7 +517,7 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 	}
 	if ((s = sv_find_stopping(sv, pid)) != NULL) {
 		s->leader_gone = 1;
-		log_debug("pid %ld %s", (long)pid,
+		sv_say(sv, SV_DEBUG, "pid %ld %s", (long)pid,
 		    sv_describe(status, what, sizeof(what)));
 	}
 }
@@ -510,8 +548,9 @@ sv_timer(struct sv *sv, int64_t now)
 		s = &sv->stopping[i];
 		if (s->pid == 0 || s->killed || now < s->deadline)
 			continue;
-		log_warnx("pid %ld did not stop within %s of %s; sending "
-			  "SIGKILL to its process group",
+		sv_say(sv, SV_WARN,
+		    "pid %ld did not stop within %s of %s; sending "
+		    "SIGKILL to its process group",
 		    (long)s->pid,
 		    sv_ms(sv->conf->stop_timeout_ms, t, sizeof(t)),
 		    sv_signame(sv->conf->stop_signal, sig, sizeof(sig)));
@@ -520,8 +559,9 @@ sv_timer(struct sv *sv, int64_t now)
 	}
 	if (sv->next.pid != 0 && !sv->next.ready && sv->next.deadline >= 0 &&
 	    now >= sv->next.deadline) {
-		log_warnx("new pid %ld sent no READY=1 within %s; stopping it "
-			  "and keeping pid %ld",
+		sv_say(sv, SV_WARN,
+		    "new pid %ld sent no READY=1 within %s; stopping it "
+		    "and keeping pid %ld",
 		    (long)sv->next.pid,
 		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)),
 		    (long)sv->cur.pid);
@@ -531,8 +571,9 @@ sv_timer(struct sv *sv, int64_t now)
 	}
 	if (sv->cur.pid != 0 && !sv->cur.ready && sv->cur.deadline >= 0 &&
 	    now >= sv->cur.deadline) {
-		log_warnx("pid %ld sent no READY=1 within %s; it keeps "
-			  "running",
+		sv_say(sv, SV_WARN,
+		    "pid %ld sent no READY=1 within %s; it keeps "
+		    "running",
 		    (long)sv->cur.pid,
 		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)));
 		sv->cur.deadline = -1;
@@ -553,8 +594,9 @@ sv_term(struct sv *sv)
 	}
 	for (i = 0; i < SV_STOP_MAX; i++)
 		if (sv->stopping[i].pid != 0 && !sv->stopping[i].killed) {
-			log_warnx("stopping now: SIGKILL to pid %ld and its "
-				  "process group",
+			sv_say(sv, SV_WARN,
+			    "stopping now: SIGKILL to pid %ld and its "
+			    "process group",
 			    (long)sv->stopping[i].pid);
 			sv->stopping[i].killed = 1;
 			(void)sv->ops->kill(
@@ -574,7 +616,7 @@ sv_reload(struct sv *sv, int64_t now, const char *reason)
 		    reason != NULL ? reason : "reload");
 	}
 	if (sv->build.pid != 0) {
-		log_info("%s during the build; building again",
+		sv_say(sv, SV_INFO, "%s during the build; building again",
 		    reason != NULL ? reason : "reload");
 		sv_stop(sv, &sv->build, now);
 	}

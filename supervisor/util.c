@@ -117,15 +117,26 @@ strlist_free(char **list, size_t n)
 void
 signals_default(void)
 {
+	signals_default_except(NULL, 0);
+}
+
+void
+signals_default_except(const int *keep, size_t n)
+{
 	struct sigaction sa;
 	sigset_t none;
+	size_t i;
 	int sig;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < SIG_LAST; sig++)
-		(void)sigaction(sig, &sa, NULL);
+	for (sig = 1; sig < SIG_LAST; sig++) {
+		for (i = 0; i < n && keep[i] != sig; i++)
+			;
+		if (i == n)
+			(void)sigaction(sig, &sa, NULL);
+	}
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -40,6 +40,8 @@ void strlist_free(char **list, size_t n);
  * start of a forked process. Async-signal-safe (sigaction(2) and
  * sigprocmask(2) only). */
 void signals_default(void);
+/* As signals_default(), but leaves the n signals of keep as they are. */
+void signals_default_except(const int *keep, size_t n);
 
 /* Returns 1 for an errno that says the system is short of a resource for
  * the moment (EAGAIN, ENOMEM, EMFILE, ENFILE, ENOBUFS: processes,

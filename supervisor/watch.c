@@ -16,9 +16,10 @@
 #include <string.h>
 
 #include "hp.h"
+#include "watch.h"
 
-/* DESIGN 5: version-control folders (and git's ".git" file in worktrees
- * and submodules), and editor temporaries: vim's swap files, backups
+/* Never a reason to reload: version-control folders (and git's ".git" file in
+ * worktrees and submodules), and editor temporaries: vim's swap files, backups
  * ending in '~', emacs' ".#name" lock links, and "4913", the file vim
  * creates and deletes to test that a directory is writable. Each is tried
  * against the last component of the path, whatever its type. */
@@ -147,85 +148,6 @@ watch_report(struct watch_cb *cb, const char *path)
 {
 	cb->fn(path, cb->arg);
 	cb->calls++;
-}
-
-int
-watch_reserve(char **bufp, size_t *capp, size_t need)
-{
-	size_t cap = *capp > 0 ? *capp : 256;
-	char *p;
-
-	if (need <= *capp)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	if ((p = realloc(*bufp, cap)) == NULL)
-		return -1;
-	*bufp = p;
-	*capp = cap;
-	return 0;
-}
-
-void *
-watch_grow(void *v, size_t *capp, size_t need, size_t size)
-{
-	size_t cap = *capp > 0 ? *capp : 64;
-	void *p;
-
-	if (need <= *capp)
-		return v;
-	while (cap < need && cap <= SIZE_MAX / 2)
-		cap *= 2;
-	if (cap < need || cap > SIZE_MAX / size ||
-	    (p = realloc(v, cap * size)) == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	*capp = cap;
-	return p;
-}
-
-/* Returns 1 if a '/' goes between a (la bytes long) and a b of lb bytes:
- * neither is empty and a does not end in one. Else 0. */
-static size_t
-join_sep(const char *a, size_t la, size_t lb)
-{
-	return la > 0 && lb > 0 && a[la - 1] != '/';
-}
-
-/* Writes a, the separator if sep, then b and a NUL at dst, which holds
- * la + sep + lb + 1 bytes. */
-static void
-join_copy(
-    char *dst, const char *a, size_t la, size_t sep, const char *b, size_t lb)
-{
-	memcpy(dst, a, la);
-	if (sep)
-		dst[la] = '/';
-	memcpy(dst + la + sep, b, lb + 1);
-}
-
-char *
-watch_join(char **bufp, size_t *capp, size_t off, const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), sep = join_sep(a, la, lb);
-
-	if (watch_reserve(bufp, capp, off + la + sep + lb + 1) == -1)
-		return NULL;
-	join_copy(*bufp + off, a, la, sep, b, lb);
-	return *bufp + off;
-}
-
-char *
-watch_strjoin(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), sep = join_sep(a, la, lb);
-	char *s;
-
-	if ((s = malloc(la + sep + lb + 1)) == NULL)
-		return NULL;
-	join_copy(s, a, la, sep, b, lb);
-	return s;
 }
 
 int

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "watch.h"
 
 /*
  * What every watch asks for (inotify(7)):
@@ -236,8 +237,7 @@ ent_set(struct watch *w, int wd, size_t r, char **relp, unsigned pass)
 	}
 	if (other && w->roots[r].file == NULL)
 		return 0;
-	if ((p = watch_grow(w->ents, &w->entcap, w->nents + 1, sizeof(*p))) ==
-	    NULL)
+	if ((p = grow(w->ents, &w->entcap, w->nents + 1, sizeof(*p))) == NULL)
 		return -1;
 	w->ents = p;
 	memmove(&w->ents[j + 1], &w->ents[j], (w->nents - j) * sizeof(*p));
@@ -292,7 +292,7 @@ push(struct stack *s, char *rel)
 {
 	char **p;
 
-	if ((p = watch_grow(s->v, &s->cap, s->n + 1, sizeof(*p))) == NULL)
+	if ((p = grow(s->v, &s->cap, s->n + 1, sizeof(*p))) == NULL)
 		return -1;
 	s->v = p;
 	s->v[s->n++] = rel;
@@ -330,7 +330,7 @@ push_subdirs(struct watch *w, const struct watch_root *rt, struct stack *s,
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0 || !entry_isdir(d, de))
 			continue;
-		if ((sub = watch_strjoin(rel, de->d_name)) == NULL)
+		if ((sub = path_join(rel, de->d_name)) == NULL)
 			return -1;
 		if (watch_excluded(rt, w->globs, w->nglobs, sub, 1)) {
 			free(sub);
@@ -378,7 +378,8 @@ walk(struct watch *w, size_t r, const char *rel, unsigned pass)
 		/* dir outlives cur: ent_set() may keep the string, never
 		 * free it. */
 		dir = cur = s.v[--s.n];
-		if (watch_join(&w->path, &w->pathcap, 0, rt->dir, cur) == NULL)
+		if (path_join_at(&w->path, &w->pathcap, 0, rt->dir, cur) ==
+		    NULL)
 			goto fail;
 		mask = WATCH_MASK;
 		if (*cur != '\0')
@@ -474,7 +475,7 @@ change(struct watch *w, struct watch_cb *dr, size_t r, const char *rel,
 
 	if (w->nchanges == CHANGE_MAX)
 		flush(w, dr);
-	if ((s = watch_join(&w->arena, &w->arenacap, w->arenalen, root,
+	if ((s = path_join_at(&w->arena, &w->arenacap, w->arenalen, root,
 		 rel != NULL ? rel : "")) == NULL) {
 		flush(w, dr); /* out of memory: the root still says it */
 		watch_report(dr, root);
@@ -571,7 +572,7 @@ handle_one(struct watch *w, struct watch_cb *dr, size_t i,
 			change(w, dr, r, NULL, ev->mask);
 		return;
 	}
-	if (watch_join(&w->rel, &w->relcap, 0, e->rel, name) == NULL) {
+	if (path_join_at(&w->rel, &w->relcap, 0, e->rel, name) == NULL) {
 		change(w, dr, r, NULL, ev->mask);
 		return;
 	}

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "watch.h"
 
 /* O_EVTONLY (macOS): the descriptor is for events only and does not keep
  * a removable volume busy. O_NONBLOCK and O_NOCTTY: opening must never
@@ -88,7 +89,7 @@ fds_push(struct fds *s, int fd)
 {
 	int *p;
 
-	if ((p = watch_grow(s->v, &s->cap, s->n + 1, sizeof(*p))) == NULL)
+	if ((p = grow(s->v, &s->cap, s->n + 1, sizeof(*p))) == NULL)
 		return -1;
 	s->v = p;
 	s->v[s->n++] = fd;
@@ -105,7 +106,7 @@ node_path(struct watch *w, int fd)
 
 	if (rt->file != NULL)
 		return n->isdir ? rt->dir : rt->path;
-	return watch_join(&w->path, &w->pathcap, 0, rt->dir, n->rel);
+	return path_join_at(&w->path, &w->pathcap, 0, rt->dir, n->rel);
 }
 
 /* Calls the callback for node fd, unless it just did for the same path. */
@@ -119,7 +120,7 @@ report(struct watch *w, struct watch_cb *dr, int fd)
 		p = w->roots[n->root].path; /* out of memory: the root */
 	if (w->last != NULL && strcmp(w->last, p) == 0)
 		return;
-	if (watch_reserve(&w->last, &w->lastcap, strlen(p) + 1) == 0)
+	if (grow_buf(&w->last, &w->lastcap, strlen(p) + 1) == 0)
 		memcpy(w->last, p, strlen(p) + 1);
 	watch_report(dr, p);
 }
@@ -175,8 +176,8 @@ node_open(struct watch *w, int dfd, const char *name, int follow, size_t r,
 			goto fail; /* a directory inside itself */
 	if ((size_t)fd >= w->nodecap) {
 		cap = w->nodecap;
-		if ((n = watch_grow(
-			 w->nodes, &cap, (size_t)fd + 1, sizeof(*n))) == NULL)
+		if ((n = grow(w->nodes, &cap, (size_t)fd + 1, sizeof(*n))) ==
+		    NULL)
 			goto fail;
 		memset(n + w->nodecap, 0, (cap - w->nodecap) * sizeof(*n));
 		w->nodes = n;
@@ -338,7 +339,7 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo,
 			continue;
 		rel = rt->file != NULL ?
 		    strdup("") :
-		    watch_strjoin(w->nodes[fd].rel, de->d_name);
+		    path_join(w->nodes[fd].rel, de->d_name);
 		if (rel == NULL)
 			goto nomem;
 		if (rt->file == NULL &&

@@ -44,16 +44,18 @@ FUZZ_CCLD = $(FUZZ_CC) $(HP_CFLAGS) $(FUZZ_SAN) $(FUZZ_CFLAGS) \
 FUZZ_REPLAY_CCLD = $(CC) $(HP_CFLAGS) -Isupervisor -Ichild-api \
 	    -Itests/fuzz $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS)
 
-FUZZ_CONF_SRC = supervisor/conf.c supervisor/parse.c supervisor/log.c
-FUZZ_CONF_OBJ = supervisor/conf.o supervisor/parse.o supervisor/log.o
+FUZZ_CONF_SRC = $(CONF_OBJS:.o=.c) supervisor/log.c
+FUZZ_CONF_OBJ = $(CONF_OBJS) supervisor/log.o
 FUZZ_PARSE_SRC = supervisor/parse.c
 FUZZ_PARSE_OBJ = supervisor/parse.o
 FUZZ_NOTIFY_SRC = supervisor/notify.c supervisor/log.c supervisor/fd.c \
 		  $(PROC_OBJ:.o=.c)
 FUZZ_NOTIFY_OBJ = supervisor/notify.o supervisor/log.o supervisor/fd.o \
 		  $(PROC_OBJ)
-FUZZ_WATCH_SRC = supervisor/watch.c supervisor/ignore.c supervisor/log.c
-FUZZ_WATCH_OBJ = supervisor/watch.o supervisor/ignore.o supervisor/log.o
+FUZZ_WATCH_SRC = supervisor/watch.c supervisor/ignore.c supervisor/log.c \
+		 supervisor/util.c
+FUZZ_WATCH_OBJ = supervisor/watch.o supervisor/ignore.o supervisor/log.o \
+		 supervisor/util.o
 
 $(FUZZ_OUT)/fuzz_conf: tests/fuzz/fuzz_conf.c $(FUZZ_DEPS) $(FUZZ_CONF_SRC)
 	@mkdir -p $(FUZZ_OUT)

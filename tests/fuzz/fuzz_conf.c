@@ -65,11 +65,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[CONF_ERR_MAX], err2[CONF_ERR_MAX];
 	struct conf c, c2;
 	char *text, *out, *out2;
+	size_t i;
 
 	text = fuzz_strndup(data, size);
 	if (conf_try(&c, text, err) == 0) {
-		FUZZ_CHECK(c.command != NULL && c.dir != NULL &&
-		    c.directory != NULL && c.name != NULL);
+		FUZZ_CHECK(c.nchildren >= 1 && c.dir != NULL && c.name != NULL);
+		for (i = 0; i < c.nchildren; i++)
+			FUZZ_CHECK(c.children[i].command != NULL &&
+			    c.children[i].directory != NULL);
 		FUZZ_CHECK(c.nsocks <= CONF_SOCKS_MAX);
 		out = conf_text(&c);
 		/* Read back, it is the same configuration: printing it again

@@ -12,6 +12,7 @@
 
 #include "fuzz.h"
 #include "hp.h"
+#include "watch.h"
 
 #define FUZZ_FILES_MAX 8
 

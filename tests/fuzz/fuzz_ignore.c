@@ -11,6 +11,7 @@
 
 #include "fuzz.h"
 #include "hp.h"
+#include "watch.h"
 
 #define FUZZ_GLOBS_MAX 16
 

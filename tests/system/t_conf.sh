@@ -43,7 +43,7 @@ st=$?
 mkdir "$T/dir.ini"
 "$HP" check -c "$T/dir.ini" 2> "$T/err"
 st=$?
-[ "$st" -eq 2 ] && grep -q "^holdports: $T/dir.ini: cannot read: " "$T/err" &&
+[ "$st" -eq 2 ] && grep -q "^holdports: $T/dir.ini: not a regular file; " "$T/err" &&
 	ok "directory as file: exit 2, names the file" || fail "dir: exit $st: $(cat "$T/err")"
 
 # The reference and demo configurations are valid.

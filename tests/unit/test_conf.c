@@ -21,6 +21,9 @@
 
 #define PATH "ports.ini" /* conf_load_string's name for the text */
 #define FINAL "[child]\ncommand = ./server\n"
+/* The only child of c, or the defaults of [holdports] before there is
+ * one. */
+#define CH(c) ((c).nchildren > 0 ? &(c).children[0] : &(c).defaults)
 
 /* Loads text as PATH and finishes it. Returns what the two return; the
  * caller frees c. */
@@ -55,13 +58,16 @@ slurp(const char *path)
 	return s;
 }
 
-/* Sets c->command as main.c does for "-- COMMAND". */
+/* Sets CH(*c)->command as main.c does for "-- COMMAND". */
 static void
 set_command(struct conf *c, const char *cmd)
 {
-	free(c->command);
-	c->command = strdup(cmd);
-	assert_non_null(c->command);
+	struct childconf *ch = conf_child(c);
+
+	assert_non_null(ch);
+	free(ch->command);
+	ch->command = strdup(cmd);
+	assert_non_null(ch->command);
 }
 
 /* Returns conf_print's output (malloc'ed). */
@@ -596,14 +602,14 @@ test_good_keys(void **state)
 		print_message("good_keys[%zu]: %s\n", i, good_keys[i].text);
 		if (load(&c, good_keys[i].text, err) == -1)
 			fail_msg("%s", err);
-		assert_int_equal(c.mode, good_keys[i].mode);
-		assert_int_equal(c.ready, good_keys[i].ready);
+		assert_int_equal(CH(c)->mode, good_keys[i].mode);
+		assert_int_equal(CH(c)->ready, good_keys[i].ready);
 		assert_int_equal(
-		    c.ready_timeout_ms, good_keys[i].ready_timeout_ms);
+		    CH(c)->ready_timeout_ms, good_keys[i].ready_timeout_ms);
 		if (good_keys[i].build == NULL)
-			assert_null(c.build);
+			assert_null(CH(c)->build);
 		else
-			assert_string_equal(c.build, good_keys[i].build);
+			assert_string_equal(CH(c)->build, good_keys[i].build);
 		conf_free(&c);
 	}
 }
@@ -658,7 +664,7 @@ test_line_limit(void **state)
 		memset(text + n, 'x', 199 - 10);
 		(void)sprintf(text + n + 189, "%s", ends[i]);
 		assert_int_equal(load(&c, text, err), 0);
-		assert_int_equal(strlen(c.command), 189);
+		assert_int_equal(strlen(CH(c)->command), 189);
 		conf_free(&c);
 		(void)sprintf(text + n + 189, "y%s", ends[i]);
 		assert_int_equal(load(&c, text, err), -1);
@@ -1177,13 +1183,13 @@ test_full_file(void **state)
 	assert_string_equal(c.file, "/nonexistent/x/./p/ports.ini");
 	assert_string_equal(c.dir, "/nonexistent/x/p");
 	assert_string_equal(c.name, "proj-1");
-	assert_int_equal(c.debounce_ms, 250);
-	assert_int_equal(c.stop_signal, SIGQUIT);
-	assert_int_equal(c.stop_timeout_ms, 120000);
-	assert_int_equal(c.restart, RESTART_NO);
-	assert_int_equal(c.mode, MODE_OVERLAP);
-	assert_int_equal(c.ready, READY_NOTIFY);
-	assert_int_equal(c.ready_timeout_ms, 500);
+	assert_int_equal(CH(c)->debounce_ms, 250);
+	assert_int_equal(CH(c)->stop_signal, SIGQUIT);
+	assert_int_equal(CH(c)->stop_timeout_ms, 120000);
+	assert_int_equal(CH(c)->restart, RESTART_NO);
+	assert_int_equal(CH(c)->mode, MODE_OVERLAP);
+	assert_int_equal(CH(c)->ready, READY_NOTIFY);
+	assert_int_equal(CH(c)->ready_timeout_ms, 500);
 	assert_int_equal(c.nsocks, 3);
 	assert_string_equal(c.socks[0].spec.name, "http");
 	assert_string_equal(c.socks[0].listen, "0.0.0.0:8080=http");
@@ -1204,21 +1210,22 @@ test_full_file(void **state)
 	assert_int_equal(c.socks[2].spec.type, SOCK_DGRAM);
 	assert_string_equal(c.socks[2].spec.host, "::1");
 	assert_int_equal(c.socks[2].spec.port, 5353);
-	assert_string_equal(c.command, "make -s;exec ./server --flag='x;y'");
-	assert_string_equal(c.build, "make -s;./gen --out=src/gen.c");
-	assert_string_equal(c.directory, "/nonexistent/x/p/build/../out");
-	assert_int_equal(c.nenv, 3);
-	assert_string_equal(c.env[0], "A=1");
-	assert_string_equal(c.env[1], "B=two words");
-	assert_string_equal(c.env[2], "C=");
-	assert_int_equal(c.nwatch, 3);
-	assert_string_equal(c.watch[0], "/nonexistent/x/p/src");
-	assert_string_equal(c.watch[1], "/nonexistent/x/p/include");
-	assert_string_equal(c.watch[2], "/abs/path");
-	assert_int_equal(c.nignore, 2);
-	assert_string_equal(c.ignore[0], "*.o");
-	assert_string_equal(c.ignore[1], "build/*");
-	assert_int_equal(c.child_line, 20);
+	assert_string_equal(
+	    CH(c)->command, "make -s;exec ./server --flag='x;y'");
+	assert_string_equal(CH(c)->build, "make -s;./gen --out=src/gen.c");
+	assert_string_equal(CH(c)->directory, "/nonexistent/x/p/build/../out");
+	assert_int_equal(CH(c)->nenv, 3);
+	assert_string_equal(CH(c)->env[0], "A=1");
+	assert_string_equal(CH(c)->env[1], "B=two words");
+	assert_string_equal(CH(c)->env[2], "C=");
+	assert_int_equal(CH(c)->nwatch, 3);
+	assert_string_equal(CH(c)->watch[0], "/nonexistent/x/p/src");
+	assert_string_equal(CH(c)->watch[1], "/nonexistent/x/p/include");
+	assert_string_equal(CH(c)->watch[2], "/abs/path");
+	assert_int_equal(CH(c)->nignore, 2);
+	assert_string_equal(CH(c)->ignore[0], "*.o");
+	assert_string_equal(CH(c)->ignore[1], "build/*");
+	assert_int_equal(CH(c)->line, 20);
 	assert_int_equal(c.last_line, 33);
 	conf_free(&c);
 }
@@ -1233,7 +1240,7 @@ test_bom(void **state)
 
 	(void)state;
 	assert_int_equal(load(&c, "\xEF\xBB\xBF" FINAL, err), 0);
-	assert_string_equal(c.command, "./server");
+	assert_string_equal(CH(c)->command, "./server");
 	conf_free(&c);
 	assert_int_equal(load(&c, "\xEF\xBB\xBF\xEF\xBB\xBF:x\n", err), -1);
 	/* the second mark is the key, for inih as for holdports */
@@ -1269,18 +1276,19 @@ test_defaults(void **state)
 		    conf_load_string(&c, FINAL, names[i].path, err), 0);
 		assert_int_equal(conf_finish(&c, err), 0);
 		assert_string_equal(c.dir, names[i].dir);
-		assert_string_equal(c.directory, names[i].dir);
+		assert_string_equal(CH(c)->directory, names[i].dir);
 		assert_string_equal(c.name, names[i].name);
-		assert_int_equal(c.debounce_ms, 100);
-		assert_int_equal(c.stop_signal, SIGTERM);
-		assert_int_equal(c.stop_timeout_ms, 5000);
-		assert_int_equal(c.restart, RESTART_ON_FAILURE);
-		assert_int_equal(c.mode, MODE_REPLACE);
-		assert_int_equal(c.ready, READY_NONE);
-		assert_int_equal(c.ready_timeout_ms, 30000);
-		assert_null(c.build);
+		assert_int_equal(CH(c)->debounce_ms, 100);
+		assert_int_equal(CH(c)->stop_signal, SIGTERM);
+		assert_int_equal(CH(c)->stop_timeout_ms, 5000);
+		assert_int_equal(CH(c)->restart, RESTART_ON_FAILURE);
+		assert_int_equal(CH(c)->mode, MODE_REPLACE);
+		assert_int_equal(CH(c)->ready, READY_NONE);
+		assert_int_equal(CH(c)->ready_timeout_ms, 30000);
+		assert_null(CH(c)->build);
 		assert_int_equal(c.nsocks, 0);
-		assert_int_equal(c.nenv + c.nwatch + c.nignore, 0);
+		assert_int_equal(
+		    CH(c)->nenv + CH(c)->nwatch + CH(c)->nignore, 0);
 		conf_free(&c);
 	}
 	/* a relative path's directory is made absolute against the cwd */
@@ -1309,7 +1317,9 @@ test_unreadable(void **state)
 	conf_free(&c);
 	conf_init(&c);
 	assert_int_equal(conf_load(&c, "tests/golden", err), -1);
-	assert_string_equal(err, "tests/golden: cannot read: Is a directory");
+	assert_string_equal(err,
+	    "tests/golden: not a regular file; give the path of a ports.ini "
+	    "file");
 	conf_free(&c);
 }
 
@@ -1323,11 +1333,11 @@ test_add_listen(void **state)
 	(void)state;
 	conf_init(&c);
 	assert_int_equal(conf_set_dir(&c, "/work/app"), 0);
-	assert_int_equal(conf_add_listen(&c, "8080", err), 0);
-	assert_int_equal(conf_add_listen(&c, "[::1]:9090=admin", err), 0);
-	assert_int_equal(conf_add_listen(&c, "udp:5353", err), 0);
-	assert_int_equal(conf_add_listen(&c, "unix:/tmp/x.sock", err), 0);
-	assert_int_equal(conf_add_listen(&c, "http", err), -1);
+	assert_int_equal(conf_add_listen(&c, "8080", NULL, err), 0);
+	assert_int_equal(conf_add_listen(&c, "[::1]:9090=admin", NULL, err), 0);
+	assert_int_equal(conf_add_listen(&c, "udp:5353", NULL, err), 0);
+	assert_int_equal(conf_add_listen(&c, "unix:/tmp/x.sock", NULL, err), 0);
+	assert_int_equal(conf_add_listen(&c, "http", NULL, err), -1);
 	assert_string_equal(err,
 	    "port 'http' is not a number from 0 to 65535; "
 	    "write e.g. 8080 or 127.0.0.1:8080 (port 0: "
@@ -1344,7 +1354,7 @@ test_add_listen(void **state)
 	assert_string_equal(c.socks[2].spec.name, "sock2");
 	assert_string_equal(c.socks[3].spec.name, "sock3");
 	assert_string_equal(c.name, "app");
-	assert_string_equal(c.directory, "/work/app");
+	assert_string_equal(CH(c)->directory, "/work/app");
 	conf_clear_socks(&c);
 	assert_int_equal(c.nsocks, 0);
 	assert_null(c.socks);
@@ -1359,8 +1369,8 @@ test_add_listen_duplicate_names(void **state)
 
 	(void)state;
 	conf_init(&c);
-	assert_int_equal(conf_add_listen(&c, "8080=sock1", err), 0);
-	assert_int_equal(conf_add_listen(&c, "8081", err), 0);
+	assert_int_equal(conf_add_listen(&c, "8080=sock1", NULL, err), 0);
+	assert_int_equal(conf_add_listen(&c, "8081", NULL, err), 0);
 	set_command(&c, "./x");
 	assert_int_equal(conf_finish(&c, err), -1);
 	assert_string_equal(err,
@@ -1373,7 +1383,7 @@ test_add_listen_duplicate_names(void **state)
 	assert_int_equal(conf_load_string(&c,
 			     "[socket.web]\nlisten = 80\n" FINAL, PATH, err),
 	    0);
-	assert_int_equal(conf_add_listen(&c, "81=web", err), 0);
+	assert_int_equal(conf_add_listen(&c, "81=web", NULL, err), 0);
 	assert_int_equal(conf_finish(&c, err), -1);
 	assert_string_equal(err,
 	    "socket name 'web' is given to [socket.web] on "
@@ -1411,7 +1421,8 @@ test_add_listen_unix_relative(void **state)
 
 	(void)state;
 	conf_init(&c);
-	assert_int_equal(conf_add_listen(&c, "unix:./a.sock=api", err), 0);
+	assert_int_equal(
+	    conf_add_listen(&c, "unix:./a.sock=api", NULL, err), 0);
 	assert_int_equal(c.socks[0].spec.path[0], '/');
 	assert_string_equal(
 	    c.socks[0].spec.path + strlen(c.socks[0].spec.path) - 7, "/a.sock");
@@ -1492,29 +1503,29 @@ test_conf_set(void **state)
 			     "watch = /src\n",
 			     "/p/ports.ini", err),
 	    0);
-	assert_int_equal(conf_set(&c, "name", "b", err), 0);
+	assert_int_equal(conf_set(&c, "name", "b", NULL, err), 0);
 	assert_string_equal(c.name, "b");
-	assert_int_equal(conf_set(&c, "debounce", "2s", err), 0);
-	assert_int_equal(c.debounce_ms, 2000);
-	assert_int_equal(conf_set(&c, "watch", "/other", err), 0);
-	assert_int_equal(c.nwatch, 2);
-	assert_string_equal(c.watch[1], "/other");
-	assert_int_equal(conf_set(&c, "debounce", "2 s", err), -1);
+	assert_int_equal(conf_set(&c, "debounce", "2s", NULL, err), 0);
+	assert_int_equal(c.defaults.debounce_ms, 2000);
+	assert_int_equal(conf_set(&c, "watch", "/other", NULL, err), 0);
+	assert_int_equal(CH(c)->nwatch, 2);
+	assert_string_equal(CH(c)->watch[1], "/other");
+	assert_int_equal(conf_set(&c, "debounce", "2 s", NULL, err), -1);
 	assert_string_equal(err,
 	    "debounce: '2 s' is not a duration; write a "
 	    "number and ms, s or min, e.g. 250ms, 1.5s or "
 	    "2min (a bare number means milliseconds)");
-	assert_int_equal(conf_set(&c, "name", "12", err), -1);
+	assert_int_equal(conf_set(&c, "name", "12", NULL, err), -1);
 	assert_string_equal(err,
 	    "name: '12' is not a valid name; use up to 64 "
 	    "letters, digits, '.', '_' and '-', not only "
 	    "digits");
-	assert_int_equal(conf_set(&c, "listen", "80", err), -1);
+	assert_int_equal(conf_set(&c, "listen", "80", NULL, err), -1);
 	assert_string_equal(err, "listen: not a key of [holdports] or [child]");
-	assert_int_equal(conf_set(&c, "compat", "einhorn", err), 0);
+	assert_int_equal(conf_set(&c, "compat", "einhorn", NULL, err), 0);
 	assert_int_equal(c.compat, COMPAT_EINHORN);
-	assert_int_equal(conf_set(&c, "gitignore", "yes", err), 0);
-	assert_int_equal(c.gitignore, 1);
+	assert_int_equal(conf_set(&c, "gitignore", "yes", NULL, err), 0);
+	assert_int_equal(CH(c)->gitignore, 1);
 	conf_free(&c);
 }
 
@@ -1571,43 +1582,43 @@ test_conf_set_keys(void **state)
 		err[0] = '\0';
 		if (set_keys[i].err == NULL) {
 			assert_int_equal(conf_set(&c, set_keys[i].key,
-					     set_keys[i].value, err),
+					     set_keys[i].value, NULL, err),
 			    0);
 			assert_string_equal(err, "");
 		} else {
 			assert_int_equal(conf_set(&c, set_keys[i].key,
-					     set_keys[i].value, err),
+					     set_keys[i].value, NULL, err),
 			    -1);
 			assert_string_equal(err, set_keys[i].err);
 			/* the file's values stay */
-			assert_int_equal(c.mode, MODE_OVERLAP);
-			assert_int_equal(c.ready, READY_NOTIFY);
-			assert_int_equal(c.ready_timeout_ms, 1000);
-			assert_string_equal(c.build, "./b");
+			assert_int_equal(c.defaults.mode, MODE_OVERLAP);
+			assert_int_equal(c.defaults.ready, READY_NOTIFY);
+			assert_int_equal(c.defaults.ready_timeout_ms, 1000);
+			assert_string_equal(CH(c)->build, "./b");
 		}
 		conf_free(&c);
 	}
 	/* each value lands in its field; a later one replaces it */
 	conf_init(&c);
-	assert_int_equal(conf_set(&c, "mode", "overlap", err), 0);
-	assert_int_equal(c.mode, MODE_OVERLAP);
-	assert_int_equal(conf_set(&c, "mode", "replace", err), 0);
-	assert_int_equal(c.mode, MODE_REPLACE);
-	assert_int_equal(conf_set(&c, "ready", "notify", err), 0);
-	assert_int_equal(c.ready, READY_NOTIFY);
-	assert_int_equal(conf_set(&c, "ready", "none", err), 0);
-	assert_int_equal(c.ready, READY_NONE);
-	assert_int_equal(conf_set(&c, "ready_timeout", "1.5s", err), 0);
-	assert_int_equal(c.ready_timeout_ms, 1500);
-	assert_int_equal(conf_set(&c, "ready_timeout", "0", err), 0);
-	assert_int_equal(c.ready_timeout_ms, 0);
-	assert_int_equal(conf_set(&c, "build", "make", err), 0);
-	assert_string_equal(c.build, "make");
+	assert_int_equal(conf_set(&c, "mode", "overlap", NULL, err), 0);
+	assert_int_equal(c.defaults.mode, MODE_OVERLAP);
+	assert_int_equal(conf_set(&c, "mode", "replace", NULL, err), 0);
+	assert_int_equal(c.defaults.mode, MODE_REPLACE);
+	assert_int_equal(conf_set(&c, "ready", "notify", NULL, err), 0);
+	assert_int_equal(c.defaults.ready, READY_NOTIFY);
+	assert_int_equal(conf_set(&c, "ready", "none", NULL, err), 0);
+	assert_int_equal(c.defaults.ready, READY_NONE);
+	assert_int_equal(conf_set(&c, "ready_timeout", "1.5s", NULL, err), 0);
+	assert_int_equal(c.defaults.ready_timeout_ms, 1500);
+	assert_int_equal(conf_set(&c, "ready_timeout", "0", NULL, err), 0);
+	assert_int_equal(c.defaults.ready_timeout_ms, 0);
+	assert_int_equal(conf_set(&c, "build", "make", NULL, err), 0);
+	assert_string_equal(CH(c)->build, "make");
 	/* not a path: not resolved against the current directory */
-	assert_int_equal(conf_set(&c, "build", "./build.sh -j2", err), 0);
-	assert_string_equal(c.build, "./build.sh -j2");
+	assert_int_equal(conf_set(&c, "build", "./build.sh -j2", NULL, err), 0);
+	assert_string_equal(CH(c)->build, "./build.sh -j2");
 	conf_free(&c);
-	assert_null(c.build);
+	assert_null(CH(c)->build);
 }
 
 /* What conf_print writes reads back to the same configuration. */
@@ -1661,7 +1672,7 @@ test_print_defaults(void **state)
 	    "ready_timeout = 30s\n"));
 	assert_non_null(strstr(one, "; ignore: none\n; build: none\n"));
 	assert_int_equal(load(&c, one, err), 0);
-	assert_null(c.build);
+	assert_null(CH(c)->build);
 	two = print(&c);
 	conf_free(&c);
 	assert_string_equal(one, two);
@@ -1745,7 +1756,7 @@ test_reference(void **state)
 	if (conf_load(&c, "conf/ports.ini", err) == -1 ||
 	    conf_finish(&c, err) == -1)
 		fail_msg("%s", err);
-	assert_string_equal(c.command, "./server");
+	assert_string_equal(CH(c)->command, "./server");
 	assert_int_equal(c.nsocks, 1);
 	conf_free(&c);
 }
@@ -1835,7 +1846,8 @@ test_compat_gitignore(void **state)
 			if (r != 0)
 				fail_msg("%s\n  got: %s", text, err);
 			assert_int_equal(c.compat, compat_git[i].compat);
-			assert_int_equal(c.gitignore, compat_git[i].gitignore);
+			assert_int_equal(
+			    CH(c)->gitignore, compat_git[i].gitignore);
 		}
 		conf_free(&c);
 	}
@@ -1853,7 +1865,7 @@ test_compat_gitignore(void **state)
 	assert_non_null(strstr(out, "; build: none\ngitignore = yes\n"));
 	assert_int_equal(load(&c, out, err), 0);
 	assert_int_equal(c.compat, COMPAT_SERVER_STARTER | COMPAT_EINHORN);
-	assert_int_equal(c.gitignore, 1);
+	assert_int_equal(CH(c)->gitignore, 1);
 	conf_free(&c);
 	free(out);
 	assert_int_equal(load(&c, FINAL, err), 0);
@@ -1864,9 +1876,10 @@ test_compat_gitignore(void **state)
 	free(out);
 	/* the command line's -l: named by its SPEC */
 	conf_init(&c);
-	assert_int_equal(conf_set(&c, "compat", "server-starter", err), 0);
-	assert_int_equal(conf_add_listen(&c, "unix:/tmp/x;y", err), 0);
-	assert_int_equal(conf_set(&c, "compat", "bogus", err), -1);
+	assert_int_equal(
+	    conf_set(&c, "compat", "server-starter", NULL, err), 0);
+	assert_int_equal(conf_add_listen(&c, "unix:/tmp/x;y", NULL, err), 0);
+	assert_int_equal(conf_set(&c, "compat", "bogus", NULL, err), -1);
 	assert_string_equal(err,
 	    "compat: 'bogus' is not valid; use server-starter, einhorn or "
 	    "both, e.g. compat = server-starter einhorn");

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "hp.h"
+#include "watch.h"
 
 #define WAIT_MS 5000 /* a wait for an event longer than this fails */
 #define PATH_BUF 512

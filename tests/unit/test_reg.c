@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "hp.h"
+#include "reg.h"
 
 /* Fills e with two sockets and awkward strings. */
 static void

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "hp.h"
+#include "sv.h"
 
 /* wait(2) status encodings shared by Linux, the BSDs and macOS. */
 #define EXITED(code) (((code)&0xff) << 8)
@@ -63,7 +64,7 @@ fake_kill(void *arg, pid_t pgid, int signo)
 static const struct sv_ops ops = {fake_start, fake_build, fake_kill};
 
 struct fixture {
-	struct conf c;
+	struct childconf c;
 	struct fake f;
 	struct sv sv;
 };
@@ -81,7 +82,7 @@ setup(void **state)
 	fx.c.ready = READY_NONE;
 	fx.c.ready_timeout_ms = 30000;
 	fx.f.next_pid = 100;
-	sv_init(&fx.sv, &fx.c, &ops, &fx.f);
+	sv_init(&fx.sv, &fx.c, "", &ops, &fx.f);
 	log_init(LOG_QUIET);
 	*state = &fx;
 	return 0;

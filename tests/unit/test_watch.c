@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "hp.h"
+#include "watch.h"
 
 /* How long a wait for an event may take before the test fails. No test
  * sleeps: each wait is a poll(2) on the watcher that ends at the event. */

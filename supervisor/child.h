@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: ISC */
+/* child.h: one child of the instance and what is its own: its
+ * configuration, its state machine, the plans of its start and of its
+ * build, its file watcher and debounce. The loop keeps a list of them and
+ * calls these functions; a child never calls the loop. Times are int64_t
+ * milliseconds of CLOCK_MONOTONIC. */
+
+#ifndef HP_CHILD_H
+#define HP_CHILD_H
+
+#include "hp.h"
+#include "sv.h"
+#include "watch.h"
+
+/* What the loop shares with every child; the loop owns it and keeps it
+ * up to date when the configuration changes. */
+struct shared {
+	const struct conf *conf; /* the instance's configuration */
+	struct sock *socks; /* the held sockets, as conf->socks */
+	size_t nsocks;
+	const char *notify; /* the value of NOTIFY_SOCKET, or NULL */
+	struct guard *guard; /* told of every process group started */
+	pid_t supervisor; /* our pid, for PR_SET_PDEATHSIG */
+	const char *cwd; /* changed paths are shown relative to it */
+	const char *conf_real; /* the configuration file, canonical, or
+				  NULL: its changes are the loop's */
+};
+
+struct child {
+	struct childconf conf; /* a copy of its own: it outlives a reload
+				  of the configuration that drops it */
+	const struct shared *sh;
+	char who[CONF_FDNAME_MAX + 3]; /* "NAME: " before its log lines,
+					  or "" when it is the only one */
+	struct sv sv;
+	/* The plans every start reuses, made again when the configuration
+	 * changes: argv, envp and descriptors of the child and the build. */
+	struct plan run, build;
+	char *argv[4], *bargv[4];
+	char **envp, **benvp;
+	char **compat; /* from env_compat() */
+	int *fds;
+	const char **names;
+	/* Starts and builds that failed for want of a resource since the
+	 * last one that worked (child_spawn_failed()). */
+	unsigned long spawn_fails;
+	struct watch *watch; /* its watched paths, or NULL */
+	struct debounce deb; /* changes not yet acted on */
+	char reason[256]; /* a reload asked for in this turn; "" for none */
+	unsigned long seen; /* sv.generation when the loop last looked */
+	int leaving; /* dropped from the configuration: stopping for good */
+};
+
+/* Prepares ch, zeroed by the caller, for the configuration cc (copied)
+ * of instance sh: its plans and its watcher. who is "" for the only
+ * child, else its name, which prefixes its log lines. Nothing starts
+ * until child_start(). Returns 0, or -1 with errno (ENOMEM) and ch left
+ * for child_close(). */
+int child_open(struct child *ch, const struct childconf *cc,
+    const struct shared *sh, int named);
+/* Gives a running ch the new configuration cc (copied) after a change of
+ * ports.ini or of the sockets: its plans and its watcher are made again;
+ * what runs goes on until the next reload. Returns 0, or -1 with errno
+ * (the old plans are gone then: the next start fails and is retried). */
+int child_apply(struct child *ch, const struct childconf *cc);
+/* Frees what ch holds (not ch itself); its processes are the loop's to
+ * have stopped first. */
+void child_close(struct child *ch);
+
+/* Starts ch: its build if it has one, then the child (TR_START). */
+void child_start(struct child *ch, int64_t now);
+/* Reloads ch for reason ("src/main.c changed", "SIGHUP"): build, then
+ * replace the running child (TR_RELOAD). */
+void child_reload(struct child *ch, int64_t now, const char *reason);
+/* Stops ch for good: its child and build (TR_TERM); a second call sends
+ * SIGKILL at once. */
+void child_term(struct child *ch, int64_t now);
+/* Returns 1 once ch has stopped for good and nothing of it is left. */
+int child_done(const struct child *ch);
+/* Returns 1 if pid is a process ch started (a child or a build, running
+ * or being stopped), else 0. */
+int child_knows(const struct child *ch, pid_t pid);
+/* Returns 1 if pgid is the process group of ch's serving or starting
+ * child: the processes that may speak for it on NOTIFY_SOCKET. */
+int child_speaks(const struct child *ch, pid_t pgid);
+/* Returns the pid of ch's newest child (the one starting, else the one
+ * serving), or 0 for none. */
+pid_t child_pid(const struct child *ch);
+/* The process pid of ch was reaped with wait(2) status: TR_CHILD_EXIT. */
+void child_reaped(struct child *ch, pid_t pid, int status, int64_t now);
+/* READY=1 came from process group pgid of ch: TR_READY. */
+void child_ready(struct child *ch, pid_t pgid, int64_t now);
+/* Runs ch's state machine on its deadline (TR_TIMER) if it is due at
+ * now. */
+void child_timer(struct child *ch, int64_t now);
+/* Returns ch's next deadline (ms), or -1 for none. */
+int64_t child_deadline(const struct child *ch);
+/* Reads the pending events of ch's watcher and notes each changed path
+ * for the debounce. Returns 0, or -1 with errno (logged). */
+int child_events(struct child *ch, int64_t now);
+/* If ch's debounce is due at now, asks for a reload of ch, its reason
+ * "PATH changed" (child_ask()). */
+void child_debounce(struct child *ch, int64_t now);
+/* Asks for a reload of ch for reason: the loop applies every reload asked
+ * for in one turn of the loop once, with child_reload(), so that a change
+ * and a SIGHUP together make one reload. The first reason is kept. */
+void child_ask(struct child *ch, const char *reason);
+
+/* Looks at every process group of ch that is being stopped and whose
+ * leader is reaped; feeds TR_GROUP_GONE for each that is empty now and
+ * tells the guard. Returns how many are still lingering. */
+size_t child_check_groups(struct child *ch, int64_t now);
+
+#endif

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: ISC */
+/* socks.c: the set of sockets an instance holds: bound once at start,
+ * and moved to a changed configuration without closing a socket whose
+ * listen spec stays. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hp.h"
+
+int
+socks_bind(const struct conf *c, struct sock **sp)
+{
+	struct sock *s;
+	size_t i, j;
+
+	if ((s = calloc(c->nsocks + 1, sizeof(*s))) == NULL) {
+		log_warn("sockets");
+		return -1;
+	}
+	for (i = 0; i < c->nsocks; i++) {
+		s[i].conf = &c->socks[i];
+		(void)snprintf(
+		    s[i].name, sizeof(s[i].name), "%s", c->socks[i].spec.name);
+		if (sock_bind(&s[i]) == 0) {
+			log_info("%s listening on %s (fd %zu)", s[i].name,
+			    s[i].addr, HP_LISTEN_FDS_START + i);
+			continue;
+		}
+		sock_warn(&s[i], errno);
+		for (j = 0; j < i; j++)
+			sock_close(&s[j]);
+		free(s);
+		return -1;
+	}
+	*sp = s;
+	return 0;
+}
+
+void
+socks_close(struct sock *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sock_close(&s[i]);
+	free(s);
+}
+
+/* Returns 1 if fd is one of the n sockets of s. */
+static int
+socks_held(const struct sock *s, size_t n, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].fd == fd)
+			return 1;
+	return 0;
+}
+
+/*
+ * Finds the held socket that new socket spec sp continues: the same name
+ * and listen spec first; else the same listen spec under another name,
+ * but only for a fixed address (port 0 asks for any port, so such a
+ * socket is known by its name alone). Returns its index in old or -1.
+ * kept[] marks sockets already taken.
+ */
+static int
+socks_match(
+    const struct sock *old, size_t n, const struct spec *sp, const char *kept)
+{
+	size_t j;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (j = 0; j < n; j++) {
+			const struct spec *o = &old[j].conf->spec;
+
+			if (kept[j] || !spec_equal(o, sp))
+				continue;
+			if (strcmp(o->name, sp->name) == 0 ||
+			    (pass == 1 &&
+				(sp->family == AF_UNIX || sp->port != 0)))
+				return (int)j;
+		}
+	return -1;
+}
+
+/* Binds the new socket s, to be fd fdno, of a changed configuration.
+ * Returns 0, or -1 with errno: a lack of descriptors (or of memory) is
+ * written into why (len bytes) for the caller to say once; anything
+ * else is logged here. */
+static int
+socks_bind_new(struct sock *s, size_t fdno, char *why, size_t len)
+{
+	char where[CONF_PATH_MAX + 16];
+	int e;
+
+	if (sock_bind(s) == 0) {
+		log_info("%s listening on %s (fd %zu)", s->name, s->addr, fdno);
+		return 0;
+	}
+	e = errno;
+	if (errno_transient(e)) {
+		spec_format(&s->conf->spec, where, sizeof(where));
+		(void)snprintf(why, len, "bind %s (%s): %s: %s", where, s->name,
+		    errno_name(e), strerror(e));
+	} else {
+		sock_warn(s, e);
+	}
+	errno = e;
+	return -1;
+}
+
+struct sock *
+socks_move(
+    struct sock *old, size_t n, const struct conf *nc, char *why, size_t len)
+{
+	struct sock *ns;
+	char *kept;
+	size_t i, j;
+	int m, e;
+
+	ns = calloc(nc->nsocks + 1, sizeof(*ns));
+	kept = calloc(n + 1, 1);
+	if (ns == NULL || kept == NULL) {
+		(void)snprintf(why, len, "%s", strerror(ENOMEM));
+		errno = ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < nc->nsocks; i++) {
+		if ((m = socks_match(old, n, &nc->socks[i].spec, kept)) != -1) {
+			kept[m] = 1;
+			ns[i] = old[m];
+		} else {
+			ns[i].fd = -1;
+		}
+		ns[i].conf = &nc->socks[i];
+		(void)snprintf(ns[i].name, sizeof(ns[i].name), "%s",
+		    nc->socks[i].spec.name);
+		if (m != -1)
+			continue;
+		if (socks_bind_new(&ns[i], HP_LISTEN_FDS_START + i, why, len) ==
+		    -1) {
+			e = errno;
+			for (j = 0; j < i; j++)
+				if (ns[j].fd != -1 &&
+				    !socks_held(old, n, ns[j].fd))
+					sock_close(&ns[j]);
+			errno = e;
+			goto fail;
+		}
+	}
+	for (j = 0; j < n; j++)
+		if (!kept[j]) {
+			log_info("%s on %s closed", old[j].name, old[j].addr);
+			sock_close(&old[j]);
+		}
+	free(kept);
+	return ns;
+fail:
+	e = errno;
+	free(ns);
+	free(kept);
+	errno = e;
+	return NULL;
+}
