@@ -51,7 +51,8 @@ HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/fdstore-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
-	   hp_is_socket_unix hp_notify hp_notifyf
+	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
+	   hp_pid_notifyf hp_pid_notify_with_fds hp_notify_barrier
 
 .SUFFIXES: .c .o
 .c.o:
