@@ -50,10 +50,12 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_ignore tests/unit/test_reg
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
-	  tests/helpers/guard-drive tests/helpers/hp-hold
+	  tests/helpers/guard-drive tests/helpers/hp-hold \
+	  tests/helpers/fdstore-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
-	   hp_is_socket_unix hp_notify hp_notifyf
+	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
+	   hp_pid_notifyf hp_pid_notify_with_fds hp_notify_barrier
 
 .SUFFIXES: .c .o
 .c.o:
@@ -163,6 +165,9 @@ tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c
+tests/helpers/fdstore-drive: tests/helpers/fdstore-drive.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/fdstore-drive.c
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c

@@ -4,13 +4,13 @@
 /*
  * One self-contained file of C11 and POSIX.1-2008, meant to be copied into
  * other projects, so it cannot use a configure probe. The only OS name
- * below guards the LISTEN_PIDFDID check: pidfds and pidfs exist only on
- * Linux, and syscall(2) needs _DEFAULT_SOURCE before the first include
- * (which also shows glibc's SO_SNDBUFFORCE, used by hp_notify() where it
- * is defined).
+ * below guards what only Linux has: pidfds and pidfs for the
+ * LISTEN_PIDFDID check, SCM_CREDENTIALS with struct ucred, and pipe2(2).
+ * Those need _GNU_SOURCE before the first include (which also shows
+ * glibc's SO_SNDBUFFORCE, used by hp_notify() where it is defined).
  */
-#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
-#define _DEFAULT_SOURCE
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
 #endif
 
 #include <sys/types.h>
@@ -27,10 +27,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "holdports.h"
@@ -54,6 +56,45 @@
 #define NOTIFY_SEND_FLAGS MSG_NOSIGNAL
 #else
 #define NOTIFY_SEND_FLAGS 0
+#endif
+
+/*
+ * Only Linux lets the sender fill in SCM_CREDENTIALS (struct ucred), as
+ * libsystemd does for another pid or a set-id program. The second control
+ * message must start where CMSG_SPACE() says, so it needs the real one.
+ */
+#if defined(__linux__) && defined(SCM_CREDENTIALS) && defined(CMSG_SPACE)
+#define NOTIFY_UCRED 1
+#define NOTIFY_CREDS_SPACE CMSG_SPACE(sizeof(struct ucred))
+#else
+#define NOTIFY_UCRED 0
+#define NOTIFY_CREDS_SPACE 0
+#endif
+
+/*
+ * CMSG_LEN() and CMSG_SPACE() are RFC 3542 and POSIX.1-2024, not
+ * POSIX.1-2008, and a strict _POSIX_C_SOURCE build on the BSDs and macOS
+ * hides them. There the length is measured from where CMSG_DATA() puts
+ * the data, and the space is that length without trailing padding, which
+ * the last control message may leave out: those systems get at most one,
+ * the descriptors (no credentials are attached there).
+ */
+#if defined(CMSG_LEN) && defined(CMSG_SPACE)
+#define NOTIFY_CMSG_LEN(n) CMSG_LEN(n)
+#define NOTIFY_CMSG_SPACE(n) CMSG_SPACE(n)
+#else
+static size_t
+cmsg_hdr_len(void)
+{
+	union {
+		struct cmsghdr h;
+		unsigned char b[2 * sizeof(struct cmsghdr) + 16];
+	} u;
+
+	return (size_t)(CMSG_DATA(&u.h) - u.b);
+}
+#define NOTIFY_CMSG_LEN(n) (cmsg_hdr_len() + (n))
+#define NOTIFY_CMSG_SPACE(n) NOTIFY_CMSG_LEN(n)
 #endif
 
 /* Large enough for any address getsockname() returns for these checks,
@@ -652,33 +693,11 @@ raise_sndbuf(int fd, int n)
 #endif
 }
 
-/*
- * Sends state as one datagram to the address e names, from a fresh
- * close-on-exec AF_UNIX SOCK_DGRAM socket, as the body of
- * sd_pid_notify_with_fds() of systemd's sd-daemon.c (252) with pid 0 and
- * no fds. Returns 1 once the kernel queued it, or a negative errno value:
- * those of notify_addr(), socket(2) and sendto(2) (ENOENT, ECONNREFUSED
- * for a path that is not a bound socket or an abstract name nobody holds,
- * EPROTOTYPE for a stream socket, EMSGSIZE). The socket blocks, as
- * libsystemd's does: while the receiver's queue is full
- * (net.unix.max_dgram_qlen on Linux), sendto() waits.
- *
- * libsystemd also attaches SCM_CREDENTIALS {getpid(), getuid(), getgid()}
- * when the real and effective uid or gid differ (a set-id program). Those
- * are exactly the credentials Linux attaches by itself for a receiver with
- * SO_PASSCRED (the pid, real uid and real gid of the sender), and a
- * receiver without it gets none either way, so we never build them: that
- * needs struct ucred, which is not POSIX.
- */
+/* Returns a new close-on-exec AF_UNIX datagram socket, or -errno. */
 static int
-notify_send(const char *e, const char *state)
+notify_socket(void)
 {
-	struct sockaddr_un un;
-	socklen_t len;
-	int fd, r;
-
-	if ((r = notify_addr(e, &un, &len)) < 0)
-		return r;
+	int fd;
 
 #ifdef SOCK_CLOEXEC
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
@@ -689,73 +708,375 @@ notify_send(const char *e, const char *state)
 		return -errno;
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 #endif
-	raise_sndbuf(fd, NOTIFY_SNDBUF);
+	return fd;
+}
 
-	if (sendto(fd, state, strlen(state), NOTIFY_SEND_FLAGS,
-		(const struct sockaddr *)&un, len) >= 0)
+/*
+ * Whether the credentials are attached by hand, as in
+ * sd_pid_notify_with_fds() of libsystemd 252: for another pid than ours,
+ * or when the real and effective uid or gid differ. Only Linux has
+ * SCM_CREDENTIALS with a struct ucred the sender fills in; elsewhere the
+ * answer is no, which is what the retry without them would send anyway.
+ */
+static int
+notify_creds_wanted(pid_t pid)
+{
+#if NOTIFY_UCRED
+	return (pid != 0 && pid != getpid()) || getuid() != geteuid() ||
+	    getgid() != getegid();
+#else
+	(void)pid;
+	return 0;
+#endif
+}
+
+#if NOTIFY_UCRED
+/*
+ * Fills cm with SCM_CREDENTIALS {pid, or getpid() for 0; getuid();
+ * getgid()}, the real ids as libsystemd 252 sends them. The kernel
+ * refuses another pid without CAP_SYS_ADMIN (EPERM) and a pid that does
+ * not exist (ESRCH).
+ */
+static void
+notify_put_creds(struct cmsghdr *cm, pid_t pid)
+{
+	struct ucred uc;
+
+	memset(&uc, 0, sizeof(uc));
+	uc.pid = pid != 0 ? pid : getpid();
+	uc.uid = getuid();
+	uc.gid = getgid();
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = NOTIFY_CMSG_LEN(sizeof(uc));
+	memcpy(CMSG_DATA(cm), &uc, sizeof(uc)); /* CMSG_DATA may be unaligned */
+}
+#endif
+
+/*
+ * Builds the control messages of sd_pid_notify_with_fds() of libsystemd
+ * 252 in a new zeroed buffer: the n_fds descriptors of fds as one
+ * SCM_RIGHTS message, then the credentials when notify_creds_wanted(pid),
+ * each given CMSG_SPACE() of its data, the sizes libsystemd sums. *ctl
+ * gets the buffer (NULL when there is nothing to send; the caller frees
+ * it), *rights and *creds the space of each message (0: none).
+ *
+ * libsystemd puts them on the stack (alloca), which an absurd n_fds
+ * overflows. Here a total over INT_MAX bytes is -ENOBUFS, before fds is
+ * read: the answer of Linux's sendmsg(2) to such a message.
+ * Returns 0, -ENOBUFS or -ENOMEM.
+ */
+static int
+notify_control(pid_t pid, const int *fds, unsigned n_fds, unsigned char **ctl,
+    size_t *rights, size_t *creds)
+{
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	const size_t fdlen = (size_t)n_fds * sizeof(int);
+
+	*ctl = NULL;
+	*rights = *creds = 0;
+	if ((unsigned long long)n_fds * sizeof(int) > INT_MAX)
+		return -ENOBUFS;
+	if (n_fds > 0)
+		*rights = NOTIFY_CMSG_SPACE(fdlen);
+	if (notify_creds_wanted(pid))
+		*creds = NOTIFY_CREDS_SPACE;
+	if (*rights + *creds > INT_MAX)
+		return -ENOBUFS;
+	if (*rights + *creds == 0)
+		return 0;
+
+	/* Zeroed, as libsystemd's alloca0(); malloc(3) aligns it. */
+	if ((*ctl = calloc(1, *rights + *creds)) == NULL)
+		return -ENOMEM;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_control = *ctl;
+	mh.msg_controllen = *rights + *creds;
+	if (n_fds > 0) {
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = NOTIFY_CMSG_LEN(fdlen);
+		memcpy(CMSG_DATA(cm), fds, fdlen);
+	}
+#if NOTIFY_UCRED
+	if (*creds > 0)
+		notify_put_creds(
+		    (struct cmsghdr *)(void *)(*ctl + *rights), pid);
+#endif
+	return 0;
+}
+
+/*
+ * Sends state and the n_fds descriptors of fds as one datagram to the
+ * address e names, from a fresh close-on-exec AF_UNIX SOCK_DGRAM socket,
+ * as the body of sd_pid_notify_with_fds() of systemd's sd-daemon.c (252):
+ * with the control messages of notify_control(), and when that fails,
+ * whatever the error, once more without the credentials. The socket
+ * blocks, as libsystemd's does: while the receiver's queue is full
+ * (net.unix.max_dgram_qlen on Linux), the send waits.
+ * Returns 1 once the kernel queued it, or a negative errno value: those
+ * of notify_addr(), socket(2), notify_control() and sendmsg(2) (ENOENT,
+ * ECONNREFUSED for a path that is not a bound socket or an abstract name
+ * nobody holds, EPROTOTYPE for a stream socket, EMSGSIZE, EBADF for a
+ * descriptor not open, EINVAL for more than SCM_MAX_FD (253)
+ * descriptors, ENOBUFS for more than net.core.optmem_max bytes of them).
+ */
+static int
+notify_send(
+    const char *e, pid_t pid, const char *state, const int *fds, unsigned n_fds)
+{
+	struct sockaddr_un un;
+	struct msghdr mh;
+	struct iovec iov;
+	unsigned char *ctl = NULL;
+	size_t rights, creds;
+	socklen_t len;
+	int fd, r;
+
+	if ((r = notify_addr(e, &un, &len)) < 0)
+		return r;
+	if ((fd = notify_socket()) < 0)
+		return fd;
+	raise_sndbuf(fd, NOTIFY_SNDBUF);
+	if ((r = notify_control(pid, fds, n_fds, &ctl, &rights, &creds)) < 0)
+		goto out;
+
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = (void *)state; /* sendmsg(2) only reads it */
+	iov.iov_len = strlen(state);
+	mh.msg_name = &un;
+	mh.msg_namelen = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl;
+	mh.msg_controllen = rights + creds;
+
+	if (sendmsg(fd, &mh, NOTIFY_SEND_FLAGS) >= 0)
 		r = 1;
-	else
+	else if (creds > 0) {
+		/* As libsystemd: the kernel's own credentials instead. */
+		mh.msg_controllen = rights;
+		if (rights == 0)
+			mh.msg_control = NULL;
+		r = sendmsg(fd, &mh, NOTIFY_SEND_FLAGS) >= 0 ? 1 : -errno;
+	} else
 		r = -errno;
+out:
+	free(ctl);
 	(void)close(fd);
 	return r;
 }
 
 /*
- * sd_notify() of systemd's sd-daemon.c (252). Returns 1, 0 or -errno
- * (holdports.h); NOTIFY_SOCKET is unset whenever unset_environment is
- * non-zero, whatever the result.
+ * sd_pid_notify_with_fds() of systemd's sd-daemon.c (252). Returns 1, 0
+ * or -errno (holdports.h); NOTIFY_SOCKET is unset whenever
+ * unset_environment is non-zero, whatever the result.
  */
 int
-hp_notify(int unset_environment, const char *state)
+hp_pid_notify_with_fds(pid_t pid, int unset_environment, const char *state,
+    const int *fds, unsigned n_fds)
 {
 	const char *e;
 	int r;
 
-	/* state is checked before NOTIFY_SOCKET: NULL is -EINVAL even
-	 * outside any supervisor. */
-	if (state == NULL)
+	/* The arguments are checked before NOTIFY_SOCKET: they are -EINVAL
+	 * even outside any supervisor. */
+	if (state == NULL || (n_fds > 0 && fds == NULL))
 		r = -EINVAL;
 	else if ((e = getenv("NOTIFY_SOCKET")) == NULL)
 		return 0;
 	else
-		r = notify_send(e, state);
+		r = notify_send(e, pid, state, fds, n_fds);
 
 	if (unset_environment)
 		(void)unsetenv("NOTIFY_SOCKET");
 	return r;
 }
 
+/* sd_pid_notify() of systemd's sd-daemon.c (252): no descriptors. */
+int
+hp_pid_notify(pid_t pid, int unset_environment, const char *state)
+{
+	return hp_pid_notify_with_fds(pid, unset_environment, state, NULL, 0);
+}
+
+/* sd_notify() of systemd's sd-daemon.c (252): for ourselves. */
+int
+hp_notify(int unset_environment, const char *state)
+{
+	return hp_pid_notify_with_fds(0, unset_environment, state, NULL, 0);
+}
+
 /*
- * sd_notifyf() of systemd's sd-daemon.c (252): formats the state, then
- * hp_notify(). vasprintf() is not POSIX, so vsnprintf(3) measures first.
- * A failed format (out of memory, an unencodable %lc, a result longer
- * than INT_MAX) is -ENOMEM and, as in libsystemd, returns before
- * NOTIFY_SOCKET is looked at, so it is not unset; a NULL format is
- * hp_notify() with a NULL state (-EINVAL). Returns as hp_notify().
+ * Formats format and ap into a new string, as vasprintf(3) (not POSIX)
+ * does for sd_notifyf(): vsnprintf(3) measures first. Returns the string
+ * (the caller frees it), or NULL when it cannot be formatted: out of
+ * memory, an unencodable %lc, a result longer than INT_MAX.
+ */
+static char *
+format_state(const char *format, va_list ap)
+{
+	va_list aq;
+	char *p;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, format, aq);
+	va_end(aq);
+	if (n < 0 || (p = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	if (vsnprintf(p, (size_t)n + 1, format, ap) != n) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * sd_pid_notifyf() of systemd's sd-daemon.c (252): formats the state,
+ * then hp_pid_notify(). A failed format is -ENOMEM and, as in
+ * libsystemd, returns before NOTIFY_SOCKET is looked at, so it is not
+ * unset; a NULL format is hp_pid_notify() with a NULL state (-EINVAL).
+ * Returns as hp_pid_notify().
  */
 int
-hp_notifyf(int unset_environment, const char *format, ...)
+hp_pid_notifyf(pid_t pid, int unset_environment, const char *format, ...)
 {
-	va_list ap, aq;
+	va_list ap;
 	char *p = NULL;
-	int n, r;
+	int r;
 
 	if (format != NULL) {
 		va_start(ap, format);
-		va_copy(aq, ap);
-		n = vsnprintf(NULL, 0, format, ap);
+		p = format_state(format, ap);
 		va_end(ap);
-		if (n >= 0 && (p = malloc((size_t)n + 1)) != NULL &&
-		    vsnprintf(p, (size_t)n + 1, format, aq) != n) {
-			free(p);
-			p = NULL;
-		}
-		va_end(aq);
 		if (p == NULL)
 			return -ENOMEM;
 	}
-
-	r = hp_notify(unset_environment, p);
+	r = hp_pid_notify(pid, unset_environment, p);
 	free(p);
+	return r;
+}
+
+/* sd_notifyf() of systemd's sd-daemon.c (252): hp_pid_notifyf() for
+ * ourselves, which a variadic function cannot forward to. */
+int
+hp_notifyf(int unset_environment, const char *format, ...)
+{
+	va_list ap;
+	char *p = NULL;
+	int r;
+
+	if (format != NULL) {
+		va_start(ap, format);
+		p = format_state(format, ap);
+		va_end(ap);
+		if (p == NULL)
+			return -ENOMEM;
+	}
+	r = hp_pid_notify(0, unset_environment, p);
+	free(p);
+	return r;
+}
+
+/*
+ * Makes a pipe with both ends close-on-exec, as pipe2(O_CLOEXEC) does on
+ * Linux (pipe2 is not in POSIX.1-2008; elsewhere the flag is set after).
+ * Returns 0, or -errno of pipe(2).
+ */
+static int
+cloexec_pipe(int p[2])
+{
+#if defined(__linux__)
+	return pipe2(p, O_CLOEXEC) < 0 ? -errno : 0;
+#else
+	if (pipe(p) < 0)
+		return -errno;
+	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+#endif
+}
+
+/* Reads CLOCK_MONOTONIC into *ms, in milliseconds. Returns 0 or -errno. */
+static int
+now_ms(uint64_t *ms)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return -errno;
+	*ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return 0;
+}
+
+/*
+ * Waits for POLLHUP on fd for up to timeout_usec microseconds (UINT64_MAX:
+ * no limit), as fd_wait_for_event(fd, 0, timeout) in systemd's
+ * src/basic/io-util.c (252): a poll for no event, where POLLHUP and
+ * POLLERR are reported anyway. That uses ppoll(2), which is not in
+ * POSIX.1-2008; poll(2) takes whole milliseconds in an int, so the
+ * timeout is rounded up to the next millisecond (never ending early), and
+ * one longer than INT_MAX ms is waited for in slices against
+ * CLOCK_MONOTONIC.
+ * Returns 1 once an event came, 0 when the time passed, -EBADF (POLLNVAL),
+ * or -errno of poll(2) (-EINTR for a signal, not retried, as in systemd)
+ * or of clock_gettime(2).
+ */
+static int
+wait_hup(int fd, uint64_t timeout_usec)
+{
+	const int forever = timeout_usec == UINT64_MAX;
+	uint64_t left = 0, end = 0, now;
+	struct pollfd p;
+	int r;
+
+	if (!forever) {
+		left = timeout_usec / 1000 + (timeout_usec % 1000 != 0);
+		if (left > INT_MAX) {
+			if ((r = now_ms(&now)) < 0)
+				return r;
+			end = now + left;
+		}
+	}
+	for (;;) {
+		p.fd = fd;
+		p.events = 0;
+		p.revents = 0;
+		r = poll(&p, 1,
+		    forever	       ? -1 :
+			left > INT_MAX ? INT_MAX :
+					 (int)left);
+		if (r < 0)
+			return -errno;
+		if (r > 0)
+			return (p.revents & POLLNVAL) ? -EBADF : 1;
+		if (left <= INT_MAX) /* the last slice ran out */
+			return 0;
+		if ((r = now_ms(&now)) < 0)
+			return r;
+		left = end > now ? end - now : 0;
+	}
+}
+
+/*
+ * sd_notify_barrier() of systemd's sd-daemon.c (252): BARRIER=1 with the
+ * write end of a new pipe, then POLLHUP on the read end once the receiver
+ * closed its copy. Returns 1, 0 or -errno (holdports.h).
+ */
+int
+hp_notify_barrier(int unset_environment, uint64_t timeout_usec)
+{
+	int p[2], r;
+
+	if ((r = cloexec_pipe(p)) < 0)
+		return r;
+	r = hp_pid_notify_with_fds(0, unset_environment, "BARRIER=1", &p[1], 1);
+	(void)close(p[1]); /* the receiver's copy is the only one left */
+	if (r > 0 && (r = wait_hup(p[0], timeout_usec)) == 0)
+		r = -ETIMEDOUT;
+	(void)close(p[0]);
 	return r;
 }

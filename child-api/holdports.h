@@ -4,6 +4,8 @@
 #ifndef HP_HOLDPORTS_H
 #define HP_HOLDPORTS_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,41 +115,99 @@ HP_EXPORT int hp_is_socket_unix(
     int fd, int type, int listening, const char *path, size_t length);
 
 /*
- * hp_notify: tell the supervisor about our state, as sd_notify(3) of
- * libsystemd 252.
+ * hp_pid_notify_with_fds: tell the supervisor about our state and hand it
+ * descriptors, as sd_pid_notify_with_fds(3) of libsystemd 252.
  *
  * state is one or more newline-separated VAR=VALUE assignments, such as
- * "READY=1" or "STATUS=loading\nREADY=1", sent as one datagram to the
+ * "READY=1" or "FDSTORE=1\nFDNAME=client", sent as one datagram to the
  * AF_UNIX socket named by NOTIFY_SOCKET: an absolute path, or an abstract
- * name when it starts with '@'. Returns 1 when the datagram was queued
- * (not that it was read), 0 when NOTIFY_SOCKET is unset, or a negative
- * errno value: -EINVAL (state NULL, checked first; NOTIFY_SOCKET empty,
- * one byte long, not starting with '/' or '@', such as a relative path
- * or the vsock:CID:PORT of systemd 253 and later, or an abstract name
- * too long for sun_path), -ENAMETOOLONG (a path too long for sun_path),
- * or the error of socket(2) or sendto(2): -ENOENT, -ECONNREFUSED (no
- * socket is bound there, or the path is not a socket), -EPROTOTYPE (not
- * a datagram socket), -EMSGSIZE (state too large). While the receiver's
- * queue is full, it blocks, as sd_notify() does. An empty state sends an
- * empty datagram. Credentials are never attached by hand; a receiver with
- * SO_PASSCRED gets our pid, real uid and real gid from the kernel.
+ * name when it starts with '@'. The n_fds descriptors of fds go with it
+ * as one SCM_RIGHTS message; they stay open and unchanged here, and the
+ * caller still owns them. pid is the pid the message speaks for: 0 or
+ * getpid() for ourselves.
+ *
+ * SCM_CREDENTIALS {pid (getpid() for 0), getuid(), getgid()} are attached
+ * by hand when pid is neither 0 nor getpid(), or when the real and
+ * effective uid or gid differ (a set-id program), on Linux (elsewhere
+ * there is no struct ucred, and nothing is attached). If that send fails,
+ * whatever the error (EPERM without CAP_SYS_ADMIN for another pid, ESRCH
+ * for a pid that does not exist), it is sent once more without them, and
+ * a receiver with SO_PASSCRED then learns our own pid, real uid and real
+ * gid from the kernel.
+ *
+ * Returns 1 when the datagram was queued (not that it was read), 0 when
+ * NOTIFY_SOCKET is unset, or a negative errno value: -EINVAL (state NULL,
+ * or n_fds > 0 with fds NULL, both checked first; NOTIFY_SOCKET empty,
+ * one byte long, not starting with '/' or '@', such as a relative path or
+ * the vsock:CID:PORT of systemd 253 and later, or an abstract name too
+ * long for sun_path), -ENAMETOOLONG (a path too long for sun_path),
+ * -ENOBUFS (the control message would exceed INT_MAX bytes, checked
+ * before fds is read: Linux's answer), -ENOMEM, or the error of socket(2)
+ * or sendmsg(2): -ENOENT, -ECONNREFUSED (no socket is bound there, or the
+ * path is not a socket), -EPROTOTYPE (not a datagram socket), -EMSGSIZE
+ * (state too large), -EBADF (a descriptor is not open), -EINVAL (more
+ * than 253 descriptors on Linux), -ENOBUFS (more than the kernel's
+ * net.core.optmem_max takes). While the receiver's queue is full, it
+ * blocks, as libsystemd does. An empty state sends an empty datagram.
  *
  * If unset_environment is non-zero, NOTIFY_SOCKET is unset whatever the
  * result.
  */
-HP_EXPORT int hp_notify(int unset_environment, const char *state);
+HP_EXPORT int hp_pid_notify_with_fds(pid_t pid, int unset_environment,
+    const char *state, const int *fds, unsigned n_fds);
 
 /*
- * hp_notifyf: hp_notify() with a printf(3)-style format, as sd_notifyf(3)
- * of libsystemd 252.
+ * hp_pid_notify: hp_pid_notify_with_fds() without descriptors, as
+ * sd_pid_notify(3) of libsystemd 252. Returns as that.
+ */
+HP_EXPORT int hp_pid_notify(
+    pid_t pid, int unset_environment, const char *state);
+
+/*
+ * hp_pid_notifyf: hp_pid_notify() with a printf(3)-style format, as
+ * sd_pid_notifyf(3) of libsystemd 252.
  *
- * Returns as hp_notify(); a NULL format is -EINVAL as a NULL state is.
- * When the state cannot be formatted (out of memory, an unencodable
+ * Returns as hp_pid_notify(); a NULL format is -EINVAL as a NULL state
+ * is. When the state cannot be formatted (out of memory, an unencodable
  * character) it returns -ENOMEM at once and, as libsystemd does, leaves
  * NOTIFY_SOCKET set even if unset_environment is non-zero.
  */
+HP_EXPORT int hp_pid_notifyf(
+    pid_t pid, int unset_environment, const char *format, ...) HP_PRINTF(3, 4);
+
+/*
+ * hp_notify: hp_pid_notify() for ourselves (pid 0), as sd_notify(3) of
+ * libsystemd 252: credentials are attached by hand only by a set-id
+ * program. Returns as hp_pid_notify_with_fds().
+ */
+HP_EXPORT int hp_notify(int unset_environment, const char *state);
+
+/*
+ * hp_notifyf: hp_pid_notifyf() for ourselves (pid 0), as sd_notifyf(3)
+ * of libsystemd 252. Returns as that.
+ */
 HP_EXPORT int hp_notifyf(int unset_environment, const char *format, ...)
     HP_PRINTF(2, 3);
+
+/*
+ * hp_notify_barrier: wait until the supervisor has read every message we
+ * sent before, as sd_notify_barrier(3) of libsystemd 252.
+ *
+ * Sends "BARRIER=1" with the write end of a new pipe (hp_notify() with
+ * one descriptor; unset_environment as there), closes our copy of it, and
+ * waits until the read end reports POLLHUP: the supervisor closes the
+ * descriptor once it has processed all earlier messages. timeout_usec is
+ * in microseconds, UINT64_MAX for no limit; poll(2) counts whole
+ * milliseconds, so it is rounded up to the next one.
+ *
+ * Returns 1 once the supervisor closed it, 0 when NOTIFY_SOCKET is unset,
+ * or a negative errno value: -ETIMEDOUT (the time passed), -EINTR (a
+ * signal arrived while waiting; not retried, as libsystemd does not),
+ * the errors of hp_pid_notify_with_fds(), or of pipe(2), poll(2) or
+ * clock_gettime(2). A pipe(2) failure returns before anything else and
+ * leaves NOTIFY_SOCKET set, as in libsystemd.
+ */
+HP_EXPORT int hp_notify_barrier(int unset_environment, uint64_t timeout_usec);
 
 #ifdef __cplusplus
 }

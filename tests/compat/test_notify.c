@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Runs one table of cases through hp_notify* and libsystemd's sd_notify*. */
+/* Runs one table of cases through hp_*notify* and libsystemd's sd_*notify*. */
 
 /*
  * Linux only, like libsystemd: reading SCM_CREDENTIALS needs struct ucred
@@ -10,10 +10,14 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +36,9 @@
 
 #define MAX_ENV 512 /* bytes of NOTIFY_SOCKET recorded */
 #define SETID_ID 65534 /* the real uid and gid of the set-id cases */
+#define SCM_MAX 253 /* Linux's SCM_MAX_FD: descriptors in one message */
+#define MAX_FDS (SCM_MAX + 1) /* descriptors a case sends, at most */
+#define NOT_OPEN 999 /* an fd number nothing here opens */
 
 /* What NOTIFY_SOCKET names, and what the case puts there. */
 enum addr {
@@ -49,12 +56,42 @@ enum addr {
 
 enum call {
 	CALL_NOTIFY, /* xx_notify(unset, state) */
-	CALL_NOTIFYF /* xx_notifyf(unset, state, "world", 42) */
+	CALL_NOTIFYF, /* xx_notifyf(unset, state, "world", 42) */
+	CALL_WITH_FDS, /* xx_pid_notify_with_fds(pid, unset, state, fds, n) */
+	CALL_PID, /* xx_pid_notify(pid, unset, state) */
+	CALL_PIDF /* xx_pid_notifyf(pid, unset, state, "world", 42) */
+};
+
+/* The pid argument of the xx_pid_* calls. */
+enum pidk {
+	P0, /* 0: ourselves */
+	PSELF, /* getpid() */
+	PPARENT, /* getppid(): a live process, not us */
+	PNONE, /* INT_MAX: above any pid_max, so no such process */
+	PNEG /* -1 */
+};
+
+/* The descriptors given to xx_pid_notify_with_fds. */
+enum fdk {
+	FN, /* fds NULL, n_fds 0 */
+	FNULL1, /* fds NULL, n_fds 1 */
+	FPTR0, /* fds not NULL, n_fds 0 */
+	FPIPE, /* a pipe's write end */
+	FMIX, /* a pipe's read end (FD_CLOEXEC), a socket (not), /dev/null
+		 (FD_CLOEXEC, O_NONBLOCK) */
+	FSAME, /* one pipe end three times */
+	FMAX, /* one pipe end SCM_MAX times */
+	FOVER, /* one pipe end SCM_MAX + 1 times */
+	FCLOSED, /* NOT_OPEN */
+	FMINUS1 /* -1 */
 };
 
 #define F_NOPASSCRED 0x1 /* the receiver does not set SO_PASSCRED */
 #define F_SETID 0x2 /* call with real uid/gid SETID_ID, effective 0 */
 #define F_WCHAR 0x4 /* notifyf's argument is (wint_t)0x100, not "world" */
+#define F_UNPRIV \
+	0x8 /* call with real and effective ids SETID_ID (the saved \
+	       uid stays 0): no CAP_SYS_ADMIN, no way into tmpdir */
 
 /*
  * One case. For the AD_PATH and AD_ABSTRACT kinds, len pads NOTIFY_SOCKET
@@ -72,110 +109,210 @@ struct notify_case {
 	size_t big;
 	int unset; /* unset_environment */
 	int flags;
+	enum pidk pid;
+	enum fdk fds;
 };
 
 #define N CALL_NOTIFY
 #define F CALL_NOTIFYF
 #define R "READY=1"
+#define W CALL_WITH_FDS
+#define FS "FDSTORE=1\nFDNAME=client"
 static const struct notify_case cases[] = {
     /* NOTIFY_SOCKET unset */
-    {"unset_ready", AD_UNSET, NULL, 0, N, R, 0, 0, 0},
-    {"unset_ready_unset", AD_UNSET, NULL, 0, N, R, 0, 1, 0},
-    {"unset_state_null", AD_UNSET, NULL, 0, N, NULL, 0, 0, 0},
-    {"unset_state_null_unset", AD_UNSET, NULL, 0, N, NULL, 0, 1, 0},
-    {"unset_state_empty", AD_UNSET, NULL, 0, N, "", 0, 0, 0},
-    {"unset_notifyf", AD_UNSET, NULL, 0, F, "STATUS=%s", 0, 1, 0},
-    {"unset_notifyf_null", AD_UNSET, NULL, 0, F, NULL, 0, 0, 0},
+    {"unset_ready", AD_UNSET, NULL, 0, N, R, 0, 0, 0, P0, FN},
+    {"unset_ready_unset", AD_UNSET, NULL, 0, N, R, 0, 1, 0, P0, FN},
+    {"unset_state_null", AD_UNSET, NULL, 0, N, NULL, 0, 0, 0, P0, FN},
+    {"unset_state_null_unset", AD_UNSET, NULL, 0, N, NULL, 0, 1, 0, P0, FN},
+    {"unset_state_empty", AD_UNSET, NULL, 0, N, "", 0, 0, 0, P0, FN},
+    {"unset_notifyf", AD_UNSET, NULL, 0, F, "STATUS=%s", 0, 1, 0, P0, FN},
+    {"unset_notifyf_null", AD_UNSET, NULL, 0, F, NULL, 0, 0, 0, P0, FN},
     /* addresses refused before any socket */
-    {"empty", AD_LITERAL, "", 0, N, R, 0, 0, 0},
-    {"empty_unset", AD_LITERAL, "", 0, N, R, 0, 1, 0},
-    {"slash_only", AD_LITERAL, "/", 0, N, R, 0, 0, 0},
-    {"at_only", AD_LITERAL, "@", 0, N, R, 0, 0, 0},
-    {"relative", AD_LITERAL, "notify.sock", 0, N, R, 0, 0, 0},
-    {"relative_dot", AD_LITERAL, "./notify.sock", 0, N, R, 0, 1, 0},
-    {"relative_state_null", AD_LITERAL, "x/y", 0, N, NULL, 0, 0, 0},
-    {"space_then_path", AD_LITERAL, " /run/x", 0, N, R, 0, 0, 0},
-    {"vsock", AD_LITERAL, "vsock:2:1234", 0, N, R, 0, 0, 0},
-    {"vsock_unset", AD_LITERAL, "vsock:2:1234", 0, N, R, 0, 1, 0},
-    {"vsock_local", AD_LITERAL, "vsock:1:1234", 0, N, R, 0, 0, 0},
-    {"vsock_host_name", AD_LITERAL, "vsock:host:1", 0, N, R, 0, 0, 0},
-    {"vsock_any_cid", AD_LITERAL, "vsock::1234", 0, N, R, 0, 0, 0},
-    {"vsock_stream", AD_LITERAL, "vsock-stream:2:1", 0, N, R, 0, 0, 0},
-    {"vsock_dgram", AD_LITERAL, "vsock-dgram:2:1", 0, N, R, 0, 0, 0},
-    {"vsock_seqpacket", AD_LITERAL, "vsock-seqpacket:2:1", 0, N, R, 0, 0, 0},
-    {"vsock_notifyf", AD_LITERAL, "vsock:2:1234", 0, F, "READY=%d", 0, 1, 0},
+    {"empty", AD_LITERAL, "", 0, N, R, 0, 0, 0, P0, FN},
+    {"empty_unset", AD_LITERAL, "", 0, N, R, 0, 1, 0, P0, FN},
+    {"slash_only", AD_LITERAL, "/", 0, N, R, 0, 0, 0, P0, FN},
+    {"at_only", AD_LITERAL, "@", 0, N, R, 0, 0, 0, P0, FN},
+    {"relative", AD_LITERAL, "notify.sock", 0, N, R, 0, 0, 0, P0, FN},
+    {"relative_dot", AD_LITERAL, "./notify.sock", 0, N, R, 0, 1, 0, P0, FN},
+    {"relative_state_null", AD_LITERAL, "x/y", 0, N, NULL, 0, 0, 0, P0, FN},
+    {"space_then_path", AD_LITERAL, " /run/x", 0, N, R, 0, 0, 0, P0, FN},
+    {"vsock", AD_LITERAL, "vsock:2:1234", 0, N, R, 0, 0, 0, P0, FN},
+    {"vsock_unset", AD_LITERAL, "vsock:2:1234", 0, N, R, 0, 1, 0, P0, FN},
+    {"vsock_local", AD_LITERAL, "vsock:1:1234", 0, N, R, 0, 0, 0, P0, FN},
+    {"vsock_host_name", AD_LITERAL, "vsock:host:1", 0, N, R, 0, 0, 0, P0, FN},
+    {"vsock_any_cid", AD_LITERAL, "vsock::1234", 0, N, R, 0, 0, 0, P0, FN},
+    {"vsock_stream", AD_LITERAL, "vsock-stream:2:1", 0, N, R, 0, 0, 0, P0, FN},
+    {"vsock_dgram", AD_LITERAL, "vsock-dgram:2:1", 0, N, R, 0, 0, 0, P0, FN},
+    {"vsock_seqpacket", AD_LITERAL, "vsock-seqpacket:2:1", 0, N, R, 0, 0, 0, P0,
+	FN},
+    {"vsock_notifyf", AD_LITERAL, "vsock:2:1234", 0, F, "READY=%d", 0, 1, 0, P0,
+	FN},
     /* paths the kernel refuses */
-    {"root_dir", AD_LITERAL, "//", 0, N, R, 0, 0, 0},
-    {"char_device", AD_LITERAL, "/dev/null", 0, N, R, 0, 0, 0},
-    {"not_a_directory", AD_LITERAL, "/dev/null/x", 0, N, R, 0, 0, 0},
-    {"stale_socket", AD_STALE, "stale", 0, N, R, 0, 0, 0},
-    {"stale_socket_unset", AD_STALE, "stale", 0, N, R, 0, 1, 0},
-    {"regular_file", AD_FILE, "file", 0, N, R, 0, 0, 0},
-    {"regular_file_unset", AD_FILE, "file", 0, N, R, 0, 1, 0},
-    {"directory", AD_DIR, "dir", 0, N, R, 0, 0, 0},
-    {"missing", AD_MISSING, "missing", 0, N, R, 0, 0, 0},
-    {"missing_parent", AD_MISSING, "nodir/notify", 0, N, R, 0, 1, 0},
-    {"stream_socket", AD_STREAM, "stream", 0, N, R, 0, 0, 0},
-    {"abstract_nobody", AD_ABSTRACT_NONE, "hp-none", 0, N, R, 0, 0, 0},
-    {"abstract_nobody_unset", AD_ABSTRACT_NONE, "hp-none", 0, N, R, 0, 1, 0},
+    {"root_dir", AD_LITERAL, "//", 0, N, R, 0, 0, 0, P0, FN},
+    {"char_device", AD_LITERAL, "/dev/null", 0, N, R, 0, 0, 0, P0, FN},
+    {"not_a_directory", AD_LITERAL, "/dev/null/x", 0, N, R, 0, 0, 0, P0, FN},
+    {"stale_socket", AD_STALE, "stale", 0, N, R, 0, 0, 0, P0, FN},
+    {"stale_socket_unset", AD_STALE, "stale", 0, N, R, 0, 1, 0, P0, FN},
+    {"regular_file", AD_FILE, "file", 0, N, R, 0, 0, 0, P0, FN},
+    {"regular_file_unset", AD_FILE, "file", 0, N, R, 0, 1, 0, P0, FN},
+    {"directory", AD_DIR, "dir", 0, N, R, 0, 0, 0, P0, FN},
+    {"missing", AD_MISSING, "missing", 0, N, R, 0, 0, 0, P0, FN},
+    {"missing_parent", AD_MISSING, "nodir/notify", 0, N, R, 0, 1, 0, P0, FN},
+    {"stream_socket", AD_STREAM, "stream", 0, N, R, 0, 0, 0, P0, FN},
+    {"abstract_nobody", AD_ABSTRACT_NONE, "hp-none", 0, N, R, 0, 0, 0, P0, FN},
+    {"abstract_nobody_unset", AD_ABSTRACT_NONE, "hp-none", 0, N, R, 0, 1, 0, P0,
+	FN},
     /* a path with a receiver */
-    {"path_ready", AD_PATH, "notify", 0, N, R, 0, 0, 0},
-    {"path_ready_unset", AD_PATH, "notify", 0, N, R, 0, 1, 0},
-    {"path_lines", AD_PATH, "notify", 0, N, "STATUS=starting\nREADY=1", 0, 0,
-	0},
-    {"path_trailing_newline", AD_PATH, "notify", 0, N, "READY=1\n", 0, 0, 0},
-    {"path_utf8", AD_PATH, "notify", 0, N, "STATUS=\303\274n\303\257", 0, 0, 0},
+    {"path_ready", AD_PATH, "notify", 0, N, R, 0, 0, 0, P0, FN},
+    {"path_ready_unset", AD_PATH, "notify", 0, N, R, 0, 1, 0, P0, FN},
+    {"path_lines", AD_PATH, "notify", 0, N, "STATUS=starting\nREADY=1", 0, 0, 0,
+	P0, FN},
+    {"path_trailing_newline", AD_PATH, "notify", 0, N, "READY=1\n", 0, 0, 0, P0,
+	FN},
+    {"path_utf8", AD_PATH, "notify", 0, N, "STATUS=\303\274n\303\257", 0, 0, 0,
+	P0, FN},
     {"path_control_bytes", AD_PATH, "notify", 0, N, "STATUS=\001\177\377", 0, 0,
-	0},
-    {"path_state_empty", AD_PATH, "notify", 0, N, "", 0, 0, 0},
-    {"path_state_empty_unset", AD_PATH, "notify", 0, N, "", 0, 1, 0},
-    {"path_state_null", AD_PATH, "notify", 0, N, NULL, 0, 0, 0},
-    {"path_state_null_unset", AD_PATH, "notify", 0, N, NULL, 0, 1, 0},
-    {"path_no_passcred", AD_PATH, "notify", 0, N, R, 0, 0, F_NOPASSCRED},
-    {"path_dotdot", AD_PATH, "notify", 0, N, R, 0, 0, 0},
-    {"path_len_107", AD_PATH, "long", 107, N, R, 0, 0, 0},
-    {"path_len_108", AD_PATH, "long", 108, N, R, 0, 0, 0},
-    {"path_len_300_unset", AD_PATH, "long", 300, N, R, 0, 1, 0},
+	0, P0, FN},
+    {"path_state_empty", AD_PATH, "notify", 0, N, "", 0, 0, 0, P0, FN},
+    {"path_state_empty_unset", AD_PATH, "notify", 0, N, "", 0, 1, 0, P0, FN},
+    {"path_state_null", AD_PATH, "notify", 0, N, NULL, 0, 0, 0, P0, FN},
+    {"path_state_null_unset", AD_PATH, "notify", 0, N, NULL, 0, 1, 0, P0, FN},
+    {"path_no_passcred", AD_PATH, "notify", 0, N, R, 0, 0, F_NOPASSCRED, P0,
+	FN},
+    {"path_dotdot", AD_PATH, "notify", 0, N, R, 0, 0, 0, P0, FN},
+    {"path_len_107", AD_PATH, "long", 107, N, R, 0, 0, 0, P0, FN},
+    {"path_len_108", AD_PATH, "long", 108, N, R, 0, 0, 0, P0, FN},
+    {"path_len_300_unset", AD_PATH, "long", 300, N, R, 0, 1, 0, P0, FN},
     /* the send buffer: 212992 bytes by default, 8 MiB asked for */
-    {"path_big_4k", AD_PATH, "notify", 0, N, NULL, 4096, 0, 0},
-    {"path_big_300k", AD_PATH, "notify", 0, N, NULL, 300000, 0, 0},
-    {"path_big_4m", AD_PATH, "notify", 0, N, NULL, 4194304, 0, 0},
-    {"path_big_9m", AD_PATH, "notify", 0, N, NULL, 9437184, 0, 0},
-    {"path_big_16m", AD_PATH, "notify", 0, N, NULL, 16777185, 1, 0},
+    {"path_big_4k", AD_PATH, "notify", 0, N, NULL, 4096, 0, 0, P0, FN},
+    {"path_big_300k", AD_PATH, "notify", 0, N, NULL, 300000, 0, 0, P0, FN},
+    {"path_big_4m", AD_PATH, "notify", 0, N, NULL, 4194304, 0, 0, P0, FN},
+    {"path_big_9m", AD_PATH, "notify", 0, N, NULL, 9437184, 0, 0, P0, FN},
+    {"path_big_16m", AD_PATH, "notify", 0, N, NULL, 16777185, 1, 0, P0, FN},
     /* an abstract name with a receiver */
-    {"abstract_ready", AD_ABSTRACT, "hp-notify", 0, N, R, 0, 0, 0},
-    {"abstract_ready_unset", AD_ABSTRACT, "hp-notify", 0, N, R, 0, 1, 0},
+    {"abstract_ready", AD_ABSTRACT, "hp-notify", 0, N, R, 0, 0, 0, P0, FN},
+    {"abstract_ready_unset", AD_ABSTRACT, "hp-notify", 0, N, R, 0, 1, 0, P0,
+	FN},
     {"abstract_lines", AD_ABSTRACT, "hp-notify", 0, N, "STATUS=ok\nREADY=1\n",
-	0, 0, 0},
-    {"abstract_state_empty", AD_ABSTRACT, "hp-notify", 0, N, "", 0, 0, 0},
-    {"abstract_state_null", AD_ABSTRACT, "hp-notify", 0, N, NULL, 0, 1, 0},
+	0, 0, 0, P0, FN},
+    {"abstract_state_empty", AD_ABSTRACT, "hp-notify", 0, N, "", 0, 0, 0, P0,
+	FN},
+    {"abstract_state_null", AD_ABSTRACT, "hp-notify", 0, N, NULL, 0, 1, 0, P0,
+	FN},
     {"abstract_no_passcred", AD_ABSTRACT, "hp-notify", 0, N, R, 0, 0,
-	F_NOPASSCRED},
-    {"abstract_len_107", AD_ABSTRACT, "hp-long", 107, N, R, 0, 0, 0},
-    {"abstract_len_108", AD_ABSTRACT, "hp-long", 108, N, R, 0, 0, 0},
-    {"abstract_big_300k", AD_ABSTRACT, "hp-notify", 0, N, NULL, 300000, 0, 0},
+	F_NOPASSCRED, P0, FN},
+    {"abstract_len_107", AD_ABSTRACT, "hp-long", 107, N, R, 0, 0, 0, P0, FN},
+    {"abstract_len_108", AD_ABSTRACT, "hp-long", 108, N, R, 0, 0, 0, P0, FN},
+    {"abstract_big_300k", AD_ABSTRACT, "hp-notify", 0, N, NULL, 300000, 0, 0,
+	P0, FN},
     /* xx_notifyf */
-    {"notifyf_path", AD_PATH, "notify", 0, F, "STATUS=%s %d", 0, 0, 0},
+    {"notifyf_path", AD_PATH, "notify", 0, F, "STATUS=%s %d", 0, 0, 0, P0, FN},
     {"notifyf_percent", AD_PATH, "notify", 0, F, "READY=1\nSTATUS=100%%", 0, 1,
-	0},
-    {"notifyf_empty_format", AD_PATH, "notify", 0, F, "", 0, 0, 0},
-    {"notifyf_null_format", AD_PATH, "notify", 0, F, NULL, 0, 0, 0},
-    {"notifyf_null_format_unset", AD_PATH, "notify", 0, F, NULL, 0, 1, 0},
-    {"notifyf_abstract", AD_ABSTRACT, "hp-notify", 0, F, "STATUS=%s", 0, 0, 0},
-    {"notifyf_refused", AD_STALE, "stale", 0, F, "READY=%d", 0, 1, 0},
-    {"notifyf_bad_wchar", AD_PATH, "notify", 0, F, "STATUS=%lc", 0, 0, F_WCHAR},
+	0, P0, FN},
+    {"notifyf_empty_format", AD_PATH, "notify", 0, F, "", 0, 0, 0, P0, FN},
+    {"notifyf_null_format", AD_PATH, "notify", 0, F, NULL, 0, 0, 0, P0, FN},
+    {"notifyf_null_format_unset", AD_PATH, "notify", 0, F, NULL, 0, 1, 0, P0,
+	FN},
+    {"notifyf_abstract", AD_ABSTRACT, "hp-notify", 0, F, "STATUS=%s", 0, 0, 0,
+	P0, FN},
+    {"notifyf_refused", AD_STALE, "stale", 0, F, "READY=%d", 0, 1, 0, P0, FN},
+    {"notifyf_bad_wchar", AD_PATH, "notify", 0, F, "STATUS=%lc", 0, 0, F_WCHAR,
+	P0, FN},
     {"notifyf_bad_wchar_unset", AD_PATH, "notify", 0, F, "STATUS=%lc", 0, 1,
-	F_WCHAR},
+	F_WCHAR, P0, FN},
     /* real uid/gid differ from effective: libsystemd attaches creds */
-    {"setid_path", AD_PATH, "notify", 0, N, R, 0, 0, F_SETID},
-    {"setid_abstract", AD_ABSTRACT, "hp-notify", 0, N, R, 0, 1, F_SETID},
+    {"setid_path", AD_PATH, "notify", 0, N, R, 0, 0, F_SETID, P0, FN},
+    {"setid_abstract", AD_ABSTRACT, "hp-notify", 0, N, R, 0, 1, F_SETID, P0,
+	FN},
     {"setid_no_passcred", AD_PATH, "notify", 0, N, R, 0, 0,
-	F_SETID | F_NOPASSCRED},
-    {"setid_refused", AD_STALE, "stale", 0, N, R, 0, 0, F_SETID},
+	F_SETID | F_NOPASSCRED, P0, FN},
+    {"setid_refused", AD_STALE, "stale", 0, N, R, 0, 0, F_SETID, P0, FN},
+    /* xx_pid_notify_with_fds: the arguments are checked first */
+    {"fds_null_n1", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FNULL1},
+    {"fds_null_n1_unset", AD_PATH, "notify", 0, W, FS, 0, 1, 0, P0, FNULL1},
+    {"fds_null_n1_no_env", AD_UNSET, NULL, 0, W, FS, 0, 1, 0, P0, FNULL1},
+    {"fds_state_null", AD_PATH, "notify", 0, W, NULL, 0, 1, 0, P0, FPIPE},
+    {"fds_no_env", AD_UNSET, NULL, 0, W, FS, 0, 0, 0, P0, FPIPE},
+    {"fds_no_env_unset", AD_UNSET, NULL, 0, W, FS, 0, 1, 0, P0, FPIPE},
+    {"fds_ptr_n0", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FPTR0},
+    {"fds_none", AD_PATH, "notify", 0, W, R, 0, 0, 0, P0, FN},
+    /* descriptors that arrive */
+    {"fds_pipe", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FPIPE},
+    {"fds_pipe_unset", AD_PATH, "notify", 0, W, FS, 0, 1, 0, P0, FPIPE},
+    {"fds_pipe_abstract", AD_ABSTRACT, "hp-fds", 0, W, FS, 0, 0, 0, P0, FPIPE},
+    {"fds_pipe_no_passcred", AD_PATH, "notify", 0, W, FS, 0, 0, F_NOPASSCRED,
+	P0, FPIPE},
+    {"fds_mixed", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FMIX},
+    {"fds_same_thrice", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FSAME},
+    {"fds_253", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FMAX},
+    {"fds_state_empty", AD_PATH, "notify", 0, W, "", 0, 0, 0, P0, FPIPE},
+    {"fds_big_300k", AD_PATH, "notify", 0, W, NULL, 300000, 0, 0, P0, FPIPE},
+    /* descriptors or addresses the kernel refuses */
+    {"fds_254", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FOVER},
+    {"fds_254_unset", AD_ABSTRACT, "hp-fds", 0, W, FS, 0, 1, 0, P0, FOVER},
+    {"fds_not_open", AD_PATH, "notify", 0, W, FS, 0, 0, 0, P0, FCLOSED},
+    {"fds_minus_1", AD_PATH, "notify", 0, W, FS, 0, 1, 0, P0, FMINUS1},
+    {"fds_not_open_missing", AD_MISSING, "missing", 0, W, FS, 0, 0, 0, P0,
+	FCLOSED},
+    {"fds_stale", AD_STALE, "stale", 0, W, FS, 0, 0, 0, P0, FPIPE},
+    {"fds_stream", AD_STREAM, "stream", 0, W, FS, 0, 0, 0, P0, FPIPE},
+    {"fds_missing_unset", AD_MISSING, "missing", 0, W, FS, 0, 1, 0, P0, FMIX},
+    {"fds_vsock", AD_LITERAL, "vsock:2:1234", 0, W, FS, 0, 1, 0, P0, FPIPE},
+    {"fds_relative", AD_LITERAL, "notify.sock", 0, W, FS, 0, 0, 0, P0, FPIPE},
+    {"fds_path_len_108", AD_PATH, "long", 108, W, FS, 0, 0, 0, P0, FPIPE},
+    /* the pid: credentials are attached by hand for another one */
+    {"pid_self", AD_PATH, "notify", 0, W, R, 0, 0, 0, PSELF, FN},
+    {"pid_self_fds", AD_PATH, "notify", 0, W, FS, 0, 0, 0, PSELF, FPIPE},
+    {"pid_parent", AD_PATH, "notify", 0, W, R, 0, 0, 0, PPARENT, FN},
+    {"pid_parent_fds", AD_PATH, "notify", 0, W, FS, 0, 0, 0, PPARENT, FMIX},
+    {"pid_parent_no_passcred", AD_PATH, "notify", 0, W, R, 0, 0, F_NOPASSCRED,
+	PPARENT, FN},
+    {"pid_none", AD_PATH, "notify", 0, W, R, 0, 0, 0, PNONE, FN},
+    {"pid_none_fds", AD_ABSTRACT, "hp-pid", 0, W, FS, 0, 1, 0, PNONE, FPIPE},
+    {"pid_negative", AD_PATH, "notify", 0, W, R, 0, 0, 0, PNEG, FN},
+    {"pid_parent_refused", AD_STALE, "stale", 0, W, R, 0, 0, 0, PPARENT, FN},
+    {"pid_parent_missing_unset", AD_MISSING, "missing", 0, W, R, 0, 1, 0,
+	PPARENT, FN},
+    {"pid_parent_not_open", AD_PATH, "notify", 0, W, FS, 0, 0, 0, PPARENT,
+	FCLOSED},
+    {"pid_parent_254", AD_PATH, "notify", 0, W, FS, 0, 0, 0, PPARENT, FOVER},
+    {"pid_parent_unpriv", AD_ABSTRACT, "hp-pid", 0, W, R, 0, 0, F_UNPRIV,
+	PPARENT, FN},
+    {"pid_parent_unpriv_fds", AD_ABSTRACT, "hp-pid", 0, W, FS, 0, 0, F_UNPRIV,
+	PPARENT, FPIPE},
+    {"pid_none_unpriv", AD_ABSTRACT, "hp-pid", 0, W, R, 0, 1, F_UNPRIV, PNONE,
+	FN},
+    {"pid_zero_unpriv", AD_ABSTRACT, "hp-pid", 0, W, FS, 0, 0, F_UNPRIV, P0,
+	FMIX},
+    {"unpriv_path_denied", AD_PATH, "notify", 0, W, R, 0, 0, F_UNPRIV, P0, FN},
+    {"unpriv_path_denied_pid", AD_PATH, "notify", 0, W, R, 0, 1, F_UNPRIV,
+	PPARENT, FPIPE},
+    {"setid_fds", AD_PATH, "notify", 0, W, FS, 0, 0, F_SETID, P0, FPIPE},
+    {"setid_pid_parent_fds", AD_ABSTRACT, "hp-pid", 0, W, FS, 0, 0, F_SETID,
+	PPARENT, FMIX},
+    /* xx_pid_notify and xx_pid_notifyf */
+    {"pid_notify_parent", AD_PATH, "notify", 0, CALL_PID, R, 0, 0, 0, PPARENT,
+	FN},
+    {"pid_notify_zero", AD_ABSTRACT, "hp-pid", 0, CALL_PID, R, 0, 1, 0, P0, FN},
+    {"pid_notify_null", AD_PATH, "notify", 0, CALL_PID, NULL, 0, 1, 0, PNONE,
+	FN},
+    {"pid_notify_no_env", AD_UNSET, NULL, 0, CALL_PID, R, 0, 1, 0, PPARENT, FN},
+    {"pid_notifyf_parent", AD_PATH, "notify", 0, CALL_PIDF, "STATUS=%s %d", 0,
+	0, 0, PPARENT, FN},
+    {"pid_notifyf_none_unset", AD_ABSTRACT, "hp-pid", 0, CALL_PIDF,
+	"READY=1\nSTATUS=%s", 0, 1, 0, PNONE, FN},
+    {"pid_notifyf_null", AD_UNSET, NULL, 0, CALL_PIDF, NULL, 0, 1, 0, PNONE,
+	FN},
+    {"pid_notifyf_null_path", AD_PATH, "notify", 0, CALL_PIDF, NULL, 0, 1, 0,
+	P0, FN},
+    {"pid_notifyf_bad_wchar_unset", AD_PATH, "notify", 0, CALL_PIDF,
+	"STATUS=%lc", 0, 1, F_WCHAR, PPARENT, FN},
 };
 #undef N
 #undef F
 #undef R
+#undef W
+#undef FS
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
 /* What one call left behind. */
@@ -189,7 +326,29 @@ struct outcome {
 	int truncated; /* it did not fit the buffer */
 	int creds; /* it came with SCM_CREDENTIALS */
 	long pid, uid, gid; /* and these */
-	int other_cmsg; /* control messages other than credentials */
+	int rights; /* SCM_RIGHTS messages in it */
+	int nfds; /* descriptors in them */
+	int rx_same[MAX_FDS]; /* each is the file sent at its index */
+	int rx_type[MAX_FDS]; /* its S_IFMT */
+	int rx_cloexec[MAX_FDS]; /* its FD_CLOEXEC */
+	int other_cmsg; /* control messages other than these */
+	int ctrunc; /* MSG_CTRUNC */
+	int tx_changed; /* the call closed a sent fd or changed its flags */
+	int fd_delta; /* open fds after the call minus before */
+	int reader; /* barriers: the reading child's exit status, or -1 */
+};
+
+/* The descriptors a case sends, and what they are. */
+struct fdset {
+	int fds[MAX_FDS];
+	unsigned n; /* n_fds */
+	const int *ptr; /* fds: NULL or fds */
+	int own[4]; /* opened for the case, closed after it */
+	int nown;
+	dev_t dev[MAX_FDS]; /* of each fds[i] that is open */
+	ino_t ino[MAX_FDS];
+	int fd_flags[MAX_FDS]; /* F_GETFD, -1: not open */
+	int fl_flags[MAX_FDS]; /* F_GETFL */
 };
 
 static char tmpdir[64];
@@ -346,21 +505,164 @@ teardown(const struct notify_case *c, const char *v, int fd)
 	}
 }
 
-/* Receives every datagram queued on fd into o; the first is kept. */
+/* The number of descriptors open in this process. */
+static int
+count_fds(void)
+{
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	dir = opendir("/proc/self/fd");
+	assert_non_null(dir);
+	while ((d = readdir(dir)) != NULL)
+		if (d->d_name[0] != '.')
+			n++;
+	assert_int_equal(closedir(dir), 0);
+	return n - 1; /* the directory's own */
+}
+
+/* Records each fd's flags (-1: not open) into fs. */
 static void
-drain(int fd, size_t max, struct outcome *o)
+read_flags(struct fdset *fs, int *fd_flags, int *fl_flags)
+{
+	unsigned i;
+
+	for (i = 0; i < fs->n && i < MAX_FDS; i++) {
+		fd_flags[i] = fcntl(fs->fds[i], F_GETFD);
+		fl_flags[i] = fcntl(fs->fds[i], F_GETFL);
+	}
+}
+
+/* Opens the descriptors of kind k into fs. */
+static void
+make_fds(enum fdk k, struct fdset *fs)
+{
+	struct stat st;
+	int p[2], sv[2], fd;
+	unsigned i, n = 0;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->ptr = fs->fds;
+	switch (k) {
+	case FN:
+		fs->ptr = NULL;
+		return;
+	case FNULL1:
+		fs->ptr = NULL;
+		fs->n = 1;
+		return;
+	case FPTR0:
+		fs->fds[0] = 0;
+		return;
+	case FCLOSED:
+		assert_int_equal(fcntl(NOT_OPEN, F_GETFD), -1);
+		fs->fds[0] = NOT_OPEN;
+		fs->n = 1;
+		read_flags(fs, fs->fd_flags, fs->fl_flags);
+		return;
+	case FMINUS1:
+		fs->fds[0] = -1;
+		fs->n = 1;
+		read_flags(fs, fs->fd_flags, fs->fl_flags);
+		return;
+	default:
+		break;
+	}
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	fs->own[fs->nown++] = p[0];
+	fs->own[fs->nown++] = p[1];
+	switch (k) {
+	case FPIPE:
+		n = 1;
+		fs->fds[0] = p[1];
+		break;
+	case FMIX:
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		assert_int_equal(close(sv[1]), 0);
+		fs->own[fs->nown++] = sv[0];
+		fd = open("/dev/null", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		assert_true(fd >= 0);
+		fs->own[fs->nown++] = fd;
+		n = 3;
+		fs->fds[0] = p[0];
+		fs->fds[1] = sv[0];
+		fs->fds[2] = fd;
+		break;
+	case FSAME:
+		n = 3;
+		break;
+	case FMAX:
+		n = SCM_MAX;
+		break;
+	case FOVER:
+		n = SCM_MAX + 1;
+		break;
+	default:
+		fail_msg("fd kind %d", (int)k);
+	}
+	if (k == FSAME || k == FMAX || k == FOVER)
+		for (i = 0; i < n; i++)
+			fs->fds[i] = p[1];
+	fs->n = n;
+	for (i = 0; i < n; i++) {
+		assert_int_equal(fstat(fs->fds[i], &st), 0);
+		fs->dev[i] = st.st_dev;
+		fs->ino[i] = st.st_ino;
+	}
+	read_flags(fs, fs->fd_flags, fs->fl_flags);
+}
+
+static void
+free_fds(struct fdset *fs)
+{
+	int i;
+
+	for (i = 0; i < fs->nown; i++)
+		assert_int_equal(close(fs->own[i]), 0);
+}
+
+/* The pid argument for kind k. */
+static pid_t
+pid_of(enum pidk k)
+{
+	switch (k) {
+	case P0:
+		return 0;
+	case PSELF:
+		return getpid();
+	case PPARENT:
+		return getppid();
+	case PNONE:
+		return INT_MAX;
+	case PNEG:
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Receives every datagram queued on fd into o; the first is kept, with
+ * what its descriptors are compared with those fs sent. Every descriptor
+ * received is closed again. They are received without MSG_CMSG_CLOEXEC,
+ * so that their FD_CLOEXEC is what the kernel gives them.
+ */
+static void
+drain(int fd, size_t max, const struct fdset *fs, struct outcome *o)
 {
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(struct ucred)) +
-		    CMSG_SPACE(16 * sizeof(int))];
+		    CMSG_SPACE((MAX_FDS + 8) * sizeof(int))];
 	} ctl;
 	struct cmsghdr *cm;
 	struct msghdr mh;
 	struct iovec iov;
 	struct ucred uc;
+	struct stat st;
 	unsigned char *buf;
-	ssize_t n;
+	int i, k, n, rfd, first;
+	ssize_t len;
 
 	buf = malloc(max);
 	assert_non_null(buf);
@@ -373,21 +675,52 @@ drain(int fd, size_t max, struct outcome *o)
 		mh.msg_iovlen = 1;
 		mh.msg_control = &ctl;
 		mh.msg_controllen = sizeof(ctl);
-		if ((n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) <
-		    0) {
+		if ((len = recvmsg(fd, &mh, MSG_DONTWAIT)) < 0) {
 			assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
 			break;
 		}
-		if (o->ndgrams++ > 0)
-			continue;
-		o->len = (size_t)n;
-		o->truncated = (mh.msg_flags & MSG_TRUNC) != 0;
-		o->data = malloc((size_t)n + 1);
-		assert_non_null(o->data);
-		memcpy(o->data, buf, (size_t)n);
+		first = o->ndgrams++ == 0;
+		if (first) {
+			o->len = (size_t)len;
+			o->truncated = (mh.msg_flags & MSG_TRUNC) != 0;
+			o->ctrunc = (mh.msg_flags & MSG_CTRUNC) != 0;
+			o->data = malloc((size_t)len + 1);
+			assert_non_null(o->data);
+			memcpy(o->data, buf, (size_t)len);
+		}
 		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
 		     cm = CMSG_NXTHDR(&mh, cm)) {
 			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_RIGHTS) {
+				n = (int)((cm->cmsg_len - CMSG_LEN(0)) /
+				    sizeof(int));
+				for (i = 0; i < n; i++) {
+					memcpy(&rfd,
+					    CMSG_DATA(cm) +
+						(size_t)i * sizeof(int),
+					    sizeof(int));
+					k = o->nfds;
+					if (first && k < MAX_FDS) {
+						assert_int_equal(
+						    fstat(rfd, &st), 0);
+						o->rx_same[k] =
+						    (unsigned)k < fs->n &&
+						    st.st_dev == fs->dev[k] &&
+						    st.st_ino == fs->ino[k];
+						o->rx_type[k] =
+						    (int)(st.st_mode & S_IFMT);
+						o->rx_cloexec[k] =
+						    (fcntl(rfd, F_GETFD) &
+							FD_CLOEXEC) != 0;
+						o->nfds++;
+					}
+					assert_int_equal(close(rfd), 0);
+				}
+				if (first)
+					o->rights++;
+			} else if (!first)
+				continue;
+			else if (cm->cmsg_level == SOL_SOCKET &&
 			    cm->cmsg_type == SCM_CREDENTIALS &&
 			    cm->cmsg_len == CMSG_LEN(sizeof(uc))) {
 				memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
@@ -402,18 +735,69 @@ drain(int fd, size_t max, struct outcome *o)
 	free(buf);
 }
 
-/* Calls xx_notify or xx_notifyf as case c says, through sd_* if use_sd. */
+/* Makes the call of case c through sd_* if use_sd, else hp_*. */
 static int
-call(const struct notify_case *c, int use_sd, const char *state)
+call(const struct notify_case *c, int use_sd, const char *state, pid_t pid,
+    const struct fdset *fs)
 {
-	if (c->call == CALL_NOTIFY)
+	const int w = (c->flags & F_WCHAR) != 0;
+
+	switch (c->call) {
+	case CALL_NOTIFY:
 		return use_sd ? sd_notify(c->unset, state) :
 				hp_notify(c->unset, state);
-	if (c->flags & F_WCHAR)
-		return use_sd ? sd_notifyf(c->unset, state, (wint_t)0x100) :
-				hp_notifyf(c->unset, state, (wint_t)0x100);
-	return use_sd ? sd_notifyf(c->unset, state, "world", 42) :
-			hp_notifyf(c->unset, state, "world", 42);
+	case CALL_NOTIFYF:
+		if (w)
+			return use_sd ?
+			    sd_notifyf(c->unset, state, (wint_t)0x100) :
+			    hp_notifyf(c->unset, state, (wint_t)0x100);
+		return use_sd ? sd_notifyf(c->unset, state, "world", 42) :
+				hp_notifyf(c->unset, state, "world", 42);
+	case CALL_WITH_FDS:
+		return use_sd ? sd_pid_notify_with_fds(
+				    pid, c->unset, state, fs->ptr, fs->n) :
+				hp_pid_notify_with_fds(
+				    pid, c->unset, state, fs->ptr, fs->n);
+	case CALL_PID:
+		return use_sd ? sd_pid_notify(pid, c->unset, state) :
+				hp_pid_notify(pid, c->unset, state);
+	case CALL_PIDF:
+		if (w)
+			return use_sd ?
+			    sd_pid_notifyf(
+				pid, c->unset, state, (wint_t)0x100) :
+			    hp_pid_notifyf(pid, c->unset, state, (wint_t)0x100);
+		return use_sd ?
+		    sd_pid_notifyf(pid, c->unset, state, "world", 42) :
+		    hp_pid_notifyf(pid, c->unset, state, "world", 42);
+	}
+	fail_msg("call kind %d", (int)c->call);
+	return 0;
+}
+
+/* Changes the ids as flags say; *saved gets what to restore. */
+static void
+ids_enter(int flags, uid_t ru[3], gid_t rg[3])
+{
+	assert_int_equal(getresuid(&ru[0], &ru[1], &ru[2]), 0);
+	assert_int_equal(getresgid(&rg[0], &rg[1], &rg[2]), 0);
+	if (flags & F_SETID) {
+		assert_int_equal(setresgid(SETID_ID, rg[1], rg[2]), 0);
+		assert_int_equal(setresuid(SETID_ID, ru[1], ru[2]), 0);
+	} else if (flags & F_UNPRIV) {
+		/* The saved uid 0 lets ids_leave() come back. */
+		assert_int_equal(setresgid(SETID_ID, SETID_ID, rg[2]), 0);
+		assert_int_equal(setresuid(SETID_ID, SETID_ID, ru[2]), 0);
+	}
+}
+
+static void
+ids_leave(int flags, const uid_t ru[3], const gid_t rg[3])
+{
+	if (flags & (F_SETID | F_UNPRIV)) {
+		assert_int_equal(setresuid(ru[0], ru[1], ru[2]), 0);
+		assert_int_equal(setresgid(rg[0], rg[1], rg[2]), 0);
+	}
 }
 
 /* Makes the call of case c (number i) through either library and records
@@ -422,35 +806,41 @@ static void
 run_case(const struct notify_case *c, size_t i, int use_sd, struct outcome *o)
 {
 	char v[MAX_ENV], *state;
+	int fd_flags[MAX_FDS], fl_flags[MAX_FDS];
+	struct fdset fs;
 	const char *e;
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-	int fd;
+	uid_t ru[3];
+	gid_t rg[3];
+	unsigned k;
+	int fd, before;
 
 	memset(o, 0, sizeof(*o));
 	o->ndgrams = -1;
 	make_value(c, i, v, sizeof(v));
 	state = make_state(c);
 	fd = setup(c, v);
+	make_fds(c->fds, &fs);
 
-	if (c->flags & F_SETID) {
-		assert_int_equal(getresuid(&ru, &eu, &su), 0);
-		assert_int_equal(getresgid(&rg, &eg, &sg), 0);
-		assert_int_equal(setresgid(SETID_ID, eg, sg), 0);
-		assert_int_equal(setresuid(SETID_ID, eu, su), 0);
-	}
-	o->ret = call(c, use_sd, state);
-	if (c->flags & F_SETID) {
-		assert_int_equal(setresuid(ru, eu, su), 0);
-		assert_int_equal(setresgid(rg, eg, sg), 0);
-	}
+	before = count_fds();
+	ids_enter(c->flags, ru, rg);
+	o->ret = call(c, use_sd, state, pid_of(c->pid), &fs);
+	ids_leave(c->flags, ru, rg);
+	o->fd_delta = count_fds() - before;
+
+	/* The caller's descriptors: still open, flags untouched. */
+	read_flags(&fs, fd_flags, fl_flags);
+	for (k = 0; k < fs.n && fs.ptr != NULL; k++)
+		if (fd_flags[k] != fs.fd_flags[k] ||
+		    fl_flags[k] != fs.fl_flags[k])
+			o->tx_changed = 1;
 
 	if ((e = getenv("NOTIFY_SOCKET")) != NULL) {
 		o->env_set = 1;
 		(void)snprintf(o->env, sizeof(o->env), "%s", e);
 	}
 	if (fd >= 0 && c->addr != AD_STREAM)
-		drain(fd, c->big + 4096, o);
+		drain(fd, c->big + 4096, &fs, o);
+	free_fds(&fs);
 	teardown(c, v, fd);
 	free(state);
 }
@@ -484,7 +874,7 @@ diff_outcomes(const struct notify_case *c, const struct outcome *sd,
     const struct outcome *hp)
 {
 	char b1[256], b2[256];
-	int n = 0;
+	int n = 0, k;
 
 #define DIFF(...) \
 	do { \
@@ -528,9 +918,82 @@ diff_outcomes(const struct notify_case *c, const struct outcome *sd,
 		if (sd->other_cmsg != hp->other_cmsg)
 			DIFF("other control messages: sd %d, hp %d\n",
 			    sd->other_cmsg, hp->other_cmsg);
+		if (sd->ctrunc != hp->ctrunc)
+			DIFF("MSG_CTRUNC: sd %d, hp %d\n", sd->ctrunc,
+			    hp->ctrunc);
+		if (sd->rights != hp->rights || sd->nfds != hp->nfds)
+			DIFF("SCM_RIGHTS: sd %d with %d fds, hp %d with %d "
+			     "fds\n",
+			    sd->rights, sd->nfds, hp->rights, hp->nfds);
+		else
+			for (k = 0; k < sd->nfds; k++)
+				if (sd->rx_same[k] != hp->rx_same[k] ||
+				    sd->rx_type[k] != hp->rx_type[k] ||
+				    sd->rx_cloexec[k] != hp->rx_cloexec[k])
+					DIFF("fd %d received: sd same %d type "
+					     "%o cloexec %d, hp same %d type "
+					     "%o cloexec %d\n",
+					    k, sd->rx_same[k], sd->rx_type[k],
+					    sd->rx_cloexec[k], hp->rx_same[k],
+					    hp->rx_type[k], hp->rx_cloexec[k]);
 	}
+	if (sd->tx_changed != hp->tx_changed)
+		DIFF("the sent fds changed: sd %d, hp %d\n", sd->tx_changed,
+		    hp->tx_changed);
+	if (sd->fd_delta != hp->fd_delta)
+		DIFF("fds left open by the call: sd %d, hp %d\n", sd->fd_delta,
+		    hp->fd_delta);
 #undef DIFF
 	return n;
+}
+
+/* How many descriptors of kind k arrive when the call succeeds. */
+static int
+arriving(enum fdk k)
+{
+	switch (k) {
+	case FPIPE:
+		return 1;
+	case FMIX:
+	case FSAME:
+		return 3;
+	case FMAX:
+		return SCM_MAX;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Checks what hp_* did against what the case asks for, beyond agreeing
+ * with sd_*: the credentials seen are ours (or those asked for), every
+ * descriptor sent arrived as itself, and the caller's are untouched.
+ */
+static void
+check_hp(const struct notify_case *c, const struct outcome *hp)
+{
+	const int asked = (c->flags & (F_SETID | F_UNPRIV)) != 0;
+	int k;
+
+	if (hp->creds) {
+		/* Another pid gets through only with CAP_SYS_ADMIN. */
+		if (hp->pid != (long)getpid())
+			assert_true(c->pid == PPARENT &&
+			    !(c->flags & F_UNPRIV) &&
+			    hp->pid == (long)getppid());
+		assert_int_equal(hp->uid, asked ? SETID_ID : (long)getuid());
+		assert_int_equal(hp->gid, asked ? SETID_ID : (long)getgid());
+	}
+	if (hp->ret > 0 && hp->ndgrams > 0) {
+		assert_int_equal(hp->nfds, arriving(c->fds));
+		assert_int_equal(hp->rights, hp->nfds > 0);
+		for (k = 0; k < hp->nfds; k++) {
+			assert_true(hp->rx_same[k]);
+			assert_false(hp->rx_cloexec[k]);
+		}
+	}
+	assert_false(hp->tx_changed);
+	assert_int_equal(hp->fd_delta, 0);
 }
 
 static void
@@ -542,7 +1005,7 @@ test_notify_case(void **state)
 	size_t i = (size_t)(c - cases);
 	int bad;
 
-	if ((c->flags & F_SETID) && geteuid() != 0) {
+	if ((c->flags & (F_SETID | F_UNPRIV)) && geteuid() != 0) {
 		print_message("skipped: %s needs root to change its real "
 			      "uid\n",
 		    c->name);
@@ -553,30 +1016,203 @@ test_notify_case(void **state)
 	bad = diff_outcomes(c, &sd, &hp);
 	if (bad == 0)
 		print_message("%s: %d%s%s, NOTIFY_SOCKET %s, %d datagram(s)"
-			      "%s%s%s\n",
+			      "%s%s%s",
 		    c->name, hp.ret, hp.ret < 0 ? " " : "",
 		    hp.ret < 0 ? strerror(-hp.ret) : "",
 		    hp.env_set ? "set" : "unset", hp.ndgrams,
 		    hp.ndgrams > 0 ? " \"" : "",
 		    hp.ndgrams > 0 ? show(hp.data, hp.len, b, sizeof(b)) : "",
-		    hp.ndgrams > 0 ?
-			(hp.creds ? "\" with creds" : "\" without creds") :
-			"");
-	/* Credentials, when present, must be ours (or the set-id ones). */
-	if (hp.creds) {
-		assert_int_equal(hp.pid, (long)getpid());
-		if (c->flags & F_SETID) {
-			assert_int_equal(hp.uid, SETID_ID);
-			assert_int_equal(hp.gid, SETID_ID);
-		} else {
-			assert_int_equal(hp.uid, (long)getuid());
-			assert_int_equal(hp.gid, (long)getgid());
-		}
-	}
+		    hp.ndgrams > 0 ? "\"" : "");
+	if (bad == 0 && hp.ndgrams > 0)
+		print_message(" with %d fd(s), %s", hp.nfds,
+		    hp.creds ? "creds" : "no creds");
+	if (bad == 0 && hp.creds)
+		print_message(
+		    " of pid %s", hp.pid == (long)getpid() ? "self" : "parent");
+	if (bad == 0)
+		print_message("\n");
+	if (bad == 0)
+		check_hp(c, &hp);
 	free(sd.data);
 	free(hp.data);
 	if (bad != 0)
-		fail_msg("%s: hp_notify* and sd_notify* disagree", c->name);
+		fail_msg("%s: hp_*notify* and sd_*notify* disagree", c->name);
+}
+
+/*
+ * One case of xx_notify_barrier(unset, timeout). The receiver, if any,
+ * is bound as for a notify_case; reader says who reads it.
+ */
+enum reader {
+	RD_NONE, /* nobody: the message, and the pipe's end, stay queued */
+	RD_CLOSE, /* a child reads it and closes the descriptor */
+	RD_HOLD /* a child reads it and keeps the descriptor open */
+};
+
+struct barrier_case {
+	const char *name;
+	enum addr addr;
+	const char *value;
+	int unset;
+	uint64_t timeout; /* microseconds */
+	enum reader reader;
+};
+
+#define SEC 1000000ULL
+static const struct barrier_case barriers[] = {
+    {"barrier_no_env", AD_UNSET, NULL, 0, 0, RD_NONE},
+    {"barrier_no_env_unset", AD_UNSET, NULL, 1, 0, RD_NONE},
+    {"barrier_relative_unset", AD_LITERAL, "notify.sock", 1, 0, RD_NONE},
+    {"barrier_vsock", AD_LITERAL, "vsock:2:1234", 0, SEC, RD_NONE},
+    {"barrier_stale", AD_STALE, "stale", 0, SEC, RD_NONE},
+    {"barrier_missing_unset", AD_MISSING, "missing", 1, SEC, RD_NONE},
+    {"barrier_stream", AD_STREAM, "stream", 0, SEC, RD_NONE},
+    {"barrier_queued_0", AD_PATH, "notify", 0, 0, RD_NONE},
+    {"barrier_queued_1us_unset", AD_PATH, "notify", 1, 1, RD_NONE},
+    {"barrier_queued_20ms", AD_ABSTRACT, "hp-barrier", 0, 20000, RD_NONE},
+    {"barrier_held_20ms", AD_PATH, "notify", 0, 20000, RD_HOLD},
+    {"barrier_closed", AD_PATH, "notify", 0, 30 * SEC, RD_CLOSE},
+    {"barrier_closed_unset", AD_ABSTRACT, "hp-barrier", 1, 30 * SEC, RD_CLOSE},
+    {"barrier_closed_forever", AD_PATH, "notify", 0, UINT64_MAX, RD_CLOSE},
+};
+#undef SEC
+#define N_BARRIERS (sizeof(barriers) / sizeof(barriers[0]))
+
+/*
+ * The reading child: receives one datagram on fd (waiting at most 30 s),
+ * checks that it is BARRIER=1 with exactly one descriptor, the write end
+ * of a pipe, then closes it at once (RD_CLOSE) or once hold reads EOF
+ * (RD_HOLD). Exits 0 if all was as expected, else 1.
+ */
+static void
+barrier_reader(int fd, enum reader r, int hold)
+{
+	const struct timeval tv = {30, 0};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(8 * sizeof(int)) +
+		    CMSG_SPACE(sizeof(struct ucred))];
+	} ctl;
+	struct cmsghdr *cm;
+	struct msghdr mh;
+	struct iovec iov;
+	struct stat st;
+	char buf[64], c;
+	int n = 0, rfd = -1, ok;
+	ssize_t len;
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = &ctl;
+	mh.msg_controllen = sizeof(ctl);
+	if ((len = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC)) < 0)
+		_exit(1);
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS) {
+			n += (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			memcpy(&rfd, CMSG_DATA(cm), sizeof(int));
+		}
+	ok = len == 9 && memcmp(buf, "BARRIER=1", 9) == 0 && n == 1 &&
+	    fstat(rfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    (fcntl(rfd, F_GETFL) & O_ACCMODE) == O_WRONLY;
+	if (r == RD_HOLD)
+		while (read(hold, &c, 1) > 0)
+			;
+	_exit(ok ? 0 : 1);
+}
+
+/* Makes the call of barrier case b (number i) through either library
+ * and records it all. */
+static void
+run_barrier(
+    const struct barrier_case *b, size_t i, int use_sd, struct outcome *o)
+{
+	const struct notify_case c = {b->name, b->addr, b->value, 0,
+	    CALL_NOTIFY, "BARRIER=1", 0, b->unset, 0, P0, FN};
+	struct fdset none;
+	char v[MAX_ENV];
+	const char *e;
+	pid_t pid = -1;
+	int fd, hold[2] = {-1, -1}, before, st;
+
+	memset(o, 0, sizeof(*o));
+	memset(&none, 0, sizeof(none));
+	o->ndgrams = -1;
+	o->reader = -1;
+	make_value(&c, N_CASES + i, v, sizeof(v));
+	fd = setup(&c, v);
+	if (b->reader != RD_NONE) {
+		assert_true(fd >= 0);
+		assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			(void)close(hold[1]);
+			barrier_reader(fd, b->reader, hold[0]);
+		}
+		assert_int_equal(close(hold[0]), 0);
+	}
+
+	before = count_fds();
+	o->ret = use_sd ? sd_notify_barrier(b->unset, b->timeout) :
+			  hp_notify_barrier(b->unset, b->timeout);
+	o->fd_delta = count_fds() - before;
+
+	if (pid > 0) {
+		assert_int_equal(close(hold[1]), 0);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		o->reader = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	}
+	if ((e = getenv("NOTIFY_SOCKET")) != NULL) {
+		o->env_set = 1;
+		(void)snprintf(o->env, sizeof(o->env), "%s", e);
+	}
+	if (fd >= 0 && b->addr != AD_STREAM)
+		drain(fd, 4096, &none, o);
+	teardown(&c, v, fd);
+}
+
+static void
+test_barrier_case(void **state)
+{
+	const struct barrier_case *b = *state;
+	const struct notify_case c = {b->name, b->addr, b->value, 0,
+	    CALL_NOTIFY, NULL, 0, b->unset, 0, P0, FN};
+	struct outcome sd, hp;
+	size_t i = (size_t)(b - barriers);
+	int bad;
+
+	alarm(120); /* a barrier that never returns kills the test */
+	run_barrier(b, i, 1, &sd);
+	run_barrier(b, i, 0, &hp);
+	alarm(0);
+	bad = diff_outcomes(&c, &sd, &hp);
+	if (bad == 0)
+		print_message("%s: %d%s%s, NOTIFY_SOCKET %s, %d datagram(s) "
+			      "with %d fd(s), reader %d\n",
+		    b->name, hp.ret, hp.ret < 0 ? " " : "",
+		    hp.ret < 0 ? strerror(-hp.ret) : "",
+		    hp.env_set ? "set" : "unset", hp.ndgrams, hp.nfds,
+		    hp.reader);
+	free(sd.data);
+	free(hp.data);
+	if (bad != 0)
+		fail_msg("%s: hp_notify_barrier and sd_notify_barrier "
+			 "disagree",
+		    b->name);
+	/* The message left queued is BARRIER=1 with a pipe's write end. */
+	if (hp.ndgrams > 0) {
+		assert_int_equal(hp.nfds, 1);
+		assert_int_equal(hp.rx_type[0], S_IFIFO);
+	}
+	assert_int_equal(hp.fd_delta, 0);
+	if (b->reader != RD_NONE)
+		assert_int_equal(hp.reader, 0);
 }
 
 /* A random number for the abstract names, which live in a namespace
@@ -600,7 +1236,7 @@ random_nonce(void)
 int
 main(void)
 {
-	struct CMUnitTest tests[N_CASES];
+	struct CMUnitTest tests[N_CASES + N_BARRIERS];
 	size_t i;
 	int r;
 
@@ -609,6 +1245,12 @@ main(void)
 		tests[i].name = cases[i].name;
 		tests[i].test_func = test_notify_case;
 		tests[i].initial_state = (void *)&cases[i];
+	}
+	for (i = 0; i < N_BARRIERS; i++) {
+		memset(&tests[N_CASES + i], 0, sizeof(tests[i]));
+		tests[N_CASES + i].name = barriers[i].name;
+		tests[N_CASES + i].test_func = test_barrier_case;
+		tests[N_CASES + i].initial_state = (void *)&barriers[i];
 	}
 	nonce = random_nonce();
 	(void)snprintf(tmpdir, sizeof(tmpdir), "/tmp/hp-notify.XXXXXX");

@@ -22,7 +22,9 @@ $P/share/man/man1/holdports.1 $P/share/man/man5/holdports.ini.5
 $P/share/man/man3/hp_listen_fds.3 $P/share/man/man3/hp_listen_fds_with_names.3
 $P/share/man/man3/hp_listen_fd.3 $P/share/man/man3/hp_is_socket_inet.3
 $P/share/man/man3/hp_is_socket_unix.3 $P/share/man/man3/hp_notify.3
-$P/share/man/man3/hp_notifyf.3
+$P/share/man/man3/hp_notifyf.3 $P/share/man/man3/hp_pid_notify.3
+$P/share/man/man3/hp_pid_notifyf.3 $P/share/man/man3/hp_pid_notify_with_fds.3
+$P/share/man/man3/hp_notify_barrier.3
 $P/share/bash-completion/completions/holdports
 $P/share/zsh/site-functions/_holdports"
 

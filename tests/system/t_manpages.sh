@@ -5,7 +5,8 @@
 # check`, and what check prints reads back to the same; the output shown
 # for `holdports check -c conf/ports.ini` is the real one; the programs of
 # hp_listen_fds(3) compile with the project's warnings against the child
-# API and do under holdports what the page says.
+# API and do under holdports (the fd store one: under fdstore-drive, a
+# stand-in supervisor) what the page says.
 . tests/system/lib.sh
 
 MAN1=$TOP/supervisor/holdports.1
@@ -123,12 +124,13 @@ done
 [ -n "$found_cat" ] || fail "holdports.1: no '\$ cat ports.ini' example"
 [ -n "$found_check" ] || fail "holdports.1: no '\$ holdports check -c conf/ports.ini' example"
 
-# hp_listen_fds(3): the server that answers "hello", and the program that
-# sends READY=1, compiled as a user would, against the child API (here
-# the tree's; t_install.sh does it against an installed one).
+# hp_listen_fds(3): the server that answers "hello", the program that
+# sends READY=1, and the one that stores its clients, compiled as a user
+# would, against the child API (here the tree's; t_install.sh does it
+# against an installed one).
 n=$(examples "$MAN3" "$T/man3")
-[ "$n" -eq 2 ] || fail "hp_listen_fds.3: $n examples, the test knows 2"
-for i in 1 2; do
+[ "$n" -eq 3 ] || fail "hp_listen_fds.3: $n examples, the test knows 3"
+for i in 1 2 3; do
 	cp "$T/man3/$i" "$T/ex$i.c"
 	# shellcheck disable=SC2086
 	if ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
@@ -168,5 +170,17 @@ if [ -x "$T/ex2" ]; then
 	kill -TERM "$HP_PID"
 	wait "$HP_PID"
 	HP_PID=
+fi
+
+if [ -x "$T/ex3" ]; then
+	# Given a stored connection named client, it greets it, stores it
+	# again, waits for the barrier and exits 0.
+	if "$T/h/fdstore-drive" -g -- "$T/ex3" > "$T/drive.out" 2>&1; then
+		ok "hp_listen_fds(3) example 3: greets and stores its client: $(tr '\n' ';' < "$T/drive.out")"
+	else
+		fail "hp_listen_fds(3) example 3: $(cat "$T/drive.out")"
+	fi
+	"$T/ex3" && ok "hp_listen_fds(3) example 3: exits 0 when run alone" ||
+		fail "hp_listen_fds(3) example 3: exits $? when run alone"
 fi
 finish

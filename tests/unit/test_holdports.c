@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #if defined(__linux__)
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -21,7 +22,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1228,6 +1231,414 @@ test_notify_errors_and_unset(void **state)
 	assert_null(getenv("NOTIFY_SOCKET"));
 }
 
+/* --- hp_pid_notify_with_fds, hp_pid_notify, hp_notify_barrier --- */
+
+/* Large enough for the control messages of these tests, and aligned for
+ * struct cmsghdr (CMSG_SPACE() is not in POSIX.1-2008). */
+union ctlbuf {
+	struct cmsghdr h;
+	unsigned char b[512];
+};
+
+/*
+ * Receives one datagram from fd into buf, NUL terminated, and its
+ * SCM_RIGHTS descriptors into fds (at most max, the rest closed).
+ * Returns the number of descriptors, or -1 when recvmsg(2) failed or the
+ * datagram or its control messages were cut. Asserts nothing, so that a
+ * forked child can use it.
+ */
+static int
+recv_raw(int fd, char *buf, size_t size, int *fds, int max, int flags)
+{
+	union ctlbuf ctl;
+	struct cmsghdr *cm;
+	struct msghdr mh;
+	struct iovec iov;
+	ssize_t len;
+	size_t hdr;
+	int n = 0, i, k, extra;
+
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = buf;
+	iov.iov_len = size - 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = &ctl;
+	mh.msg_controllen = sizeof(ctl);
+	if ((len = recvmsg(fd, &mh, flags)) < 0)
+		return -1;
+	buf[len] = '\0';
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		hdr = (size_t)(CMSG_DATA(cm) - (unsigned char *)cm);
+		k = (int)((cm->cmsg_len - hdr) / sizeof(int));
+		for (i = 0; i < k; i++) {
+			if (n < max)
+				memcpy(&fds[n++],
+				    CMSG_DATA(cm) + (size_t)i * sizeof(int),
+				    sizeof(int));
+			else {
+				memcpy(&extra,
+				    CMSG_DATA(cm) + (size_t)i * sizeof(int),
+				    sizeof(int));
+				(void)close(extra);
+			}
+		}
+	}
+	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+		return -1;
+	return n;
+}
+
+/* recv_raw(), asserting that a whole datagram was queued. */
+static int
+recv_fds(int fd, char *buf, size_t size, int *fds, int max, int flags)
+{
+	int n;
+
+	n = recv_raw(fd, buf, size, fds, max, flags);
+	assert_true(n >= 0);
+	return n;
+}
+
+/* Whether a and b are the same open file (device and inode). */
+static int
+same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	assert_int_equal(fstat(a, &sa), 0);
+	assert_int_equal(fstat(b, &sb), 0);
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static void
+test_notify_with_fds_arrive(void **state)
+{
+	char path[128], buf[256];
+	int rx, p[2], sv[2], fds[3], got[8], n, i;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	rx = notify_receiver(path);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	set_cloexec(p[1], 1);
+	set_cloexec(sv[0], 0);
+	fds[0] = p[1];
+	fds[1] = sv[0];
+	fds[2] = p[1];
+
+	assert_int_equal(
+	    hp_pid_notify_with_fds(0, 0, "FDSTORE=1\nFDNAME=client", fds, 3),
+	    1);
+	n = recv_fds(rx, buf, sizeof(buf), got, 8, MSG_DONTWAIT);
+	assert_string_equal(buf, "FDSTORE=1\nFDNAME=client");
+	assert_int_equal(n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_true(same_file(got[i], fds[i]));
+		assert_true(got[i] != fds[i]); /* a new descriptor */
+		assert_int_equal(close(got[i]), 0);
+	}
+	/* Ours stay open, with their flags. */
+	assert_true(has_cloexec(p[1]));
+	assert_false(has_cloexec(sv[0]));
+	assert_string_equal(getenv("NOTIFY_SOCKET"), path);
+
+	/* fds without n_fds sends none; unset_environment as hp_notify(). */
+	assert_int_equal(hp_pid_notify_with_fds(0, 1, "READY=1", fds, 0), 1);
+	assert_int_equal(
+	    recv_fds(rx, buf, sizeof(buf), got, 8, MSG_DONTWAIT), 0);
+	assert_string_equal(buf, "READY=1");
+	assert_null(getenv("NOTIFY_SOCKET"));
+
+	assert_int_equal(close(p[0]), 0);
+	assert_int_equal(close(p[1]), 0);
+	assert_int_equal(close(sv[0]), 0);
+	assert_int_equal(close(sv[1]), 0);
+	assert_int_equal(close(rx), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+test_notify_with_fds_errors(void **state)
+{
+	char path[128];
+	int rx, bad = -1, one;
+
+	(void)state;
+	/* Bad arguments are refused before NOTIFY_SOCKET is looked at. */
+	assert_int_equal(unsetenv("NOTIFY_SOCKET"), 0);
+	assert_int_equal(
+	    hp_pid_notify_with_fds(0, 0, "FDSTORE=1", NULL, 1), -EINVAL);
+	assert_int_equal(hp_pid_notify_with_fds(0, 1, NULL, &bad, 1), -EINVAL);
+	assert_int_equal(hp_pid_notify_with_fds(0, 1, "FDSTORE=1", &bad, 1), 0);
+
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	rx = notify_receiver(path);
+	assert_int_equal(
+	    hp_pid_notify_with_fds(0, 0, "FDSTORE=1", NULL, 2), -EINVAL);
+	assert_string_equal(getenv("NOTIFY_SOCKET"), path);
+	assert_int_equal(
+	    hp_pid_notify_with_fds(0, 1, "FDSTORE=1", NULL, 2), -EINVAL);
+	assert_null(getenv("NOTIFY_SOCKET"));
+
+	/* A descriptor that is not open: the kernel's EBADF. */
+	assert_int_equal(setenv("NOTIFY_SOCKET", path, 1), 0);
+	assert_int_equal(
+	    hp_pid_notify_with_fds(0, 0, "FDSTORE=1", &bad, 1), -EBADF);
+
+	/*
+	 * A control message over INT_MAX bytes is -ENOBUFS (as Linux's
+	 * sendmsg(2) says) before fds is read: here it points to one int
+	 * only, where libsystemd would overrun its stack.
+	 */
+	one = 0;
+	assert_int_equal(
+	    hp_pid_notify_with_fds(0, 0, "FDSTORE=1", &one, UINT_MAX),
+	    -ENOBUFS);
+	assert_int_equal(hp_pid_notify_with_fds(0, 0, "FDSTORE=1", &one,
+			     INT_MAX / sizeof(int) + 1),
+	    -ENOBUFS);
+	assert_int_equal(
+	    hp_pid_notify_with_fds(0, 1, "FDSTORE=1", &one, UINT_MAX / 2),
+	    -ENOBUFS);
+	assert_null(getenv("NOTIFY_SOCKET"));
+
+	/* Nothing arrived. */
+	assert_int_equal(recv(rx, &one, sizeof(one), MSG_DONTWAIT), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	assert_int_equal(close(rx), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+/*
+ * For another pid, credentials are attached where the system lets the
+ * sender fill them in (Linux); refused (no privilege, no such process),
+ * the message goes again without them. Either way it arrives.
+ */
+static void
+test_pid_notify_other_pids(void **state)
+{
+	static const long pids[] = {-1, 1, INT_MAX};
+	char path[128], buf[256];
+	int rx, got[8];
+	size_t i;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	rx = notify_receiver(path);
+	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+		assert_int_equal(
+		    hp_pid_notify((pid_t)pids[i], 0, "READY=1"), 1);
+		assert_int_equal(
+		    recv_fds(rx, buf, sizeof(buf), got, 8, MSG_DONTWAIT), 0);
+		assert_string_equal(buf, "READY=1");
+	}
+	assert_int_equal(hp_pid_notify(getppid(), 0, "STATUS=x"), 1);
+	assert_int_equal(
+	    recv_fds(rx, buf, sizeof(buf), got, 8, MSG_DONTWAIT), 0);
+	assert_string_equal(buf, "STATUS=x");
+	assert_int_equal(hp_pid_notifyf(INT_MAX, 0, "MAINPID=%d", 42), 1);
+	assert_int_equal(
+	    recv_fds(rx, buf, sizeof(buf), got, 8, MSG_DONTWAIT), 0);
+	assert_string_equal(buf, "MAINPID=42");
+	assert_int_equal(hp_pid_notifyf(getpid(), 1, NULL), -EINVAL);
+	assert_null(getenv("NOTIFY_SOCKET"));
+	assert_int_equal(hp_pid_notify(getpid(), 0, "READY=1"), 0);
+	assert_int_equal(close(rx), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+/* What the reading child of the barrier tests does with the pipe end. */
+enum barrier_act {
+	BA_CLOSE, /* close it at once */
+	BA_HOLD, /* keep it until sync reads EOF */
+	BA_SIGNAL /* keep it, and send SIGUSR1 to the parent every 10 ms
+		     until sync reads EOF */
+};
+
+/*
+ * Forks a child that receives the BARRIER=1 message on rx (waiting up to
+ * 30 s), checks it, and acts on its descriptor as act says. sync[0] is
+ * the child's end; the parent closes sync[1] to let it go. The child
+ * exits 0 if the message was BARRIER=1 with the write end of a pipe.
+ */
+static pid_t
+barrier_child(int rx, enum barrier_act act, int sync[2])
+{
+	struct pollfd pfd;
+	struct stat st;
+	char buf[64];
+	pid_t parent = getpid(), pid;
+	int got[8], n, ok, tries;
+
+	assert_int_equal(pipe(sync), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid > 0) {
+		assert_int_equal(close(sync[0]), 0);
+		return pid;
+	}
+	(void)close(sync[1]);
+	pfd.fd = rx;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 30000) != 1)
+		_exit(2);
+	n = recv_raw(rx, buf, sizeof(buf), got, 8, 0);
+	ok = n == 1 && strcmp(buf, "BARRIER=1") == 0 &&
+	    fstat(got[0], &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    (fcntl(got[0], F_GETFL) & O_ACCMODE) == O_WRONLY;
+	if (act == BA_CLOSE && n > 0)
+		(void)close(got[0]);
+	pfd.fd = sync[0];
+	for (tries = 0; tries < 3000; tries++) {
+		if (act == BA_SIGNAL)
+			(void)kill(parent, SIGUSR1);
+		if (poll(&pfd, 1, 10) != 0) /* EOF: let go */
+			break;
+	}
+	_exit(ok ? 0 : 1);
+}
+
+/* Lets the child go and asserts that it exited 0. */
+static void
+barrier_reap(pid_t pid, int sync[2])
+{
+	int st;
+
+	assert_int_equal(close(sync[1]), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void
+on_usr1(int signo)
+{
+	(void)signo;
+}
+
+static void
+test_barrier_returns_once_closed(void **state)
+{
+	char path[128];
+	int rx, sync[2];
+	pid_t pid;
+
+	(void)state;
+	alarm(60); /* a barrier that never returns kills the test */
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	rx = notify_receiver(path);
+
+	pid = barrier_child(rx, BA_CLOSE, sync);
+	assert_int_equal(hp_notify_barrier(0, UINT64_MAX), 1);
+	barrier_reap(pid, sync);
+
+	/* Longer than INT_MAX ms: poll(2) waits in slices. */
+	pid = barrier_child(rx, BA_CLOSE, sync);
+	assert_int_equal(
+	    hp_notify_barrier(1, ((uint64_t)INT_MAX + 1) * 1000), 1);
+	barrier_reap(pid, sync);
+	assert_null(getenv("NOTIFY_SOCKET"));
+
+	alarm(0);
+	assert_int_equal(close(rx), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+test_barrier_times_out_while_held(void **state)
+{
+	char path[128], buf[64];
+	int rx, sync[2], got[8], fl;
+	pid_t pid;
+
+	(void)state;
+	alarm(60);
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	rx = notify_receiver(path);
+
+	/* Read and held by the receiver. */
+	pid = barrier_child(rx, BA_HOLD, sync);
+	assert_int_equal(hp_notify_barrier(0, 20000), -ETIMEDOUT);
+	barrier_reap(pid, sync);
+
+	/* Not read at all: the descriptor waits in the queue. */
+	assert_int_equal(hp_notify_barrier(0, 0), -ETIMEDOUT);
+	assert_int_equal(hp_notify_barrier(1, 1), -ETIMEDOUT);
+	assert_null(getenv("NOTIFY_SOCKET"));
+	assert_int_equal(
+	    recv_fds(rx, buf, sizeof(buf), got, 8, MSG_DONTWAIT), 1);
+	assert_string_equal(buf, "BARRIER=1");
+	fl = fcntl(got[0], F_GETFL);
+	assert_int_equal(fl & O_ACCMODE, O_WRONLY);
+	assert_int_equal(close(got[0]), 0);
+	assert_int_equal(
+	    recv_fds(rx, buf, sizeof(buf), got, 8, MSG_DONTWAIT), 1);
+	assert_int_equal(close(got[0]), 0);
+
+	alarm(0);
+	assert_int_equal(close(rx), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+test_barrier_interrupted(void **state)
+{
+	struct sigaction sa, old;
+	char path[128];
+	int rx, sync[2];
+	pid_t pid;
+
+	(void)state;
+	alarm(60);
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	rx = notify_receiver(path);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1; /* no SA_RESTART; poll(2) never restarts */
+	assert_int_equal(sigemptyset(&sa.sa_mask), 0);
+	assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+
+	pid = barrier_child(rx, BA_SIGNAL, sync);
+	assert_int_equal(hp_notify_barrier(0, UINT64_MAX), -EINTR);
+	barrier_reap(pid, sync);
+
+	assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
+	alarm(0);
+	assert_int_equal(close(rx), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+test_barrier_errors(void **state)
+{
+	char path[128];
+	int rx, fd;
+
+	(void)state;
+	assert_int_equal(unsetenv("NOTIFY_SOCKET"), 0);
+	assert_int_equal(hp_notify_barrier(0, 0), 0);
+	assert_int_equal(setenv("NOTIFY_SOCKET", "relative", 1), 0);
+	assert_int_equal(hp_notify_barrier(0, 0), -EINVAL);
+	assert_int_equal(hp_notify_barrier(1, 0), -EINVAL);
+	assert_null(getenv("NOTIFY_SOCKET"));
+	(void)snprintf(path, sizeof(path), "%s/notify", tmpdir);
+	rx = notify_receiver(path);
+	assert_int_equal(close(rx), 0);
+	assert_int_equal(hp_notify_barrier(0, 0), -ECONNREFUSED);
+	assert_int_equal(unlink(path), 0);
+
+	/* No descriptor is left behind: the next one is the lowest free. */
+	fd = dup(0);
+	assert_true(fd >= 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(hp_notify_barrier(1, 0), -ENOENT);
+	assert_int_equal(dup(0), fd);
+	assert_int_equal(close(fd), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1279,6 +1690,13 @@ main(void)
 	    T(test_notify_path_message_intact),
 	    T(test_notify_abstract_message_intact),
 	    T(test_notify_errors_and_unset),
+	    T(test_notify_with_fds_arrive),
+	    T(test_notify_with_fds_errors),
+	    T(test_pid_notify_other_pids),
+	    T(test_barrier_returns_once_closed),
+	    T(test_barrier_times_out_while_held),
+	    T(test_barrier_interrupted),
+	    T(test_barrier_errors),
 	};
 	char path[128];
 	int fd, r;
