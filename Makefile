@@ -44,7 +44,7 @@ PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
-	  tests/unit/test_ignore tests/unit/test_reg
+	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold
@@ -171,6 +171,12 @@ tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
 	    supervisor/fd.o supervisor/log.o $(PROC_OBJ)
+
+tests/unit/test_suggest: tests/unit/test_suggest.c supervisor/suggest.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_suggest.c \
+	    supervisor/suggest.o $(CMOCKA_LIBS)
+supervisor/suggest.o: supervisor/suggest.c supervisor/suggest.h
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen. The same for the
