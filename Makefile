@@ -44,7 +44,8 @@ PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
-	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest
+	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest \
+	  tests/unit/test_dotenv
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold
@@ -177,6 +178,12 @@ tests/unit/test_suggest: tests/unit/test_suggest.c supervisor/suggest.o
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_suggest.c \
 	    supervisor/suggest.o $(CMOCKA_LIBS)
 supervisor/suggest.o: supervisor/suggest.c supervisor/suggest.h
+tests/unit/test_dotenv: tests/unit/test_dotenv.c supervisor/dotenv.o \
+    supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_dotenv.c \
+	    supervisor/dotenv.o supervisor/util.o $(CMOCKA_LIBS)
+supervisor/dotenv.o: supervisor/dotenv.c supervisor/dotenv.h supervisor/util.h
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen. The same for the
