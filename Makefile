@@ -45,7 +45,7 @@ PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
 	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest \
-	  tests/unit/test_dotenv
+	  tests/unit/test_dotenv tests/unit/test_fstype
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold
@@ -184,14 +184,25 @@ tests/unit/test_dotenv: tests/unit/test_dotenv.c supervisor/dotenv.o \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_dotenv.c \
 	    supervisor/dotenv.o supervisor/util.o $(CMOCKA_LIBS)
 supervisor/dotenv.o: supervisor/dotenv.c supervisor/dotenv.h supervisor/util.h
+tests/unit/test_fstype: tests/unit/test_fstype.c supervisor/fstype.o \
+    $(FSTYPE_OBJ)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fstype.c \
+	    supervisor/fstype.o $(FSTYPE_OBJ) $(CMOCKA_LIBS)
+supervisor/fstype.o $(FSTYPE_OBJ): supervisor/fstype.h
 
 # The kqueue backend cannot be built on Linux; compile it against a
-# stand-in <sys/event.h> so that it cannot rot unseen. The same for the
+# stand-in <sys/event.h> so that it cannot rot unseen (and the BSD file
+# system probe against a stand-in <sys/mount.h>). The same for the
 # process helpers of systems without prctl(2).
 kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
-    supervisor/proc_none.c
+    supervisor/proc_none.c supervisor/fstype_bsd.c tests/stub/sys/mount.h \
+    supervisor/fstype_none.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/watch_kqueue.c
+	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
+	    supervisor/fstype_bsd.c
+	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/fstype_none.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/proc_none.c
 
 deps:
