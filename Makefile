@@ -45,7 +45,7 @@ PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
 	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest \
-	  tests/unit/test_dotenv tests/unit/test_fstype
+	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold
@@ -190,6 +190,14 @@ tests/unit/test_fstype: tests/unit/test_fstype.c supervisor/fstype.o \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fstype.c \
 	    supervisor/fstype.o $(FSTYPE_OBJ) $(CMOCKA_LIBS)
 supervisor/fstype.o $(FSTYPE_OBJ): supervisor/fstype.h
+tests/unit/test_pollwatch: tests/unit/test_pollwatch.c supervisor/pollwatch.o \
+    supervisor/util.o supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_pollwatch.c \
+	    supervisor/pollwatch.o supervisor/util.o supervisor/log.o \
+	    $(CMOCKA_LIBS)
+supervisor/pollwatch.o: supervisor/pollwatch.c supervisor/pollwatch.h \
+    supervisor/util.h supervisor/hp.h
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen (and the BSD file
