@@ -45,7 +45,8 @@ PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
 	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest \
-	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch
+	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
+	  tests/unit/test_pkgjson tests/unit/test_wrapper
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold
@@ -198,6 +199,21 @@ tests/unit/test_pollwatch: tests/unit/test_pollwatch.c supervisor/pollwatch.o \
 	    $(CMOCKA_LIBS)
 supervisor/pollwatch.o: supervisor/pollwatch.c supervisor/pollwatch.h \
     supervisor/util.h supervisor/hp.h
+tests/unit/test_pkgjson: tests/unit/test_pkgjson.c supervisor/pkgjson.o \
+    supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_pkgjson.c \
+	    supervisor/pkgjson.o supervisor/util.o $(CMOCKA_LIBS)
+supervisor/pkgjson.o: supervisor/pkgjson.c supervisor/pkgjson.h \
+    supervisor/util.h
+tests/unit/test_wrapper: tests/unit/test_wrapper.c supervisor/wrapper.o \
+    supervisor/pkgjson.o supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_wrapper.c \
+	    supervisor/wrapper.o supervisor/pkgjson.o supervisor/util.o \
+	    $(CMOCKA_LIBS)
+supervisor/wrapper.o: supervisor/wrapper.c supervisor/wrapper.h \
+    supervisor/pkgjson.h
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen (and the BSD file
