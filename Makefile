@@ -46,10 +46,11 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
 	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
-	  tests/unit/test_pkgjson tests/unit/test_wrapper
+	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
-	  tests/helpers/guard-drive tests/helpers/hp-hold
+	  tests/helpers/guard-drive tests/helpers/hp-hold \
+	  tests/helpers/init-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf
@@ -214,6 +215,21 @@ tests/unit/test_wrapper: tests/unit/test_wrapper.c supervisor/wrapper.o \
 	    $(CMOCKA_LIBS)
 supervisor/wrapper.o: supervisor/wrapper.c supervisor/wrapper.h \
     supervisor/pkgjson.h
+INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o \
+	    supervisor/dotenv.o supervisor/util.o
+supervisor/init.o: supervisor/init.c supervisor/init.h supervisor/dotenv.h \
+    supervisor/pkgjson.h supervisor/wrapper.h supervisor/util.h
+# The unit test also loads each file it writes with the configuration
+# loader, as holdports check would.
+tests/unit/test_init: tests/unit/test_init.c $(INIT_OBJS) supervisor/conf.o \
+    supervisor/parse.o supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_init.c \
+	    $(INIT_OBJS) supervisor/conf.o supervisor/parse.o supervisor/log.o \
+	    $(INIH_LIBS) $(CMOCKA_LIBS)
+tests/helpers/init-drive: tests/helpers/init-drive.c $(INIT_OBJS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/init-drive.c $(INIT_OBJS)
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen (and the BSD file

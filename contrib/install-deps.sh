@@ -13,7 +13,8 @@
 set -u
 need_pkgs=
 toolchains=
-[ "${1:-}" = --toolchains ] && toolchains="python3 python3-gunicorn nodejs
+[ "${1:-}" = --toolchains ] && toolchains="python3 python3-gunicorn gunicorn
+	python3-uvicorn uvicorn nodejs
 	golang-go rustc perl libserver-starter-perl zsh valgrind clang
 	libclang-rt-14-dev cppcheck clang-tidy bsdutils iproute2 bindfs"
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }

@@ -410,3 +410,23 @@ wrapper_hint(char *const *argv, const char *dir, char *hint, size_t len)
 	    a.script);
 	return 1;
 }
+
+int
+wrapper_script(const char *dir, const char *script, char *cmd, size_t cmdlen,
+    char *build, size_t buildlen)
+{
+	static char *const none[] = {NULL};
+	struct plan pl;
+
+	memset(&pl, 0, sizeof(pl));
+	if (cmdlen > 0)
+		cmd[0] = '\0';
+	if (buildlen > 0)
+		build[0] = '\0';
+	if (resolve(dir, script, none, &pl, 0) == -1 ||
+	    strlen(pl.cmd) >= cmdlen || strlen(pl.build) >= buildlen)
+		return -1;
+	memcpy(cmd, pl.cmd, strlen(pl.cmd) + 1);
+	memcpy(build, pl.build, strlen(pl.build) + 1);
+	return 0;
+}

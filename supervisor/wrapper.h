@@ -36,4 +36,13 @@
  */
 int wrapper_hint(char *const *argv, const char *dir, char *hint, size_t len);
 
+/* Turns the script called script of dir/package.json into the server's
+ * own command, as wrapper_hint() does for "npm run SCRIPT", and writes it
+ * into cmd (cmdlen bytes) and the steps that must run first ("" for
+ * none) into build (buildlen bytes). Returns 0, or -1 when there is no
+ * such script or it cannot be taken apart (pipes, redirections, ...);
+ * cmd and build are then "". */
+int wrapper_script(const char *dir, const char *script, char *cmd,
+    size_t cmdlen, char *build, size_t buildlen);
+
 #endif

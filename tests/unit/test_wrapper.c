@@ -240,12 +240,45 @@ test_cut_and_bad_json(void **state)
 	assert_int_equal(unlink(path), 0);
 }
 
+static void
+test_script(void **state)
+{
+	char cmd[128], build[128];
+
+	(void)state;
+	assert_int_equal(wrapper_script(dir, "start", cmd, sizeof(cmd), build,
+			     sizeof(build)),
+	    0);
+	assert_string_equal(cmd, "node server.js");
+	assert_string_equal(build, "");
+	assert_int_equal(wrapper_script(dir, "chain", cmd, sizeof(cmd), build,
+			     sizeof(build)),
+	    0);
+	assert_string_equal(cmd, "./node_modules/.bin/ts-node src/x.ts");
+	assert_string_equal(build, "npm run build");
+	/* no such script, shell syntax, no package.json, too small */
+	assert_int_equal(wrapper_script(dir, "missing", cmd, sizeof(cmd), build,
+			     sizeof(build)),
+	    -1);
+	assert_string_equal(cmd, "");
+	assert_int_equal(
+	    wrapper_script(dir, "pipe", cmd, sizeof(cmd), build, sizeof(build)),
+	    -1);
+	assert_int_equal(wrapper_script(empty, "start", cmd, sizeof(cmd), build,
+			     sizeof(build)),
+	    -1);
+	assert_int_equal(
+	    wrapper_script(dir, "start", cmd, 8, build, sizeof(build)), -1);
+	assert_string_equal(cmd, "");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_cut_and_bad_json),
+	    cmocka_unit_test(test_script),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
