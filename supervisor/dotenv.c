@@ -295,43 +295,49 @@ namecmp(const char *a, const char *b)
 	    (*b == '=' ? 0 : (unsigned char)*b);
 }
 
-/* qsort(3) order of pointers to "KEY=VALUE": by name, then by position
- * (the pointers point into one array), so that equal names keep their
- * order. */
+/* A variable and where it stands in the file, for dedup(). */
+struct slot {
+	const char *s;
+	size_t pos;
+};
+
+/* qsort(3) order of slots: by name, then by position, so that the last
+ * of equal names comes last. */
 static int
 byname(const void *a, const void *b)
 {
-	char *const *x = *(char *const *const *)a;
-	char *const *y = *(char *const *const *)b;
-	int c = namecmp(*x, *y);
+	const struct slot *x = a, *y = b;
+	int c = namecmp(x->s, y->s);
 
-	return c != 0 ? c : (x > y) - (x < y);
+	return c != 0 ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 /*
  * Drops every variable but the last of each name (docker compose and
  * python-dotenv: the last one wins), keeping the others' order. Sorting
- * pointers to the slots keeps it O(n log n) for a file of many keys.
+ * keeps it O(n log n) for a file of many keys.
  */
 static int
 dedup(struct dparse *d)
 {
-	char ***idx;
+	struct slot *sl;
 	size_t i, k;
 
 	if (d->n < 2)
 		return 0;
-	if ((idx = malloc(d->n * sizeof(*idx))) == NULL)
+	if ((sl = malloc(d->n * sizeof(*sl))) == NULL)
 		return dnomem(d);
-	for (i = 0; i < d->n; i++)
-		idx[i] = &d->vars[i];
-	qsort(idx, d->n, sizeof(*idx), byname);
+	for (i = 0; i < d->n; i++) {
+		sl[i].s = d->vars[i];
+		sl[i].pos = i;
+	}
+	qsort(sl, d->n, sizeof(*sl), byname);
 	for (i = 0; i + 1 < d->n; i++)
-		if (namecmp(*idx[i], *idx[i + 1]) == 0) {
-			free(*idx[i]);
-			*idx[i] = NULL;
+		if (namecmp(sl[i].s, sl[i + 1].s) == 0) {
+			free(d->vars[sl[i].pos]);
+			d->vars[sl[i].pos] = NULL;
 		}
-	free(idx);
+	free(sl);
 	for (i = k = 0; i < d->n; i++)
 		if (d->vars[i] != NULL)
 			d->vars[k++] = d->vars[i];

@@ -127,6 +127,19 @@ next_line(const char *l)
 	return nl != NULL && nl[1] != '\0' ? nl + 1 : NULL;
 }
 
+/* Returns the end of word in s when s starts with it, else NULL. (A
+ * loop of our own: static analysers model it, as they do not model
+ * strncmp(3)'s stop at a NUL.) */
+static const char *
+starts(const char *s, const char *word)
+{
+	while (*word != '\0' && *s == *word) {
+		s++;
+		word++;
+	}
+	return *word == '\0' ? s : NULL;
+}
+
 /* Skips spaces and tabs. */
 static const char *
 blanks(const char *s)
@@ -153,9 +166,9 @@ toml_name(const char *text, const char *sect, char *out, size_t len)
 			in = strncmp(s, sect, strlen(sect)) == 0;
 			continue;
 		}
-		if (!in || strncmp(s, "name", 4) != 0)
+		if (!in || (s = starts(s, "name")) == NULL)
 			continue;
-		s = blanks(s + 4);
+		s = blanks(s);
 		if (*s != '=')
 			continue;
 		s = blanks(s + 1);
@@ -364,16 +377,16 @@ python_app(const char *dir, const char *file)
 	static const char *const names[] = {"app", "application", "api", NULL};
 	const char *l, *s, *found = "app";
 	char *text;
-	size_t i, n;
+	size_t i;
 
 	if ((text = slurp(dir, file)) == NULL)
 		return found;
 	for (i = 0; names[i] != NULL; i++) {
-		n = strlen(names[i]);
 		for (l = text; l != NULL; l = next_line(l)) {
-			s = blanks(l + n);
-			if (strncmp(l, names[i], n) == 0 &&
-			    (*s == '=' || *s == ':')) {
+			if ((s = starts(l, names[i])) == NULL)
+				continue;
+			s = blanks(s);
+			if (*s == '=' || *s == ':') {
 				free(text);
 				return names[i];
 			}

@@ -232,74 +232,120 @@ literal(struct jp *j, const char *word)
 	return 0;
 }
 
-/*
- * Reads the value at j->p. keys is the rest of the path: NULL or empty
- * when this value is not on it (it is skipped); {NULL} when it is the
- * value wanted (found when it is a string); else the member names still
- * to follow. Returns 1 when found (j->buf holds it), 0 when not, -1 on
- * an error.
- */
-static int
-value(struct jp *j, const char *const *keys, int depth)
+/* An array or object being read, and the member names that lead from
+ * it to the value wanted (NULL: it is not on the way). */
+struct frame {
+	char close; /* ']' or '}' */
+	const char *const *keys;
+};
+
+/* Reads a member name and its ':' in the object of frame f, and returns
+ * the path of its value: f->keys + 1 when the name is f->keys[0], else
+ * NULL. Sets *err on malformed input. */
+static const char *const *
+member(struct jp *j, const struct frame *f, int *err)
 {
-	int r, found;
-	int on = keys != NULL;
-	int here = on && keys[0] == NULL;
-	int member;
+	int on;
 
 	ws(j);
-	if (j->p >= j->end)
-		return bad();
-	switch (*j->p) {
-	case '"':
-		if (string(j) == -1)
-			return -1;
-		return here ? 1 : 0;
-	case '{':
-	case '[':
-		if (depth >= PKGJSON_DEPTH_MAX)
-			return bad();
-		break;
-	case 't':
-		return literal(j, "true");
-	case 'f':
-		return literal(j, "false");
-	case 'n':
-		return literal(j, "null");
-	default:
-		return number(j);
+	if (j->p >= j->end || *j->p != '"' || string(j) == -1) {
+		*err = 1;
+		return NULL;
 	}
-	member = *j->p == '{';
-	j->p++;
+	on = f->keys != NULL && strcmp(j->buf, f->keys[0]) == 0;
 	ws(j);
-	if (j->p < j->end && *j->p == (member ? '}' : ']')) {
-		j->p++;
-		return 0;
+	if (j->p >= j->end || *j->p++ != ':') {
+		*err = 1;
+		return NULL;
 	}
+	return on ? f->keys + 1 : NULL;
+}
+
+/*
+ * Reads one JSON value with an explicit stack of open arrays and objects
+ * (at most PKGJSON_DEPTH_MAX), so that hostile nesting costs no C stack.
+ * path is what leads to the value wanted from the value being read: the
+ * member names still to follow, {NULL} when it is the value wanted
+ * (found when it is a string), NULL when it is not on the way. Returns 1
+ * when found (j->buf holds it), 0 when the whole value was read without
+ * it, -1 on malformed input (errno EINVAL) or ENOMEM.
+ */
+static int
+find(struct jp *j, const char *const *path)
+{
+	struct frame st[PKGJSON_DEPTH_MAX], *f;
+	size_t depth = 0;
+	int err = 0, r;
+
 	for (;;) {
-		found = 0;
-		if (member) {
-			ws(j);
-			if (j->p >= j->end || *j->p != '"' || string(j) == -1)
-				return bad();
-			found = on && !here && strcmp(j->buf, keys[0]) == 0;
-			ws(j);
-			if (j->p >= j->end || *j->p++ != ':')
-				return bad();
-		}
-		r = value(j, found ? keys + 1 : NULL, depth + 1);
-		if (r != 0)
-			return r; /* found, or an error */
+		/* a value, whose path is path */
+		r = 0;
 		ws(j);
 		if (j->p >= j->end)
 			return bad();
-		if (*j->p == ',') {
+		switch (*j->p) {
+		case '"':
+			if (string(j) == -1)
+				return -1;
+			if (path != NULL && path[0] == NULL)
+				return 1;
+			break;
+		case '{':
+		case '[':
+			if (depth == PKGJSON_DEPTH_MAX)
+				return bad();
+			f = &st[depth++];
+			f->close = *j->p == '{' ? '}' : ']';
+			f->keys =
+			    f->close == '}' && path != NULL && path[0] != NULL ?
+			    path :
+			    NULL;
 			j->p++;
+			ws(j);
+			if (j->p < j->end && *j->p == f->close) {
+				j->p++;
+				depth--;
+				break;
+			}
+			path = f->close == '}' ? member(j, f, &err) : NULL;
+			if (err)
+				return bad();
 			continue;
+		case 't':
+			r = literal(j, "true");
+			break;
+		case 'f':
+			r = literal(j, "false");
+			break;
+		case 'n':
+			r = literal(j, "null");
+			break;
+		default:
+			r = number(j);
+			break;
 		}
-		if (*j->p++ != (member ? '}' : ']'))
-			return bad();
-		return 0;
+		if (r == -1)
+			return -1;
+		/* after a value: the next one, or the end of containers */
+		for (;;) {
+			if (depth == 0)
+				return 0;
+			f = &st[depth - 1];
+			ws(j);
+			if (j->p >= j->end)
+				return bad();
+			if (*j->p == ',') {
+				j->p++;
+				path =
+				    f->close == '}' ? member(j, f, &err) : NULL;
+				if (err)
+					return bad();
+				break;
+			}
+			if (*j->p++ != f->close)
+				return bad();
+			depth--;
+		}
 	}
 }
 
@@ -311,7 +357,7 @@ pkgjson_get(
 	int r;
 
 	*value_out = NULL;
-	r = value(&j, keys, 0);
+	r = find(&j, keys);
 	if (r == 1) {
 		*value_out = j.buf;
 		return 1;

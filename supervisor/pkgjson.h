@@ -14,7 +14,8 @@
  * Finds the string at keys (a NULL-terminated path of object member
  * names: {"scripts", "start", NULL}) in the JSON text of len bytes, and
  * stores a malloc(3)'ed copy, escapes decoded (\uXXXX as UTF-8), in
- * *value. The first member of a name counts. Returns 1 when found, 0
+ * *value. Of members of the same name, the first that leads to a string
+ * counts. Returns 1 when found, 0
  * when the path does not lead to a string (no such member, or another
  * type), *value NULL; or -1 with errno EINVAL when text is not valid
  * JSON up to the value (or nests deeper than PKGJSON_DEPTH_MAX, or the

@@ -39,6 +39,12 @@ struct pent {
 	struct stamp st;
 };
 
+/* A directory being read by walk(). */
+struct frame {
+	DIR *d;
+	size_t len; /* of its relative path in pw->rel */
+};
+
 struct pollwatch {
 	pollwatch_ignored_fn ignored;
 	void *arg;
@@ -58,6 +64,8 @@ struct pollwatch {
 	size_t relcap;
 	char *path; /* scratch: a path being reported */
 	size_t pathcap;
+	struct frame *frames; /* walk()'s stack of open directories */
+	size_t framecap;
 	/* The callback of the current scan, or NULL (a snapshot). */
 	void (*fn)(const char *, void *);
 	void *fnarg;
@@ -270,30 +278,44 @@ unreadable(struct pollwatch *pw, long i, size_t root, const char *rel, int e)
 }
 
 /*
- * Walks the directory open at fd (which it closes), whose relative path
- * is the first len bytes of pw->rel, depth levels below its root. Each
- * level holds one descriptor, so a walk holds at most max_depth + 1.
- * Returns 0, or -1 with errno ENOMEM.
+ * Walks the directory open at fd (which it closes), the root r's, with
+ * an explicit stack of open directories (pw->frames, one per level, so
+ * that a walk holds at most max_depth + 1 descriptors and no C stack
+ * grows with the tree). The relative path of frame k is the first
+ * frames[k].len bytes of pw->rel. Returns 0, or -1 with errno ENOMEM.
  */
 static int
-walk(struct pollwatch *pw, size_t root, int fd, size_t len, int depth)
+walk(struct pollwatch *pw, size_t root, int fd)
 {
 	struct dirent *de;
+	struct frame *f;
 	struct stat st;
-	DIR *d;
-	size_t n;
+	size_t top = 0, n, len;
 	long i;
 	int sub, isdir;
 
-	if ((d = fdopendir(fd)) == NULL) {
+	if ((pw->frames = grow(
+		 pw->frames, &pw->framecap, 1, sizeof(*pw->frames))) == NULL) {
+		(void)close(fd);
+		return -1;
+	}
+	if ((pw->frames[0].d = fdopendir(fd)) == NULL) {
 		(void)close(fd);
 		return errno == ENOMEM ? -1 : 0;
 	}
-	while ((de = readdir(d)) != NULL) {
+	pw->frames[0].len = 0;
+	top = 1;
+	while (top > 0) {
+		f = &pw->frames[top - 1];
+		if ((de = readdir(f->d)) == NULL) {
+			(void)closedir(f->d);
+			top--;
+			continue;
+		}
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		/* pw->rel may move as it grows: index it afresh each time */
+		len = f->len;
 		n = strlen(de->d_name);
 		if (grow_buf(&pw->rel, &pw->relcap, len + 1 + n + 1) == -1)
 			goto fail;
@@ -302,8 +324,8 @@ walk(struct pollwatch *pw, size_t root, int fd, size_t len, int depth)
 		memcpy(pw->rel + len + (len > 0), de->d_name, n + 1);
 		/* gone since readdir(3), or unreadable: not seen, as if it
 		 * were not there */
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
-		    -1)
+		if (fstatat(dirfd(f->d), de->d_name, &st,
+			AT_SYMLINK_NOFOLLOW) == -1)
 			continue;
 		isdir = S_ISDIR(st.st_mode);
 		if (pw->ignored != NULL &&
@@ -313,7 +335,7 @@ walk(struct pollwatch *pw, size_t root, int fd, size_t len, int depth)
 			goto fail;
 		if (!isdir || i < 0)
 			continue;
-		if (depth + 1 > pw->max_depth) {
+		if (top > (size_t)pw->max_depth) {
 			if (!pw->warned_deep)
 				log_warnx("polling %s: directories more than "
 					  "%d levels deep are not polled (%s)",
@@ -321,7 +343,7 @@ walk(struct pollwatch *pw, size_t root, int fd, size_t len, int depth)
 			pw->warned_deep = 1;
 			continue;
 		}
-		if ((sub = openat(dirfd(d), de->d_name,
+		if ((sub = openat(dirfd(f->d), de->d_name,
 			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) ==
 		    -1) {
 			if (errno != ENOENT && errno != ENOTDIR &&
@@ -330,13 +352,23 @@ walk(struct pollwatch *pw, size_t root, int fd, size_t len, int depth)
 			continue;
 		}
 		pw->ents[i].warned = 0;
-		if (walk(pw, root, sub, len + (len > 0) + n, depth + 1) == -1)
+		if ((pw->frames = grow(pw->frames, &pw->framecap, top + 1,
+			 sizeof(*pw->frames))) == NULL) {
+			(void)close(sub);
 			goto fail;
+		}
+		if ((pw->frames[top].d = fdopendir(sub)) == NULL) {
+			(void)close(sub);
+			if (errno == ENOMEM)
+				goto fail;
+			continue;
+		}
+		pw->frames[top++].len = len + (len > 0) + n;
 	}
-	(void)closedir(d);
 	return 0;
 fail:
-	(void)closedir(d);
+	while (top > 0)
+		(void)closedir(pw->frames[--top].d);
 	errno = ENOMEM;
 	return -1;
 }
@@ -365,7 +397,7 @@ scan_root(struct pollwatch *pw, size_t r)
 		return 0;
 	}
 	pw->ents[i].warned = 0;
-	return walk(pw, r, fd, 0, 0);
+	return walk(pw, r, fd);
 }
 
 /* Reports and drops every entry this scan did not meet, then rebuilds the
@@ -457,5 +489,6 @@ pollwatch_close(struct pollwatch *pw)
 	strlist_free(pw->roots, pw->nroots);
 	free(pw->rel);
 	free(pw->path);
+	free(pw->frames);
 	free(pw);
 }

@@ -233,18 +233,15 @@ struct plan {
 	char via[64]; /* the script that held the command, "start" */
 };
 
-static int resolve(const char *dir, const char *script, char *const *extra,
-    struct plan *pl, int depth);
-
 /*
  * Makes the command for the n bytes of one simple command s (no "&&"):
- * nodemon replaced by node, a tool of node_modules/.bin with its path,
- * "npm run X" followed to script X. Appends extra. Returns 0, or -1 when
- * it cannot say.
+ * nodemon replaced by node, a tool of node_modules/.bin with its path.
+ * Appends extra. Returns 0; 1 when s runs another script ("npm run X"),
+ * whose name it copies into next (len bytes); or -1 when it cannot say.
  */
 static int
 one_command(const char *dir, const char *s, size_t n, char *const *extra,
-    struct plan *pl, int depth)
+    struct plan *pl, char *next, size_t len)
 {
 	char words[CMD_MAX], *w[32], *save = NULL, *tok;
 	struct ask a;
@@ -265,10 +262,13 @@ one_command(const char *dir, const char *s, size_t n, char *const *extra,
 		;
 	if (first == k)
 		return -1;
-	/* a script that runs another one: follow it */
 	if (first == 0 && is_wrapper(w[0]) && parse_ask(w, &a) &&
-	    a.script != NULL && a.extra[0] == NULL)
-		return resolve(dir, a.script, extra, pl, depth + 1);
+	    a.script != NULL && a.extra[0] == NULL) {
+		if (strlen(a.script) >= len)
+			return -1;
+		memcpy(next, a.script, strlen(a.script) + 1);
+		return 1;
+	}
 	if (strchr(s, '"') != NULL || strchr(s, '\'') != NULL ||
 	    strchr(s, '\\') != NULL) {
 		/* quoted words: copy the line as it is */
@@ -297,42 +297,58 @@ one_command(const char *dir, const char *s, size_t n, char *const *extra,
 
 /*
  * Resolves package.json script name in dir into pl: its last "&&" step
- * is the command, the steps before it the build. Scripts with other
- * shell syntax (|, ;, ||, redirections, $(...), &) are left to the user.
- * Returns 0, or -1 when it cannot say.
+ * is the command, the steps before it the build; a last step that runs
+ * another script ("npm run serve") is followed, SCRIPT_DEPTH scripts
+ * deep at most. Scripts with other shell syntax (|, ;, ||, redirections,
+ * $(...), &) are left to the user. Returns 0, or -1 when it cannot say.
  */
 static int
-resolve(const char *dir, const char *script, char *const *extra,
-    struct plan *pl, int depth)
+resolve(
+    const char *dir, const char *script, char *const *extra, struct plan *pl)
 {
-	const char *keys[] = {"scripts", script, NULL};
+	const char *keys[] = {"scripts", NULL, NULL};
 	const char *last, *p;
-	char *text = NULL;
-	size_t off = strlen(pl->build);
-	int r = -1;
+	char name[64], *text;
+	size_t off, n;
+	int depth, r;
 
-	if (depth > SCRIPT_DEPTH || pkgjson_read(dir, keys, &text) != 1)
-		goto done;
-	if (!shell_simple(text))
-		goto done;
-	(void)snprintf(pl->via, sizeof(pl->via), "%s", script);
-	for (last = text, p = text; (p = strstr(p, "&&")) != NULL; p += 2)
-		last = p + 2;
-	if (last != text) {
-		size_t n = (size_t)(last - 2 - text);
-		const char *b = text;
+	if (strlen(script) >= sizeof(name))
+		return -1;
+	memcpy(name, script, strlen(script) + 1);
+	for (depth = 0; depth <= SCRIPT_DEPTH; depth++) {
+		keys[1] = name;
+		if (pkgjson_read(dir, keys, &text) != 1)
+			return -1;
+		if (!shell_simple(text)) {
+			free(text);
+			return -1;
+		}
+		(void)snprintf(pl->via, sizeof(pl->via), "%s", name);
+		for (last = text, p = text; (p = strstr(p, "&&")) != NULL;
+		     p += 2)
+			last = p + 2;
+		if (last != text) {
+			const char *b = text;
 
-		trim(&b, &n);
-		if ((off > 0 &&
-			cat(pl->build, sizeof(pl->build), &off, " && ", 4) ==
-			    -1) ||
-		    cat(pl->build, sizeof(pl->build), &off, b, n) == -1)
-			goto done;
+			n = (size_t)(last - 2 - text);
+			off = strlen(pl->build);
+			trim(&b, &n);
+			if ((off > 0 &&
+				cat(pl->build, sizeof(pl->build), &off, " && ",
+				    4) == -1) ||
+			    cat(pl->build, sizeof(pl->build), &off, b, n) ==
+				-1) {
+				free(text);
+				return -1;
+			}
+		}
+		r = one_command(
+		    dir, last, strlen(last), extra, pl, name, sizeof(name));
+		free(text);
+		if (r != 1)
+			return r;
 	}
-	r = one_command(dir, last, strlen(last), extra, pl, depth);
-done:
-	free(text);
-	return r;
+	return -1;
 }
 
 int
@@ -391,7 +407,7 @@ wrapper_hint(char *const *argv, const char *dir, char *hint, size_t len)
 			    "write the command of %s itself", a.bin);
 		return 1;
 	}
-	if (resolve(dir, a.script, a.extra, &pl, 0) == 0) {
+	if (resolve(dir, a.script, a.extra, &pl) == 0) {
 		if (pl.build[0] != '\0')
 			(void)snprintf(hint + off, len - off,
 			    "write build = %s and command = %s (scripts.%s of "
@@ -423,8 +439,8 @@ wrapper_script(const char *dir, const char *script, char *cmd, size_t cmdlen,
 		cmd[0] = '\0';
 	if (buildlen > 0)
 		build[0] = '\0';
-	if (resolve(dir, script, none, &pl, 0) == -1 ||
-	    strlen(pl.cmd) >= cmdlen || strlen(pl.build) >= buildlen)
+	if (resolve(dir, script, none, &pl) == -1 || strlen(pl.cmd) >= cmdlen ||
+	    strlen(pl.build) >= buildlen)
 		return -1;
 	memcpy(cmd, pl.cmd, strlen(pl.cmd) + 1);
 	memcpy(build, pl.build, strlen(pl.build) + 1);
