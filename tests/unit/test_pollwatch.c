@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -462,6 +463,62 @@ test_many_files(void **state)
 	pollwatch_close(pw);
 }
 
+/* Runs cmd through sh; returns its exit status, -1 if it did not exit. */
+static int
+sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+}
+
+/*
+ * A FUSE mount (bindfs mirrors dir/src at dir/mnt): a file written in
+ * src changes mnt behind the kernel's back, as another machine changes
+ * an NFS or sshfs mount. Polling mnt sees it. Needs bindfs, /dev/fuse
+ * and the right to mount; skipped with the reason otherwise.
+ */
+static void
+test_fuse(void **state)
+{
+	struct pollwatch *pw;
+	struct got g;
+	char cmd[512];
+
+	(void)state;
+	if (sh("command -v bindfs >/dev/null 2>&1") != 0) {
+		print_message("skipped: bindfs not installed (Debian package "
+			      "bindfs)\n");
+		skip();
+	}
+	assert_int_equal(mkdir(at("src"), 0755), 0);
+	assert_int_equal(mkdir(at("mnt"), 0755), 0);
+	put("src/a.c", "a");
+	/* attr_timeout=0: FUSE caches each file's attributes for a second
+	 * by default, and polling sees a change only once the cache has
+	 * expired (NFS's attribute cache, actimeo, delays it the same way) */
+	(void)snprintf(cmd, sizeof(cmd),
+	    "bindfs -o attr_timeout=0,entry_timeout=0 '%s' '%s' 2>/dev/null",
+	    at("src"), at("mnt"));
+	if (sh(cmd) != 0) {
+		print_message("skipped: bindfs could not mount (no /dev/fuse, "
+			      "or no permission to mount)\n");
+		skip();
+	}
+	assert_non_null(pw = pollwatch_open(NULL, NULL));
+	assert_int_equal(pollwatch_add(pw, at("mnt")), 0);
+	put("src/a.c", "changed");
+	put("src/b.c", "new");
+	(void)scan(pw, &g);
+	(void)snprintf(cmd, sizeof(cmd),
+	    "fusermount3 -u '%s' 2>/dev/null || fusermount -u '%s' "
+	    "2>/dev/null || umount '%s'",
+	    at("mnt"), at("mnt"), at("mnt"));
+	assert_int_equal(sh(cmd), 0);
+	assert_string_equal(g.text, "/mnt/a.c /mnt/b.c");
+	pollwatch_close(pw);
+}
+
 /* Each test gets a fresh directory. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -483,6 +540,7 @@ main(void)
 	    T(test_limits),
 	    T(test_unreadable_directory),
 	    T(test_many_files),
+	    T(test_fuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
