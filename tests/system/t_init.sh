@@ -170,6 +170,25 @@ else
 	skip "uvicorn: the uvicorn command is not installed (Debian package uvicorn)"
 fi
 
+# make: a C server on the child API; init guesses ./server from the
+# Makefile and ignores it, so that building it triggers no reload.
+project make
+cp "$EX/server.c" "$P/server.c"
+printf 'server: server.c\n\t$(CC) -o server -I%s server.c %s\nclean:\n\trm -f server\n' \
+    "$TOP/child-api" "$TOP/libholdports.a" > "$P/Makefile"
+if init_ok make ./server; then
+	if grep -qx 'ignore = server' "$P/ports.ini"; then
+		ok "make: the program it builds is ignored"
+	else
+		fail "make: no 'ignore = server': $(cat "$P/ports.ini")"
+	fi
+	if command -v make > /dev/null 2>&1 && [ -f "$TOP/libholdports.a" ]; then
+		serve make 30 server.c
+	else
+		skip "make: make or libholdports.a missing (make all first)"
+	fi
+fi
+
 # Nothing to recognise: exit 1, no file.
 project empty
 rm "$P/.env"
