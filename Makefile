@@ -47,11 +47,13 @@ PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
-	  tests/unit/test_ignore tests/unit/test_reg
+	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest \
+	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
+	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
-	  tests/helpers/fdstore-drive
+	  tests/helpers/fdstore-drive tests/helpers/init-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -178,13 +180,76 @@ tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
 	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ)
 
+tests/unit/test_suggest: tests/unit/test_suggest.c supervisor/suggest.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_suggest.c \
+	    supervisor/suggest.o $(CMOCKA_LIBS)
+supervisor/suggest.o: supervisor/suggest.c supervisor/suggest.h
+tests/unit/test_dotenv: tests/unit/test_dotenv.c supervisor/dotenv.o \
+    supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_dotenv.c \
+	    supervisor/dotenv.o supervisor/util.o $(CMOCKA_LIBS)
+supervisor/dotenv.o: supervisor/dotenv.c supervisor/dotenv.h supervisor/util.h
+tests/unit/test_fstype: tests/unit/test_fstype.c supervisor/fstype.o \
+    $(FSTYPE_OBJ)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fstype.c \
+	    supervisor/fstype.o $(FSTYPE_OBJ) $(CMOCKA_LIBS)
+supervisor/fstype.o $(FSTYPE_OBJ): supervisor/fstype.h
+tests/unit/test_pollwatch: tests/unit/test_pollwatch.c supervisor/pollwatch.o \
+    supervisor/util.o supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_pollwatch.c \
+	    supervisor/pollwatch.o supervisor/util.o supervisor/log.o \
+	    $(CMOCKA_LIBS)
+supervisor/pollwatch.o: supervisor/pollwatch.c supervisor/pollwatch.h \
+    supervisor/util.h supervisor/hp.h
+tests/unit/test_pkgjson: tests/unit/test_pkgjson.c supervisor/pkgjson.o \
+    supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_pkgjson.c \
+	    supervisor/pkgjson.o supervisor/util.o $(CMOCKA_LIBS)
+supervisor/pkgjson.o: supervisor/pkgjson.c supervisor/pkgjson.h \
+    supervisor/util.h
+tests/unit/test_wrapper: tests/unit/test_wrapper.c supervisor/wrapper.o \
+    supervisor/pkgjson.o supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_wrapper.c \
+	    supervisor/wrapper.o supervisor/pkgjson.o supervisor/util.o \
+	    $(CMOCKA_LIBS)
+supervisor/wrapper.o: supervisor/wrapper.c supervisor/wrapper.h \
+    supervisor/pkgjson.h
+INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o \
+	    supervisor/dotenv.o
+supervisor/init.o: supervisor/init.c supervisor/init.h supervisor/dotenv.h \
+    supervisor/pkgjson.h supervisor/wrapper.h supervisor/util.h
+# The unit test also loads each file it writes with the configuration
+# loader, as holdports check would.
+tests/unit/test_init: tests/unit/test_init.c $(INIT_OBJS) $(CONF_OBJS) \
+    supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_init.c \
+	    $(INIT_OBJS) $(CONF_OBJS) supervisor/log.o $(INIH_LIBS) \
+	    $(CMOCKA_LIBS)
+tests/helpers/init-drive: tests/helpers/init-drive.c $(INIT_OBJS) \
+    supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/init-drive.c $(INIT_OBJS) \
+	    supervisor/util.o
+
 # The kqueue backend cannot be built on Linux; compile it against a
-# stand-in <sys/event.h> so that it cannot rot unseen. The same for the
+# stand-in <sys/event.h> so that it cannot rot unseen (and the BSD file
+# system probe against a stand-in <sys/mount.h>). The same for the
 # process helpers of systems without prctl(2).
 kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
-    supervisor/proc_none.c
+    supervisor/proc_none.c supervisor/fstype_bsd.c tests/stub/sys/mount.h \
+    supervisor/fstype_none.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/watch_kqueue.c
+	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
+	    supervisor/fstype_bsd.c
+	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/fstype_none.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/proc_none.c
 
 deps:

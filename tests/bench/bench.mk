@@ -8,7 +8,7 @@
 BENCH_OBJS = tests/bench/hp-bench.o tests/bench/bench_util.o \
 	     tests/bench/bench_scale.o tests/bench/bench_tree.o
 BENCH_BINS = tests/bench/hp-bench tests/bench/bench-load \
-	     tests/bench/bench-child
+	     tests/bench/bench-child tests/bench/bench-poll
 
 tests/bench/hp-bench: $(BENCH_OBJS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LDLIBS)
@@ -20,6 +20,12 @@ tests/bench/bench-child: tests/bench/bench-child.c child-api/holdports.h \
     libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/bench/bench-child.c libholdports.a $(LDLIBS)
+# Polling a tree, through the module itself (no supervisor around it).
+tests/bench/bench-poll: tests/bench/bench-poll.c supervisor/pollwatch.o \
+    supervisor/util.o supervisor/log.o supervisor/pollwatch.h
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/bench/bench-poll.c supervisor/pollwatch.o \
+	    supervisor/util.o supervisor/log.o $(LDLIBS)
 
 # BENCH_FLAGS passes options to run.sh (-q: fewer repetitions, for a
 # quick look; -o FILE: also write the tables to FILE).

@@ -125,7 +125,7 @@ for n in 1000 10000 50000; do
 	"$B" -t "$T/run" tree "$T/tree$n" "$n" 1 1 > "$R/watch$n" || exit 1
 done
 
-say "1/7 reload gap"
+say "1/8 reload gap"
 for client in load wrk; do
 	[ "$client" = wrk ] && [ -z "$WRK" ] && continue
 	for cfg in "replace hup" "replace file" "overlap hup" "overlap file" \
@@ -134,26 +134,39 @@ for client in load wrk; do
 		reps "$REPS" bench "gap-$1-$2-$client" 60 gap "$1" "$2" "$client"
 	done
 done
-say "2/7 reload latency"
+say "2/8 reload latency"
 reps "$REPS" bench latency 120 latency
-say "3/7 memory"
+say "3/8 memory"
 reps "$REPS" bench memory 120 memory 1000
 XDG_TMPFS=$XDG_RUNTIME_DIR
 XDG_RUNTIME_DIR=$XDG_DISK
 reps "$REPS" bench memdisk 120 memory 200
 XDG_RUNTIME_DIR=$XDG_TMPFS
-say "4/7 idle cost"
+say "4/8 idle cost"
 bench idle 120 idle "$T/idle" "$REPS" 10
-say "5/7 watch scale"
+say "5/8 watch scale"
 for n in 1000 10000 50000; do
 	reps "$REPS" bench "watch$n" 120 watch "$T/tree$n" "$n"
 done
-say "6/7 socket scale"
+say "6/8 socket scale"
 reps "$REPS" bench socks256 60 socks 256
 bench socks257 60 socks 257
 bench socks1000 60 socks 1000
-say "7/7 burst coalescing"
+say "7/8 burst coalescing"
 reps "$REPS" bench burst 60 burst 1000 100
+say "8/8 polling"
+# poll DIR NAME: one bench-poll run on 10 000 files under DIR, appended to
+# $R/poll-NAME; a failed run is reported and left out.
+poll() {
+	timeout -s TERM 120 tests/bench/bench-poll "$1/poll" 10000 \
+	    >> "$R/poll-$2" 2>> "$T/errors" || say "poll $2: run failed"
+}
+reps "$REPS" poll "$T" disk
+if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    _p=$(mktemp -d /dev/shm/hp-poll.XXXXXX 2>/dev/null); then
+	reps "$REPS" poll "$_p" tmpfs
+	rm -rf "$_p"
+fi
 
 # The tables.
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
@@ -257,6 +270,18 @@ out ""
 out "| writes | span (ms) | reloads | changes named in the reload line |"
 out "|---|---|---|---|"
 row 1000 burst "span_ms reloads changes"
+out ""
+out "**8. Polling** (the poll watcher, for roots on NFS, SMB, 9p, FUSE):"
+out "10 000 files, 10 a directory, in a tree of 1 000 directories; one scan"
+out "is a readdir + fstatat walk compared with the snapshot (median of 21"
+out "scans of the unchanged tree, warm cache), ms; change: the scan that"
+out "finds one grown file; RSS of the benchmark process, KiB."
+out ""
+out "| file system | entries | snapshot | scan | scan max | change | RSS |"
+out "|---|---|---|---|---|---|---|"
+row "$(fstype "$T")" poll-disk "entries add_ms scan_med_ms scan_max_ms change_ms rss_kb"
+[ -s "$R/poll-tmpfs" ] &&
+	row tmpfs poll-tmpfs "entries add_ms scan_med_ms scan_max_ms change_ms rss_kb"
 out ""
 out "Total run time: $(( $(date +%s) - START )) s."
 

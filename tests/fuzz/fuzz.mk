@@ -24,16 +24,19 @@ FUZZ_CC	?= clang
 FUZZ_CFLAGS ?= -g -O1
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_TARGETS = conf spec duration notify ignore gitignore listen_fds
+FUZZ_TARGETS = conf spec duration notify ignore gitignore listen_fds dotenv \
+	       pkgjson
 FUZZ_OUT = tests/fuzz/out
 FUZZ_BIN = $(FUZZ_OUT)/fuzz_conf $(FUZZ_OUT)/fuzz_spec \
 	   $(FUZZ_OUT)/fuzz_duration $(FUZZ_OUT)/fuzz_notify \
 	   $(FUZZ_OUT)/fuzz_ignore $(FUZZ_OUT)/fuzz_gitignore \
-	   $(FUZZ_OUT)/fuzz_listen_fds
+	   $(FUZZ_OUT)/fuzz_listen_fds $(FUZZ_OUT)/fuzz_dotenv \
+	   $(FUZZ_OUT)/fuzz_pkgjson
 FUZZ_REPLAY = $(FUZZ_OUT)/replay_conf $(FUZZ_OUT)/replay_spec \
 	   $(FUZZ_OUT)/replay_duration $(FUZZ_OUT)/replay_notify \
 	   $(FUZZ_OUT)/replay_ignore $(FUZZ_OUT)/replay_gitignore \
-	   $(FUZZ_OUT)/replay_listen_fds
+	   $(FUZZ_OUT)/replay_listen_fds $(FUZZ_OUT)/replay_dotenv \
+	   $(FUZZ_OUT)/replay_pkgjson
 FUZZ_DEPS = tests/fuzz/fuzz.c tests/fuzz/fuzz.h supervisor/hp.h \
 	    supervisor/conf.h
 # A libFuzzer binary is compiled from the sources in one go, so that its
@@ -52,6 +55,10 @@ FUZZ_NOTIFY_SRC = supervisor/notify.c supervisor/log.c supervisor/fd.c \
 		  $(PROC_OBJ:.o=.c)
 FUZZ_NOTIFY_OBJ = supervisor/notify.o supervisor/log.o supervisor/fd.o \
 		  $(PROC_OBJ)
+FUZZ_DOTENV_SRC = supervisor/dotenv.c supervisor/util.c
+FUZZ_DOTENV_OBJ = supervisor/dotenv.o supervisor/util.o
+FUZZ_PKGJSON_SRC = supervisor/pkgjson.c supervisor/util.c
+FUZZ_PKGJSON_OBJ = supervisor/pkgjson.o supervisor/util.o
 FUZZ_WATCH_SRC = supervisor/watch.c supervisor/ignore.c supervisor/log.c \
 		 supervisor/util.c
 FUZZ_WATCH_OBJ = supervisor/watch.o supervisor/ignore.o supervisor/log.o \
@@ -90,6 +97,16 @@ $(FUZZ_OUT)/fuzz_listen_fds: tests/fuzz/fuzz_listen_fds.c $(FUZZ_DEPS) \
 	@mkdir -p $(FUZZ_OUT)
 	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_listen_fds.c tests/fuzz/fuzz.c \
 	    child-api/holdports.c
+$(FUZZ_OUT)/fuzz_dotenv: tests/fuzz/fuzz_dotenv.c $(FUZZ_DEPS) \
+    $(FUZZ_DOTENV_SRC) supervisor/dotenv.h
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_dotenv.c tests/fuzz/fuzz.c \
+	    $(FUZZ_DOTENV_SRC)
+$(FUZZ_OUT)/fuzz_pkgjson: tests/fuzz/fuzz_pkgjson.c $(FUZZ_DEPS) \
+    $(FUZZ_PKGJSON_SRC) supervisor/pkgjson.h
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_pkgjson.c tests/fuzz/fuzz.c \
+	    $(FUZZ_PKGJSON_SRC)
 
 $(FUZZ_OUT)/replay_conf: tests/fuzz/replay.c tests/fuzz/fuzz_conf.c \
     $(FUZZ_DEPS) $(FUZZ_CONF_OBJ)
@@ -130,6 +147,16 @@ $(FUZZ_OUT)/replay_listen_fds: tests/fuzz/replay.c \
 	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"listen_fds\" -o $@ \
 	    tests/fuzz/replay.c tests/fuzz/fuzz.c tests/fuzz/fuzz_listen_fds.c \
 	    libholdports.a
+$(FUZZ_OUT)/replay_dotenv: tests/fuzz/replay.c tests/fuzz/fuzz_dotenv.c \
+    $(FUZZ_DEPS) $(FUZZ_DOTENV_OBJ)
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"dotenv\" -o $@ tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.c tests/fuzz/fuzz_dotenv.c $(FUZZ_DOTENV_OBJ)
+$(FUZZ_OUT)/replay_pkgjson: tests/fuzz/replay.c tests/fuzz/fuzz_pkgjson.c \
+    $(FUZZ_DEPS) $(FUZZ_PKGJSON_OBJ)
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"pkgjson\" -o $@ tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.c tests/fuzz/fuzz_pkgjson.c $(FUZZ_PKGJSON_OBJ)
 
 fuzz-build: $(FUZZ_BIN)
 
