@@ -71,7 +71,7 @@ child_start_op(void *arg)
 		if (sock_reset(s) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
-	if (ch->envp == NULL) {
+	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.command, "plan");
 	}
@@ -90,7 +90,7 @@ child_build_op(void *arg)
 	const char *stage;
 	pid_t pid;
 
-	if (ch->benvp == NULL) {
+	if (ch->build_envp == NULL) {
 		errno = ENOMEM;
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, "plan");
@@ -159,12 +159,12 @@ child_extra(struct child *ch, size_t *np)
 static void
 child_unplan(struct child *ch)
 {
-	free(ch->argv[2]);
-	ch->argv[2] = NULL;
-	free(ch->envp);
-	ch->envp = NULL;
-	free(ch->benvp);
-	ch->benvp = NULL;
+	free(ch->run_argv[2]);
+	ch->run_argv[2] = NULL;
+	free(ch->run_envp);
+	ch->run_envp = NULL;
+	free(ch->build_envp);
+	ch->build_envp = NULL;
 	free(ch->compat);
 	ch->compat = NULL;
 	free(ch->fds);
@@ -182,13 +182,13 @@ child_plan(struct child *ch)
 	char *bpid, **extra;
 	size_t i, nextra;
 
-	if ((ch->argv[2] = malloc(strlen(cc->command) + sizeof("exec "))) ==
+	if ((ch->run_argv[2] = malloc(strlen(cc->command) + sizeof("exec "))) ==
 	    NULL)
 		return -1;
-	(void)strcpy(ch->argv[2], "exec ");
-	(void)strcat(ch->argv[2], cc->command);
-	ch->argv[0] = "/bin/sh";
-	ch->argv[1] = "-c";
+	(void)strcpy(ch->run_argv[2], "exec ");
+	(void)strcat(ch->run_argv[2], cc->command);
+	ch->run_argv[0] = "/bin/sh";
+	ch->run_argv[1] = "-c";
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
 	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
 	if (ch->fds == NULL || ch->names == NULL)
@@ -201,13 +201,13 @@ child_plan(struct child *ch)
 	if ((extra = child_extra(ch, &nextra)) == NULL)
 		return -1;
 	ch->run.pidslot = NULL;
-	ch->envp = env_build(environ, extra, nextra, ch->names, cc->nsocks,
+	ch->run_envp = env_build(environ, extra, nextra, ch->names, cc->nsocks,
 	    ch->sh->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
 	free(extra);
-	if (ch->envp == NULL)
+	if (ch->run_envp == NULL)
 		return -1;
-	ch->run.argv = ch->argv;
-	ch->run.envp = ch->envp;
+	ch->run.argv = ch->run_argv;
+	ch->run.envp = ch->run_envp;
 	ch->run.fds = ch->fds;
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
@@ -216,14 +216,15 @@ child_plan(struct child *ch)
 		return 0;
 	/* The build gets the child's environment without the sockets, and
 	 * no exec: it may be a compound command. */
-	ch->bargv[0] = "/bin/sh";
-	ch->bargv[1] = "-c";
-	ch->bargv[2] = cc->build;
-	ch->benvp = env_build(environ, cc->env, cc->nenv, NULL, 0, NULL, &bpid);
-	if (ch->benvp == NULL)
+	ch->build_argv[0] = "/bin/sh";
+	ch->build_argv[1] = "-c";
+	ch->build_argv[2] = cc->build;
+	ch->build_envp =
+	    env_build(environ, cc->env, cc->nenv, NULL, 0, NULL, &bpid);
+	if (ch->build_envp == NULL)
 		return -1;
-	ch->build.argv = ch->bargv;
-	ch->build.envp = ch->benvp;
+	ch->build.argv = ch->build_argv;
+	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
 	return 0;

@@ -36,8 +36,8 @@ struct child {
 	/* The plans every start reuses, made again when the configuration
 	 * changes: argv, envp and descriptors of the child and the build. */
 	struct plan run, build;
-	char *argv[4], *bargv[4];
-	char **envp, **benvp;
+	char *run_argv[4], *build_argv[4];
+	char **run_envp, **build_envp;
 	char **compat; /* from env_compat() */
 	int *fds;
 	const char **names;

@@ -32,7 +32,7 @@ struct rule {
 };
 
 /* One .gitignore file. */
-struct gifile {
+struct ignore_file {
 	char *dir; /* its directory relative to the top, "" for the top */
 	size_t dirlen;
 	char *text; /* its contents, to tell whether a reload changed it */
@@ -43,7 +43,7 @@ struct gifile {
 
 struct ignore {
 	char *top; /* the directory the tree starts at */
-	struct gifile *files; /* sorted by dir, as memcmp(3) orders them */
+	struct ignore_file *files; /* sorted by dir, as memcmp(3) orders them */
 	size_t nfiles;
 	char *buf; /* scratch: the path of a query, split at '/' */
 	size_t bufcap;
@@ -125,9 +125,9 @@ rule_parse(const char *s, size_t n, struct rule *r)
 	return 1;
 }
 
-/* Frees the rules of f and its strings, not f itself. */
+/* Frees the rules and strings of the .gitignore file f, not f itself. */
 static void
-gifile_clear(struct gifile *f)
+ignore_file_free(struct ignore_file *f)
 {
 	size_t i;
 
@@ -183,7 +183,7 @@ static size_t
 file_find(const struct ignore *ig, const char *dir, size_t len, int *found)
 {
 	size_t lo = 0, hi = ig->nfiles, mid, n;
-	const struct gifile *f;
+	const struct ignore_file *f;
 	int c;
 
 	*found = 0;
@@ -228,7 +228,7 @@ ignore_free(struct ignore *ig)
 	if (ig == NULL)
 		return;
 	for (i = 0; i < ig->nfiles; i++)
-		gifile_clear(&ig->files[i]);
+		ignore_file_free(&ig->files[i]);
 	free(ig->files);
 	free(ig->buf);
 	free(ig->comps);
@@ -245,14 +245,14 @@ int
 ignore_set(struct ignore *ig, const char *dir, const char *text, size_t len)
 {
 	size_t dirlen = strlen(dir), i;
-	struct gifile nf, *f;
+	struct ignore_file nf, *f;
 	int found;
 
 	i = file_find(ig, dir, dirlen, &found);
 	if (text == NULL) {
 		if (!found)
 			return 0;
-		gifile_clear(&ig->files[i]);
+		ignore_file_free(&ig->files[i]);
 		memmove(&ig->files[i], &ig->files[i + 1],
 		    (ig->nfiles - i - 1) * sizeof(*f));
 		ig->nfiles--;
@@ -272,7 +272,7 @@ ignore_set(struct ignore *ig, const char *dir, const char *text, size_t len)
 	if (rules_compile(text, len, &nf.rules, &nf.nrules) == -1)
 		goto nomem;
 	if (found) {
-		gifile_clear(&ig->files[i]);
+		ignore_file_free(&ig->files[i]);
 		ig->files[i] = nf;
 		return 1;
 	}
@@ -285,7 +285,7 @@ ignore_set(struct ignore *ig, const char *dir, const char *text, size_t len)
 	ig->nfiles++;
 	return 1;
 nomem:
-	gifile_clear(&nf);
+	ignore_file_free(&nf);
 	errno = ENOMEM;
 	return -1;
 }
@@ -460,7 +460,7 @@ path_split(struct ignore *ig, const char *path)
 int
 ignore_match(struct ignore *ig, const char *path, int isdir)
 {
-	const struct gifile *f;
+	const struct ignore_file *f;
 	ssize_t n;
 	size_t k, j, dirlen;
 	int found;

@@ -212,7 +212,7 @@ opts_cwd(struct opts *o, char *buf, size_t len)
 
 /* holdports check: prints the resolved configuration. */
 static int
-check(int argc, char **argv)
+main_check(int argc, char **argv)
 {
 	char cwd[PATH_MAX];
 	enum log_level level = LOG_NORMAL;
@@ -244,7 +244,7 @@ main(int argc, char **argv)
 
 	setup_fds();
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
-		return check(argc - 1, argv + 1);
+		return main_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "ls") == 0)
 		status = cmd_ls(argc - 1, argv + 1, err);
 	else if (argc > 1 && strcmp(argv[1], "reload") == 0)

@@ -337,6 +337,14 @@ spec_scan(const char *s, struct spec *sp, char *err, int split)
 		    "unix:PATH, e.g. 8080 or 127.0.0.1:8080");
 		return -1;
 	}
+	/* A URL copied from a browser: its scheme is no part of a SPEC. */
+	if ((eq = strstr(addr, "://")) != NULL) {
+		msgf(err,
+		    "'%s' is a URL; write the address without '%.*s', e.g. "
+		    "%s",
+		    addr, (int)(eq + 3 - addr), addr, eq + 3);
+		return -1;
+	}
 	return spec_inet(addr, sp, err);
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hp.h"
 #include "watch.h"
@@ -191,33 +192,78 @@ watch_root_free(struct watch_root *rt)
 }
 
 /* stat(2) follows a symbolic link given as the root: the user named it. */
+void
+watch_base_init(struct watch_base *b, int fd, char *const *globs, size_t n)
+{
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	b->globs = globs;
+	b->nglobs = n;
+}
+
 struct watch_root *
-watch_root_add(struct watch_root **rootsp, size_t n, const char *path)
+watch_base_add(struct watch_base *b, const char *path)
 {
 	struct watch_root *p;
 	struct stat st;
+	int e;
 
 	if (stat(path, &st) == -1)
 		return NULL;
-	if (n >= SIZE_MAX / sizeof(*p) - 1 ||
-	    (p = realloc(*rootsp, (n + 1) * sizeof(*p))) == NULL) {
-		errno = ENOMEM;
+	if ((p = grow(b->roots, &b->caproots, b->nroots + 1, sizeof(*p))) ==
+	    NULL)
+		return NULL;
+	b->roots = p;
+	p = &b->roots[b->nroots];
+	if (watch_root_init(p, path, S_ISDIR(st.st_mode)) == -1)
+		return NULL;
+	if (b->gitignore && watch_root_gitignore(p) == -1) {
+		e = errno;
+		watch_root_free(p);
+		errno = e;
 		return NULL;
 	}
-	*rootsp = p;
-	if (watch_root_init(&p[n], path, S_ISDIR(st.st_mode)) == -1)
-		return NULL;
-	return &p[n];
+	b->nroots++;
+	return p;
 }
 
 void
-watch_roots_free(struct watch_root *roots, size_t n)
+watch_base_undo(struct watch_base *b)
+{
+	int e = errno;
+
+	watch_root_free(&b->roots[--b->nroots]);
+	errno = e;
+}
+
+void
+watch_base_free(struct watch_base *b)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		watch_root_free(&roots[i]);
-	free(roots);
+	for (i = 0; i < b->nroots; i++)
+		watch_root_free(&b->roots[i]);
+	free(b->roots);
+	b->roots = NULL;
+	b->nroots = b->caproots = 0;
+	if (b->fd != -1)
+		(void)close(b->fd);
+	b->fd = -1;
+}
+
+/* The struct watch_base each backend's struct watch starts with. */
+#define BASE(w) ((struct watch_base *)(void *)(w))
+
+void
+watch_gitignore(struct watch *w, int on)
+{
+	BASE(w)->gitignore = on;
+}
+
+int
+watch_fd(const struct watch *w)
+{
+	return BASE(w)->fd;
 }
 
 int

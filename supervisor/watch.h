@@ -96,16 +96,31 @@ struct watch_root {
 int watch_root_init(struct watch_root *rt, const char *path, int isdir);
 /* Frees the strings of rt, not rt itself. Cannot fail. */
 void watch_root_free(struct watch_root *rt);
-/* stat(2)s path (following a symbolic link), makes room for one more root
- * in the array *rootsp of n roots and fills (*rootsp)[n] with
- * watch_root_init(). Returns that root, which the caller counts once it is
- * watched, or NULL with errno from stat(2) or watch_root_init(), or ENOMEM.
- * *rootsp may have moved, even on failure. */
-struct watch_root *watch_root_add(
-    struct watch_root **rootsp, size_t n, const char *path);
-/* Frees each of the n roots (watch_root_free()) and the array roots
- * (which may be NULL when n is 0). Cannot fail. */
-void watch_roots_free(struct watch_root *roots, size_t n);
+/* What both backends keep alike; each backend's struct watch starts
+ * with one, so that watch.c can reach it. */
+struct watch_base {
+	int fd; /* to poll(2): inotify_init1(2) or kqueue(2) */
+	char *const *globs; /* ignore globs, the caller's */
+	size_t nglobs;
+	struct watch_root *roots;
+	size_t nroots, caproots;
+	int gitignore; /* new directory roots honour .gitignore files */
+};
+
+/* Prepares b for a watcher over the n globs, its descriptor fd. */
+void watch_base_init(
+    struct watch_base *b, int fd, char *const *globs, size_t n);
+/* stat(2)s path (following a symbolic link) and appends a root for it to
+ * b (watch_root_init(), with .gitignore rules when b->gitignore is set
+ * and it is a directory). Returns the root, counted in b->nroots, or
+ * NULL with errno from stat(2) or watch_root_init(), or ENOMEM, and
+ * nothing added. */
+struct watch_root *watch_base_add(struct watch_base *b, const char *path);
+/* Takes back the root watch_base_add() appended last, after the backend
+ * failed to watch it, keeping errno. */
+void watch_base_undo(struct watch_base *b);
+/* Frees the roots of b and closes its descriptor. */
+void watch_base_free(struct watch_base *b);
 /* Makes the directory root rt honour .gitignore files (gitignore = yes):
  * gives it an empty rule set, which the backend fills through
  * watch_gitignore_load() as it reads each directory. Does nothing for a

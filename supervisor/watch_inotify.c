@@ -70,7 +70,7 @@
 struct wdent {
 	int wd;
 	unsigned pass; /* the last walk that met it */
-	size_t root; /* index in w->roots */
+	size_t root; /* index in w->b.roots */
 	char *rel; /* directory relative to the root, "" for the root;
 		    * NULL: a dead entry, skipped until compacted */
 };
@@ -84,11 +84,7 @@ struct change {
 };
 
 struct watch {
-	int fd; /* inotify_init1(2) */
-	char *const *globs;
-	size_t nglobs;
-	struct watch_root *roots;
-	size_t nroots;
+	struct watch_base b; /* first: watch.c reaches it through w */
 	/* Sorted by wd, see ent_lower(). */
 	struct wdent *ents;
 	size_t nents, entcap, ndead;
@@ -96,7 +92,6 @@ struct watch {
 	int warned; /* the watch-limit message was logged */
 	int incomplete; /* ENOSPC left directories unwatched: retry() */
 	int64_t retry_at; /* not before this time (ms) */
-	int gitignore; /* new directory roots honour .gitignore files */
 	char *path; /* scratch: a full path for a system call */
 	size_t pathcap;
 	char *rel; /* scratch: the relative path of the current event */
@@ -177,7 +172,7 @@ ent_unwatch_dead(struct watch *w)
 			else
 				dead = 1;
 		if (dead && !live)
-			(void)inotify_rm_watch(w->fd, w->ents[i].wd);
+			(void)inotify_rm_watch(w->b.fd, w->ents[i].wd);
 	}
 }
 
@@ -232,10 +227,10 @@ ent_set(struct watch *w, int wd, size_t r, char **relp, unsigned pass)
 			}
 			return 1;
 		}
-		if (w->roots[e->root].file == NULL)
+		if (w->b.roots[e->root].file == NULL)
 			other = 1;
 	}
-	if (other && w->roots[r].file == NULL)
+	if (other && w->b.roots[r].file == NULL)
 		return 0;
 	if ((p = grow(w->ents, &w->entcap, w->nents + 1, sizeof(*p))) == NULL)
 		return -1;
@@ -332,7 +327,7 @@ push_subdirs(struct watch *w, const struct watch_root *rt, struct stack *s,
 			continue;
 		if ((sub = path_join(rel, de->d_name)) == NULL)
 			return -1;
-		if (watch_excluded(rt, w->globs, w->nglobs, sub, 1)) {
+		if (watch_excluded(rt, w->b.globs, w->b.nglobs, sub, 1)) {
 			free(sub);
 			continue;
 		}
@@ -363,7 +358,7 @@ static int
 walk(struct watch *w, size_t r, const char *rel, unsigned pass)
 {
 	struct stack s = {NULL, 0, 0};
-	const struct watch_root *rt = &w->roots[r];
+	const struct watch_root *rt = &w->b.roots[r];
 	const char *dir;
 	char *cur;
 	uint32_t mask;
@@ -384,7 +379,7 @@ walk(struct watch *w, size_t r, const char *rel, unsigned pass)
 		mask = WATCH_MASK;
 		if (*cur != '\0')
 			mask |= IN_DONT_FOLLOW;
-		if ((wd = inotify_add_watch(w->fd, w->path, mask)) == -1) {
+		if ((wd = inotify_add_watch(w->b.fd, w->path, mask)) == -1) {
 			if (errno == ENOSPC)
 				warn_limit(w, w->path);
 			if (first || errno == ENOSPC || errno == ENOMEM)
@@ -467,7 +462,7 @@ static void
 change(struct watch *w, struct watch_cb *dr, size_t r, const char *rel,
     uint32_t mask)
 {
-	const char *root = w->roots[r].path;
+	const char *root = w->b.roots[r].path;
 	size_t slot;
 	uint32_t h, idx;
 	struct change *c;
@@ -533,11 +528,11 @@ gitignore_changed(struct watch *w, size_t r, const char *path, size_t dirlen)
 	char *dir;
 
 	if ((dir = strdup(path)) == NULL) {
-		log_warn("%s: .gitignore", w->roots[r].path);
+		log_warn("%s: .gitignore", w->b.roots[r].path);
 		return;
 	}
 	dir[dirlen > 0 ? dirlen - 1 : 0] = '\0';
-	if (watch_gitignore_load(&w->roots[r], dir) == 1) {
+	if (watch_gitignore_load(&w->b.roots[r], dir) == 1) {
 		pass = ++w->pass;
 		if (walk(w, r, dir, pass) == 0)
 			ent_prune(w, r, dir, pass);
@@ -552,7 +547,7 @@ handle_one(struct watch *w, struct watch_cb *dr, size_t i,
 {
 	const struct wdent *e = &w->ents[i];
 	size_t r = e->root;
-	const struct watch_root *rt = &w->roots[r];
+	const struct watch_root *rt = &w->b.roots[r];
 	const char *name = ev->len > 0 ? ev->name : "";
 	int isdir = (ev->mask & IN_ISDIR) != 0;
 
@@ -581,7 +576,7 @@ handle_one(struct watch *w, struct watch_cb *dr, size_t i,
 	 * that lists itself). */
 	if (rt->ign != NULL && strcmp(name, ".gitignore") == 0)
 		gitignore_changed(w, r, w->rel, strlen(w->rel) - strlen(name));
-	if (watch_excluded(rt, w->globs, w->nglobs, w->rel, isdir))
+	if (watch_excluded(rt, w->b.globs, w->b.nglobs, w->rel, isdir))
 		return;
 	if (isdir && (ev->mask & IN_MOVED_FROM))
 		ent_forget(w, r, w->rel);
@@ -635,7 +630,7 @@ rescan(struct watch *w)
 	unsigned pass = ++w->pass;
 	size_t r, i;
 
-	for (r = 0; r < w->nroots; r++)
+	for (r = 0; r < w->b.nroots; r++)
 		if (walk(w, r, "", pass) == -1 && errno != ENOENT &&
 		    errno != ENOTDIR)
 			return;
@@ -653,19 +648,17 @@ watch_open(char *const *globs, size_t n)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
-	w->globs = globs;
-	w->nglobs = n;
-	w->gitignore = 0;
-	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 &&
+	watch_base_init(&w->b, -1, globs, n);
+	if ((w->b.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 &&
 	    (errno == EINVAL || errno == ENOSYS) &&
-	    (w->fd = inotify_init()) != -1 &&
-	    (fd_set_cloexec(w->fd) == -1 || fd_set_nonblock(w->fd) == -1)) {
+	    (w->b.fd = inotify_init()) != -1 &&
+	    (fd_set_cloexec(w->b.fd) == -1 || fd_set_nonblock(w->b.fd) == -1)) {
 		e = errno; /* Linux before 2.6.27 */
-		(void)close(w->fd);
-		w->fd = -1;
+		(void)close(w->b.fd);
+		w->b.fd = -1;
 		errno = e;
 	}
-	if (w->fd == -1) {
+	if (w->b.fd == -1) {
 		e = errno;
 		free(w);
 		errno = e;
@@ -682,32 +675,19 @@ watch_add(struct watch *w, const char *path)
 	size_t r;
 	int e;
 
-	if (watch_root_add(&w->roots, w->nroots, path) == NULL)
+	if (watch_base_add(&w->b, path) == NULL)
 		return -1;
-	r = w->nroots++;
-	if ((w->gitignore && watch_root_gitignore(&w->roots[r]) == -1) ||
-	    walk(w, r, "", ++w->pass) == -1) {
+	r = w->b.nroots - 1;
+	if (walk(w, r, "", ++w->pass) == -1) {
 		e = errno;
 		ent_forget(w, r, "");
 		ent_compact(w);
-		watch_root_free(&w->roots[--w->nroots]);
 		errno = e;
+		watch_base_undo(&w->b);
 		return -1;
 	}
 	ent_compact(w);
 	return 0;
-}
-
-void
-watch_gitignore(struct watch *w, int on)
-{
-	w->gitignore = on;
-}
-
-int
-watch_fd(const struct watch *w)
-{
-	return w->fd;
 }
 
 /*
@@ -751,7 +731,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 	int reads, overflow;
 
 	for (reads = 0; reads < READ_MAX; reads++) {
-		if ((n = read(w->fd, w->buf, sizeof(w->buf))) == -1) {
+		if ((n = read(w->b.fd, w->buf, sizeof(w->buf))) == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -765,7 +745,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 			    off);
 			if (ev->mask & IN_Q_OVERFLOW) {
 				overflow = 1;
-				if (w->nroots > 0)
+				if (w->b.nroots > 0)
 					change(w, &dr, 0, NULL, ev->mask);
 			} else {
 				handle(w, &dr, ev);
@@ -779,7 +759,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 		ent_compact(w);
 		flush(w, &dr);
 	}
-	if (w->incomplete && retry(w) && w->nroots > 0) {
+	if (w->incomplete && retry(w) && w->b.nroots > 0) {
 		change(w, &dr, 0, NULL, 0);
 		ent_compact(w);
 		flush(w, &dr);
@@ -810,12 +790,10 @@ watch_close(struct watch *w)
 
 	if (w == NULL)
 		return;
-	if (w->fd != -1)
-		(void)close(w->fd); /* removes every watch */
 	for (i = 0; i < w->nents; i++)
 		free(w->ents[i].rel);
 	free(w->ents);
-	watch_roots_free(w->roots, w->nroots);
+	watch_base_free(&w->b); /* its close(2) removes every watch */
 	free(w->path);
 	free(w->rel);
 	free(w->arena);

@@ -55,16 +55,11 @@ struct node {
 };
 
 struct watch {
-	int kq;
-	char *const *globs;
-	size_t nglobs;
-	struct watch_root *roots;
-	size_t nroots;
+	struct watch_base b; /* first: watch.c reaches it through w */
 	struct node *nodes; /* indexed by descriptor */
 	size_t nodecap;
 	size_t count; /* descriptors open */
 	int warned; /* the descriptor-limit message was logged */
-	int gitignore; /* new directory roots honour .gitignore files */
 	char *path; /* scratch for a full path */
 	size_t pathcap;
 	char *last; /* the path reported last, to skip a repeat */
@@ -102,7 +97,7 @@ static const char *
 node_path(struct watch *w, int fd)
 {
 	const struct node *n = &w->nodes[fd];
-	const struct watch_root *rt = &w->roots[n->root];
+	const struct watch_root *rt = &w->b.roots[n->root];
 
 	if (rt->file != NULL)
 		return n->isdir ? rt->dir : rt->path;
@@ -114,10 +109,10 @@ static void
 report(struct watch *w, struct watch_cb *dr, int fd)
 {
 	const struct node *n = &w->nodes[fd];
-	const char *p = w->roots[n->root].path;
+	const char *p = w->b.roots[n->root].path;
 
-	if (w->roots[n->root].file == NULL && (p = node_path(w, fd)) == NULL)
-		p = w->roots[n->root].path; /* out of memory: the root */
+	if (w->b.roots[n->root].file == NULL && (p = node_path(w, fd)) == NULL)
+		p = w->b.roots[n->root].path; /* out of memory: the root */
 	if (w->last != NULL && strcmp(w->last, p) == 0)
 		return;
 	if (grow_buf(&w->last, &w->lastcap, strlen(p) + 1) == 0)
@@ -185,7 +180,7 @@ node_open(struct watch *w, int dfd, const char *name, int follow, size_t r,
 	}
 	EV_SET(&kev, (uintptr_t)fd, EVFILT_VNODE, EV_ADD | EV_ENABLE | EV_CLEAR,
 	    VNODE_FFLAGS, 0, 0);
-	if (kevent(w->kq, &kev, 1, NULL, 0, NULL) == -1)
+	if (kevent(w->b.fd, &kev, 1, NULL, 0, NULL) == -1)
 		goto fail;
 	n = &w->nodes[fd];
 	n->rel = rel;
@@ -264,7 +259,7 @@ kid_cmp(const void *a, const void *b)
 static int
 kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
 {
-	const struct watch_root *rt = &w->roots[w->nodes[fd].root];
+	const struct watch_root *rt = &w->b.roots[w->nodes[fd].root];
 	struct kid *kids;
 	size_t n = 0, i = 0;
 	int c;
@@ -299,13 +294,14 @@ kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
  * .gitignore is read first; when it or one above changed, entries now
  * excluded are forgotten (and reported, if report is set), and the
  * directories below are scanned again too. Returns 0, or -1 with errno
- * ENOSPC or ENOMEM.
+ * ENOSPC or ENOMEM. Long because the merge of the old and new listings is
+ * one loop whose cases share its cursor.
  */
 static int
 scan(struct watch *w, int fd, int reportit, struct fds *todo,
     struct watch_cb *dr)
 {
-	const struct watch_root *rt = &w->roots[w->nodes[fd].root];
+	const struct watch_root *rt = &w->b.roots[w->nodes[fd].root];
 	struct kid *kids = NULL, key, *k;
 	struct dirent *de;
 	struct stat st;
@@ -343,8 +339,8 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo,
 		if (rel == NULL)
 			goto nomem;
 		if (rt->file == NULL &&
-		    watch_excluded(
-			rt, w->globs, w->nglobs, rel, S_ISDIR(st.st_mode))) {
+		    watch_excluded(rt, w->b.globs, w->b.nglobs, rel,
+			S_ISDIR(st.st_mode))) {
 			free(rel);
 			continue;
 		}
@@ -426,7 +422,7 @@ mark_dirty(struct watch *w, struct fds *dirty, int fd)
 	if (fds_push(dirty, fd) == 0)
 		w->nodes[fd].dirty = 1;
 	else
-		log_warn("rescan %s", w->roots[w->nodes[fd].root].path);
+		log_warn("rescan %s", w->b.roots[w->nodes[fd].root].path);
 }
 
 static void
@@ -444,15 +440,13 @@ watch_open(char *const *globs, size_t n)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
-	w->globs = globs;
-	w->nglobs = n;
-	w->gitignore = 0;
+	watch_base_init(&w->b, -1, globs, n);
 	/* fork(2) children do not inherit a kqueue; an exec without fork
 	 * would: close-on-exec at once, the supervisor has one thread. */
-	if ((w->kq = kqueue()) == -1 || fd_set_cloexec(w->kq) == -1) {
+	if ((w->b.fd = kqueue()) == -1 || fd_set_cloexec(w->b.fd) == -1) {
 		e = errno;
-		if (w->kq != -1)
-			(void)close(w->kq);
+		if (w->b.fd != -1)
+			(void)close(w->b.fd);
 		free(w);
 		errno = e;
 		return NULL;
@@ -472,43 +466,22 @@ watch_add(struct watch *w, const char *path)
 	char *rel;
 	int fd, e;
 
-	if ((rt = watch_root_add(&w->roots, w->nroots, path)) == NULL)
+	if ((rt = watch_base_add(&w->b, path)) == NULL)
 		return -1;
-	if ((w->gitignore && watch_root_gitignore(rt) == -1) ||
-	    (rel = strdup("")) == NULL) {
-		e = errno;
-		watch_root_free(rt);
-		errno = e;
-		return -1;
-	}
-	if ((fd = node_open(w, AT_FDCWD, rt->dir, 1, w->nroots, -1, rel)) ==
-	    -1) {
-		e = errno;
-		watch_root_free(rt);
-		errno = e;
+	if ((rel = strdup("")) == NULL ||
+	    (fd = node_open(
+		 w, AT_FDCWD, rt->dir, 1, w->b.nroots - 1, -1, rel)) == -1) {
+		watch_base_undo(&w->b);
 		return -1;
 	}
-	w->nroots++;
 	if (scan_tree(w, fd, 0, &quiet) == -1) {
 		e = errno;
 		node_forget(w, fd);
-		watch_root_free(&w->roots[--w->nroots]);
 		errno = e;
+		watch_base_undo(&w->b);
 		return -1;
 	}
 	return 0;
-}
-
-void
-watch_gitignore(struct watch *w, int on)
-{
-	w->gitignore = on;
-}
-
-int
-watch_fd(const struct watch *w)
-{
-	return w->kq;
 }
 
 /* Collects the kevents with a zero timeout until fewer than EVENTS_MAX
@@ -528,7 +501,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 	int got, fd, up;
 
 	for (;;) {
-		if ((got = kevent(w->kq, NULL, 0, ev, EVENTS_MAX, &zero)) ==
+		if ((got = kevent(w->b.fd, NULL, 0, ev, EVENTS_MAX, &zero)) ==
 		    -1) {
 			if (errno == EINTR)
 				continue;
@@ -546,7 +519,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 				if ((up = n->parent) == -1)
 					log_warnx("watch %s: removed or "
 						  "renamed; no longer watched",
-					    w->roots[n->root].dir);
+					    w->b.roots[n->root].dir);
 				node_forget(w, fd);
 				if (up != -1)
 					mark_dirty(w, &dirty, up);
@@ -554,7 +527,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 				report(w, &dr, fd);
 				/* written in place: its directory reads it */
 				if (n->parent != -1 &&
-				    w->roots[n->root].ign != NULL &&
+				    w->b.roots[n->root].ign != NULL &&
 				    strcmp(base(n->rel), ".gitignore") == 0)
 					mark_dirty(w, &dirty, n->parent);
 			} else if (ev[i].fflags & NOTE_WRITE) {
@@ -568,7 +541,7 @@ watch_drain(struct watch *w, void (*fn)(const char *path, void *arg), void *arg)
 			w->nodes[fd].dirty = 0;
 			if (scan_tree(w, fd, 1, &dr) == -1)
 				log_warn("rescan %s",
-				    w->roots[w->nodes[fd].root].path);
+				    w->b.roots[w->nodes[fd].root].path);
 		}
 		dirty.n = 0;
 		if (got < EVENTS_MAX)
@@ -598,9 +571,8 @@ watch_close(struct watch *w)
 			free(w->nodes[i].rel);
 			(void)close((int)i);
 		}
-	(void)close(w->kq);
 	free(w->nodes);
-	watch_roots_free(w->roots, w->nroots);
+	watch_base_free(&w->b);
 	free(w->path);
 	free(w->last);
 	free(w);

@@ -168,6 +168,10 @@ static const struct {
     {"[socket.http]\nlisten = ::1:80\n",
 	"ports.ini:2: [socket.http] listen: an IPv6 address needs brackets: "
 	"'::1:80'; write e.g. [::1]:8080"},
+    /* a URL pasted from the browser */
+    {"[socket.http]\nlisten = http://localhost:8080\n",
+	"ports.ini:2: [socket.http] listen: 'http://localhost:8080' is a URL; "
+	"write the address without 'http://', e.g. localhost:8080"},
     {"[socket.http]\nlisten = 8080=admin\n",
 	"ports.ini:2: [socket.http] listen: '=admin' differs from the "
 	"section's name 'http'; drop '=admin' (a socket is named after its "
