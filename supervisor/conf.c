@@ -554,7 +554,8 @@ conf_finish(struct conf *c, char *err)
 		    strerror(errno));
 		return -1;
 	}
-	if (conf_child(c) == NULL && errno == ENOMEM) {
+	/* The command line's form has no [child]: it makes one. */
+	if (c->nchildren == 0 && conf_add_child(c, "", 0) == NULL) {
 		msgf(err, "out of memory");
 		return -1;
 	}

@@ -433,7 +433,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 		return !perr(p, p->lineno, p->key, "%s", msg);
 	if (ch != NULL)
 		ch->set |= 1UL << k;
-	if (k == K_LISTEN)
+	if (k == K_LISTEN && sc != NULL)
 		sc->line = p->lineno;
 	if (p->seen[k] == 0)
 		p->seen[k] = p->lineno;

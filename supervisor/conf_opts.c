@@ -87,7 +87,7 @@ conf_set(struct conf *c, const char *key, const char *value, const char *cwd,
     char *err)
 {
 	char msg[CONF_ERR_MAX], *here = NULL;
-	struct childconf *ch = &c->defaults;
+	struct childconf *ch;
 	size_t i;
 	int k, r = -1;
 
@@ -96,8 +96,8 @@ conf_set(struct conf *c, const char *key, const char *value, const char *cwd,
 		msgf(err, "%s: not a key of [holdports] or [child]", key);
 		return -1;
 	}
-	if ((keydefs[k].sects & SB_HOLDPORTS) == 0 &&
-	    (ch = conf_child(c)) == NULL) {
+	ch = keydefs[k].sects & SB_HOLDPORTS ? &c->defaults : conf_child(c);
+	if (ch == NULL) {
 		msgf(err, "%s: %s", key,
 		    errno == EINVAL ? "the file has several children; set it "
 				      "in the section of the one you mean" :

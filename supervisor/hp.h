@@ -455,7 +455,8 @@ int cmd_signal(int argc, char **argv, int signo, char *err);
 /* loop.c */
 
 /* Runs the supervisor until it stops: takes the configuration c that
- * conf_build() made from the command line o (c is the loop's now, and o
+ * conf_build() made from the command line o (c is the loop's now, left
+ * empty as conf_init() makes it; o
  * must outlive it: a change of the file is read again through it), binds
  * the sockets, starts the children and owns the only poll(2) until a
  * SIGTERM or SIGINT has stopped them all. Returns the exit status for

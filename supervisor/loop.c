@@ -121,7 +121,7 @@ loop_strays_timer(void *arg, int64_t now)
  * done once at the end of the turn (loop_settle()), so that several
  * causes in one turn make one reload. */
 static void
-reload(struct loop *l, struct child *only, const char *reason)
+reload(struct loop *l, const struct child *only, const char *reason)
 {
 	size_t i;
 
@@ -305,19 +305,6 @@ loop_changed(const struct conf *oc, const struct child *ch,
 	return 0;
 }
 
-/* Returns the child called name that is not leaving, or NULL. */
-static struct child *
-loop_child(const struct loop *l, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->nchildren; i++)
-		if (!l->children[i]->leaving &&
-		    strcmp(l->children[i]->conf.name, name) == 0)
-			return l->children[i];
-	return NULL;
-}
-
 /* Adds a child for cc to the list and, unless the loop is only being
  * set up (now < 0), starts it. Returns 0 or -1 (logged). */
 static int
@@ -325,7 +312,7 @@ loop_add_child(struct loop *l, const struct childconf *cc, int64_t now)
 {
 	struct child *ch, **v;
 
-	v = realloc(l->children, (l->nchildren + 1) * sizeof(*v));
+	v = realloc(l->children, (l->nchildren + 1) * sizeof(struct child *));
 	if (v == NULL || (ch = calloc(1, sizeof(*ch))) == NULL) {
 		if (v != NULL)
 			l->children = v;
@@ -357,59 +344,104 @@ loop_register(struct loop *l, pid_t last)
 	reg_update(l->reg, &l->conf, l->socks, l->nsocks, last);
 }
 
+/* No running child of that name (struct match). */
+#define MATCH_NONE ((size_t)-1)
+
+/* How the children of a new configuration meet the running ones. */
+struct match {
+	size_t *old; /* per new child: the index in l->children of the
+			running child of its name, or MATCH_NONE */
+	char *changed; /* per new child: it starts differently now */
+	char *stays; /* per running child: the new configuration keeps it */
+};
+
+/* Matches the children of the new configuration nc with the running
+ * ones, by name, into m (m->changed is loop_adopt()'s to fill). Returns
+ * 0, or -1 with errno ENOMEM and m empty. */
+static int
+loop_match(const struct loop *l, const struct conf *nc, struct match *m)
+{
+	size_t i, j;
+
+	m->old = calloc(nc->nchildren + 1, sizeof(size_t));
+	m->changed = calloc(nc->nchildren + 1, 1);
+	m->stays = calloc(l->nchildren + 1, 1);
+	if (m->old == NULL || m->changed == NULL || m->stays == NULL) {
+		free(m->old);
+		free(m->changed);
+		free(m->stays);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < nc->nchildren; i++) {
+		m->old[i] = MATCH_NONE;
+		for (j = 0; j < l->nchildren; j++)
+			if (!l->children[j]->leaving &&
+			    strcmp(l->children[j]->conf.name,
+				nc->children[i].name) == 0)
+				break;
+		if (j == l->nchildren)
+			continue;
+		m->old[i] = j;
+		m->stays[j] = 1;
+	}
+	return 0;
+}
+
 /*
  * Gives the children the configuration nc, whose sockets ns are bound,
- * and makes it the loop's: a child that exists in both gets its new
- * configuration and, if it starts differently now, a reload; a new child
- * starts; a child that is gone stops for good.
+ * as m matched them, and makes it the loop's: a child that exists in
+ * both gets its new configuration and, if it starts differently now, a
+ * reload; a new child starts; a child that is gone stops for good.
  */
 static void
-loop_adopt(struct loop *l, struct conf *nc, struct sock *ns, int64_t now,
-    const char *reason)
+loop_adopt(struct loop *l, struct conf *nc, struct sock *ns, struct match *m,
+    int64_t now, const char *reason)
 {
 	struct conf oc = l->conf;
-	struct child **found, *ch;
-	char *changed;
-	size_t i, j, n = l->nchildren;
+	struct child *ch;
+	size_t i, n = l->nchildren;
 
-	found = calloc(nc->nchildren + 1, sizeof(*found));
-	changed = calloc(nc->nchildren + 1, 1);
-	for (i = 0; i < nc->nchildren && found != NULL && changed != NULL; i++)
-		if ((found[i] = loop_child(l, nc->children[i].name)) != NULL)
-			changed[i] = loop_changed(
-			    &oc, found[i], nc, &nc->children[i], ns);
+	for (i = 0; i < nc->nchildren; i++)
+		if (m->old[i] != MATCH_NONE)
+			m->changed[i] = loop_changed(&oc,
+			    l->children[m->old[i]], nc, &nc->children[i], ns);
 	free(l->socks);
 	l->socks = l->sh.socks = ns;
 	l->nsocks = l->sh.nsocks = nc->nsocks;
 	/* ns[i].conf points into nc->socks, an array that moves with nc. */
 	l->conf = *nc;
-	for (i = 0; i < l->conf.nchildren; i++) {
-		if (found == NULL || changed == NULL ||
-		    (ch = found[i]) == NULL) {
-			(void)loop_add_child(l, &l->conf.children[i], now);
-			continue;
-		}
-		if (child_apply(ch, &l->conf.children[i]) == -1)
-			log_warn("%spreparing the child", ch->who);
-		if (changed[i])
-			reload(l, ch, reason);
-	}
-	for (j = 0; j < n; j++) {
-		ch = l->children[j];
-		for (i = 0; i < l->conf.nchildren && found != NULL; i++)
-			if (found[i] == ch)
-				break;
-		if (ch->leaving || (found != NULL && i < l->conf.nchildren))
+	for (i = 0; i < n; i++) {
+		ch = l->children[i];
+		if (m->stays[i] || ch->leaving)
 			continue;
 		ch->leaving = 1;
 		log_info(
 		    "%sremoved from %s; stopping it", ch->who, l->conf.file);
 		child_term(ch, now);
 	}
-	free(found);
-	free(changed);
+	for (i = 0; i < l->conf.nchildren; i++) {
+		if (m->old[i] == MATCH_NONE) {
+			(void)loop_add_child(l, &l->conf.children[i], now);
+			continue;
+		}
+		ch = l->children[m->old[i]];
+		if (child_apply(ch, &l->conf.children[i]) == -1)
+			log_warn("%spreparing the child", ch->who);
+		if (m->changed[i])
+			reload(l, ch, reason);
+	}
 	conf_free(&oc);
 	loop_register(l, 0);
+}
+
+/* Frees what loop_match() allocated. */
+static void
+match_free(struct match *m)
+{
+	free(m->old);
+	free(m->changed);
+	free(m->stays);
 }
 
 /* Opens the readiness socket (in the runtime directory where the system
@@ -449,6 +481,7 @@ static void
 loop_reconf(struct loop *l, int64_t now, const char *reason)
 {
 	char err[CONF_ERR_MAX];
+	struct match m;
 	struct conf nc;
 	struct sock *ns;
 	int e;
@@ -459,11 +492,17 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		l->reconf_fails = 0;
 		return;
 	}
+	if (loop_match(l, &nc, &m) == -1) {
+		log_warn("%s; keeping the running configuration", l->conf.file);
+		conf_free(&nc);
+		return;
+	}
 	ns = socks_move(
 	    l->socks, l->nsocks, &nc, l->reconf_why, sizeof(l->reconf_why));
 	if (ns == NULL) {
 		e = errno;
 		conf_free(&nc);
+		match_free(&m);
 		if (!errno_transient(e)) {
 			log_warnx("%s: keeping the running configuration",
 			    l->conf.file);
@@ -490,7 +529,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		    l->reconf_fails, l->reconf_fails == 1 ? "" : "s");
 		l->reconf_fails = 0;
 	}
-	loop_adopt(l, &nc, ns, now, reason);
+	loop_adopt(l, &nc, ns, &m, now, reason);
+	match_free(&m);
 	(void)loop_open_notify(l);
 }
 
@@ -783,6 +823,7 @@ loop_run(struct conf *c, const struct opts *o)
 	memset(&l, 0, sizeof(l));
 	l.opts = o;
 	l.conf = *c;
+	conf_init(c); /* it is the loop's now */
 	l.sigfd = -1;
 	l.guard.fd = -1;
 	l.conf_deb.deadline = -1;
