@@ -24,16 +24,19 @@ FUZZ_CC	?= clang
 FUZZ_CFLAGS ?= -g -O1
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_TARGETS = conf spec duration notify ignore gitignore listen_fds
+FUZZ_TARGETS = conf spec duration notify ignore gitignore listen_fds ansi \
+	       http
 FUZZ_OUT = tests/fuzz/out
 FUZZ_BIN = $(FUZZ_OUT)/fuzz_conf $(FUZZ_OUT)/fuzz_spec \
 	   $(FUZZ_OUT)/fuzz_duration $(FUZZ_OUT)/fuzz_notify \
 	   $(FUZZ_OUT)/fuzz_ignore $(FUZZ_OUT)/fuzz_gitignore \
-	   $(FUZZ_OUT)/fuzz_listen_fds
+	   $(FUZZ_OUT)/fuzz_listen_fds $(FUZZ_OUT)/fuzz_ansi \
+	   $(FUZZ_OUT)/fuzz_http
 FUZZ_REPLAY = $(FUZZ_OUT)/replay_conf $(FUZZ_OUT)/replay_spec \
 	   $(FUZZ_OUT)/replay_duration $(FUZZ_OUT)/replay_notify \
 	   $(FUZZ_OUT)/replay_ignore $(FUZZ_OUT)/replay_gitignore \
-	   $(FUZZ_OUT)/replay_listen_fds
+	   $(FUZZ_OUT)/replay_listen_fds $(FUZZ_OUT)/replay_ansi \
+	   $(FUZZ_OUT)/replay_http
 FUZZ_DEPS = tests/fuzz/fuzz.c tests/fuzz/fuzz.h supervisor/hp.h \
 	    supervisor/conf.h
 # A libFuzzer binary is compiled from the sources in one go, so that its
@@ -88,6 +91,16 @@ $(FUZZ_OUT)/fuzz_listen_fds: tests/fuzz/fuzz_listen_fds.c $(FUZZ_DEPS) \
 	@mkdir -p $(FUZZ_OUT)
 	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_listen_fds.c tests/fuzz/fuzz.c \
 	    child-api/holdports.c
+$(FUZZ_OUT)/fuzz_ansi: tests/fuzz/fuzz_ansi.c $(FUZZ_DEPS) supervisor/ansi.c \
+    supervisor/ansi.h
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_ansi.c tests/fuzz/fuzz.c \
+	    supervisor/ansi.c
+$(FUZZ_OUT)/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_DEPS) supervisor/http.c \
+    supervisor/http.h
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_http.c tests/fuzz/fuzz.c \
+	    supervisor/http.c
 
 $(FUZZ_OUT)/replay_conf: tests/fuzz/replay.c tests/fuzz/fuzz_conf.c \
     $(FUZZ_DEPS) $(FUZZ_CONF_OBJ)
@@ -128,6 +141,16 @@ $(FUZZ_OUT)/replay_listen_fds: tests/fuzz/replay.c \
 	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"listen_fds\" -o $@ \
 	    tests/fuzz/replay.c tests/fuzz/fuzz.c tests/fuzz/fuzz_listen_fds.c \
 	    libholdports.a
+$(FUZZ_OUT)/replay_ansi: tests/fuzz/replay.c tests/fuzz/fuzz_ansi.c \
+    $(FUZZ_DEPS) supervisor/ansi.o
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"ansi\" -o $@ tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.c tests/fuzz/fuzz_ansi.c supervisor/ansi.o
+$(FUZZ_OUT)/replay_http: tests/fuzz/replay.c tests/fuzz/fuzz_http.c \
+    $(FUZZ_DEPS) supervisor/http.o
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"http\" -o $@ tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.c tests/fuzz/fuzz_http.c supervisor/http.o
 
 fuzz-build: $(FUZZ_BIN)
 
