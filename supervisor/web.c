@@ -505,33 +505,64 @@ srv_pause(struct srv *s, int64_t now)
 	}
 }
 
-/* Returns the client of s that has been reading its head the longest
- * (the earliest deadline), or NULL when none is still reading. */
+/* Returns a client of s that could make room for a new one: one that
+ * has its response and is only waiting for the peer's close, or else
+ * the one that has been sending its head the longest; NULL if none. */
 static struct client *
-srv_oldest_head(const struct srv *s)
+srv_victim(const struct srv *s)
 {
 	struct client *c, *old = NULL;
 
-	for (c = s->w->clients; c != NULL; c = c->next)
-		if (c->srv == s && c->state == CL_HEAD &&
+	for (c = s->w->clients; c != NULL; c = c->next) {
+		if (c->srv != s)
+			continue;
+		if (c->state == CL_LINGER)
+			return c;
+		if (c->state == CL_HEAD &&
 		    (old == NULL || c->deadline < old->deadline))
 			old = c;
+	}
 	return old;
+}
+
+/* Closes a client of s at its limit so that a new one fits. A client
+ * whose head has come meanwhile is answered instead, and the next is
+ * tried. Returns 1 if there is room now, else 0. */
+static int
+srv_make_room(struct srv *s, int64_t now)
+{
+	struct client *c;
+
+	while (s->nclients >= srv_limit(s)) {
+		if ((c = srv_victim(s)) == NULL)
+			return 0;
+		if (c->state == CL_LINGER)
+			client_drain(c); /* no reset for unread bytes */
+		else
+			client_read(c, now);
+		if (c->state == CL_HEAD || c->state == CL_LINGER) {
+			log_debug("web: fd %d: at %zu clients, closed for a "
+				  "new one",
+			    c->fd, s->nclients);
+			client_close(c);
+		}
+	}
+	return 1;
 }
 
 /*
  * Accepts what waits on s. At the limit of clients, a new connection
- * takes the place of the one that has been sending its head the longest:
- * slow or silent clients (a slowloris, a browser's idle preconnection)
- * cannot keep a prompt one waiting for their deadline, and memory stays
- * bounded. When every client is past its head, new connections wait in
- * the backlog: no reset, and the page's backlog is the next child's.
+ * takes the place of one that has its answer already, or of the one that
+ * has been sending its head the longest: slow or silent clients (a
+ * slowloris, a browser's idle preconnection) cannot keep a prompt one
+ * waiting for their deadline, and memory stays bounded. When every
+ * client is being answered, new connections wait in the backlog: no
+ * reset, and the page's backlog is the next child's.
  */
 static void
 srv_ready(void *arg, int fd, short revents, int64_t now)
 {
 	struct srv *s = arg;
-	struct client *old = NULL;
 	int i, c;
 
 	(void)fd;
@@ -544,8 +575,10 @@ srv_ready(void *arg, int fd, short revents, int64_t now)
 		return;
 	}
 	for (i = 0; i < WEB_ACCEPTS; i++) {
+		/* Room is made only for the connection that poll(2) said
+		 * is waiting, the first. */
 		if (s->nclients >= srv_limit(s) &&
-		    (old = srv_oldest_head(s)) == NULL)
+		    (i > 0 || !srv_make_room(s, now)))
 			return;
 		if ((c = accept(s->fd, NULL, NULL)) == -1) {
 			if (errno == ECONNABORTED || errno == EPROTO ||
@@ -558,12 +591,6 @@ srv_ready(void *arg, int fd, short revents, int64_t now)
 		if (fd_set_cloexec(c) == -1 || fd_set_nonblock(c) == -1) {
 			(void)close(c);
 			continue;
-		}
-		if (s->nclients >= srv_limit(s)) {
-			log_debug("web: fd %d: at %zu clients, closed for a "
-				  "new one",
-			    old->fd, s->nclients);
-			client_close(old);
 		}
 		if (client_new(s, c, now) == -1) {
 			srv_pause(s, now);
@@ -632,13 +659,11 @@ web_poll(struct web *w, struct pollset *ps)
 	for (s = w->srvs; s != NULL; s = s->next) {
 		if (s->pause_until >= 0 && (when < 0 || s->pause_until < when))
 			when = s->pause_until;
-		/* At the limit, only while a client is still sending its
-		 * head (srv_ready() replaces the oldest); else new
-		 * connections wait in the backlog, and nothing wakes the
-		 * loop for them. */
+		/* At the limit, only while a client could make room
+		 * (srv_ready()); else new connections wait in the backlog,
+		 * and nothing wakes the loop for them. */
 		if (s->accepting && s->pause_until < 0 &&
-		    (s->nclients < srv_limit(s) ||
-			srv_oldest_head(s) != NULL) &&
+		    (s->nclients < srv_limit(s) || srv_victim(s) != NULL) &&
 		    pollset_add(ps, s->fd, POLLIN, srv_ready, s) == -1)
 			return -1;
 	}

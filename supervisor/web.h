@@ -100,9 +100,10 @@ int web_event(struct web *w, enum web_event ev, const struct web_view *view);
 /*
  * Adds what the module waits for to ps for the next turn of the loop:
  * each listening socket that accepts (POLLIN; at the limit of clients a
- * new connection replaces the one that has been sending its head the
- * longest, and when every client is past its head none: new connections
- * then wait in the backlog), each client
+ * new connection replaces one that has its answer already or the one
+ * that has been sending its head the longest, and when every client is
+ * being answered none: new connections then wait in the backlog), each
+ * client
  * (POLLIN or POLLOUT), and one timer at the earliest deadline of a
  * client; no timer at all without clients. Frees what the last turn
  * closed. Returns 0, or -1 with errno ENOMEM.

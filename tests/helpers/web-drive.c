@@ -15,7 +15,9 @@
  *            (F: O_NONBLOCK of the listener afterwards) or "page started"
  *   SIGUSR2  runs each line of cmdfile: "building", "failed", "reload"
  *            (web_event()), "headline TEXT", "child TEXT", "tail FILE"
- *            (the view), "update" (web_page_update()), "stop", "start";
+ *            (the view), "update" (web_page_update()), "stop", "start",
+ *            "child" (stop, then answer on the page's socket as a child
+ *            would: "200 OK", "child serves"), "nochild" (not any more);
  *            prints "did LINE" for each
  *   SIGTERM  closes everything and exits 0 (also SIGINT)
  *
@@ -30,6 +32,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,7 @@ struct drive {
 	size_t taillen;
 	int cut;
 	const char *cmdfile;
+	int fakechild; /* answering 200 on page_fd as a child would */
 	int done;
 };
 
@@ -188,7 +192,13 @@ drive_command(struct drive *d, char *line)
 	} else if (strcmp(line, "start") == 0) {
 		if (!d->serving)
 			drive_toggle(d);
-	} else {
+	} else if (strcmp(line, "child") == 0) {
+		if (d->serving)
+			drive_toggle(d);
+		d->fakechild = 1;
+	} else if (strcmp(line, "nochild") == 0)
+		d->fakechild = 0;
+	else {
 		log_warnx("%s: unknown command \"%s\"", d->cmdfile, line);
 		return;
 	}
@@ -216,6 +226,34 @@ drive_commands(struct drive *d)
 			drive_command(d, line);
 	}
 	(void)fclose(f);
+}
+
+/* The stand-in for a child: takes one connection of the page's socket,
+ * reads its request (it has arrived: a test's client sends it whole)
+ * and answers 200. A test helper may block this little. */
+static void
+drive_child(void *arg, int fd, short revents, int64_t now)
+{
+	static const char ok[] = "HTTP/1.1 200 OK\r\n"
+				 "Content-Type: text/html\r\n"
+				 "Content-Length: 33\r\nConnection: close\r\n"
+				 "\r\n<h1 id=\"child\">child serves</h1>\n";
+	struct pollfd p;
+	char buf[8192];
+	int c;
+
+	(void)arg;
+	(void)revents;
+	(void)now;
+	if ((c = accept(fd, NULL, NULL)) == -1)
+		return;
+	p.fd = c;
+	p.events = POLLIN;
+	if (poll(&p, 1, 1000) == 1 && read(c, buf, sizeof(buf)) > 0)
+		(void)write(c, ok, sizeof(ok) - 1);
+	(void)shutdown(c, SHUT_WR);
+	(void)poll(&p, 1, 100);
+	(void)close(c);
 }
 
 static void
@@ -308,6 +346,9 @@ main(int argc, char **argv)
 	while (!d.done) {
 		pollset_clear(&ps);
 		if (pollset_add(&ps, fds[0], POLLIN, drive_signal, &d) == -1 ||
+		    (d.fakechild &&
+			pollset_add(&ps, d.page_fd, POLLIN, drive_child, &d) ==
+			    -1) ||
 		    web_poll(d.web, &ps) == -1)
 			fatal("pollset");
 		if (pollset_wait(&ps, now_ms) == -1 && errno != EINTR)

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: ISC
+# The error page against hostile and many clients (web.c through
+# tests/helpers/web-drive): a slowloris is closed at the 5 s deadline for
+# its head, 100 slow clients do not keep a prompt one waiting, 1000
+# clients in a row are all answered and cost no lasting memory, and with
+# no client at all the process never wakes up.
+. tests/system/lib.sh
+. tests/system/web.sh
+
+gcc_tail "$T/tail"
+web_start -t "$T/tail"
+
+# voluntary_ctxt_switches counts every time the process blocked and was
+# woken (proc(5)): idle, it must not move.
+switches() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$DRIVE/status"; }
+rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$DRIVE/status"; }
+a=$(switches)
+sleep 2
+b=$(switches)
+[ "$a" = "$b" ] && ok "no wake-up in 2 s without clients" ||
+	fail "woke up $((b - a)) times in 2 s without clients"
+
+"$CLIENT" -p "$PAGE" slow -n 1 -t 15 > "$T/slow1"
+ms=$(sed -n 's/.*last after \([0-9]*\) ms$/\1/p' "$T/slow1")
+[ -n "$ms" ] && [ "$ms" -ge 4900 ] && [ "$ms" -le 7000 ] &&
+	ok "a slowloris (1 byte/s) is closed at the deadline ($ms ms)" ||
+	fail "slowloris: $(cat "$T/slow1")"
+
+"$CLIENT" -p "$PAGE" slow -n 100 -t 15 > "$T/slow100" &
+slow=$!
+track "$slow"
+wait_until 10 sh -c "ss -tn state established '( sport = :$PAGE )' 2>/dev/null | [ \$(wc -l) -gt 60 ]" ||
+	sleep 1
+t0=$(date +%s%N)
+code=$(http -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PAGE/")
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+[ "$code" = 503 ] && [ "$ms" -lt 1000 ] &&
+	ok "with 100 slow clients another is answered in $ms ms" ||
+	fail "with 100 slow clients: $code after $ms ms"
+wait "$slow"
+grep -q '^slow 100 closed by the server' "$T/slow100" &&
+	ok "all 100 slow clients closed: $(cat "$T/slow100")" ||
+	fail "slow clients: $(cat "$T/slow100")"
+
+before=$(rss)
+"$CLIENT" -p "$PAGE" churn -n 1000 > "$T/churn"
+grep -qx 'churn 1000 answered, 1000 with 503' "$T/churn" &&
+	ok "1000 clients in a row all get 503" || fail "$(cat "$T/churn")"
+"$CLIENT" -p "$PAGE" open -n 1000 > /dev/null
+wait_until 10 sh -c "[ \$(ss -tn '( sport = :$PAGE )' 2>/dev/null | grep -c ESTAB) -eq 0 ]"
+after=$(rss)
+[ $((after - before)) -lt 2048 ] &&
+	ok "and 1000 that connect and close: memory $before -> $after KiB" ||
+	fail "memory grew from $before to $after KiB"
+a=$(switches)
+sleep 2
+b=$(switches)
+[ "$a" = "$b" ] && ok "idle again: no wake-up" ||
+	fail "woke up $((b - a)) times in 2 s after the clients left"
+finish
