@@ -192,7 +192,7 @@ style_tag(const struct style *s, char *b)
 static void
 ansi_flush(struct ansi *a, int nl)
 {
-	static const struct style plain;
+	static const struct style plain = {0, 0, 0, 0, 0};
 	const struct style *open = &plain;
 	char tag[ANSI_TAG];
 	size_t i, k, rest;
@@ -248,7 +248,7 @@ ansi_room(struct ansi *a, size_t i)
 static int
 ansi_cell(struct ansi *a, uint32_t cp)
 {
-	static const struct style plain;
+	static const struct style plain = {0, 0, 0, 0, 0};
 
 	if (ansi_room(a, a->col) == -1)
 		return -1;
@@ -356,7 +356,7 @@ sgr_colour(const struct ansi *a, int i, unsigned char *kind, uint32_t *val)
 static void
 ansi_sgr(struct ansi *a)
 {
-	static const struct style plain;
+	static const struct style plain = {0, 0, 0, 0, 0};
 	struct style *s = &a->cur;
 	long p;
 	int i;
@@ -376,8 +376,9 @@ ansi_sgr(struct ansi *a)
 		}
 		/* Sub-parameters of anything else (4:3 curly underline)
 		 * say how, not whether: 4:0 is off. */
-		if (p == 4 && i + 1 < a->np && a->colon[i + 1] &&
-		    csi_param(a, i + 1, 0) == 0)
+		if (p == 24 ||
+		    (p == 4 && i + 1 < a->np && a->colon[i + 1] &&
+			csi_param(a, i + 1, 0) == 0))
 			s->attr &= ~AT_UNDER;
 		else if (p == 0)
 			*s = plain;
@@ -393,8 +394,6 @@ ansi_sgr(struct ansi *a)
 			s->attr &= ~(AT_BOLD | AT_DIM);
 		else if (p == 23)
 			s->attr &= ~AT_ITALIC;
-		else if (p == 24)
-			s->attr &= ~AT_UNDER;
 		else if (p >= 30 && p <= 37) {
 			s->fgk = CK_PALETTE;
 			s->fg = (uint32_t)(p - 30);
@@ -491,7 +490,7 @@ csi_byte(struct ansi *a, unsigned char c)
 }
 
 /* Takes one byte in an escape state (anything but ground). Returns 1 if
- * the byte must be read again in the ground state. */
+ * the byte must be read again, in the state it left. */
 static int
 ansi_escape(struct ansi *a, unsigned char c)
 {
@@ -554,7 +553,7 @@ ansi_escape(struct ansi *a, unsigned char c)
 			a->ps = PS_GROUND;
 		else {
 			a->ps = PS_ESC;
-			return ansi_escape(a, c);
+			return 1; /* read again as the start of a sequence */
 		}
 		break;
 	default:

@@ -198,6 +198,7 @@ client_send(struct client *c, int64_t now)
 {
 	struct body *b;
 	ssize_t n;
+	size_t i;
 
 	while (c->nq > 0) {
 		b = c->q[0];
@@ -214,7 +215,8 @@ client_send(struct client *c, int64_t now)
 		c->queued -= (size_t)n;
 		if (c->off == b->len) {
 			body_unref(b);
-			memmove(c->q, c->q + 1, (c->nq - 1) * sizeof(c->q[0]));
+			for (i = 1; i < c->nq; i++)
+				c->q[i - 1] = c->q[i];
 			c->nq--;
 			c->off = 0;
 		}

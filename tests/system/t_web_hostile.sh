@@ -21,9 +21,10 @@ hex=$(printf '%04X' "$PAGE")
 held() {
 	[ "$(awk -v a="0100007F:$hex" '$2 == a && $4 == "01" { n++ } END { print n + 0 }' /proc/net/tcp)" -ge "$1" ]
 }
-# server_idle: the server side holds no connection of the page's port.
+# server_idle: the server side holds no connection of the page's port
+# open (ESTABLISHED, or CLOSE_WAIT: closed by the client, not by us).
 server_idle() {
-	[ "$(awk -v a="0100007F:$hex" '$2 == a && $4 == "01" { n++ } END { print n + 0 }' /proc/net/tcp)" -eq 0 ]
+	[ "$(awk -v a="0100007F:$hex" '$2 == a && ($4 == "01" || $4 == "08") { n++ } END { print n + 0 }' /proc/net/tcp)" -eq 0 ]
 }
 switches() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$DRIVE/status"; }
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$DRIVE/status"; }
@@ -63,9 +64,13 @@ grep -qx 'churn 1000 answered, 1000 with 503' "$T/churn" &&
 "$CLIENT" -p "$PAGE" open -n 1000 > /dev/null
 wait_until 10 server_idle || fail "connections left open"
 after=$(rss)
-[ $((after - before)) -lt 2048 ] &&
-	ok "and 1000 that connect and close: memory $before -> $after KiB" ||
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+	skip "memory under ASan (its quarantine keeps what is freed)"
+elif [ $((after - before)) -lt 2048 ]; then
+	ok "and 1000 that connect and close: memory $before -> $after KiB"
+else
 	fail "memory grew from $before to $after KiB"
+fi
 a=$(switches)
 sleep 2
 b=$(switches)

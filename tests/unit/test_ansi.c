@@ -219,6 +219,7 @@ test_nul_bytes(void **state)
 static void
 test_bound(void **state)
 {
+	static const char shortin[] = E "[38;2;1;2;3;48;2;4;5;6;1;2;3;4m&";
 	static const char unit[] =
 	    E "[38;2;255;255;255;48;2;1;1;1;1;2;3;4m&" E "[0m&";
 	size_t len = 64 * (sizeof(unit) - 1), n, i, amps = 0;
@@ -236,9 +237,9 @@ test_bound(void **state)
 	assert_int_equal(amps, 128);
 	free(h);
 	/* Short input, long styles: the text still fits, unstyled. */
-	h = ansi_html(E "[38;2;1;2;3;48;2;4;5;6;1;2;3;4m&", 35, 0, &n);
+	h = ansi_html(shortin, sizeof(shortin) - 1, 0, &n);
 	assert_non_null(h);
-	assert_true(n <= ANSI_MAX(35));
+	assert_true(n <= ANSI_MAX(sizeof(shortin) - 1));
 	assert_non_null(strstr(h, "&amp;"));
 	free(h);
 	/* The worst case of text alone: every byte an ampersand. */
