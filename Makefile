@@ -186,8 +186,8 @@ tests/unit/test_http: tests/unit/test_http.c supervisor/http.o
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_http.c \
 	    supervisor/http.o $(CMOCKA_LIBS)
 WEB_LINK = supervisor/web.o supervisor/webpage.o supervisor/http.o \
-	   supervisor/ansi.o supervisor/pollset.o supervisor/util.o supervisor/fd.o \
-	   supervisor/log.o
+	   supervisor/ansi.o supervisor/pollset.o supervisor/util.o \
+	   supervisor/fd.o supervisor/log.o
 tests/unit/test_web: tests/unit/test_web.c $(WEB_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_web.c \
