@@ -42,6 +42,10 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
+# The browser side: not linked into holdports yet; built by make all so
+# that they cannot rot, and used by their tests and tests/helpers/web-drive.
+WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
+	   supervisor/web.o supervisor/webpage.o
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -49,11 +53,14 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
 	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_suggest \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
-	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init
+	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
+	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
+	  tests/unit/test_web
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
-	  tests/helpers/fdstore-drive tests/helpers/init-drive
+	  tests/helpers/fdstore-drive tests/helpers/init-drive \
+	  tests/helpers/web-drive tests/helpers/web-client
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -64,7 +71,7 @@ MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	$(CC) $(HP_CFLAGS) -Isupervisor -Ichild-api $(CPPFLAGS) $(CFLAGS) \
 	    -c $< -o $@
 
-all: $(PROGS)
+all: $(PROGS) $(WEB_OBJS)
 
 config.mk: configure
 	./configure
@@ -83,6 +90,13 @@ supervisor/conf_ini.o: supervisor/conf_ini.c $(HEADERS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(INIH_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    -c supervisor/conf_ini.c -o $@
 $(SV_OBJS): $(HEADERS)
+supervisor/ring.o: supervisor/ring.c supervisor/ring.h
+supervisor/ansi.o: supervisor/ansi.c supervisor/ansi.h
+supervisor/http.o: supervisor/http.c supervisor/http.h
+supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
+    supervisor/http.h supervisor/hp.h supervisor/conf.h supervisor/pollset.h
+supervisor/webpage.o: supervisor/webpage.c supervisor/webpage.h \
+    supervisor/web.h supervisor/ansi.h supervisor/util.h supervisor/pollset.h
 
 # The child API: one object, position-independent, in both libraries.
 $(API_OBJ): child-api/holdports.c child-api/holdports.h
@@ -164,6 +178,39 @@ tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_reg.c \
 	    $(REG_DEPS) $(INIH_LIBS) $(CMOCKA_LIBS)
+tests/unit/test_ring: tests/unit/test_ring.c supervisor/ring.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_ring.c \
+	    supervisor/ring.o $(CMOCKA_LIBS)
+tests/unit/test_ansi: tests/unit/test_ansi.c supervisor/ansi.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_ansi.c \
+	    supervisor/ansi.o $(CMOCKA_LIBS)
+tests/unit/test_http: tests/unit/test_http.c supervisor/http.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_http.c \
+	    supervisor/http.o $(CMOCKA_LIBS)
+WEB_LINK = supervisor/web.o supervisor/webpage.o supervisor/http.o \
+	   supervisor/ansi.o supervisor/pollset.o supervisor/util.o \
+	   supervisor/fd.o supervisor/log.o
+tests/unit/test_web: tests/unit/test_web.c $(WEB_LINK)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_web.c \
+	    $(WEB_LINK) $(CMOCKA_LIBS)
+tests/helpers/web-drive: tests/helpers/web-drive.c $(WEB_LINK) \
+    supervisor/ring.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/web-drive.c $(WEB_LINK) \
+	    supervisor/ring.o
+tests/helpers/web-client: tests/helpers/web-client.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/web-client.c
+# The libmicrohttpd prototype that doc/http-choice.md measured; not
+# built by default (holdports does not use the library).
+tests/bench/web-mhd: tests/bench/web-mhd.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) `pkg-config --cflags libmicrohttpd` \
+	    $(LDFLAGS) -o $@ tests/bench/web-mhd.c \
+	    `pkg-config --libs libmicrohttpd`
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c
@@ -313,6 +360,7 @@ uninstall:
 
 clean:
 	rm -f supervisor/*.o child-api/*.o $(PROGS) $(UNIT) $(COMPAT) $(HELPERS)
+	rm -f tests/bench/web-mhd
 
 distclean: clean
 	rm -f config.mk

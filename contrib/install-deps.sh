@@ -7,8 +7,9 @@
 # With --toolchains (CI) it also installs, as far as the archive has them,
 # what the optional tests use: the other languages' runtimes of
 # contrib/examples, gunicorn, Server::Starter, zsh, valgrind, clang and
-# libFuzzer, cppcheck and clang-tidy, and bindfs (a FUSE mount for the
-# tests of remote file systems). A test whose tool is missing says
+# libFuzzer, cppcheck and clang-tidy, bindfs (a FUSE mount for the tests
+# of remote file systems), and Chromium and npm for the browser tests
+# (tests/browser). A test whose tool is missing says
 # "skipped" with the reason, so make check never needs these.
 set -u
 need_pkgs=
@@ -16,7 +17,8 @@ toolchains=
 [ "${1:-}" = --toolchains ] && toolchains="python3 python3-gunicorn gunicorn
 	python3-uvicorn uvicorn nodejs
 	golang-go rustc perl libserver-starter-perl zsh valgrind clang
-	libclang-rt-14-dev cppcheck clang-tidy bsdutils iproute2 bindfs"
+	libclang-rt-14-dev cppcheck clang-tidy bsdutils iproute2 bindfs
+	chromium npm"
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 command -v pkg-config >/dev/null 2>&1 || need_pkgs="$need_pkgs pkg-config"
 command -v cc >/dev/null 2>&1 || need_pkgs="$need_pkgs gcc libc6-dev"
@@ -27,6 +29,9 @@ have_pc libsystemd || need_pkgs="$need_pkgs libsystemd-dev"
 # systemd-socket-activate, used by the tests that run the demo the way
 # systemd would.
 command -v systemd-socket-activate >/dev/null 2>&1 || need_pkgs="$need_pkgs systemd"
+# curl, the HTTP client of the system tests of the error page and the
+# events server.
+command -v curl >/dev/null 2>&1 || need_pkgs="$need_pkgs curl"
 # mandoc, for make lint of the man pages.
 command -v mandoc >/dev/null 2>&1 || need_pkgs="$need_pkgs mandoc"
 for p in $toolchains; do

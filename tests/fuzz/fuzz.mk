@@ -25,18 +25,19 @@ FUZZ_CFLAGS ?= -g -O1
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_TARGETS = conf spec duration notify ignore gitignore listen_fds dotenv \
-	       pkgjson
+	       pkgjson ansi http
 FUZZ_OUT = tests/fuzz/out
 FUZZ_BIN = $(FUZZ_OUT)/fuzz_conf $(FUZZ_OUT)/fuzz_spec \
 	   $(FUZZ_OUT)/fuzz_duration $(FUZZ_OUT)/fuzz_notify \
 	   $(FUZZ_OUT)/fuzz_ignore $(FUZZ_OUT)/fuzz_gitignore \
 	   $(FUZZ_OUT)/fuzz_listen_fds $(FUZZ_OUT)/fuzz_dotenv \
-	   $(FUZZ_OUT)/fuzz_pkgjson
+	   $(FUZZ_OUT)/fuzz_pkgjson $(FUZZ_OUT)/fuzz_ansi $(FUZZ_OUT)/fuzz_http
 FUZZ_REPLAY = $(FUZZ_OUT)/replay_conf $(FUZZ_OUT)/replay_spec \
 	   $(FUZZ_OUT)/replay_duration $(FUZZ_OUT)/replay_notify \
 	   $(FUZZ_OUT)/replay_ignore $(FUZZ_OUT)/replay_gitignore \
 	   $(FUZZ_OUT)/replay_listen_fds $(FUZZ_OUT)/replay_dotenv \
-	   $(FUZZ_OUT)/replay_pkgjson
+	   $(FUZZ_OUT)/replay_pkgjson $(FUZZ_OUT)/replay_ansi \
+	   $(FUZZ_OUT)/replay_http
 FUZZ_DEPS = tests/fuzz/fuzz.c tests/fuzz/fuzz.h supervisor/hp.h \
 	    supervisor/conf.h
 # A libFuzzer binary is compiled from the sources in one go, so that its
@@ -107,6 +108,16 @@ $(FUZZ_OUT)/fuzz_pkgjson: tests/fuzz/fuzz_pkgjson.c $(FUZZ_DEPS) \
 	@mkdir -p $(FUZZ_OUT)
 	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_pkgjson.c tests/fuzz/fuzz.c \
 	    $(FUZZ_PKGJSON_SRC)
+$(FUZZ_OUT)/fuzz_ansi: tests/fuzz/fuzz_ansi.c $(FUZZ_DEPS) supervisor/ansi.c \
+    supervisor/ansi.h
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_ansi.c tests/fuzz/fuzz.c \
+	    supervisor/ansi.c
+$(FUZZ_OUT)/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_DEPS) supervisor/http.c \
+    supervisor/http.h
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_CCLD) -o $@ tests/fuzz/fuzz_http.c tests/fuzz/fuzz.c \
+	    supervisor/http.c
 
 $(FUZZ_OUT)/replay_conf: tests/fuzz/replay.c tests/fuzz/fuzz_conf.c \
     $(FUZZ_DEPS) $(FUZZ_CONF_OBJ)
@@ -157,6 +168,16 @@ $(FUZZ_OUT)/replay_pkgjson: tests/fuzz/replay.c tests/fuzz/fuzz_pkgjson.c \
 	@mkdir -p $(FUZZ_OUT)
 	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"pkgjson\" -o $@ tests/fuzz/replay.c \
 	    tests/fuzz/fuzz.c tests/fuzz/fuzz_pkgjson.c $(FUZZ_PKGJSON_OBJ)
+$(FUZZ_OUT)/replay_ansi: tests/fuzz/replay.c tests/fuzz/fuzz_ansi.c \
+    $(FUZZ_DEPS) supervisor/ansi.o
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"ansi\" -o $@ tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.c tests/fuzz/fuzz_ansi.c supervisor/ansi.o
+$(FUZZ_OUT)/replay_http: tests/fuzz/replay.c tests/fuzz/fuzz_http.c \
+    $(FUZZ_DEPS) supervisor/http.o
+	@mkdir -p $(FUZZ_OUT)
+	$(FUZZ_REPLAY_CCLD) -DFUZZ_NAME=\"http\" -o $@ tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.c tests/fuzz/fuzz_http.c supervisor/http.o
 
 fuzz-build: $(FUZZ_BIN)
 
