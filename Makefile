@@ -33,7 +33,8 @@ include config.mk
 VERSION_STR = `cat VERSION`
 
 CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
-	  supervisor/conf_opts.o supervisor/conf_print.o supervisor/parse.o \
+	  supervisor/conf_opts.o supervisor/conf_print.o \
+	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
 	  supervisor/util.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
