@@ -295,6 +295,11 @@ env_check(const struct childconf *ch, const char *v, char *msg)
 			    env_reserved[i]);
 			return -1;
 		}
+	if (n > 17 && strncmp(v, "HOLDPORTS_SOCKET_", 17) == 0) {
+		msgf(msg, "holdports sets %.*s itself; remove the line", (int)n,
+		    v);
+		return -1;
+	}
 	if (n > 11 && strncmp(v, "EINHORN_FD_", 11) == 0 &&
 	    strspn(v + 11, "0123456789") == n - 11) {
 		msgf(msg, "holdports sets %.*s itself; remove the line", (int)n,

@@ -171,6 +171,16 @@ void env_set_pid(char *pidslot, pid_t pid);
  * does. Returns a NULL-terminated array (empty for compat 0) in one
  * allocation (free() it), or NULL with errno ENOMEM. */
 char **env_compat(unsigned compat, const char *const *addrs, size_t n);
+/* The prefix of the variables env_sockets() makes. */
+#define ENV_SOCKET_PREFIX "HOLDPORTS_SOCKET_"
+/* Builds, for each of the n sockets of an instance with several
+ * children, HOLDPORTS_SOCKET_NAME=ADDRESS (NAME in upper case, every byte
+ * but letters and digits made '_'; ADDRESS as struct sock's addr), so
+ * that a child finds the others' sockets even on ports the kernel chose.
+ * Returns a NULL-terminated array in one allocation (free() it), or NULL
+ * with errno ENOMEM. */
+char **env_sockets(
+    const char *const *names, const char *const *addrs, size_t n);
 
 /* spawn.c */
 

@@ -269,6 +269,9 @@ static const struct {
     {"[child]\nenvironment = LISTEN_FDS=1\n",
 	"ports.ini:2: [child] environment: holdports sets LISTEN_FDS itself; "
 	"remove the line"},
+    {"[child]\nenvironment = HOLDPORTS_SOCKET_API=x\n",
+	"ports.ini:2: [child] environment: holdports sets "
+	"HOLDPORTS_SOCKET_API itself; remove the line"},
     {"[child]\nenvironment = A=1\nenvironment = A=2\n",
 	"ports.ini:3: [child] environment: A is set twice; keep one"},
     /* inih: line length, inline comments, continuation lines */
