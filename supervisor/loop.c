@@ -205,17 +205,37 @@ loop_spawn_worked(struct loop *l)
 	l->spawn_fails = 0;
 }
 
-/* sv_ops.start: restore the sockets (DESIGN 3), then spawn. */
+/* Returns 1 while a process group that was given the sockets may still
+ * hold them: the serving child, an overlap candidate, or one being
+ * stopped (not a build, which gets none). */
+static int
+loop_socks_held(const struct loop *l)
+{
+	size_t i;
+
+	if (l->sv.cur.pid != 0 || l->sv.next.pid != 0)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (l->sv.stopping[i].pid != 0 && !l->sv.stopping[i].is_build)
+			return 1;
+	return 0;
+}
+
+/* sv_ops.start: restore the sockets (DESIGN 3), then spawn. The status
+ * flags only when no older child holds them any more: with mode =
+ * overlap one still serves, and clearing O_NONBLOCK under its event loop
+ * would make its accept(2) block, with the connections it takes. */
 static pid_t
 loop_start(void *arg)
 {
 	struct loop *l = arg;
 	const char *stage;
+	int flags = !loop_socks_held(l);
 	size_t i;
 	pid_t pid;
 
 	for (i = 0; i < l->nsocks; i++)
-		if (sock_reset(&l->socks[i]) == -1)
+		if (sock_reset(&l->socks[i], flags) == -1)
 			log_warn("%s: restoring flags and backlog",
 			    l->socks[i].name);
 	loop_strays(l, now_ms());
