@@ -379,10 +379,10 @@ scan_equals(struct scan *s)
  * wordexp(3): an unquoted '{' or '}', which wordexp(3) refuses but the
  * shell takes as itself outside the first word, gets a backslash, and so
  * does a '~' within a word (a POSIX shell expands a tilde only at the
- * start of a word or of an assignment's value; glibc's wordexp(3) also
- * after any '='). Returns 1 with a word, 0 at the end of the command (a
- * comment ends it too), -1 with errno EINVAL and s->err on syntax that
- * is not a simple command's.
+ * start of a word, and in an assignment's value at its start and after a
+ * ':'; glibc's wordexp(3) also after any '='). Returns 1 with a word, 0 at the
+ * end of the command (a comment ends it too), -1 with errno EINVAL and s->err
+ * on syntax that is not a simple command's.
  */
 static int
 scan_word(struct scan *s)
@@ -457,8 +457,13 @@ scan_word(struct scan *s)
 			put(s, '\\');
 			break;
 		case '~':
+			/* a tilde-prefix: at the start of the word, or of
+			 * an assignment's value or of a part of it after a
+			 * ':' (PATH=~/bin:~/sbin) */
 			if (s->wlen > 0 &&
-			    !(s->assign && s->word[s->wlen - 1] == '='))
+			    !(s->assign &&
+				(s->word[s->wlen - 1] == '=' ||
+				    s->word[s->wlen - 1] == ':')))
 				put(s, '\\');
 			break;
 		case '=':

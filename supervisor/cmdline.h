@@ -5,7 +5,8 @@
  * What cmdline_split() accepts is a simple command: words, separated by
  * unquoted blanks, with single and double quotes, backslashes, $VAR and
  * ${VAR} (and ${VAR:-default}, $((arithmetic))) from holdports' own
- * environment, and a leading ~ or ~user; expanded by wordexp(3) with
+ * environment, and ~ or ~user at the start of a word (and after ':' in
+ * an assignment's value, PATH=~/bin:~/sbin); expanded by wordexp(3) with
  * WRDE_NOCMD, word by word. Leading NAME=value words (an unquoted valid
  * name and '=', before the first word that is not one) are the child's
  * variables, as the shell would export them to the command; their value

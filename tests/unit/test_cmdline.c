@@ -66,6 +66,8 @@ static const struct ok_case ok_cases[] = {
     {"./s ${UNSET_X:-\"a}b\"} ${UNSET_X:-'c}'}", {NULL}, {"./s", "a}b", "c}"}},
     {"~/bin/x --dir=~/y", {NULL}, {HOME_DIR "/bin/x", "--dir=~/y"}},
     {"A=~/x ./s", {"A=" HOME_DIR "/x"}, {"./s"}},
+    {"P=~/a:~/b:x~ ./s a:~/b", {"P=" HOME_DIR "/a:" HOME_DIR "/b:x~"},
+	{"./s", "a:~/b"}},
     {"./s {} x{a} --json={\"k\":1}", {NULL},
 	{"./s", "{}", "x{a}", "--json={k:1}"}},
     {"./s # a comment; with && operators", {NULL}, {"./s"}},
