@@ -199,8 +199,6 @@ scan_unclosed(struct scan *s, const char *what)
 	    what, SHOWN_MAX, s->start);
 }
 
-static int scan_dollar(struct scan *s, int dquoted);
-
 /* Copies a ${...} expansion at s->p to its matching '}', refusing a
  * special parameter and command substitution in it. */
 static int
@@ -244,12 +242,12 @@ scan_braces(struct scan *s)
 		case '`':
 			return scan_cmdsub(s);
 		case '$':
-			if (s->p[1] == '(' || s->p[1] == '{' ||
-			    is_special(s->p[1])) {
-				if (scan_dollar(s, 1) == -1)
-					return -1;
-				continue;
-			}
+			/* a nested ${ is counted by its '{' below; $((
+			 * passes; the rest is refused as outside */
+			if (s->p[1] == '(' && s->p[2] != '(')
+				return scan_cmdsub(s);
+			if (is_special(s->p[1]))
+				return scan_special(s, s->p, 2);
 			break;
 		case '{':
 			depth++;
@@ -842,7 +840,7 @@ cmdline_resolve(
 {
 	size_t pos = 0, blen;
 	char *cand;
-	int r, eacces = 0, e = ENOENT;
+	int eacces = 0, e = ENOENT;
 
 	if (*prog == '\0') {
 		errno = ENOENT;
@@ -853,7 +851,8 @@ cmdline_resolve(
 	blen = cmdline_bufsize(prog, path);
 	if ((cand = malloc(blen)) == NULL)
 		return -1;
-	while ((r = cmdline_next(prog, path, &pos, cand, blen)) == 1) {
+	/* cand has room for every candidate: cmdline_next() cannot fail */
+	while (cmdline_next(prog, path, &pos, cand, blen) == 1) {
 		if (resolve_one(cand, dir, out, len) == 0) {
 			free(cand);
 			return 0;

@@ -63,6 +63,8 @@ static const struct ok_case ok_cases[] = {
     {"./s $UNSET_X end", {NULL}, {"./s", "end"}},
     {"$UNSET_X ./s", {NULL}, {"./s"}},
     {"./s ${#HOME}", {NULL}, {"./s", "7"}},
+    {"./s ${UNSET_X:-${HOME}/x} ${UNSET_X:-$((2+3))}", {NULL},
+	{"./s", HOME_DIR "/x", "5"}},
     {"./s ${UNSET_X:-\"a}b\"} ${UNSET_X:-'c}'}", {NULL}, {"./s", "a}b", "c}"}},
     {"~/bin/x --dir=~/y", {NULL}, {HOME_DIR "/bin/x", "--dir=~/y"}},
     {"A=~/x ./s", {"A=" HOME_DIR "/x"}, {"./s"}},
