@@ -40,7 +40,7 @@ struct cmdline {
 	size_t argc; /* at least 1 after a successful cmdline_split() */
 	char **env; /* the leading "NAME=value" words, NULL-terminated, in
 		       order (a later one of the same name wins, as in the
-		       shell); env[0] is NULL when there are none */
+		       shell); NULL itself when there are none */
 	size_t nenv;
 };
 
