@@ -56,11 +56,15 @@ child_spawn_worked(struct child *ch)
 }
 
 /* sv_ops.start: restores the child's sockets to the state each child
- * must find, then spawns it. */
+ * must find, then spawns it. The file status flags (O_NONBLOCK) belong
+ * to the open file description every holder shares: while an older
+ * child still holds the sockets (mode = overlap) they are left alone,
+ * or its accept(2) would turn blocking under its event loop. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
+	int flags = !sv_holding(&ch->sv);
 	const struct sock *s;
 	const char *stage;
 	size_t i;
@@ -68,7 +72,7 @@ child_start_op(void *arg)
 
 	for (i = 0; i < ch->conf.nsocks; i++) {
 		s = &ch->sh->socks[ch->conf.socks[i]];
-		if (sock_reset(s) == -1)
+		if (sock_reset(s, flags) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
 	if (ch->run_envp == NULL) {

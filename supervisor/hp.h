@@ -111,11 +111,14 @@ struct sock {
  * for a path that holds a live socket and when every port of the range is
  * in use, EEXIST for a path that is not a socket). */
 int sock_bind(struct sock *s);
-/* Restores the state each child must find: the status flags
- * saved at bind (so O_NONBLOCK set by one child does not leak to the next)
- * and the backlog (a child's listen(2) may have changed it). Returns 0 or
- * -1 with errno. */
-int sock_reset(const struct sock *s);
+/* Restores the state each child must find: the backlog (a
+ * child's listen(2) may have changed it; on a listening socket listen(2)
+ * only sets it again) and, if flags is set, the status flags saved at bind
+ * (so O_NONBLOCK set by one child does not leak to the next). The flags
+ * belong to the open file description that every holder shares: pass
+ * flags 0 while any child may still hold the socket, or its accept(2)
+ * turns blocking under it. Returns 0 or -1 with errno. */
+int sock_reset(const struct sock *s, int flags);
 /* Closes s->fd and removes the unix socket file if we created it and it is
  * still the same file. */
 void sock_close(struct sock *s);
