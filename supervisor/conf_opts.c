@@ -323,11 +323,23 @@ conf_build(struct conf *c, const struct opts *o, char *err)
 			goto fail;
 		}
 		free(ch->command);
+		strlist_free(ch->argv, ch->argv != NULL ? ch->argc : 0);
+		ch->argv = NULL;
+		/* already split by the shell that ran holdports: executed as
+		 * given; the joined form is for messages */
 		if ((ch->command = argv_join(o->command, o->ncommand)) ==
-		    NULL) {
+			NULL ||
+		    (ch->argv = calloc(
+			 (size_t)o->ncommand + 1, sizeof(*ch->argv))) == NULL) {
 			msgf(err, "out of memory");
 			goto fail;
 		}
+		for (ch->argc = 0; ch->argc < (size_t)o->ncommand; ch->argc++)
+			if ((ch->argv[ch->argc] =
+				    strdup(o->command[ch->argc])) == NULL) {
+				msgf(err, "out of memory");
+				goto fail;
+			}
 	}
 	if (conf_finish(c, err) == -1)
 		goto fail;
