@@ -35,7 +35,7 @@ VERSION_STR = `cat VERSION`
 CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
 	  supervisor/conf_opts.o supervisor/conf_print.o \
 	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
-	  supervisor/cmdline.o supervisor/util.o
+	  supervisor/cmdline.o supervisor/dotenv.o supervisor/util.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
 	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
@@ -284,8 +284,7 @@ tests/unit/test_wrapper: tests/unit/test_wrapper.c supervisor/wrapper.o \
 	    $(CMOCKA_LIBS)
 supervisor/wrapper.o: supervisor/wrapper.c supervisor/wrapper.h \
     supervisor/pkgjson.h
-INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o \
-	    supervisor/dotenv.o
+INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 supervisor/init.o: supervisor/init.c supervisor/init.h supervisor/dotenv.h \
     supervisor/pkgjson.h supervisor/wrapper.h supervisor/util.h
 # The unit test also loads each file it writes with the configuration
@@ -297,10 +296,10 @@ tests/unit/test_init: tests/unit/test_init.c $(INIT_OBJS) $(CONF_OBJS) \
 	    $(INIT_OBJS) $(CONF_OBJS) supervisor/log.o $(INIH_LIBS) \
 	    $(CMOCKA_LIBS)
 tests/helpers/init-drive: tests/helpers/init-drive.c $(INIT_OBJS) \
-    supervisor/util.o
+    supervisor/dotenv.o supervisor/util.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/init-drive.c $(INIT_OBJS) \
-	    supervisor/util.o
+	    supervisor/dotenv.o supervisor/util.o
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen (and the BSD file

@@ -108,13 +108,18 @@ childconf_init(struct childconf *ch, const char *name, int line)
 	if (name != NULL && (ch->name = strdup(name)) == NULL)
 		return -1;
 	ch->line = line;
-	ch->debounce_ms = 100;
+	ch->debounce_ms = 50;
 	ch->stop_signal = SIGTERM;
 	ch->stop_timeout_ms = 5000;
 	ch->restart = RESTART_ON_FAILURE;
 	ch->mode = MODE_REPLACE;
 	ch->ready = READY_NONE;
 	ch->ready_timeout_ms = 30000;
+	ch->watch_mode = WMODE_AUTO;
+	ch->poll_interval_ms = 500;
+	/* Build outputs are usually in .gitignore: a build that writes
+	 * into a watched folder then reloads nothing. */
+	ch->gitignore = 1;
 	return 0;
 }
 
@@ -127,6 +132,8 @@ childconf_free(struct childconf *ch)
 	size_t nsocknames = ch->socknames != NULL ? ch->nsocknames : 0;
 	size_t argc = ch->argv != NULL ? ch->argc : 0;
 	size_t nassign = ch->assign != NULL ? ch->nassign : 0;
+	size_t nenv_files = ch->env_files != NULL ? ch->nenv_files : 0;
+	size_t ndotenv = ch->dotenv != NULL ? ch->ndotenv : 0;
 
 	free(ch->name);
 	free(ch->command);
@@ -138,6 +145,8 @@ childconf_free(struct childconf *ch)
 	strlist_free(ch->socknames, nsocknames);
 	strlist_free(ch->argv, argc);
 	strlist_free(ch->assign, nassign);
+	strlist_free(ch->env_files, nenv_files);
+	strlist_free(ch->dotenv, ndotenv);
 	free(ch->socks);
 	memset(ch, 0, sizeof(*ch));
 }
@@ -196,6 +205,7 @@ childconf_copy(struct childconf *dst, const struct childconf *src)
 	dst->name = dst->command = dst->build = dst->directory = NULL;
 	dst->env = dst->watch = dst->ignore = dst->socknames = NULL;
 	dst->argv = dst->assign = NULL;
+	dst->env_files = dst->dotenv = NULL;
 	dst->socks = NULL;
 	if (str_copy(&dst->name, src->name) == -1 ||
 	    str_copy(&dst->command, src->command) == -1 ||
@@ -204,6 +214,9 @@ childconf_copy(struct childconf *dst, const struct childconf *src)
 	    strlist_copy(&dst->env, src->env, src->nenv) == -1 ||
 	    strlist_copy(&dst->watch, src->watch, src->nwatch) == -1 ||
 	    strlist_copy(&dst->ignore, src->ignore, src->nignore) == -1 ||
+	    strlist_copy(&dst->env_files, src->env_files, src->nenv_files) ==
+		-1 ||
+	    strlist_copy(&dst->dotenv, src->dotenv, src->ndotenv) == -1 ||
 	    (src->socknames != NULL &&
 		strlist_copy(
 		    &dst->socknames, src->socknames, src->nsocknames) == -1) ||
@@ -581,6 +594,44 @@ finish_child_socks(const struct conf *c, struct childconf *ch, char *err)
 	return 0;
 }
 
+/*
+ * Refuses a program word with a blank in it that quotes made of a whole
+ * command line ("python3 app.py"): no such program exists, but its first
+ * word does. A path that really holds a blank, or a program that a build
+ * will create, passes. Returns 0, or -1 with "command: ..." in msg (len
+ * bytes) and cl freed.
+ */
+static int
+argv_quoted(const struct conf *c, const struct childconf *ch,
+    struct cmdline *cl, char *msg, size_t len)
+{
+	const char *prog = cl->argv[0], *dir;
+	char found[CONF_PATH_MAX], *first;
+	size_t n = strcspn(prog, " \t");
+
+	if (prog[n] == '\0' || n == 0)
+		return 0;
+	dir = ch->directory != NULL ? ch->directory : c->dir;
+	if (cmdline_resolve(prog, getenv("PATH"), dir, found, sizeof(found)) ==
+	    0)
+		return 0;
+	if ((first = strndup(prog, n)) == NULL)
+		return 0; /* the check is advice: without memory, skip it */
+	if (cmdline_resolve(first, getenv("PATH"), dir, found, sizeof(found)) ==
+	    -1) {
+		free(first);
+		return 0;
+	}
+	(void)snprintf(msg, len,
+	    "command: the program '%s' is one word, spaces included, because "
+	    "of the quotes around it; there is no such program, but '%s' is "
+	    "one: drop the quotes, e.g. command = %s",
+	    prog, first, prog);
+	free(first);
+	cmdline_free(cl);
+	return -1;
+}
+
 /* Splits ch's command into the argv and the variables it is started
  * with, unless the command line gave them already (-- COMMAND ARGS);
  * with listen_pid = none it runs as written through /bin/sh -c. Returns
@@ -603,7 +654,8 @@ finish_argv(const struct conf *c, struct childconf *ch, char *err)
 		ch->argc = 3;
 		return 0;
 	}
-	if (cmdline_split(ch->command, &cl, msg, sizeof(msg)) == -1) {
+	if (cmdline_split(ch->command, &cl, msg, sizeof(msg)) == -1 ||
+	    argv_quoted(c, ch, &cl, msg, sizeof(msg)) == -1) {
 		if (c->file != NULL && ch->command_line > 0)
 			msgf(err, "%s:%d: %s %s", c->file, ch->command_line,
 			    child_where(ch, where, sizeof(where)), msg);
@@ -771,6 +823,9 @@ childconf_equal(const struct conf *ca, const struct childconf *a,
 	    !str_equal(a->build, b->build) ||
 	    !str_equal(a->directory, b->directory) ||
 	    !strlist_equal(a->env, a->nenv, b->env, b->nenv) ||
+	    !strlist_equal(
+		a->env_files, a->nenv_files, b->env_files, b->nenv_files) ||
+	    !strlist_equal(a->dotenv, a->ndotenv, b->dotenv, b->ndotenv) ||
 	    !strlist_equal(a->watch, a->nwatch, b->watch, b->nwatch) ||
 	    !strlist_equal(a->ignore, a->nignore, b->ignore, b->nignore) ||
 	    a->gitignore != b->gitignore ||
@@ -781,6 +836,8 @@ childconf_equal(const struct conf *ca, const struct childconf *a,
 	    a->restart != b->restart || a->mode != b->mode ||
 	    a->ready != b->ready ||
 	    a->ready_timeout_ms != b->ready_timeout_ms ||
+	    a->watch_mode != b->watch_mode ||
+	    a->poll_interval_ms != b->poll_interval_ms ||
 	    a->nsocks != b->nsocks || ca->compat != cb->compat)
 		return 0;
 	for (i = 0; i < a->nsocks; i++)

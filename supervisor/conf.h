@@ -37,6 +37,14 @@ enum ready {
 	READY_NOTIFY /* when it sends READY=1 to NOTIFY_SOCKET (sd_notify(3)) */
 };
 
+/* How a child's watched paths are watched (watch_mode =). */
+enum wmode {
+	WMODE_AUTO, /* file events, but polling on file systems whose
+		       changes other machines make (NFS, SMB, 9p, FUSE) */
+	WMODE_EVENTS, /* file events (inotify(7), kqueue(2)) only */
+	WMODE_POLL /* polling every poll_interval only */
+};
+
 /* Variables of other supervisors a child also gets (compat =). */
 #define COMPAT_SERVER_STARTER 0x01 /* SERVER_STARTER_PORT, Server::Starter */
 #define COMPAT_EINHORN 0x02 /* EINHORN_FD_COUNT, EINHORN_FD_<i> */
@@ -58,7 +66,8 @@ struct sockconf {
 
 /* One child: a [child] or [child.NAME] section, or the command line's
  * -- COMMAND. The keys that [holdports] also takes (debounce, stop_signal,
- * stop_timeout, restart, mode, ready, ready_timeout) are inherited from it
+ * stop_timeout, restart, mode, ready, ready_timeout, watch_mode,
+ * poll_interval) are inherited from it
  * by conf_finish() unless the child's section sets them. */
 struct childconf {
 	char *name; /* NAME of [child.NAME]; "" for [child] and the command
@@ -77,11 +86,17 @@ struct childconf {
 	char *directory; /* absolute working directory of the child */
 	char **env; /* KEY=VALUE strings added to the child's */
 	size_t nenv;
+	char **env_files; /* env_file = PATH, canonical, in order */
+	size_t nenv_files;
+	char **dotenv; /* their KEY=VALUE variables, merged (a later file
+			  wins), before env: environment = wins over them */
+	size_t ndotenv;
 	char **watch; /* absolute paths, recursive */
 	size_t nwatch;
 	char **ignore; /* fnmatch(3) globs, see watch_ignored() */
 	size_t nignore;
-	int gitignore; /* honour .gitignore files under watched directories */
+	int gitignore; /* honour .gitignore files under watched directories
+			  (default yes) */
 	int no_listen_pid; /* listen_pid = none: LISTEN_PID is left unset */
 	size_t *socks; /* indexes into conf.socks, in fd order: socks[i]
 			  becomes fd 3 + i */
@@ -97,6 +112,8 @@ struct childconf {
 	enum ready ready; /* when a new child counts as ready */
 	int64_t ready_timeout_ms; /* no READY=1 after this is a failure, ms;
 				     0: wait for ever */
+	enum wmode watch_mode; /* events, polling, or chosen per path */
+	int64_t poll_interval_ms; /* between two scans of a polled path, ms */
 	unsigned long set; /* bit (1 << key) of each key its section set */
 };
 
@@ -129,9 +146,10 @@ struct opts {
 
 /* conf.c */
 
-/* Sets every field to its default: debounce 100 ms, SIGTERM, stop_timeout
+/* Sets every field to its default: debounce 50 ms, SIGTERM, stop_timeout
  * 5000 ms, restart on-failure, mode replace, ready none, ready_timeout
- * 30000 ms, no build, no sockets, no children. */
+ * 30000 ms, watch_mode auto, poll_interval 500 ms, gitignore yes, no
+ * build, no sockets, no children. */
 void conf_init(struct conf *);
 /* Releases everything conf_init() and the loaders allocated. */
 void conf_free(struct conf *);

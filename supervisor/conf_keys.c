@@ -3,6 +3,8 @@
  * is checked and where it is stored. The command line's options go
  * through the same table. */
 
+#define _XOPEN_SOURCE 700 /* realpath(3) is XSI in POSIX.1-2008 */
+
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "dotenv.h"
 #include "suggest.h"
 #include "util.h"
 
@@ -21,6 +24,10 @@
 _Static_assert(sizeof(enum restart) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ready) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum wmode) == sizeof(int), "enum size");
+
+/* The shortest poll_interval (ms): a scan walks every polled tree. */
+#define POLL_INTERVAL_MIN_MS 10
 
 static const struct word restart_words[] = {
     {"on-failure", RESTART_ON_FAILURE},
@@ -43,6 +50,12 @@ static const struct word yesno_words[] = {
     {"no", 0},
     {NULL, 0},
 };
+static const struct word wmode_words[] = {
+    {"auto", WMODE_AUTO},
+    {"events", WMODE_EVENTS},
+    {"poll", WMODE_POLL},
+    {NULL, 0},
+};
 /* listen_pid = none is for a command that cannot keep its pid (a shell
  * pipeline, a wrapper that forks): LISTEN_PID is then left unset. */
 static const struct word listen_pid_words[] = {
@@ -61,7 +74,7 @@ const struct keydef keydefs[K_COUNT] = {
     [K_NAME] = {"name", SB_HOLDPORTS, CONF(name), KT_SPECIAL, 0, NULL, NULL,
 	"myapp"},
     [K_DEBOUNCE] = {"debounce", SB_HOLDPORTS | SB_CHILD, CHILD(debounce_ms),
-	KT_DURATION, 0, NULL, NULL, "100ms"},
+	KT_DURATION, 0, NULL, NULL, "50ms"},
     [K_STOP_SIGNAL] = {"stop_signal", SB_HOLDPORTS | SB_CHILD,
 	CHILD(stop_signal), KT_SPECIAL, 0, NULL, NULL, "TERM"},
     [K_STOP_TIMEOUT] = {"stop_timeout", SB_HOLDPORTS | SB_CHILD,
@@ -74,6 +87,13 @@ const struct keydef keydefs[K_COUNT] = {
 	ready_words, NULL, "none"},
     [K_READY_TIMEOUT] = {"ready_timeout", SB_HOLDPORTS | SB_CHILD,
 	CHILD(ready_timeout_ms), KT_DURATION, 0, NULL, NULL, "30s"},
+    [K_WATCH_MODE] = {"watch_mode", SB_HOLDPORTS | SB_CHILD, CHILD(watch_mode),
+	KT_WORD, 0, wmode_words,
+	"use auto (events, but polling on NFS, SMB, 9p and FUSE), events or "
+	"poll",
+	"poll"},
+    [K_POLL_INTERVAL] = {"poll_interval", SB_HOLDPORTS | SB_CHILD,
+	CHILD(poll_interval_ms), KT_DURATION, 0, NULL, NULL, "500ms"},
     [K_COMPAT] = {"compat", SB_HOLDPORTS, CONF(compat), KT_SPECIAL, 0, NULL,
 	NULL, "server-starter einhorn"},
     [K_LISTEN] = {"listen", SB_SOCKET, SOCK(spec), KT_SPECIAL, 0, NULL, NULL,
@@ -94,6 +114,8 @@ const struct keydef keydefs[K_COUNT] = {
 	NULL, "."},
     [K_ENVIRONMENT] = {"environment", SB_CHILD, CHILD(env), KT_SPECIAL,
 	LIST(nenv), NULL, NULL, "DEBUG=1"},
+    [K_ENV_FILE] = {"env_file", SB_CHILD, CHILD(env_files), KT_SPECIAL,
+	LIST(nenv_files), NULL, NULL, ".env"},
     [K_WATCH] = {"watch", SB_CHILD, CHILD(watch), KT_PATHLIST, LIST(nwatch),
 	NULL, NULL, "src"},
     [K_IGNORE] = {"ignore", SB_CHILD, CHILD(ignore), KT_LIST, LIST(nignore),
@@ -465,6 +487,72 @@ socknames_add(struct childconf *ch, const char *v, char *msg)
 	return 0;
 }
 
+/* Sets the variable var ("KEY=VALUE", taken) in the list of ch's env
+ * files: a key they set already takes the new value, as a later file
+ * wins. Returns 0, or -1 with errno ENOMEM (var freed). */
+static int
+dotenv_set(struct childconf *ch, char *var)
+{
+	size_t i, n = strcspn(var, "=");
+
+	for (i = 0; i < ch->ndotenv; i++)
+		if (strncmp(ch->dotenv[i], var, n + 1) == 0) {
+			free(ch->dotenv[i]);
+			ch->dotenv[i] = var;
+			return 0;
+		}
+	return strlist_add(&ch->dotenv, &ch->ndotenv, var);
+}
+
+/* Applies env_file = v: reads the dotenv file at v (relative to base) at
+ * once, so that a mistake in it is one in the configuration, and merges
+ * its variables into ch's. The path is kept canonical: the loop watches
+ * it. Returns 0 or -1 with msg set. */
+static int
+env_file_add(struct childconf *ch, const char *v, const char *base, char *msg)
+{
+	char err[DOTENV_ERR_MAX], **vars = NULL, *path, *real;
+	size_t i, n = 0;
+
+	if ((path = path_resolve(base, v)) == NULL)
+		goto nomem;
+	if (dotenv_load(path, &vars, &n, err) == -1) {
+		msgf(msg, "%s", err);
+		free(path);
+		return -1;
+	}
+	real = realpath(path, NULL);
+	free(path);
+	if (real == NULL) {
+		msgf(msg, "%s: %s", v, strerror(errno));
+		strlist_free(vars, n);
+		return -1;
+	}
+	for (i = 0; i < ch->nenv_files; i++)
+		if (strcmp(ch->env_files[i], real) == 0) {
+			msgf(msg, "'%s' is given twice; keep one", v);
+			free(real);
+			strlist_free(vars, n);
+			return -1;
+		}
+	if (strlist_add(&ch->env_files, &ch->nenv_files, real) == -1)
+		goto nomem_vars;
+	for (i = 0; i < n; i++) {
+		if (dotenv_set(ch, vars[i]) == -1) {
+			vars[i] = NULL;
+			goto nomem_vars;
+		}
+		vars[i] = NULL;
+	}
+	strlist_free(vars, n);
+	return 0;
+nomem_vars:
+	strlist_free(vars, n);
+nomem:
+	msgf(msg, "out of memory");
+	return -1;
+}
+
 /* Applies a key that needs code of its own (KT_SPECIAL) to its field.
  * Returns 0 or -1 with msg set. */
 static int
@@ -545,6 +633,8 @@ special_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 		break;
 	case K_SOCKETS:
 		return socknames_add(ch, v, msg);
+	case K_ENV_FILE:
+		return env_file_add(ch, v, base, msg);
 	}
 	msgf(msg, "out of memory");
 	return -1;
@@ -556,6 +646,7 @@ key_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 {
 	const struct keydef *kd = &keydefs[k];
 	char *obj, **str, *s;
+	int64_t ms;
 	enum dur r;
 
 	if (v[0] == '\0' && k != K_COMPAT) {
@@ -571,11 +662,19 @@ key_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 	case KT_WORD:
 		return word_apply(k, (int *)(void *)(obj + kd->off), v, msg);
 	case KT_DURATION:
-		if ((r = duration_scan(
-			 v, (int64_t *)(void *)(obj + kd->off))) == DUR_OK)
-			return 0;
-		duration_msg(msg, v, r);
-		return -1;
+		if ((r = duration_scan(v, &ms)) != DUR_OK) {
+			duration_msg(msg, v, r);
+			return -1;
+		}
+		if (k == K_POLL_INTERVAL && ms < POLL_INTERVAL_MIN_MS) {
+			msgf(msg,
+			    "'%s' is too short: each scan walks every polled "
+			    "folder; use at least %dms, e.g. 500ms",
+			    v, POLL_INTERVAL_MIN_MS);
+			return -1;
+		}
+		memcpy(obj + kd->off, &ms, sizeof(ms));
+		return 0;
 	case KT_STRING:
 	case KT_PATH:
 		s = kd->type == KT_PATH ? path_resolve(base, v) : strdup(v);

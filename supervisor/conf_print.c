@@ -78,6 +78,9 @@ print_inherited(FILE *f, const struct childconf *ch)
 	(void)fprintf(f, "mode = %s\n", key_word(K_MODE, ch->mode));
 	(void)fprintf(f, "ready = %s\n", key_word(K_READY, ch->ready));
 	print_duration(f, "ready_timeout", ch->ready_timeout_ms);
+	(void)fprintf(
+	    f, "watch_mode = %s\n", key_word(K_WATCH_MODE, ch->watch_mode));
+	print_duration(f, "poll_interval", ch->poll_interval_ms);
 }
 
 /* Writes the sockets of child ch of c: a sockets = line when they were
@@ -114,6 +117,8 @@ print_child(FILE *f, const struct conf *c, const struct childconf *ch)
 		print_kv(f, "command", ch->command);
 	if (ch->directory != NULL)
 		print_kv(f, "directory", ch->directory);
+	/* The files, never their values: those may be secrets. */
+	print_list(f, "env_file", ch->env_files, ch->nenv_files);
 	print_list(f, "environment", ch->env, ch->nenv);
 	print_list(f, "watch", ch->watch, ch->nwatch);
 	print_list(f, "ignore", ch->ignore, ch->nignore);

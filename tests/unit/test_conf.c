@@ -2,6 +2,8 @@
 /* test_conf.c: the ports.ini loader and its SPEC, duration and signal
  * parsers, table by table; run from the repo top (it reads tests/golden). */
 
+#define _XOPEN_SOURCE 700 /* mkdtemp(3) */
+
 #include <sys/socket.h>
 
 #include <dirent.h>
@@ -114,16 +116,16 @@ static const struct {
     /* unknown keys and sections */
     {"[holdports]\nname = x\ncolour = red\n",
 	"ports.ini:3: [holdports] colour: unknown key; valid keys are name, "
-	"compat, debounce, stop_signal, stop_timeout, restart, mode, ready "
-	"and ready_timeout"},
+	"compat, debounce, stop_signal, stop_timeout, restart, mode, ready, "
+	"ready_timeout, watch_mode and poll_interval"},
     {"[socket.http]\nlisten = 80\nport = 80\n",
 	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen, "
 	"backlog, fallback, mode, user and group"},
     {"[child]\ncmd = ./x\n",
 	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
-	"directory, environment, watch, ignore, build, gitignore, listen_pid, "
-	"sockets, debounce, stop_signal, stop_timeout, restart, mode, ready "
-	"and ready_timeout"},
+	"directory, environment, env_file, watch, ignore, build, gitignore, "
+	"listen_pid, sockets, debounce, stop_signal, stop_timeout, restart, "
+	"mode, ready, ready_timeout, watch_mode and poll_interval"},
     /* a typo: did you mean */
     {"[child]\nCommand = ./x\n",
 	"ports.ini:2: [child] Command: unknown key; did you mean command?"},
@@ -1297,7 +1299,10 @@ test_defaults(void **state)
 		assert_string_equal(c.dir, names[i].dir);
 		assert_string_equal(CH(c)->directory, names[i].dir);
 		assert_string_equal(c.name, names[i].name);
-		assert_int_equal(CH(c)->debounce_ms, 100);
+		assert_int_equal(CH(c)->debounce_ms, 50);
+		assert_int_equal(CH(c)->gitignore, 1);
+		assert_int_equal(CH(c)->watch_mode, WMODE_AUTO);
+		assert_int_equal(CH(c)->poll_interval_ms, 500);
 		assert_int_equal(CH(c)->stop_signal, SIGTERM);
 		assert_int_equal(CH(c)->stop_timeout_ms, 5000);
 		assert_int_equal(CH(c)->restart, RESTART_ON_FAILURE);
@@ -1674,7 +1679,6 @@ test_print_round_trip(void **state)
 	free(two);
 }
 
-
 /* Several children: each gets the sockets its sockets = line names, in
  * that order, and the keys of [holdports] it does not set itself. */
 static void
@@ -1710,8 +1714,9 @@ test_children(void **state)
 	/* check prints each child resolved, and that reads back */
 	one = print(&c);
 	conf_free(&c);
-	assert_non_null(strstr(one, "\n[child.api]\ndebounce = 100ms\n"
-				    "stop_signal = TERM\nstop_timeout = 9s\n"));
+	assert_non_null(strstr(one,
+	    "\n[child.api]\ndebounce = 50ms\n"
+	    "stop_signal = TERM\nstop_timeout = 9s\n"));
 	assert_non_null(strstr(one, "sockets = admin api\n"));
 	assert_non_null(strstr(one, "\n[child.worker]\n"));
 	assert_non_null(strstr(one, "; sockets: none\n"));
@@ -1893,16 +1898,16 @@ static const struct {
 	int gitignore;
 	const char *err; /* NULL: accepted */
 } compat_git[] = {
-    {FINAL, 0, 0, NULL},
-    {"[holdports]\ncompat =\n" FINAL, 0, 0, NULL},
-    {"[holdports]\ncompat = none\n" FINAL, 0, 0, NULL},
-    {"[holdports]\ncompat = server-starter\n" FINAL, COMPAT_SERVER_STARTER, 0,
+    {FINAL, 0, 1, NULL},
+    {"[holdports]\ncompat =\n" FINAL, 0, 1, NULL},
+    {"[holdports]\ncompat = none\n" FINAL, 0, 1, NULL},
+    {"[holdports]\ncompat = server-starter\n" FINAL, COMPAT_SERVER_STARTER, 1,
 	NULL},
-    {"[holdports]\ncompat = einhorn\n" FINAL, COMPAT_EINHORN, 0, NULL},
+    {"[holdports]\ncompat = einhorn\n" FINAL, COMPAT_EINHORN, 1, NULL},
     {"[holdports]\ncompat = einhorn server-starter\n" FINAL,
-	COMPAT_SERVER_STARTER | COMPAT_EINHORN, 0, NULL},
+	COMPAT_SERVER_STARTER | COMPAT_EINHORN, 1, NULL},
     {"[holdports]\ncompat = server-starter,einhorn, einhorn\n" FINAL,
-	COMPAT_SERVER_STARTER | COMPAT_EINHORN, 0, NULL},
+	COMPAT_SERVER_STARTER | COMPAT_EINHORN, 1, NULL},
     {"[holdports]\ncompat = systemd\n" FINAL, 0, 0,
 	"ports.ini:2: [holdports] compat: 'systemd' is not valid; use "
 	"server-starter, einhorn or both, e.g. compat = server-starter "
@@ -1936,7 +1941,7 @@ static const struct {
     {CHILD "environment = EINHORN_FD_12=3\n", 0, 0,
 	"ports.ini:3: [child] environment: holdports sets EINHORN_FD_12 "
 	"itself; remove the line"},
-    {CHILD "environment = EINHORN_FD_FAMILY_0=AF_INET\n", 0, 0, NULL},
+    {CHILD "environment = EINHORN_FD_FAMILY_0=AF_INET\n", 0, 1, NULL},
     /* what SERVER_STARTER_PORT cannot carry */
     {"[holdports]\ncompat = server-starter\n[socket.a]\n"
      "listen = unix:/tmp/a=b.sock=a\n" FINAL,
@@ -1946,7 +1951,7 @@ static const struct {
 	"'='); use a path without them, or drop server-starter from compat"},
     {"[holdports]\ncompat = einhorn\n[socket.a]\n"
      "listen = unix:/tmp/a;b.sock\n" FINAL,
-	COMPAT_EINHORN, 0, NULL},
+	COMPAT_EINHORN, 1, NULL},
 };
 
 static void
@@ -1984,7 +1989,7 @@ test_compat_gitignore(void **state)
 	out = print(&c);
 	conf_free(&c);
 	assert_non_null(strstr(out,
-	    "ready_timeout = 30s\ncompat = server-starter "
+	    "poll_interval = 500ms\ncompat = server-starter "
 	    "einhorn\n"));
 	assert_non_null(strstr(out, "; build: none\ngitignore = yes\n"));
 	assert_int_equal(load(&c, out, err), 0);
@@ -1996,7 +2001,7 @@ test_compat_gitignore(void **state)
 	out = print(&c);
 	conf_free(&c);
 	assert_non_null(strstr(out, "\ncompat = none\n"));
-	assert_non_null(strstr(out, "\ngitignore = no\n"));
+	assert_non_null(strstr(out, "\ngitignore = yes\n"));
 	free(out);
 	/* the command line's -l: named by its SPEC */
 	conf_init(&c);
@@ -2015,6 +2020,144 @@ test_compat_gitignore(void **state)
 	    "'/tmp/x;y' (SERVER_STARTER_PORT splits at ';' and '='); use a "
 	    "path without them, or drop server-starter from compat");
 	conf_free(&c);
+}
+
+/* Loads text as the ports.ini of directory dir. */
+static int
+load_in(struct conf *c, const char *dir, const char *text, char *err)
+{
+	char path[128];
+
+	(void)snprintf(path, sizeof(path), "%s/ports.ini", dir);
+	conf_init(c);
+	err[0] = '\0';
+	if (conf_load_string(c, text, path, err) == -1)
+		return -1;
+	return conf_finish(c, err);
+}
+
+/* Writes text to dir/name. */
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* watch_mode, poll_interval, env_file, and a quoted command line. */
+static void
+test_first_run_keys(void **state)
+{
+	char dir[] = "/tmp/hp-conf-env.XXXXXX", err[CONF_ERR_MAX], want[512];
+	char cmd[128];
+	struct conf c;
+
+	(void)state;
+	/* watch_mode and poll_interval: [holdports] for every child, a
+	 * child's own wins */
+	assert_int_equal(load(&c,
+			     "[holdports]\nwatch_mode = poll\n"
+			     "poll_interval = 2s\n"
+			     "[child.a]\ncommand = ./a\n"
+			     "[child.b]\ncommand = ./b\nwatch_mode = events\n",
+			     err),
+	    0);
+	assert_int_equal(c.children[0].watch_mode, WMODE_POLL);
+	assert_int_equal(c.children[0].poll_interval_ms, 2000);
+	assert_int_equal(c.children[1].watch_mode, WMODE_EVENTS);
+	conf_free(&c);
+	assert_int_equal(
+	    load(&c, "[holdports]\nwatch_mode = inotify\n" FINAL, err), -1);
+	assert_string_equal(err,
+	    "ports.ini:2: [holdports] watch_mode: 'inotify' is not valid; use "
+	    "auto (events, but polling on NFS, SMB, 9p and FUSE), events or "
+	    "poll");
+	conf_free(&c);
+	assert_int_equal(
+	    load(&c, "[holdports]\npoll_interval = 5ms\n" FINAL, err), -1);
+	assert_string_equal(err,
+	    "ports.ini:2: [holdports] poll_interval: '5ms' is too short: each "
+	    "scan walks every polled folder; use at least 10ms, e.g. 500ms");
+	conf_free(&c);
+	assert_int_equal(
+	    load(&c, "[holdports]\npoll_interval = soon\n" FINAL, err), -1);
+	conf_free(&c);
+
+	/* env_file: read at load, merged in order, a later file winning */
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, ".env", "A=1\nB=from-first\n");
+	put_file(dir, "second.env", "export B=\"from second\"\nC=3\n");
+	assert_int_equal(load_in(&c, dir,
+			     "[child]\ncommand = ./x\nenv_file = .env\n"
+			     "env_file = second.env\nenvironment = A=env\n",
+			     err),
+	    0);
+	assert_int_equal(CH(c)->nenv_files, 2);
+	assert_non_null(strstr(CH(c)->env_files[0], "/.env"));
+	assert_int_equal(CH(c)->ndotenv, 3);
+	assert_string_equal(CH(c)->dotenv[0], "A=1");
+	assert_string_equal(CH(c)->dotenv[1], "B=from second");
+	assert_string_equal(CH(c)->dotenv[2], "C=3");
+	conf_free(&c);
+	/* twice, missing, bad */
+	assert_int_equal(load_in(&c, dir,
+			     "[child]\ncommand = ./x\nenv_file = .env\n"
+			     "env_file = ./.env\n",
+			     err),
+	    -1);
+	(void)snprintf(want, sizeof(want),
+	    "%s/ports.ini:4: [child] env_file: './.env' is given twice; keep "
+	    "one",
+	    dir);
+	assert_string_equal(err, want);
+	conf_free(&c);
+	assert_int_equal(
+	    load_in(
+		&c, dir, "[child]\ncommand = ./x\nenv_file = none.env\n", err),
+	    -1);
+	(void)snprintf(want, sizeof(want),
+	    "%s/ports.ini:3: [child] env_file: %s/none.env: cannot read: No "
+	    "such file or directory",
+	    dir, dir);
+	assert_string_equal(err, want);
+	conf_free(&c);
+	put_file(dir, "bad.env", "OK=1\nNOT A LINE\n");
+	assert_int_equal(
+	    load_in(
+		&c, dir, "[child]\ncommand = ./x\nenv_file = bad.env\n", err),
+	    -1);
+	(void)snprintf(want, sizeof(want),
+	    "%s/ports.ini:3: [child] env_file: %s/bad.env:2: ", dir, dir);
+	assert_memory_equal(err, want, strlen(want));
+	conf_free(&c);
+	assert_int_equal(
+	    load_in(&c, dir, "[holdports]\nenv_file = .env\n" FINAL, err), -1);
+	conf_free(&c);
+
+	/* a command line in quotes is one word, which no program is */
+	assert_int_equal(
+	    load(&c, "[child]\ncommand = \"sh -c true\" x\n", err), -1);
+	assert_string_equal(err,
+	    "ports.ini:2: [child] command: the program 'sh -c true' is one "
+	    "word, spaces included, because of the quotes around it; there is "
+	    "no such program, but 'sh' is one: drop the quotes, e.g. command "
+	    "= sh -c true");
+	conf_free(&c);
+	/* a program with a blank that exists, or that no word names: fine */
+	put_file(dir, "my server", "");
+	assert_int_equal(
+	    load_in(&c, dir, "[child]\ncommand = \"./my server\"\n", err), 0);
+	conf_free(&c);
+	assert_int_equal(
+	    load(&c, "[child]\ncommand = \"no-such x\"\n", err), 0);
+	conf_free(&c);
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 int
@@ -2053,6 +2196,7 @@ main(void)
 	    cmocka_unit_test(test_golden_good),
 	    cmocka_unit_test(test_reference),
 	    cmocka_unit_test(test_compat_gitignore),
+	    cmocka_unit_test(test_first_run_keys),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
