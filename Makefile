@@ -36,13 +36,17 @@ CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
 	  supervisor/conf_opts.o supervisor/conf_print.o \
 	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
 	  supervisor/cmdline.o supervisor/dotenv.o supervisor/util.o
+INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
 	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/pollset.o supervisor/buildloop.o supervisor/polled.o \
+	  supervisor/pollwatch.o supervisor/fstype.o $(FSTYPE_OBJ) \
+	  supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/advise.o $(INIT_OBJS) \
+	  $(WATCH_OBJ) $(PROC_OBJ)
 # The browser side: not linked into holdports yet; built by make all so
 # that they cannot rot, and used by their tests and tests/helpers/web-drive.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
@@ -56,7 +60,9 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
-	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack
+	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
+	  tests/unit/test_buildloop tests/unit/test_sockuse \
+	  tests/unit/test_advise tests/unit/test_polled
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
@@ -83,7 +89,10 @@ holdports: supervisor/main.o $(SV_OBJS)
 
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
-	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h
+	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
+	  supervisor/buildloop.h supervisor/polled.h supervisor/pollwatch.h \
+	  supervisor/fstype.h supervisor/sockuse.h supervisor/advise.h \
+	  supervisor/init.h supervisor/wrapper.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -115,9 +124,14 @@ libholdports.so: $(API_OBJ)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) $(SHLIB_FLAGS) -o $@ $(API_OBJ)
 # Written again at install time too, where PREFIX may differ from the
 # build's.
+# A LIBDIR the dynamic linker does not search by itself (/usr/local/lib
+# is searched only once ldconfig has run) goes into the programs linked
+# with pkg-config as their run-time search path.
+PC_RPATH = `case "$(LIBDIR)" in /lib|/lib64|/usr/lib|/usr/lib64) ;; \
+	    *) echo '-Wl,-rpath,$${libdir} ' ;; esac`
 PC_SED = sed -e "s|@PREFIX@|$(PREFIX)|g" -e "s|@LIBDIR@|$(LIBDIR)|g" \
 	    -e "s|@INCDIR@|$(INCDIR)|g" -e "s|@VERSION@|$(VERSION_STR)|g" \
-	    child-api/holdports.pc.in
+	    -e "s|@RPATH@|$(PC_RPATH)|g" child-api/holdports.pc.in
 child-api/holdports.pc: child-api/holdports.pc.in VERSION
 	$(PC_SED) > $@
 
@@ -221,6 +235,32 @@ tests/unit/test_cmdline: tests/unit/test_cmdline.c supervisor/cmdline.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_cmdline.c \
 	    supervisor/cmdline.o $(CMOCKA_LIBS)
+tests/unit/test_buildloop: tests/unit/test_buildloop.c supervisor/buildloop.o \
+    supervisor/cmdline.o supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_buildloop.c \
+	    supervisor/buildloop.o supervisor/cmdline.o supervisor/util.o \
+	    $(CMOCKA_LIBS)
+SOCKUSE_DEPS = supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/pollset.o \
+	  supervisor/log.o supervisor/fd.o supervisor/util.o $(PROC_OBJ)
+tests/unit/test_sockuse: tests/unit/test_sockuse.c $(SOCKUSE_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sockuse.c \
+	    $(SOCKUSE_DEPS) $(CMOCKA_LIBS)
+ADVISE_DEPS = supervisor/advise.o supervisor/wrapper.o supervisor/pkgjson.o \
+	  supervisor/cmdline.o supervisor/log.o supervisor/util.o
+tests/unit/test_advise: tests/unit/test_advise.c $(ADVISE_DEPS) $(CONF_OBJS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_advise.c \
+	    supervisor/advise.o supervisor/wrapper.o supervisor/pkgjson.o \
+	    supervisor/log.o $(CONF_OBJS) $(INIH_LIBS) $(CMOCKA_LIBS)
+POLLED_DEPS = supervisor/polled.o supervisor/pollwatch.o supervisor/fstype.o \
+	  $(FSTYPE_OBJ) supervisor/watch.o supervisor/ignore.o supervisor/log.o \
+	  supervisor/util.o
+tests/unit/test_polled: tests/unit/test_polled.c $(POLLED_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_polled.c \
+	    $(POLLED_DEPS) $(CMOCKA_LIBS)
 tests/unit/test_fdpack: tests/unit/test_fdpack.c supervisor/fdpack.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdpack.c \
@@ -284,7 +324,6 @@ tests/unit/test_wrapper: tests/unit/test_wrapper.c supervisor/wrapper.o \
 	    $(CMOCKA_LIBS)
 supervisor/wrapper.o: supervisor/wrapper.c supervisor/wrapper.h \
     supervisor/pkgjson.h
-INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 supervisor/init.o: supervisor/init.c supervisor/init.h supervisor/dotenv.h \
     supervisor/pkgjson.h supervisor/wrapper.h supervisor/util.h
 # The unit test also loads each file it writes with the configuration
@@ -307,13 +346,14 @@ tests/helpers/init-drive: tests/helpers/init-drive.c $(INIT_OBJS) \
 # process helpers of systems without prctl(2).
 kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
     supervisor/proc_none.c supervisor/fstype_bsd.c tests/stub/sys/mount.h \
-    supervisor/fstype_none.c
+    supervisor/fstype_none.c supervisor/sockuse_none.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/watch_kqueue.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/fstype_bsd.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/fstype_none.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/proc_none.c
+	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/sockuse_none.c
 
 deps:
 	@sh contrib/install-deps.sh

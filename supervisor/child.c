@@ -4,6 +4,7 @@
  * watcher. */
 
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include "cmdline.h"
 
 extern char **environ;
+
+static void child_changed(const char *path, void *arg);
 
 /*
  * spawn() failed for what (the child or its build) of command cmd at
@@ -154,7 +157,9 @@ child_socketvars(struct child *ch)
 	return ch->socketvars != NULL ? 0 : -1;
 }
 
-/* Returns the child's environment= variables followed by those of
+/* Returns the variables of the child's env_file = files followed by its
+ * environment= ones (env_build() lets the last of one name win, so
+ * environment = wins), then those of
  * compat (built into ch->compat), the HOLDPORTS_SOCKET_ ones and the
  * NAME=value words that start its command, as a
  * new array of *np pointers to strings it does not own (free() only the
@@ -175,11 +180,13 @@ child_extra(struct child *ch, size_t *np)
 	free(addrs);
 	if (ch->compat == NULL || child_socketvars(ch) == -1)
 		return NULL;
-	n = cc->nenv + ch->sh->nsocks + cc->nassign;
+	n = cc->ndotenv + cc->nenv + ch->sh->nsocks + cc->nassign;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
 		return NULL;
+	for (i = 0; i < cc->ndotenv; i++)
+		extra[k++] = cc->dotenv[i];
 	for (i = 0; i < cc->nenv; i++)
 		extra[k++] = cc->env[i];
 	for (i = 0; ch->compat[i] != NULL; i++)
@@ -215,13 +222,38 @@ child_unplan(struct child *ch)
 	ch->names = NULL;
 }
 
+/* Tells ch's build-loop check where the program it runs lies, so that a
+ * change of it (a build wrote it) does not reload it again. With
+ * listen_pid = none the shell's command is looked into. Nothing is set
+ * when it cannot be found: a build may make it, and the check is a
+ * convenience. */
+static void
+child_program(struct child *ch)
+{
+	const struct childconf *cc = &ch->conf;
+	struct cmdline cl;
+	char err[64], *prog = NULL;
+
+	memset(&cl, 0, sizeof(cl));
+	if (!cc->no_listen_pid)
+		prog =
+		    buildloop_locate(cc->argv[0], ch->run.path, cc->directory);
+	else if (cmdline_split(cc->command, &cl, err, sizeof(err)) == 0)
+		prog =
+		    buildloop_locate(cl.argv[0], ch->run.path, cc->directory);
+	cmdline_free(&cl);
+	if (buildloop_program(&ch->bl, prog) == 0 && prog != NULL)
+		log_debug("%schanges of %s do not reload it", ch->who, prog);
+	free(prog);
+}
+
 /* Builds what every start reuses: argv, envp, the descriptors, for the
  * child and the build. Returns 0 or -1 with errno ENOMEM. */
 static int
 child_plan(struct child *ch)
 {
 	const struct childconf *cc = &ch->conf;
-	char *bpid, **extra;
+	char *bpid, **extra, **vars;
 	size_t i, nextra;
 
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
@@ -255,6 +287,7 @@ child_plan(struct child *ch)
 	ch->run.pathlen = cmdline_bufsize(cc->argv[0], ch->run.path);
 	if ((ch->run.pathbuf = malloc(ch->run.pathlen)) == NULL)
 		return -1;
+	child_program(ch);
 	if (cc->build == NULL)
 		return 0;
 	/* The build gets the child's environment without the sockets, and
@@ -262,8 +295,16 @@ child_plan(struct child *ch)
 	ch->build_argv[0] = "/bin/sh";
 	ch->build_argv[1] = "-c";
 	ch->build_argv[2] = cc->build;
-	ch->build_envp =
-	    env_build(environ, cc->env, cc->nenv, NULL, 0, NULL, &bpid);
+	if ((vars = calloc(cc->ndotenv + cc->nenv + 1, sizeof(*vars))) == NULL)
+		return -1;
+	/* memcpy(3) of a NULL list is undefined, even of 0 bytes */
+	if (cc->ndotenv > 0)
+		memcpy(vars, cc->dotenv, cc->ndotenv * sizeof(*vars));
+	if (cc->nenv > 0)
+		memcpy(vars + cc->ndotenv, cc->env, cc->nenv * sizeof(*vars));
+	ch->build_envp = env_build(
+	    environ, vars, cc->ndotenv + cc->nenv, NULL, 0, NULL, &bpid);
+	free(vars);
 	if (ch->build_envp == NULL)
 		return -1;
 	ch->build.argv = ch->build_argv;
@@ -274,27 +315,84 @@ child_plan(struct child *ch)
 	return 0;
 }
 
+/* Polls root, a watched path of ch, from now on; fs is its file system's
+ * type when that is why (watch_mode = auto), said once. A failure is
+ * logged: changes under root then reload nothing. */
+static void
+child_watch_poll(struct child *ch, const char *root, const char *fs)
+{
+	const struct childconf *cc = &ch->conf;
+
+	if (ch->poll == NULL &&
+	    (ch->poll = polled_open(cc->ignore, cc->nignore, cc->gitignore)) ==
+		NULL) {
+		log_warn("%spolling %s", ch->who, root);
+		return;
+	}
+	if (polled_add(ch->poll, root) == -1) {
+		log_warn("%spolling %s", ch->who, root);
+		return;
+	}
+	if (fs[0] != '\0')
+		log_info("%s%s is on %s, where file events miss changes made "
+			 "elsewhere: polling it every %lld ms (watch_mode = "
+			 "events turns that off)",
+		    ch->who, root, fs, (long long)cc->poll_interval_ms);
+	else
+		log_debug("%spolling %s every %lld ms", ch->who, root,
+		    (long long)cc->poll_interval_ms);
+	ch->poll_at = now_ms() + cc->poll_interval_ms;
+}
+
 /* Opens ch's watcher over its watch paths, or leaves it NULL when it has
- * none. A failure is logged: reloads then come from SIGHUP alone. */
+ * none: file events for each path, or polling where watch_mode says so
+ * (polled_wanted()). A failure is logged: reloads then come from SIGHUP
+ * alone. */
 static void
 child_watch(struct child *ch)
 {
 	const struct childconf *cc = &ch->conf;
+	char fs[64];
 	size_t i;
+	int failed = 0;
 
-	if (cc->nwatch == 0)
-		return;
-	if ((ch->watch = watch_open(cc->ignore, cc->nignore)) == NULL) {
-		log_warn("%scannot watch files; reload with SIGHUP instead",
-		    ch->who);
-		return;
-	}
-	watch_gitignore(ch->watch, cc->gitignore);
-	for (i = 0; i < cc->nwatch; i++)
+	for (i = 0; i < cc->nwatch; i++) {
+		if (polled_wanted(
+			cc->watch_mode, cc->watch[i], fs, sizeof(fs)) == 1) {
+			child_watch_poll(ch, cc->watch[i], fs);
+			continue;
+		}
+		if (ch->watch == NULL && !failed &&
+		    (ch->watch = watch_open(cc->ignore, cc->nignore)) == NULL) {
+			log_warn("%scannot watch files; reload with SIGHUP "
+				 "instead",
+			    ch->who);
+			failed = 1;
+		}
+		if (ch->watch == NULL)
+			continue;
+		watch_gitignore(ch->watch, cc->gitignore);
 		if (watch_add(ch->watch, cc->watch[i]) == -1 &&
 		    errno != ENOSPC) /* ENOSPC: the backend said what to do */
 			log_warn("%swatch %s", ch->who, cc->watch[i]);
-	log_debug("%s%zu watches", ch->who, watch_count(ch->watch));
+	}
+	if (ch->watch != NULL)
+		log_debug("%s%zu watches", ch->who, watch_count(ch->watch));
+	if (ch->poll != NULL)
+		log_debug(
+		    "%s%zu paths polled", ch->who, polled_count(ch->poll));
+}
+
+/* Stops watching and polling ch's paths. */
+static void
+child_unwatch(struct child *ch)
+{
+	if (ch->watch != NULL)
+		watch_close(ch->watch);
+	ch->watch = NULL;
+	polled_close(ch->poll);
+	ch->poll = NULL;
+	ch->poll_at = -1;
 }
 
 int
@@ -303,6 +401,9 @@ child_open(struct child *ch, const struct childconf *cc,
 {
 	ch->sh = sh;
 	ch->deb.deadline = -1;
+	ch->poll_at = -1;
+	buildloop_init(&ch->bl);
+	sockuse_init(&ch->su);
 	if (named)
 		(void)snprintf(ch->who, sizeof(ch->who), "%s: ", cc->name);
 	if (childconf_copy(&ch->conf, cc) == -1)
@@ -319,12 +420,13 @@ child_apply(struct child *ch, const struct childconf *cc)
 	if (childconf_copy(&copy, cc) == -1)
 		return -1;
 	child_unplan(ch);
-	if (ch->watch != NULL)
-		watch_close(ch->watch);
-	ch->watch = NULL;
+	child_unwatch(ch);
 	childconf_free(&ch->conf);
 	ch->conf = copy;
 	ch->sv.conf = &ch->conf;
+	/* What looped under the old configuration may not loop now. */
+	buildloop_free(&ch->bl);
+	sockuse_reset(&ch->su);
 	if (child_plan(ch) == -1)
 		return -1;
 	child_watch(ch);
@@ -335,9 +437,9 @@ void
 child_close(struct child *ch)
 {
 	child_unplan(ch);
-	if (ch->watch != NULL)
-		watch_close(ch->watch);
-	ch->watch = NULL;
+	buildloop_free(&ch->bl);
+	sockuse_free(&ch->su);
+	child_unwatch(ch);
 	childconf_free(&ch->conf);
 }
 
@@ -386,10 +488,93 @@ child_pid(const struct child *ch)
 	return ch->sv.next.pid != 0 ? ch->sv.next.pid : ch->sv.cur.pid;
 }
 
+/* Records why no child of ch runs after the process pid (its child if
+ * child is set, else its build) exited with status, for the message
+ * about connections that wait meanwhile. */
+static void
+child_why(struct child *ch, pid_t pid, int status, int child)
+{
+	const struct childconf *cc = &ch->conf;
+	char what[64];
+	int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	sv_describe(status, what, sizeof(what));
+	if (!child)
+		sockuse_why(&ch->su, "the build %s", what);
+	else if (!ch->sv.waiting)
+		sockuse_why(&ch->su, "pid %ld %s", (long)pid, what);
+	else if (cc->restart == RESTART_NO)
+		sockuse_why(
+		    &ch->su, "pid %ld %s, and restart = no", (long)pid, what);
+	else if (cc->restart == RESTART_ON_FAILURE && clean)
+		sockuse_why(&ch->su,
+		    "pid %ld %s, and restart = on-failure restarts only "
+		    "after a failure",
+		    (long)pid, what);
+	else
+		sockuse_why(&ch->su,
+		    "pid %ld %s; the child crashed %d times within %d s",
+		    (long)pid, what, SV_CRASH_MAX, SV_CRASH_WINDOW_MS / 1000);
+}
+
 void
 child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 {
+	int was_cur = pid != 0 && pid == ch->sv.cur.pid;
+	int was_build = pid != 0 && pid == ch->sv.build.pid;
+	int64_t uptime = now - ch->sv.cur.started;
+
+	/* Whatever the build changed is in the watcher's queue now, for
+	 * the kernel queues a file event when the file is written: read
+	 * it while the build still counts as running. */
+	if (pid == ch->sv.build.pid && pid != 0) {
+		(void)child_events(ch, now);
+		if (ch->poll != NULL &&
+		    polled_scan(ch->poll, child_changed, ch) == -1)
+			log_warn("%spolling", ch->who);
+	}
 	sv_step(&ch->sv, TR_CHILD_EXIT, now, pid, status, NULL);
+	if (was_cur)
+		sockuse_exited(
+		    &ch->su, pid, status, uptime, ch->sv.waiting, NULL, 0);
+	if (was_cur ||
+	    (was_build && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)))
+		child_why(ch, pid, status, was_cur);
+}
+
+void
+child_settle(struct child *ch, int64_t now)
+{
+	const struct sv *sv = &ch->sv;
+	const struct proc *p = sv->next.pid != 0 ? &sv->next : &sv->cur;
+	struct sockuse_child c;
+
+	memset(&c, 0, sizeof(c));
+	c.who = ch->who;
+	c.pid = p->pid;
+	if (sv->cur.pid != 0)
+		c.pgids[c.npgids++] = sv->cur.pid;
+	if (sv->next.pid != 0)
+		c.pgids[c.npgids++] = sv->next.pid;
+	c.no_listen_pid = ch->conf.no_listen_pid;
+	c.starting = p->pid != 0 && !p->ready;
+	/* Nothing runs, and nothing will until a change or SIGHUP: a crash
+	 * loop that stopped, restart = no, a build that failed. */
+	c.idle = sv->state == ST_RUNNING && !sv->exiting && !ch->leaving &&
+	    sv->cur.pid == 0 && sv->next.pid == 0 && sv->build.pid == 0 &&
+	    !sv->pending && (sv->waiting || sv->restart_at < 0);
+	c.generation = sv->generation;
+	c.command = ch->conf.command;
+	c.socks = ch->sh->socks;
+	c.idx = ch->conf.socks;
+	c.nsocks = ch->conf.nsocks;
+	sockuse_settle(&ch->su, &c, now);
+}
+
+void
+child_gather(struct child *ch, struct pollset *ps)
+{
+	sockuse_gather(&ch->su, ps);
 }
 
 void
@@ -421,20 +606,34 @@ child_ask(struct child *ch, const char *reason)
 }
 
 /* watch_drain() callback: notes the change of path for the debounce, and
- * shows it relative to the current directory. The configuration file is
- * the loop's to watch: its change reloads what it changes. */
+ * shows it relative to the current directory. The configuration file
+ * and the env_file = files are the loop's to watch: their change reloads
+ * what it changes. The program being started, and what a build loop
+ * writes, reload nothing (buildloop_note()). */
 static void
 child_changed(const char *path, void *arg)
 {
 	struct child *ch = arg;
-	size_t n = strlen(ch->sh->cwd);
+	size_t n = strlen(ch->sh->cwd), i;
+	int64_t now = now_ms();
+	/* A change that a user makes right after a start, as a script or a
+	 * formatter would, is not told from one the child made, so only a
+	 * build's count: a changed file is the build's while it runs. */
+	int by_build = ch->sv.build.pid != 0;
 
 	if (ch->sh->conf_real != NULL && strcmp(path, ch->sh->conf_real) == 0)
 		return;
+	for (i = 0; i < ch->conf.nenv_files; i++)
+		if (strcmp(path, ch->conf.env_files[i]) == 0)
+			return;
+	if (buildloop_note(&ch->bl, path, by_build)) {
+		log_debug("%s%s changed: not reloading for it", ch->who, path);
+		return;
+	}
 	if (strncmp(path, ch->sh->cwd, n) == 0 && path[n] == '/')
 		path += n + 1;
 	log_debug("%s%s changed", ch->who, path);
-	debounce_note(&ch->deb, path, now_ms(), ch->conf.debounce_ms);
+	debounce_note(&ch->deb, path, now, ch->conf.debounce_ms);
 }
 
 int
@@ -449,12 +648,31 @@ child_events(struct child *ch, int64_t now)
 }
 
 void
+child_poll(struct child *ch, int64_t now)
+{
+	if (ch->poll == NULL || ch->poll_at < 0 || now < ch->poll_at)
+		return;
+	if (polled_scan(ch->poll, child_changed, ch) == -1)
+		log_warn("%spolling", ch->who);
+	ch->poll_at = now + ch->conf.poll_interval_ms;
+}
+
+void
 child_debounce(struct child *ch, int64_t now)
 {
-	char reason[sizeof(ch->reason)];
+	char reason[sizeof(ch->reason)], msg[1024], sect[CONF_NAME_MAX + 16];
 
-	if (debounce_due(&ch->deb, now, reason, sizeof(reason)))
+	if (!debounce_due(&ch->deb, now, reason, sizeof(reason)))
+		return;
+	if (!buildloop_due(&ch->bl, ch->sv.build.pid != 0)) {
 		child_ask(ch, reason);
+		return;
+	}
+	(void)snprintf(sect, sizeof(sect), "[child%s%s]",
+	    ch->conf.name[0] != '\0' ? "." : "", ch->conf.name);
+	log_warnx("%s%s", ch->who,
+	    buildloop_message(&ch->bl, ch->conf.watch, ch->conf.nwatch,
+		ch->sh->cwd, sect, msg, sizeof(msg)));
 }
 
 size_t

@@ -8,7 +8,11 @@
 #ifndef HP_CHILD_H
 #define HP_CHILD_H
 
+#include "buildloop.h"
 #include "hp.h"
+#include "pollset.h"
+#include "polled.h"
+#include "sockuse.h"
 #include "sv.h"
 #include "watch.h"
 
@@ -48,6 +52,10 @@ struct child {
 	unsigned long spawn_fails;
 	struct watch *watch; /* its watched paths, or NULL */
 	struct debounce deb; /* changes not yet acted on */
+	struct buildloop bl; /* the program, and builds that reload it */
+	struct polled *poll; /* its watched paths that are polled, or NULL */
+	int64_t poll_at; /* the next scan of them (ms), or -1 */
+	struct sockuse su; /* are its sockets used: queues, exits */
 	char reason[256]; /* a reload asked for in this turn; "" for none */
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
@@ -100,6 +108,9 @@ int64_t child_deadline(const struct child *ch);
 /* Reads the pending events of ch's watcher and notes each changed path
  * for the debounce. Returns 0, or -1 with errno (logged). */
 int child_events(struct child *ch, int64_t now);
+/* Scans ch's polled paths if that is due at now, noting each change for
+ * the debounce as child_events() does, and sets the next scan. */
+void child_poll(struct child *ch, int64_t now);
 /* If ch's debounce is due at now, asks for a reload of ch, its reason
  * "PATH changed" (child_ask()). */
 void child_debounce(struct child *ch, int64_t now);
@@ -107,6 +118,12 @@ void child_debounce(struct child *ch, int64_t now);
  * for in one turn of the loop once, with child_reload(), so that a change
  * and a SIGHUP together make one reload. The first reason is kept. */
 void child_ask(struct child *ch, const char *reason);
+
+/* The end of a turn of the loop: tells the checks of ch's sockets what
+ * ch is now (sockuse_settle()). */
+void child_settle(struct child *ch, int64_t now);
+/* Adds what the checks of ch's sockets wait for to ps. */
+void child_gather(struct child *ch, struct pollset *ps);
 
 /* Looks at every process group of ch that is being stopped and whose
  * leader is reaped; feeds TR_GROUP_GONE for each that is empty now and

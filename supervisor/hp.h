@@ -79,6 +79,7 @@ int64_t now_ms(void);
 #define SIGFD_CHLD 0x01
 #define SIGFD_HUP 0x02
 #define SIGFD_TERM 0x04 /* SIGTERM or SIGINT */
+#define SIGFD_INT 0x08 /* SIGINT (Ctrl-C), with SIGFD_TERM */
 
 /* Opens the self-pipe and catches SIGCHLD, SIGHUP, SIGTERM and SIGINT;
  * ignores SIGPIPE. Returns the read end (non-blocking, close-on-exec) or

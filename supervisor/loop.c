@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advise.h"
 #include "child.h"
+#include "dotenv.h"
 #include "fdpack.h"
 #include "pollset.h"
 #include "reg.h"
@@ -59,6 +61,8 @@ struct loop {
 	char *conf_real; /* canonical, or NULL */
 	struct watch *conf_watch;
 	struct debounce conf_deb;
+	char **envw; /* the env_file = files conf_watch watches too */
+	size_t nenvw;
 	/* A new configuration that could not be applied for want of a
 	 * resource (no descriptor for a new socket) is tried again with
 	 * back-off, quietly, until it works (loop_reconf()). */
@@ -216,6 +220,14 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 	if (bits & SIGFD_HUP)
 		loop_hup(l);
 	if (bits & SIGFD_TERM) {
+		/* The first Ctrl-C says what it does and how to hurry it. */
+		for (i = 0;
+		     (bits & SIGFD_INT) && !l->exiting && i < l->nchildren; i++)
+			if (child_pid(l->children[i]) != 0)
+				log_info("%sstopping pid %ld (Ctrl-C again to "
+					 "kill)",
+				    l->children[i]->who,
+				    (long)child_pid(l->children[i]));
 		l->exiting = 1;
 		for (i = 0; i < l->nchildren; i++)
 			child_term(l->children[i], now);
@@ -442,6 +454,37 @@ loop_register(struct loop *l, pid_t last)
 	free(rp);
 }
 
+/* Watches the env_file = files of every child with the configuration
+ * file's watcher, each once: a change of one reads the configuration
+ * again, which reloads the children whose variables changed. A file no
+ * longer named stays watched: its change then changes nothing. */
+static void
+loop_watch_env(struct loop *l)
+{
+	const struct childconf *cc;
+	char *copy;
+	size_t i, j, k;
+
+	for (i = 0; l->conf_watch != NULL && i < l->conf.nchildren; i++) {
+		cc = &l->conf.children[i];
+		for (j = 0; j < cc->nenv_files; j++) {
+			for (k = 0; k < l->nenvw; k++)
+				if (strcmp(l->envw[k], cc->env_files[j]) == 0)
+					break;
+			if (k < l->nenvw)
+				continue;
+			if (watch_add(l->conf_watch, cc->env_files[j]) == -1 &&
+			    errno != ENOSPC) {
+				log_warn("watch %s", cc->env_files[j]);
+				continue;
+			}
+			if ((copy = strdup(cc->env_files[j])) == NULL ||
+			    strlist_add(&l->envw, &l->nenvw, copy) == -1)
+				log_warn("watch %s", cc->env_files[j]);
+		}
+	}
+}
+
 /* No running child of that name (struct match). */
 #define MATCH_NONE ((size_t)-1)
 
@@ -486,6 +529,24 @@ loop_match(const struct loop *l, const struct conf *nc, struct match *m)
 	return 0;
 }
 
+/* Writes into why (len bytes) the reason of a reload of ch for reason
+ * when its configuration becomes cc: reason, and when the variables of
+ * its env_file = files changed, the names of those that did, never their
+ * values ("'.env changed (DEBUG changed; PORT added)"). */
+static void
+loop_env_reason(const struct child *ch, const struct childconf *cc,
+    const char *reason, char *why, size_t len)
+{
+	const struct childconf *oc = &ch->conf;
+	char keys[200];
+
+	if (dotenv_diff(oc->dotenv, oc->ndotenv, cc->dotenv, cc->ndotenv, keys,
+		sizeof(keys)) > 0)
+		(void)snprintf(why, len, "%s (%s)", reason, keys);
+	else
+		(void)snprintf(why, len, "%s", reason);
+}
+
 /*
  * Gives the children the configuration nc, whose sockets ns are bound,
  * as m matched them, and makes it the loop's: a child that exists in
@@ -497,6 +558,7 @@ loop_adopt(struct loop *l, struct conf *nc, struct sock *ns, struct match *m,
     int64_t now, const char *reason)
 {
 	struct conf oc = l->conf;
+	char why[sizeof(l->children[0]->reason)];
 	struct child *ch;
 	size_t i, n = l->nchildren;
 
@@ -524,13 +586,16 @@ loop_adopt(struct loop *l, struct conf *nc, struct sock *ns, struct match *m,
 			continue;
 		}
 		ch = l->children[m->old[i]];
+		loop_env_reason(
+		    ch, &l->conf.children[i], reason, why, sizeof(why));
 		if (child_apply(ch, &l->conf.children[i]) == -1)
 			log_warn("%spreparing the child", ch->who);
 		if (m->changed[i])
-			reload(l, ch, reason);
+			reload(l, ch, why);
 	}
 	conf_free(&oc);
 	loop_register(l, 0);
+	loop_watch_env(l);
 }
 
 /* Frees what loop_match() allocated. */
@@ -590,6 +655,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		l->reconf_fails = 0;
 		return;
 	}
+	if (l->reconf_fails == 0)
+		advise_conf(&nc, &l->conf);
 	/* The old sockets and the new ones are held at once for a moment. */
 	(void)loop_limit(l, l->nsocks + nc.nsocks);
 	if (loop_match(l, &nc, &m) == -1) {
@@ -706,6 +773,13 @@ loop_child_debounce(void *arg, int64_t now)
 	child_debounce(arg, now);
 }
 
+/* pollset timer: a child's polled paths are due for a scan. */
+static void
+loop_child_poll(void *arg, int64_t now)
+{
+	child_poll(arg, now);
+}
+
 /* pollset timer: a deadline of a child's state machine has passed. */
 static void
 loop_child_timer(void *arg, int64_t now)
@@ -739,6 +813,7 @@ loop_watch_conf(struct loop *l)
 	}
 	if (watch_add(l->conf_watch, l->conf_real) == -1 && errno != ENOSPC)
 		log_warn("watch %s", l->conf_real);
+	loop_watch_env(l);
 }
 
 /* Adds what this turn waits for to l->ps: descriptors and deadlines. */
@@ -770,6 +845,9 @@ loop_gather(struct loop *l, int64_t now)
 			    loop_child_events, ch);
 		(void)pollset_timer(
 		    ps, ch->deb.deadline, loop_child_debounce, ch);
+		/* only while some path is polled: no timer otherwise */
+		(void)pollset_timer(ps, ch->poll_at, loop_child_poll, ch);
+		child_gather(ch, ps);
 		(void)pollset_timer(
 		    ps, child_deadline(ch), loop_child_timer, ch);
 		/* Without a subreaper no SIGCHLD says that a group lingering
@@ -835,6 +913,8 @@ loop_settle(struct loop *l, int64_t now)
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
 	loop_prune(l);
+	for (i = 0; i < l->nchildren; i++)
+		child_settle(l->children[i], now);
 }
 
 /* Returns 1 once every child has stopped for good and no stray is left:
@@ -906,6 +986,7 @@ loop_close(struct loop *l)
 	if (l->sigfd != -1)
 		(void)close(l->sigfd);
 	free(l->conf_real);
+	strlist_free(l->envw, l->nenvw);
 	reg_close(l->reg);
 	strays_free(&l->strays);
 	socks_close(l->socks, l->nsocks);

@@ -73,8 +73,10 @@ sigfd_drain(int fd)
 				bits |= SIGFD_HUP;
 				break;
 			case SIGTERM:
-			case SIGINT:
 				bits |= SIGFD_TERM;
+				break;
+			case SIGINT:
+				bits |= SIGFD_TERM | SIGFD_INT;
 				break;
 			}
 	return bits;

@@ -6,6 +6,19 @@
 
 mkdir -p "$T/src/.git" "$T/src/build"
 echo a > "$T/src/app.c"
+# A repository inside the watched folder, with two branches that differ
+# in 100 files, for the checkout below.
+G="git -C $T/src/repo -c user.name=t -c user.email=t@localhost"
+if command -v git > /dev/null 2>&1 && git init -q "$T/src/repo" 2> /dev/null; then
+	i=0
+	while [ $i -lt 100 ]; do
+		echo "a $i" > "$T/src/repo/f$i.c"
+		i=$((i + 1))
+	done
+	$G add . && $G commit -q -m a && $G checkout -q -b other &&
+	    sed -i 's/^a/b/' "$T/src/repo"/f*.c && $G commit -q -am b &&
+	    $G checkout -q - || fail "git: cannot make the repository"
+fi
 hp_start -w "$T/src" -i 'build' -i '*.o' -l 127.0.0.1:0=http -- "$ECHO"
 wait_port http > /dev/null
 wait_until 10 at_least 1 'started pid' || fail "no child"
@@ -46,7 +59,7 @@ sentinel s1 || fail "sentinel s1 missed"
 	ok "changes under ignored paths trigger no reload" ||
 	fail "ignored change reloaded: $(tail -n 3 "$T/hp.log")"
 
-# 4. 100 writes within a few ms (under the 100 ms debounce): one reload.
+# 4. 100 writes within a few ms (under the 50 ms debounce): one reload.
 n=$(count 'restarted pid')
 i=0
 while [ $i -lt 100 ]; do
@@ -58,4 +71,17 @@ sentinel s2 || fail "sentinel s2 missed"
 [ "$(count 'burst.c.*restarted pid')" -eq 1 ] &&
 	ok "100 writes in a burst: exactly one reload" ||
 	fail "burst reloads: $(count 'burst.c.*restarted pid')"
+
+# 5. A git checkout that rewrites 100 files: one reload.
+if [ -d "$T/src/repo/.git" ]; then
+	n=$(count 'restarted pid')
+	$G checkout -q other || fail "git checkout failed"
+	wait_until 10 at_least $((n + 1)) 'restarted pid' || fail "checkout: no reload"
+	sentinel s3 || fail "sentinel s3 missed"
+	[ "$(count 'repo/f[0-9]*.c.*restarted pid')" -eq 1 ] &&
+		ok "a git checkout of 100 files: one reload ($(grep 'repo/f[0-9]*.c' "$T/hp.log"))" ||
+		fail "checkout reloads: $(grep 'restarted pid' "$T/hp.log" | tail -n 5)"
+else
+	skip "git checkout: git not installed (Debian package git)"
+fi
 finish
