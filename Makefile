@@ -66,7 +66,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
-	  tests/helpers/fdstore-drive tests/helpers/init-drive \
+	  tests/helpers/fdstore-drive \
 	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
@@ -334,12 +334,6 @@ tests/unit/test_init: tests/unit/test_init.c $(INIT_OBJS) $(CONF_OBJS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_init.c \
 	    $(INIT_OBJS) $(CONF_OBJS) supervisor/log.o $(INIH_LIBS) \
 	    $(CMOCKA_LIBS)
-tests/helpers/init-drive: tests/helpers/init-drive.c $(INIT_OBJS) \
-    supervisor/dotenv.o supervisor/util.o
-	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
-	    $(LDFLAGS) -o $@ tests/helpers/init-drive.c $(INIT_OBJS) \
-	    supervisor/dotenv.o supervisor/util.o
-
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen (and the BSD file
 # system probe against a stand-in <sys/mount.h>). The same for the

@@ -540,6 +540,7 @@ env_port(const char *dir, struct init_plan *p)
 		return;
 	}
 	free(path);
+	p->env_file = 1;
 	for (i = 0; i < n; i++) {
 		if (strncmp(vars[i], "PORT=", 5) != 0 || vars[i][5] < '0' ||
 		    vars[i][5] > '9')
@@ -627,6 +628,11 @@ init_write(const struct init_plan *p, FILE *f)
 	if (p->command_note != NULL)
 		(void)fprintf(f, "; %s\n", p->command_note);
 	(void)fprintf(f, "command = %s\n", p->command);
+	if (p->env_file)
+		(void)fprintf(f,
+		    "; The variables of .env; a change of it reloads the "
+		    "server.\n"
+		    "env_file = .env\n");
 	(void)fprintf(f,
 	    "; A change anywhere in the project reloads the server; files "
 	    "that\n"

@@ -25,6 +25,7 @@ struct init_plan {
 	char own[128]; /* storage of an ignore glob made for this plan */
 	long port; /* listen = PORT (0: the kernel picks one) */
 	int port_from_env; /* PORT came from dir/.env */
+	int env_file; /* dir/.env is a dotenv file: env_file = .env */
 };
 
 /*
@@ -50,7 +51,8 @@ struct init_plan {
  *
  * watch is always the whole directory ("."), with gitignore = yes; the
  * port is PORT from dir/.env when it holds a valid one, else
- * INIT_PORT_DEFAULT. Returns 0, or -1 with a message in err
+ * INIT_PORT_DEFAULT; a dir/.env that reads as a dotenv file becomes
+ * env_file = .env. Returns 0, or -1 with a message in err
  * (INIT_MSG_MAX bytes): errno ENOENT when nothing is recognised, or from
  * reading dir.
  */

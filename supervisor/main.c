@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advise.h"
 #include "hp.h"
+#include "init.h"
 
 #ifndef HP_VERSION
 #define HP_VERSION "unknown"
@@ -28,6 +30,7 @@ static const char synopsis[] =
     "                 [--procfile file] [--ready none|notify]\n"
     "                 [-- command [arg ...]]\n"
     "       holdports check [-c file | --procfile file]\n"
+    "       holdports init [dir]\n"
     "       holdports ls [--json]\n"
     "       holdports reload [name | pid] [child]\n"
     "       holdports stop [name | pid]\n"
@@ -41,7 +44,7 @@ static const char help[] =
     "file's\n"
     "  -w, --watch PATH       reload when PATH changes; repeatable\n"
     "  -i, --ignore GLOB      ignore changes matching GLOB; repeatable\n"
-    "  -d, --debounce DUR     wait until events are quiet for DUR (100ms)\n"
+    "  -d, --debounce DUR     wait until events are quiet for DUR (50ms)\n"
     "  -b, --build CMD        run CMD before every start; a failure keeps\n"
     "                         the running child\n"
     "      --mode MODE        replace (stop, then start) or overlap (start,\n"
@@ -234,11 +237,32 @@ main_check(int argc, char **argv)
 		usage("check takes no command%s", "");
 	opts_cwd(&o, cwd, sizeof(cwd));
 	configure_or_exit(&c, &o);
+	advise_conf(&c, NULL);
 	conf_print(&c, stdout);
 	conf_free(&c);
 	free(o.listen);
 	free(o.watch);
 	free(o.ignore);
+	return 0;
+}
+
+/* holdports init [dir]: writes a ports.ini for the project in dir (the
+ * current directory by default), never over an existing one. Returns 0,
+ * or 1 when nothing was written (the message says why). */
+static int
+main_init(int argc, char **argv)
+{
+	char msg[INIT_MSG_MAX];
+
+	if (argc > 2)
+		usage("init takes one directory at most, not '%s'", argv[2]);
+	if (argc == 2 && argv[1][0] == '-')
+		usage("init takes no option '%s'; give a directory", argv[1]);
+	if (init_run(argc == 2 ? argv[1] : ".", NULL, msg) == -1) {
+		(void)fprintf(stderr, "holdports: init: %s\n", msg);
+		return 1;
+	}
+	(void)fprintf(stderr, "holdports: %s\n", msg);
 	return 0;
 }
 
@@ -254,6 +278,8 @@ main(int argc, char **argv)
 	setup_fds();
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return main_check(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "init") == 0)
+		return main_init(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "ls") == 0)
 		status = cmd_ls(argc - 1, argv + 1, err);
 	else if (argc > 1 && strcmp(argv[1], "reload") == 0)
@@ -271,6 +297,7 @@ main(int argc, char **argv)
 	log_init(level);
 	opts_cwd(&o, cwd, sizeof(cwd));
 	configure_or_exit(&c, &o);
+	advise_conf(&c, NULL);
 	status = loop_run(&c, &o);
 	free(o.listen);
 	free(o.watch);

@@ -4,12 +4,10 @@
 # passes holdports check, it never overwrites one, and, where the
 # toolchain is installed, holdports -c ports.ini builds the project and
 # serves on the port. Each project's .env says PORT=0, which init takes,
-# so that the kernel picks a free port. The logic runs through
-# tests/helpers/init-drive until main.c has the subcommand.
+# so that the kernel picks a free port, and becomes the env_file.
 . tests/system/lib.sh
 
 EX=$TOP/contrib/examples
-DRIVE=$T/h/init-drive
 # Offline builds: the tests never fetch anything.
 GOPROXY=off GOTOOLCHAIN=local GOFLAGS= CARGO_NET_OFFLINE=true
 export GOPROXY GOTOOLCHAIN GOFLAGS CARGO_NET_OFFLINE
@@ -31,7 +29,7 @@ project() {
 # init_ok NAME COMMAND: runs init in $P; the file must name COMMAND,
 # pass holdports check, and a second init must refuse and leave it.
 init_ok() {
-	if ! "$DRIVE" "$P" 2> "$T/init.log"; then
+	if ! "$HP" init "$P" 2> "$T/init.log"; then
 		fail "$1: init failed: $(cat "$T/init.log")"
 		return 1
 	fi
@@ -39,13 +37,17 @@ init_ok() {
 		fail "$1: no 'command = $2' in: $(cat "$P/ports.ini")"
 		return 1
 	fi
+	if ! grep -qx "env_file = .env" "$P/ports.ini"; then
+		fail "$1: no 'env_file = .env' in: $(cat "$P/ports.ini")"
+		return 1
+	fi
 	if ! "$HP" check -c "$P/ports.ini" > "$T/check.out" 2> "$T/check.err"; then
 		fail "$1: holdports check refused it: $(cat "$T/check.err")"
 		return 1
 	fi
-	ok "$1: init wrote ports.ini (command = $2), holdports check accepts it"
+	ok "$1: init wrote ports.ini (command = $2, env_file = .env), holdports check accepts it"
 	cp "$P/ports.ini" "$T/before.ini"
-	if "$DRIVE" "$P" 2> "$T/init2.log"; then
+	if "$HP" init "$P" 2> "$T/init2.log"; then
 		fail "$1: a second init succeeded"
 	elif grep -q 'ports.ini already exists; holdports init never overwrites it' \
 	    "$T/init2.log" && cmp -s "$P/ports.ini" "$T/before.ini"; then
@@ -189,10 +191,23 @@ if init_ok make ./server; then
 	fi
 fi
 
+# Without DIR, the current directory; two directories are a usage error.
+project cwd
+printf 'module example.com/cwd\n' > "$P/go.mod"
+if (cd "$P" && "$HP" init 2> "$T/init.log") && [ -f "$P/ports.ini" ]; then
+	ok "holdports init without DIR writes ./ports.ini"
+else
+	fail "holdports init in the current directory: $(cat "$T/init.log")"
+fi
+"$HP" init "$P" "$P" > /dev/null 2>&1
+st=$?
+[ "$st" -eq 2 ] && ok "holdports init with two directories exits 2" ||
+	fail "holdports init DIR DIR exited $st"
+
 # Nothing to recognise: exit 1, no file.
 project empty
 rm "$P/.env"
-if "$DRIVE" "$P" 2> "$T/init.log"; then
+if "$HP" init "$P" 2> "$T/init.log"; then
 	fail "empty directory: init succeeded"
 elif grep -q 'no project found' "$T/init.log" && [ ! -e "$P/ports.ini" ]; then
 	ok "empty directory: exit 1, no project found, no file written"

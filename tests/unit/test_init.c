@@ -218,6 +218,15 @@ test_projects(void **state)
 		assert_int_equal(fclose(f), 0);
 		(void)snprintf(path, sizeof(path), "%s/ports.ini", top);
 		accepted(text, path);
+		/* a .env of the project becomes its env_file */
+		for (k = 0; k < 8 && w->files[k] != NULL &&
+		     strncmp(w->files[k], ".env=", 5) != 0;
+		     k++)
+			;
+		if ((k < 8 && w->files[k] != NULL) !=
+		    (strstr(text, "\nenv_file = .env\n") != NULL))
+			fail_msg("project %zu: env_file line wrong:\n%s", i,
+			    text);
 		free(text);
 	}
 	/* without the command, the module through python3, which execs it
