@@ -19,7 +19,7 @@ fn passed(name: &str) -> Option<TcpListener> {
 }
 
 static LISTENER: AtomicI32 = AtomicI32::new(-1);
-extern "C" {
+unsafe extern "C" {
     fn signal(signum: i32, handler: extern "C" fn(i32)) -> usize;
     fn close(fd: i32) -> i32;
 }

@@ -65,7 +65,8 @@ else
 	flags=$(PKG_CONFIG_PATH=$D$P/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$D \
 	    pkg-config --cflags --libs holdports 2>&1)
 	flags=$(echo $flags) # one space between words, none at the ends
-	[ "$flags" = "-I$D$P/include -L$D$P/lib -lholdports" ] &&
+	# (the sysroot is put in front of the rpath too)
+	[ "$flags" = "-I$D$P/include -L$D$P/lib -Wl,-rpath,$D$P/lib -lholdports" ] &&
 		ok "pkg-config --cflags --libs holdports: $flags" ||
 		fail "pkg-config --cflags --libs holdports: $flags"
 	# SAN: the sanitizer flags of a sanitizer build (make test SAN=...),
@@ -101,6 +102,27 @@ else
 		! ldd "$T/server-static" 2>&1 | grep -q libholdports &&
 		ok "and statically against libholdports.a" ||
 		fail "static build: $(cat "$T/cc.log")"
+fi
+
+# make install PREFIX=... without DESTDIR, as a user does into a folder
+# of their own: a program linked with pkg-config finds libholdports.so.0
+# there with no ldconfig and no LD_LIBRARY_PATH (the rpath of Libs).
+U=$T/prefix
+if ! command -v pkg-config > /dev/null 2>&1; then
+	skip "PREFIX=$U: pkg-config not installed"
+elif ! make -s --no-print-directory PREFIX="$U" install > "$T/install2.log" 2>&1; then
+	fail "make install PREFIX=$U: $(tail -n 5 "$T/install2.log")"
+else
+	flags=$(PKG_CONFIG_PATH=$U/lib/pkgconfig pkg-config --cflags --libs holdports)
+	# shellcheck disable=SC2086
+	if ${CC:-cc} ${SAN:-} -o "$T/server-u" contrib/examples/server.c $flags \
+	    > "$T/cc.log" 2>&1 &&
+	    ldd "$T/server-u" 2>&1 | grep -q "libholdports.so.0 => $U/lib/libholdports.so.0"; then
+		ok "PREFIX=$U: a program linked with pkg-config finds $U/lib/libholdports.so.0"
+	else
+		fail "PREFIX=$U: $(cat "$T/cc.log"; ldd "$T/server-u" 2>&1 | grep holdports)"
+	fi
+	make -s --no-print-directory PREFIX="$U" uninstall > /dev/null 2>&1
 fi
 
 if ! $MAKE_INSTALL uninstall > "$T/uninstall.log" 2>&1; then
