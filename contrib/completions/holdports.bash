@@ -4,7 +4,7 @@
 # bash-completion loads it on first use; or source it from ~/.bashrc. It
 # needs nothing from bash-completion itself.
 #
-# Completes the subcommands (check, ls, reload, stop), every option and
+# Completes the subcommands (check, init, ls, reload, stop), every option and
 # its values, the instances that `holdports ls --json` lists for reload
 # and stop (and after reload NAME, its children), and, from the ports.ini of the command line (-c FILE, else
 # ./ports.ini), the socket names of its [socket.NAME] sections after
@@ -163,7 +163,7 @@ _holdports() {
 			dashdash=$i
 			break
 			;;
-		check | ls | reload | stop)
+		check | init | ls | reload | stop)
 			((i == 1)) && sub=${_hp_words[i]}
 			;;
 		esac
@@ -177,6 +177,11 @@ _holdports() {
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			compopt -o filenames 2>/dev/null
 		fi
+	elif [[ $sub == init ]]; then
+		# One directory: where to write ports.ini.
+		((${#_hp_words[@]} == 3)) &&
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		compopt -o filenames 2>/dev/null
 	elif [[ $sub == ls ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--json' -- "$cur")
 	elif [[ $sub == reload || $sub == stop ]]; then
@@ -199,7 +204,7 @@ _holdports() {
 		[[ -z $sub ]] && opts="$opts --"
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 	elif [[ ${#_hp_words[@]} -eq 2 ]]; then
-		mapfile -t COMPREPLY < <(compgen -W 'check ls reload stop' \
+		mapfile -t COMPREPLY < <(compgen -W 'check init ls reload stop' \
 		    -- "$cur")
 	elif [[ -z $sub ]]; then
 		# The command may also follow the options without `--`.

@@ -63,7 +63,7 @@ expect() {
 LINES='holdports |holdports --|holdports --mode=|holdports --mode |holdports --ready |holdports -l 8080=|holdports -c conf/other.ini -l 0=|holdports -n |holdports -c conf/o|holdports ls -|holdports reload |holdports stop compl|holdports -- slee|holdports -l unix:conf/o|holdports -d '
 
 check_all() { # check_all SHELL OUTPUT
-	expect "$1" "$2" 'holdports ' check ls reload stop
+	expect "$1" "$2" 'holdports ' check init ls reload stop
 	# shellcheck disable=SC2086
 	expect "$1" "$2" 'holdports --' $options
 	expect "$1" "$2" 'holdports --mode=' replace overlap
