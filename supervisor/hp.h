@@ -295,6 +295,8 @@ int proc_cmdline(pid_t pid, char *buf, size_t len);
  * and status messages from the children. */
 
 #define NOTIFY_MAX 4096 /* bytes a datagram may have; systemd: PIPE_BUF */
+/* Descriptors one datagram can carry (Linux: SCM_MAX_FD). */
+#define NOTIFY_FDS_MAX 253
 
 struct notify_msg {
 	pid_t pid; /* sender (SCM_CREDENTIALS), or 0 if unknown */
@@ -304,13 +306,36 @@ struct notify_msg {
 	pid_t mainpid; /* MAINPID=, or 0 */
 	int errnum; /* ERRNO=, or 0 */
 	char status[256]; /* STATUS=, or "" */
+	/* The fd store (sd_notify(3)): the lines "FDSTORE=1",
+	 * "FDSTOREREMOVE=1", "BARRIER=1" and "FDPOLL=0" exactly, as systemd
+	 * tests them; the first FDNAME= line. */
+	int fdstore; /* FDSTORE=1: keep the descriptors */
+	int fdstoreremove; /* FDSTOREREMOVE=1: drop those named fdname */
+	int no_fdpoll; /* FDPOLL=0: no hang-up watch */
+	int barrier; /* BARRIER=1: the descriptor is only to be closed */
+	int fdname_set; /* FDNAME= came with a valid name, in fdname */
+	int fdname_bad; /* FDNAME= came with a name that is not valid */
+	char fdname[CONF_FDNAME_MAX + 1];
+	/* The descriptors the datagram carried (SCM_RIGHTS), close-on-exec,
+	 * in the order sent; whoever keeps one sets its slot to -1, and
+	 * notify_msg_close() closes the others. */
+	int fds[NOTIFY_FDS_MAX];
+	size_t nfds;
+	int fds_lost; /* MSG_CTRUNC: some sent descriptors did not arrive
+			 (our descriptor table was full) */
 };
 
 /* Parses one datagram of len bytes: newline-separated KEY=VALUE lines
- * (sd_notify(3)); unknown keys are ignored. Returns 0, or -1 with errno
- * EINVAL for a malformed one (a NUL byte, a line without '=', a bad
- * number in MAINPID= or ERRNO=). */
+ * (sd_notify(3)); unknown keys are ignored. FDNAME= takes a name as
+ * sd_listen_fds(3) does (printable ASCII but ':', at most 255 bytes, the
+ * empty name too, as systemd's fdname_is_valid()); another value sets
+ * fdname_bad, not an error. No descriptors: nfds is 0. Returns 0, or -1
+ * with errno EINVAL for a malformed one (a NUL byte, a line without '=',
+ * a bad number in MAINPID= or ERRNO=). */
 int notify_parse(const char *buf, size_t len, struct notify_msg *m);
+/* Closes every descriptor of m not taken (slot -1) and empties the list.
+ * Returns how many it closed. Cannot fail. */
+size_t notify_msg_close(struct notify_msg *m);
 
 struct notify;
 
@@ -327,7 +352,9 @@ int notify_fd(const struct notify *);
  * loop: poll(2) tells that more wait), -1 with errno on a read error.
  * Oversized, malformed or credential-less datagrams are dropped with a
  * warning: the first of each kind, then at most one per LOG_REPEAT_MS
- * that counts those held back (log_limit()). */
+ * that counts those held back (log_limit()); the descriptors they carried
+ * are closed. Those of a message returned are in m->fds: the caller owns
+ * them and ends with notify_msg_close(m). */
 int notify_recv(struct notify *, struct notify_msg *m);
 /* Closes the socket and removes its file, if it has one. */
 void notify_close(struct notify *);

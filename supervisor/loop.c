@@ -245,6 +245,7 @@ loop_message(struct loop *l, struct child *ch, pid_t pgid,
  * pollset callback of the notify socket: reads readiness messages. Only a
  * process of the group of a serving or starting child may speak for it:
  * its pid comes from the kernel (SCM_CREDENTIALS), not from the message.
+ * The descriptors a message carries are closed: none is kept yet.
  */
 static void
 loop_notify(void *arg, int fd, short revents, int64_t now)
@@ -275,14 +276,19 @@ loop_notify(void *arg, int fd, short revents, int64_t now)
 			if (log_limit(&l->foreign, now, 1, &held))
 				log_warnx("notify: ignored a message from pid "
 					  "%ld, which is not in %s process "
-					  "group%s",
+					  "group%s%s",
 				    (long)m.pid,
 				    l->nchildren == 1 ? "the child's" :
 							"a child's",
+				    m.nfds > 0 ? "; closed the descriptors "
+						 "it sent" :
+						 "",
 				    log_held(held, more, sizeof(more)));
+			(void)notify_msg_close(&m);
 			continue;
 		}
 		loop_message(l, ch, pgid, &m, now);
+		(void)notify_msg_close(&m);
 	}
 	if (r == -1 && log_limit(&l->notify_err, now, 1, &held))
 		log_warn("notify%s", log_held(held, more, sizeof(more)));
