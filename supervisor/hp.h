@@ -218,6 +218,16 @@ int proc_passcred(int fd);
  * by recvmsg(2) on a socket set up by proc_passcred(), or 0 when there is
  * none (or it is not implemented). Only reads msg; cannot fail. */
 pid_t proc_cred_pid(const struct msghdr *msg);
+/* Returns 1 if the descriptors a and b of this process refer to the same
+ * open file description (Linux: kcmp(2) KCMP_FILE, as systemd's same_fd()
+ * asks first), 0 if not; or -1 with errno ENOSYS where the system cannot
+ * tell, EPERM or EACCES where a security policy (seccomp) refuses
+ * kcmp(2), EBADF for a descriptor that is not open. */
+int proc_same_file(int a, int b);
+/* Returns the poll(2) event that reports that the peer of a stream socket
+ * shut down its writing side, as a TCP peer's close() (FIN) does (Linux:
+ * POLLRDHUP), or 0 where the system has none. */
+short proc_poll_rdhup(void);
 /* Fills pids with up to max pids of the supervisor's own direct children,
  * zombies included: the child, a build, the guard (leave that one out)
  * and any orphan re-parented to us as subreaper, such as a daemonized
