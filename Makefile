@@ -41,7 +41,7 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/pollset.o supervisor/fdstore.o $(WATCH_OBJ) $(PROC_OBJ)
 # The browser side: not linked into holdports yet; built by make all so
 # that they cannot rot, and used by their tests and tests/helpers/web-drive.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
@@ -55,7 +55,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
-	  tests/unit/test_web
+	  tests/unit/test_web tests/unit/test_fdstore
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
@@ -82,7 +82,8 @@ holdports: supervisor/main.o $(SV_OBJS)
 
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
-	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h
+	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
+	  supervisor/fdstore.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -159,6 +160,12 @@ tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
 	    supervisor/notify.o supervisor/log.o supervisor/fd.o $(PROC_OBJ) \
 	    $(CMOCKA_LIBS)
+FDSTORE_DEPS = supervisor/fdstore.o supervisor/notify.o supervisor/pollset.o \
+	  supervisor/util.o supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+tests/unit/test_fdstore: tests/unit/test_fdstore.c $(FDSTORE_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdstore.c \
+	    $(FDSTORE_DEPS) $(CMOCKA_LIBS)
 tests/compat/test_notify: tests/compat/test_notify.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
 	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
