@@ -60,7 +60,8 @@ COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive tests/helpers/init-drive \
-	  tests/helpers/web-drive tests/helpers/web-client
+	  tests/helpers/web-drive tests/helpers/web-client \
+	  tests/helpers/fdstore-clients tests/helpers/hp-store
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -224,6 +225,12 @@ tests/helpers/hp-hold: tests/helpers/hp-hold.c
 tests/helpers/fdstore-drive: tests/helpers/fdstore-drive.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/fdstore-drive.c
+tests/helpers/fdstore-clients: tests/helpers/fdstore-clients.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/fdstore-clients.c
+tests/helpers/hp-store: tests/helpers/hp-store.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/hp-store.c libholdports.a
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c

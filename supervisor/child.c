@@ -55,6 +55,51 @@ child_spawn_worked(struct child *ch)
 	ch->spawn_fails = 0;
 }
 
+/*
+ * Spawns the child with its stored descriptors after its sockets: the
+ * plan of every start with the descriptors, LISTEN_FDS and LISTEN_FDNAMES
+ * made for this one (the store changes between starts; without stored
+ * descriptors the plan is used as it is). Returns the pid, or -1 with
+ * errno (ENOMEM, or from spawn()) and *stage set.
+ */
+static pid_t
+child_spawn_stored(struct child *ch, const char **stage)
+{
+	size_t ns = ch->conf.nsocks, n = fdstore_count(&ch->store);
+	struct plan p = ch->run;
+	const char **names;
+	char **envp = NULL;
+	int *fds, e;
+	pid_t pid = -1;
+
+	*stage = "plan";
+	fds = calloc(ns + n, sizeof(*fds));
+	names = calloc(ns + n, sizeof(*names));
+	if (fds == NULL || names == NULL)
+		goto out;
+	memcpy(fds, ch->fds, ns * sizeof(*fds));
+	memcpy(names, ch->names, ns * sizeof(*names));
+	fdstore_list(&ch->store, fds + ns, names + ns);
+	p.pidslot = NULL;
+	envp = env_build(environ, ch->extra, ch->nextra, names, ns + n,
+	    ch->notify, ch->conf.no_listen_pid ? NULL : &p.pidslot);
+	if (envp == NULL)
+		goto out;
+	p.envp = envp;
+	p.fds = fds;
+	p.nfds = ns + n;
+	log_debug("%spassing %zu stored descriptor%s after %zu socket%s",
+	    ch->who, n, n == 1 ? "" : "s", ns, ns == 1 ? "" : "s");
+	pid = spawn(&p, stage);
+out:
+	e = errno;
+	free(envp);
+	free(names);
+	free(fds);
+	errno = e;
+	return pid;
+}
+
 /* sv_ops.start: restores the child's sockets to the state each child
  * must find, then spawns it. */
 static pid_t
@@ -75,7 +120,14 @@ child_start_op(void *arg)
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.command, "plan");
 	}
-	if ((pid = spawn(&ch->run, &stage)) == -1)
+	/* A peer that hung up as the last child stopped, in the turn of
+	 * its exit: poll(2) has not told yet. */
+	fdstore_sweep(&ch->store);
+	if (fdstore_count(&ch->store) > 0)
+		pid = child_spawn_stored(ch, &stage);
+	else
+		pid = spawn(&ch->run, &stage);
+	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.command, stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
@@ -122,17 +174,17 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
-/* Returns the child's environment= variables followed by those of
- * compat (built into ch->compat), as a new array of *np pointers to
- * strings it does not own (free() only the array), or NULL with errno
- * ENOMEM. */
+/* Returns the child's environment= variables followed by FDSTORE=N
+ * when its fd store is on (as systemd sets it) and those of compat
+ * (built into ch->compat), as a new array of *np pointers to strings it
+ * does not own (free() only the array), or NULL with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
 	const char **addrs;
 	char **extra;
-	size_t i, n;
+	size_t i, n, k;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -144,13 +196,18 @@ child_extra(struct child *ch, size_t *np)
 		return NULL;
 	for (n = 0; ch->compat[n] != NULL; n++)
 		;
-	if ((extra = calloc(cc->nenv + n + 1, sizeof(*extra))) == NULL)
+	if ((extra = calloc(cc->nenv + n + 2, sizeof(*extra))) == NULL)
 		return NULL;
-	for (i = 0; i < cc->nenv; i++)
-		extra[i] = cc->env[i];
+	for (k = 0; k < cc->nenv; k++)
+		extra[k] = cc->env[k];
+	if (cc->fdstore_max > 0) {
+		(void)snprintf(ch->fdstore_env, sizeof(ch->fdstore_env),
+		    "FDSTORE=%d", cc->fdstore_max);
+		extra[k++] = ch->fdstore_env;
+	}
 	for (i = 0; i < n; i++)
-		extra[cc->nenv + i] = ch->compat[i];
-	*np = cc->nenv + n;
+		extra[k++] = ch->compat[i];
+	*np = k;
 	return extra;
 }
 
@@ -167,6 +224,9 @@ child_unplan(struct child *ch)
 	ch->build_envp = NULL;
 	free(ch->compat);
 	ch->compat = NULL;
+	free(ch->extra);
+	ch->extra = NULL;
+	ch->nextra = 0;
 	free(ch->fds);
 	ch->fds = NULL;
 	free(ch->names);
@@ -179,8 +239,8 @@ static int
 child_plan(struct child *ch)
 {
 	const struct childconf *cc = &ch->conf;
-	char *bpid, **extra;
-	size_t i, nextra;
+	char *bpid;
+	size_t i;
 
 	if ((ch->run_argv[2] = malloc(strlen(cc->command) + sizeof("exec "))) ==
 	    NULL)
@@ -198,12 +258,18 @@ child_plan(struct child *ch)
 		ch->names[i] = ch->sh->socks[cc->socks[i]].name;
 	}
 	/* The child alone gets the compat variables: they name sockets. */
-	if ((extra = child_extra(ch, &nextra)) == NULL)
+	if ((ch->extra = child_extra(ch, &ch->nextra)) == NULL)
 		return -1;
+	/* NOTIFY_SOCKET for readiness and for the fd store alone: another
+	 * child's ready = notify opens the socket, not this one's reason to
+	 * speak. */
+	ch->notify = cc->ready == READY_NOTIFY || cc->fdstore_max > 0 ?
+	    ch->sh->notify :
+	    NULL;
 	ch->run.pidslot = NULL;
-	ch->run_envp = env_build(environ, extra, nextra, ch->names, cc->nsocks,
-	    ch->sh->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
-	free(extra);
+	ch->run_envp =
+	    env_build(environ, ch->extra, ch->nextra, ch->names, cc->nsocks,
+		ch->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
 	if (ch->run_envp == NULL)
 		return -1;
 	ch->run.argv = ch->run_argv;
@@ -261,9 +327,11 @@ child_open(struct child *ch, const struct childconf *cc,
 	ch->deb.deadline = -1;
 	if (named)
 		(void)snprintf(ch->who, sizeof(ch->who), "%s: ", cc->name);
+	fdstore_init(&ch->store, ch->who, cc->name);
 	if (childconf_copy(&ch->conf, cc) == -1)
 		return -1;
 	sv_init(&ch->sv, &ch->conf, ch->who, &child_ops, ch);
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	return child_plan(ch);
 }
 
@@ -281,6 +349,8 @@ child_apply(struct child *ch, const struct childconf *cc)
 	childconf_free(&ch->conf);
 	ch->conf = copy;
 	ch->sv.conf = &ch->conf;
+	/* A lower fdstore_max closes what it no longer allows; 0 all. */
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	if (child_plan(ch) == -1)
 		return -1;
 	child_watch(ch);
@@ -290,6 +360,7 @@ child_apply(struct child *ch, const struct childconf *cc)
 void
 child_close(struct child *ch)
 {
+	fdstore_free(&ch->store);
 	child_unplan(ch);
 	if (ch->watch != NULL)
 		watch_close(ch->watch);
@@ -333,7 +404,17 @@ child_knows(const struct child *ch, pid_t pid)
 int
 child_speaks(const struct child *ch, pid_t pgid)
 {
-	return pgid != 0 && (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid);
+	size_t i;
+
+	if (pgid == 0)
+		return 0;
+	if (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (pgid == ch->sv.stopping[i].pid &&
+		    !ch->sv.stopping[i].is_build)
+			return 1;
+	return 0;
 }
 
 pid_t

@@ -266,7 +266,8 @@ json_out(const char *s)
 
 /* Prints the JSON lines of holdports ls --json: one object a
  * socket, with socket and address null for an instance without any,
- * config null in the ad-hoc form and child_pid null without a child. */
+ * config null in the ad-hoc form and child_pid null without a child;
+ * fdstore counts the descriptors the instance's fd store holds. */
 static void
 cmd_json(const struct reg_entry *v, size_t n)
 {
@@ -290,7 +291,7 @@ cmd_json(const struct reg_entry *v, size_t n)
 				(void)fputs(",\"child_pid\":null", stdout);
 			(void)fputs(",\"started\":", stdout);
 			json_out(v[i].started);
-			(void)fputs("}\n", stdout);
+			(void)printf(",\"fdstore\":%lu}\n", v[i].fdstore);
 		}
 }
 

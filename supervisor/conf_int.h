@@ -45,6 +45,7 @@ enum key {
 	K_BUILD,
 	K_GITIGNORE,
 	K_LISTEN_PID,
+	K_FDSTORE_MAX,
 	K_COUNT
 };
 

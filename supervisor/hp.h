@@ -148,9 +148,10 @@ void socks_close(struct sock *s, size_t n);
 /* env.c */
 
 /* Builds the child's environment: every string of base except LISTEN_PID,
- * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES, NOTIFY_SOCKET and those of
- * compat (SERVER_STARTER_PORT, SERVER_STARTER_GENERATION, EINHORN_*), then
- * extra (KEY=VALUE, each replacing a variable of the same name), then
+ * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES, NOTIFY_SOCKET, FDSTORE and
+ * those of compat (SERVER_STARTER_PORT, SERVER_STARTER_GENERATION,
+ * EINHORN_*), then extra (KEY=VALUE, each replacing a variable of the
+ * same name; FDSTORE and compat's pass from there), then
  * NOTIFY_SOCKET=notify unless notify is NULL, then, if nfds > 0,
  * LISTEN_FDS, LISTEN_FDNAMES (names joined by ':') and a LISTEN_PID slot
  * that env_set_pid() fills after fork. Returns a NULL-terminated array

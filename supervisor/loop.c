@@ -25,8 +25,12 @@
 /* Without a subreaper a lingering group is checked on this period (ms). */
 #define GROUP_RECHECK_MS 20
 /* Messages loop_notify() handles at most per turn: a child sending
- * without pause cannot hold the loop from signals and deadlines. */
+ * without pause cannot hold the loop from signals and deadlines. Before
+ * an exit is acted on, the messages sent before it are read, up to
+ * NOTIFY_DRAIN: a child that stores its connections as it stops sends
+ * one a connection (FDSTORE=1, at most CONF_FDSTORE_MAX of them). */
 #define NOTIFY_BATCH 256
+#define NOTIFY_DRAIN (2 * CONF_FDSTORE_MAX)
 /* STATUS= and ERRNO= lines of one child logged per period (log_limit()):
  * a few progress reports pass, a flood does not. */
 #define NOTIFY_CHATTER 5
@@ -71,6 +75,8 @@ struct loop {
 	 * child (chatter_pgid), errors of recvmsg(2) and poll(2). */
 	struct log_limit foreign, chatter, notify_err, poll_err;
 	pid_t chatter_pgid;
+	size_t stored; /* descriptors the children's stores hold, as the
+			  registry has it */
 };
 
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
@@ -170,6 +176,8 @@ loop_reap(struct loop *l, int64_t now)
 	}
 }
 
+static void loop_notify_some(struct loop *l, int max, int64_t now);
+
 /* pollset callback of the signal pipe: reaps, reloads, stops. */
 static void
 loop_signals(void *arg, int fd, short revents, int64_t now)
@@ -179,6 +187,12 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 	size_t i;
 
 	(void)revents;
+	/* What a child sent before it exited comes first (systemd reads
+	 * its notify socket before SIGCHLD too): the connections it stored
+	 * as it stopped must be in the store when the next child starts,
+	 * and the sender's process group is known only until it is reaped. */
+	if ((bits & SIGFD_CHLD) && l->notify != NULL)
+		loop_notify_some(l, NOTIFY_DRAIN, now);
 	if (bits & SIGFD_CHLD)
 		loop_reap(l, now);
 	if (bits & SIGFD_HUP)
@@ -219,8 +233,8 @@ loop_speaker(const struct loop *l, pid_t pgid)
 
 /* Acts on one readiness message m from group pgid of child ch. */
 static void
-loop_message(struct loop *l, struct child *ch, pid_t pgid,
-    const struct notify_msg *m, int64_t now)
+loop_message(struct loop *l, struct child *ch, pid_t pgid, struct notify_msg *m,
+    int64_t now)
 {
 	unsigned long held;
 	char more[64];
@@ -237,20 +251,20 @@ loop_message(struct loop *l, struct child *ch, pid_t pgid,
 	}
 	if (m->stopping)
 		log_debug("%spid %ld is stopping", ch->who, (long)pgid);
+	fdstore_message(&ch->store, m, m->pid != 0 ? m->pid : pgid, now);
 	if (m->ready)
 		child_ready(ch, pgid, now);
 }
 
 /*
- * pollset callback of the notify socket: reads readiness messages. Only a
- * process of the group of a serving or starting child may speak for it:
- * its pid comes from the kernel (SCM_CREDENTIALS), not from the message.
- * The descriptors a message carries are closed: none is kept yet.
+ * Reads up to max readiness messages. Only a process of the group of a
+ * serving, starting or stopping child may speak for it: its pid comes
+ * from the kernel (SCM_CREDENTIALS), not from the message. Descriptors a
+ * message carries and no child keeps are closed.
  */
 static void
-loop_notify(void *arg, int fd, short revents, int64_t now)
+loop_notify_some(struct loop *l, int max, int64_t now)
 {
-	struct loop *l = arg;
 	struct notify_msg m;
 	struct child *ch;
 	unsigned long held;
@@ -258,10 +272,7 @@ loop_notify(void *arg, int fd, short revents, int64_t now)
 	pid_t pgid;
 	int r = 0, batch;
 
-	(void)fd;
-	(void)revents;
-	for (batch = 0;
-	     batch < NOTIFY_BATCH && (r = notify_recv(l->notify, &m)) == 1;
+	for (batch = 0; batch < max && (r = notify_recv(l->notify, &m)) == 1;
 	     batch++) {
 		if (m.pid == 0 && l->nchildren == 1) {
 			/* No credentials on this system: trust the socket's
@@ -292,6 +303,15 @@ loop_notify(void *arg, int fd, short revents, int64_t now)
 	}
 	if (r == -1 && log_limit(&l->notify_err, now, 1, &held))
 		log_warn("notify%s", log_held(held, more, sizeof(more)));
+}
+
+/* pollset callback of the notify socket. */
+static void
+loop_notify(void *arg, int fd, short revents, int64_t now)
+{
+	(void)fd;
+	(void)revents;
+	loop_notify_some(arg, NOTIFY_BATCH, now);
 }
 
 /* Returns 1 if child ch, as the old configuration oc has it, starts
@@ -451,17 +471,18 @@ match_free(struct match *m)
 }
 
 /* Opens the readiness socket (in the runtime directory where the system
- * has no abstract sockets) if a child waits for READY=1 and it is not
- * open yet. Returns 0 or -1 (logged). */
+ * has no abstract sockets) if a child of c waits for READY=1 or has an
+ * fd store, and it is not open yet. Returns 0 or -1 (logged). */
 static int
-loop_open_notify(struct loop *l)
+loop_open_notify(struct loop *l, const struct conf *c)
 {
 	const char *dir;
 	size_t i;
 	int need = 0;
 
-	for (i = 0; i < l->conf.nchildren; i++)
-		need |= l->conf.children[i].ready == READY_NOTIFY;
+	for (i = 0; i < c->nchildren; i++)
+		need |= c->children[i].ready == READY_NOTIFY ||
+		    c->children[i].fdstore_max > 0;
 	if (!need || l->notify != NULL)
 		return 0;
 	if ((dir = getenv("XDG_RUNTIME_DIR")) == NULL || *dir != '/')
@@ -535,9 +556,10 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		    l->reconf_fails, l->reconf_fails == 1 ? "" : "s");
 		l->reconf_fails = 0;
 	}
+	/* Before the children plan their starts: each needs its address. */
+	(void)loop_open_notify(l, &nc);
 	loop_adopt(l, &nc, ns, &m, now, reason);
 	match_free(&m);
-	(void)loop_open_notify(l);
 }
 
 /* watch_drain() callback of the configuration file's watcher. */
@@ -674,6 +696,7 @@ loop_gather(struct loop *l, int64_t now)
 		if (ch->watch != NULL)
 			(void)pollset_add(ps, watch_fd(ch->watch), POLLIN,
 			    loop_child_events, ch);
+		fdstore_watch(&ch->store, ps);
 		(void)pollset_timer(
 		    ps, ch->deb.deadline, loop_child_debounce, ch);
 		(void)pollset_timer(
@@ -713,7 +736,7 @@ loop_settle(struct loop *l, int64_t now)
 {
 	struct child *ch;
 	pid_t last = 0;
-	size_t i;
+	size_t i, stored = 0;
 
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
@@ -726,13 +749,17 @@ loop_settle(struct loop *l, int64_t now)
 	}
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
+		stored += fdstore_count(&ch->store);
 		if (ch->sv.generation == ch->seen)
 			continue;
 		ch->seen = ch->sv.generation;
 		last = child_pid(ch);
 	}
-	if (last != 0)
+	if (last != 0 || stored != l->stored) {
+		l->stored = stored;
+		reg_set_stored(l->reg, stored);
 		loop_register(l, last);
+	}
 	/* After a start only strays of earlier children exist; while
 	 * stopping, each turn may bring new orphans. */
 	if (last != 0 || l->exiting)
@@ -775,7 +802,7 @@ loop_open(struct loop *l)
 		log_warn("signal pipe");
 		return -1;
 	}
-	if (loop_open_notify(l) == -1)
+	if (loop_open_notify(l, &l->conf) == -1)
 		return -1;
 	loop_watch_conf(l);
 	l->subreaper = proc_subreaper() == 0;

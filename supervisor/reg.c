@@ -105,7 +105,7 @@ reg_format(const struct reg_entry *e, char **out)
 	put_escaped(f, e->config != NULL ? e->config : "");
 	(void)fprintf(f, "\nchild=%ld\nstarted=", (long)e->child);
 	put_escaped(f, e->started);
-	(void)fputc('\n', f);
+	(void)fprintf(f, "\nfdstore=%lu\n", e->fdstore);
 	for (i = 0; i < e->nsocks; i++) {
 		(void)fputs("socket=", f);
 		put_escaped(f, e->socks[i].name);
@@ -216,6 +216,11 @@ reg_line(struct reg_entry *e, char *key, unsigned *seen)
 		*seen |= 32;
 		if (reg_copy(e->started, sizeof(e->started), v) == -1)
 			goto bad;
+	} else if (strcmp(key, "fdstore") == 0) {
+		/* Optional: files of earlier versions have none. */
+		if (reg_number(v, ULONG_MAX, &n) == -1)
+			goto bad;
+		e->fdstore = (unsigned long)n;
 	}
 	return 0;
 bad:
@@ -773,6 +778,13 @@ reg_update(struct reg *r, const struct conf *c, const struct sock *s, size_t n,
 	    c->name != NULL ? c->name : "holdports");
 	r->e.child = child;
 	reg_save(r);
+}
+
+void
+reg_set_stored(struct reg *r, size_t n)
+{
+	if (r != NULL)
+		r->e.fdstore = (unsigned long)n;
 }
 
 int64_t

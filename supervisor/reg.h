@@ -29,6 +29,9 @@ struct reg_entry {
 	unsigned long long start; /* proc_start_time() of pid; 0: unknown */
 	char *config; /* absolute path of its ports.ini; NULL: ad-hoc */
 	pid_t child; /* the child started last; 0: none */
+	unsigned long fdstore; /* descriptors its children have stored (the
+				  fd store); 0 also when a file written
+				  before this field lacks it */
 	char started[32]; /* when the instance started, RFC 3339 UTC */
 	struct reg_sock *socks; /* in fd order */
 	size_t nsocks;
@@ -91,6 +94,9 @@ struct reg *reg_open(const struct conf *c, const struct sock *s, size_t n);
  * and tried again by reg_retry(). */
 void reg_update(struct reg *r, const struct conf *c, const struct sock *s,
     size_t n, pid_t child);
+/* Notes that the children's fd stores hold n descriptors, for the next
+ * reg_update(). Does nothing for r NULL. */
+void reg_set_stored(struct reg *r, size_t n);
 /* Returns when reg_retry() is due (ms): a write failed and is to be
  * tried again; or -1 for none (and for r NULL). */
 int64_t reg_deadline(const struct reg *r);

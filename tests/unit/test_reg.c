@@ -35,6 +35,7 @@ sample(struct reg_entry *e, struct reg_sock *socks)
 	e->start = 18446744073709551615ULL;
 	e->config = "/src/a b\\c\td\ne/ports.ini";
 	e->child = 4251;
+	e->fdstore = 100;
 	(void)snprintf(e->started, sizeof(e->started), "2026-01-02T03:04:05Z");
 	memset(socks, 0, 2 * sizeof(*socks));
 	(void)snprintf(socks[0].name, sizeof(socks[0].name), "http = x");
@@ -67,6 +68,8 @@ test_round_trip(void **state)
 	assert_string_equal(back.config, e.config);
 	assert_int_equal(back.child, e.child);
 	assert_string_equal(back.started, e.started);
+	assert_non_null(strstr(text, "\nfdstore=100\n"));
+	assert_int_equal(back.fdstore, 100);
 	assert_int_equal(back.nsocks, 2);
 	for (i = 0; i < 2; i++) {
 		assert_string_equal(back.socks[i].name, socks[i].name);
@@ -119,6 +122,13 @@ test_parse_refuses(void **state)
 	    "child=0\nstarted=x\nsocket=http 127.0.0.1:80\n",
 	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
 	    "child=0\nstarted=x\njunk\n",
+	    /* an fd store count that is not a number */
+	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
+	    "child=0\nstarted=x\nfdstore=-1\n",
+	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
+	    "child=0\nstarted=x\nfdstore=\n",
+	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
+	    "child=0\nstarted=x\nfdstore=99999999999999999999999\n",
 	    /* a name longer than an instance name can be */
 	    "holdports-registry "
 	    "1\nname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -131,6 +141,8 @@ test_parse_refuses(void **state)
 
 	(void)state;
 	assert_int_equal(reg_parse(ok, &e), 0);
+	/* A file of a version before the fd store: no count, so none. */
+	assert_int_equal(e.fdstore, 0);
 	reg_entry_free(&e);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;
