@@ -101,11 +101,15 @@ out:
 }
 
 /* sv_ops.start: restores the child's sockets to the state each child
- * must find, then spawns it. */
+ * must find, then spawns it. The file status flags (O_NONBLOCK) belong
+ * to the open file description every holder shares: while an older
+ * child still holds the sockets (mode = overlap) they are left alone,
+ * or its accept(2) would turn blocking under its event loop. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
+	int flags = !sv_holding(&ch->sv);
 	const struct sock *s;
 	const char *stage;
 	size_t i;
@@ -113,7 +117,7 @@ child_start_op(void *arg)
 
 	for (i = 0; i < ch->conf.nsocks; i++) {
 		s = &ch->sh->socks[ch->conf.socks[i]];
-		if (sock_reset(s) == -1)
+		if (sock_reset(s, flags) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
 	if (ch->run_envp == NULL) {
@@ -174,17 +178,44 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
+/* Builds into ch->socketvars the HOLDPORTS_SOCKET_ variables of every
+ * socket of the instance, when it has several children (env_sockets()).
+ * Returns 0 or -1 with errno ENOMEM. */
+static int
+child_socketvars(struct child *ch)
+{
+	const struct shared *sh = ch->sh;
+	const char **names, **addrs;
+	size_t i;
+
+	if (sh->conf->nchildren < 2)
+		return 0;
+	names = calloc(sh->nsocks + 1, sizeof(*names));
+	addrs = calloc(sh->nsocks + 1, sizeof(*addrs));
+	if (names != NULL && addrs != NULL) {
+		for (i = 0; i < sh->nsocks; i++) {
+			names[i] = sh->socks[i].name;
+			addrs[i] = sh->socks[i].addr;
+		}
+		ch->socketvars = env_sockets(names, addrs, sh->nsocks);
+	}
+	free(names);
+	free(addrs);
+	return ch->socketvars != NULL ? 0 : -1;
+}
+
 /* Returns the child's environment= variables followed by FDSTORE=N
- * when its fd store is on (as systemd sets it) and those of compat
- * (built into ch->compat), as a new array of *np pointers to strings it
- * does not own (free() only the array), or NULL with errno ENOMEM. */
+ * when its fd store is on (as systemd sets it), those of compat (built
+ * into ch->compat) and the HOLDPORTS_SOCKET_ ones, as a new array of *np
+ * pointers to strings it does not own (free() only the array), or NULL
+ * with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
 	const char **addrs;
 	char **extra;
-	size_t i, n, k;
+	size_t i, n, k = 0;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -192,21 +223,24 @@ child_extra(struct child *ch, size_t *np)
 		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
 	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
 	free(addrs);
-	if (ch->compat == NULL)
+	if (ch->compat == NULL || child_socketvars(ch) == -1)
 		return NULL;
-	for (n = 0; ch->compat[n] != NULL; n++)
-		;
-	if ((extra = calloc(cc->nenv + n + 2, sizeof(*extra))) == NULL)
+	n = cc->nenv + 1 + ch->sh->nsocks;
+	for (i = 0; ch->compat[i] != NULL; i++)
+		n++;
+	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
 		return NULL;
-	for (k = 0; k < cc->nenv; k++)
-		extra[k] = cc->env[k];
+	for (i = 0; i < cc->nenv; i++)
+		extra[k++] = cc->env[i];
 	if (cc->fdstore_max > 0) {
 		(void)snprintf(ch->fdstore_env, sizeof(ch->fdstore_env),
 		    "FDSTORE=%d", cc->fdstore_max);
 		extra[k++] = ch->fdstore_env;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; ch->compat[i] != NULL; i++)
 		extra[k++] = ch->compat[i];
+	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
+		extra[k++] = ch->socketvars[i];
 	*np = k;
 	return extra;
 }
@@ -224,6 +258,8 @@ child_unplan(struct child *ch)
 	ch->build_envp = NULL;
 	free(ch->compat);
 	ch->compat = NULL;
+	free(ch->socketvars);
+	ch->socketvars = NULL;
 	free(ch->extra);
 	ch->extra = NULL;
 	ch->nextra = 0;

@@ -40,8 +40,10 @@ struct child {
 	char *run_argv[4], *build_argv[4];
 	char **run_envp, **build_envp;
 	char **compat; /* from env_compat() */
+	char **socketvars; /* from env_sockets(), or NULL */
 	char **extra; /* what env_build() adds for the child: environment=,
-			 FDSTORE=, compat's (strings not its own) */
+			 FDSTORE=, compat's, socketvars (strings not its
+			 own) */
 	size_t nextra;
 	char fdstore_env[32]; /* "FDSTORE=N" */
 	const char *notify; /* its NOTIFY_SOCKET, or NULL */

@@ -246,7 +246,37 @@ grep -q "notify: ignored a message from pid [0-9]*, which is not in the child's 
 	fail "descriptors: $before before, $after after; stored $(stored)"
 stop_hp
 
-# 8. The Python example, where python3 has socket.send_fds.
+# 8. Several children: each has a store of its own, or none; the
+# warnings name the child, and ls --json counts each child's.
+rm -f "$T"/st/*
+cat > "$T/two.ini" <<INI
+[child.keeps]
+directory = $T
+environment = HP_STORE_DIR=st
+command = $STORE file:x:a file:y:b barrier
+fdstore_max = 4
+[child.plain]
+directory = $T
+environment = HP_STORE_DIR=st
+command = $STORE file:z:c barrier
+ready = notify
+INI
+hp_start -c "$T/two.ini"
+wait_until 10 at_least 1 'keeps: started pid' || fail "no start: $(cat "$T/hp.log")"
+wait_until 10 at_least 1 "plain: pid [0-9]* sent FDSTORE=1 but \[child.plain\] has no fdstore_max; closed 1 descriptor (set fdstore_max = N to keep them)" &&
+	ok "a child without fdstore_max: its descriptors are closed, with a warning naming it" ||
+	fail "plain: $(cat "$T/hp.log")"
+pid=$(sed -n 's/.*keeps: started pid \([0-9]*\).*/\1/p' "$T/hp.log")
+wait_until 10 done_ "$pid" || fail "keeps did not finish"
+wait_until 10 sh -c "'$HP' ls --json | grep -q '\"child\":\"keeps\",\"fdstore\":2}'" &&
+	"$HP" ls --json | grep -q '"child":"plain","fdstore":0}' &&
+	ok "ls --json counts each child's store: keeps 2, plain 0" ||
+	fail "ls --json: $("$HP" ls --json)"
+[ "$(report "$pid" fdstore)" = 4 ] && ok "FDSTORE=4 for the child that has a store" ||
+	fail "keeps: $(cat "$T/st/$pid")"
+stop_hp
+
+# 9. The Python example, where python3 has socket.send_fds.
 if ! command -v python3 > /dev/null 2>&1; then
 	skip "Python: python3 not installed (Debian package python3)"
 elif ! python3 -c 'import socket; socket.send_fds' > /dev/null 2>&1; then
