@@ -126,6 +126,18 @@ report(FILE *f, int n, char **names)
 	(void)fflush(f);
 }
 
+/* Frees the n names hp_listen_fds_with_names() gave. */
+static void
+free_names(char **names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	if (n > 0)
+		free(names);
+}
+
 /* foreign:N: a process of its own process group sends n descriptors. */
 static void
 foreign(unsigned n)
@@ -250,10 +262,12 @@ main(int argc, char **argv)
 			if ((k = hp_notify_barrier(0, 10 * 1000 * 1000)) < 0)
 				die("barrier: %d", k);
 		} else if (sscanf(a, "exit:%d", &k) == 1) {
+			free_names(names, n);
 			exit(k);
 		} else
 			die("unknown action %s", a);
 	}
+	free_names(names, n);
 	(void)fprintf(f, "done\n");
 	(void)fclose(f);
 	while (!stop)
