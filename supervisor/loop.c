@@ -38,6 +38,10 @@
  * is tried again after this, doubling up to the most (ms). */
 #define RECONF_RETRY_MIN_MS 100
 #define RECONF_RETRY_MAX_MS 10000
+/* The registry's counts of the fd stores lag by at most this (ms): a
+ * child that stores a thousand connections, a message each, makes one
+ * write of the file, not a thousand. A start writes it at once. */
+#define REG_STORES_MS 100
 
 struct loop {
 	const struct opts *opts;
@@ -77,6 +81,7 @@ struct loop {
 	pid_t chatter_pgid;
 	unsigned long stores; /* the sum of the children's fd store
 				 changes when the registry was written */
+	int64_t stores_at; /* it is written again then for them, or -1 */
 };
 
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
@@ -760,6 +765,7 @@ loop_gather(struct loop *l, int64_t now)
 		    ps, watch_fd(l->conf_watch), POLLIN, loop_conf_events, l);
 	(void)pollset_timer(ps, l->conf_deb.deadline, loop_conf_due, l);
 	(void)pollset_timer(ps, l->reconf_at, loop_conf_retry, l);
+	(void)pollset_timer(ps, l->stores_at, loop_wake, l);
 	(void)pollset_timer(ps, reg_deadline(l->reg), loop_reg_retry, l);
 	(void)pollset_timer(
 	    ps, strays_deadline(&l->strays), loop_strays_timer, l);
@@ -828,8 +834,11 @@ loop_settle(struct loop *l, int64_t now)
 		ch->seen = ch->sv.generation;
 		last = child_pid(ch);
 	}
-	if (last != 0 || stores != l->stores) {
+	if (stores != l->stores && l->stores_at < 0)
+		l->stores_at = now + REG_STORES_MS;
+	if (last != 0 || (l->stores_at >= 0 && now >= l->stores_at)) {
 		l->stores = stores;
+		l->stores_at = -1;
 		loop_register(l, last);
 	}
 	/* After a start only strays of earlier children exist; while
@@ -933,6 +942,7 @@ loop_run(struct conf *c, const struct opts *o)
 	l.guard.fd = -1;
 	l.conf_deb.deadline = -1;
 	l.reconf_at = -1;
+	l.stores_at = -1;
 	(void)snprintf(l.cwd, sizeof(l.cwd), "%s", o->cwd);
 	if (socks_bind(&l.conf, &l.socks) == -1) {
 		conf_free(&l.conf);
