@@ -182,7 +182,7 @@ reload(long hp)
 		(void)printf("FAIL kill %ld: %s\n", hp, strerror(errno));
 		return;
 	}
-	while (now_ms() < end && kill((pid_t)was, 0) == 0)
+	while (was > 0 && now_ms() < end && kill((pid_t)was, 0) == 0)
 		(void)nanosleep(&pause, NULL);
 	while (now_ms() < end) {
 		if ((fd = dial()) != -1) {
