@@ -413,6 +413,18 @@ conf_clear_socks(struct conf *c)
 	c->nsocks = 0;
 }
 
+size_t
+conf_sock_fd(const struct conf *c, size_t i)
+{
+	size_t j, k;
+
+	for (j = 0; j < c->nchildren; j++)
+		for (k = 0; k < c->children[j].nsocks; k++)
+			if (c->children[j].socks[k] == i)
+				return 3 + k;
+	return 3 + i;
+}
+
 /* The last port of a fallback range. */
 unsigned
 conf_last_port(const struct sockconf *sc)
@@ -536,8 +548,7 @@ sock_index(const struct conf *c, const char *name)
 	return -1;
 }
 
-/* Writes "[child.NAME]" or "[child]" for messages about ch into buf. */
-static const char *
+const char *
 child_where(const struct childconf *ch, char *buf, size_t len)
 {
 	(void)snprintf(

@@ -208,6 +208,10 @@ int childconf_copy(struct childconf *dst, const struct childconf *src);
 /* Frees what ch holds (not ch itself). */
 void childconf_free(struct childconf *ch);
 
+/* Returns the descriptor socket i of the finished c becomes in the child
+ * that gets it (3 for its first socket), or 3 + i when no child does. */
+size_t conf_sock_fd(const struct conf *c, size_t i);
+
 /* Returns the last port a bind of sc tries: PORT + N - 1 with fallback =
  * next:N (at most 65535), else PORT. */
 unsigned conf_last_port(const struct sockconf *sc);
