@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "cmdline.h"
 
 extern char **environ;
 
@@ -31,8 +32,9 @@ child_spawn_failed(
 	int e = errno;
 
 	if (!errno_transient(e)) {
-		log_warn(
-		    "%scannot start %s'%s': %s", ch->who, what, cmd, stage);
+		log_warnx("%scannot start %s'%s': %s: %s (%s)", ch->who, what,
+		    cmd, stage, strerror(e), errno_name(e));
+		errno = e;
 		return -1;
 	}
 	if (ch->spawn_fails++ == 0)
@@ -86,6 +88,7 @@ child_spawn_stored(struct child *ch, const char **stage)
 	if (envp == NULL)
 		goto out;
 	p.envp = envp;
+	p.path = cmdline_path(envp);
 	p.fds = fds;
 	p.nfds = ns + n;
 	log_debug("%spassing %zu stored descriptor%s after %zu socket%s",
@@ -122,7 +125,7 @@ child_start_op(void *arg)
 	}
 	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
-		return child_spawn_failed(ch, "", ch->conf.command, "plan");
+		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
 	}
 	/* A peer that hung up as the last child stopped, in the turn of
 	 * its exit: poll(2) has not told yet. */
@@ -132,7 +135,7 @@ child_start_op(void *arg)
 	else
 		pid = spawn(&ch->run, &stage);
 	if (pid == -1)
-		return child_spawn_failed(ch, "", ch->conf.command, stage);
+		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
 	return pid;
@@ -206,9 +209,9 @@ child_socketvars(struct child *ch)
 
 /* Returns the child's environment= variables followed by FDSTORE=N
  * when its fd store is on (as systemd sets it), those of compat (built
- * into ch->compat) and the HOLDPORTS_SOCKET_ ones, as a new array of *np
- * pointers to strings it does not own (free() only the array), or NULL
- * with errno ENOMEM. */
+ * into ch->compat), the HOLDPORTS_SOCKET_ ones and the NAME=value words
+ * that start its command, as a new array of *np pointers to strings it
+ * does not own (free() only the array), or NULL with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
@@ -225,7 +228,7 @@ child_extra(struct child *ch, size_t *np)
 	free(addrs);
 	if (ch->compat == NULL || child_socketvars(ch) == -1)
 		return NULL;
-	n = cc->nenv + 1 + ch->sh->nsocks;
+	n = cc->nenv + 1 + ch->sh->nsocks + cc->nassign;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
@@ -241,6 +244,10 @@ child_extra(struct child *ch, size_t *np)
 		extra[k++] = ch->compat[i];
 	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
 		extra[k++] = ch->socketvars[i];
+	/* NAME=value words before the program, last: they win, as in the
+	 * shell. */
+	for (i = 0; i < cc->nassign; i++)
+		extra[k++] = cc->assign[i];
 	*np = k;
 	return extra;
 }
@@ -250,8 +257,8 @@ child_extra(struct child *ch, size_t *np)
 static void
 child_unplan(struct child *ch)
 {
-	free(ch->run_argv[2]);
-	ch->run_argv[2] = NULL;
+	free(ch->run.pathbuf);
+	ch->run.pathbuf = NULL;
 	free(ch->run_envp);
 	ch->run_envp = NULL;
 	free(ch->build_envp);
@@ -278,13 +285,6 @@ child_plan(struct child *ch)
 	char *bpid;
 	size_t i;
 
-	if ((ch->run_argv[2] = malloc(strlen(cc->command) + sizeof("exec "))) ==
-	    NULL)
-		return -1;
-	(void)strcpy(ch->run_argv[2], "exec ");
-	(void)strcat(ch->run_argv[2], cc->command);
-	ch->run_argv[0] = "/bin/sh";
-	ch->run_argv[1] = "-c";
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
 	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
 	if (ch->fds == NULL || ch->names == NULL)
@@ -308,12 +308,20 @@ child_plan(struct child *ch)
 		ch->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
 	if (ch->run_envp == NULL)
 		return -1;
-	ch->run.argv = ch->run_argv;
+	/* Executed directly, so that its pid is LISTEN_PID: the program is
+	 * searched in the PATH of its own environment, into a buffer made
+	 * now, for the forked process may not allocate. */
+	ch->run.argv = cc->argv;
 	ch->run.envp = ch->run_envp;
 	ch->run.fds = ch->fds;
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
+	ch->run.limit = ch->sh->limit;
+	ch->run.path = cmdline_path(ch->run_envp);
+	ch->run.pathlen = cmdline_bufsize(cc->argv[0], ch->run.path);
+	if ((ch->run.pathbuf = malloc(ch->run.pathlen)) == NULL)
+		return -1;
 	if (cc->build == NULL)
 		return 0;
 	/* The build gets the child's environment without the sockets, and
@@ -329,6 +337,7 @@ child_plan(struct child *ch)
 	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
+	ch->build.limit = ch->sh->limit;
 	return 0;
 }
 

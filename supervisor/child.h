@@ -22,6 +22,7 @@ struct shared {
 	const char *notify; /* the value of NOTIFY_SOCKET, or NULL */
 	struct guard *guard; /* told of every process group started */
 	pid_t supervisor; /* our pid, for PR_SET_PDEATHSIG */
+	const struct fdpack_limit *limit; /* the descriptor limits */
 	const char *cwd; /* changed paths are shown relative to it */
 	const char *conf_real; /* the configuration file, canonical, or
 				  NULL: its changes are the loop's */
@@ -37,7 +38,7 @@ struct child {
 	/* The plans every start reuses, made again when the configuration
 	 * changes: argv, envp and descriptors of the child and the build. */
 	struct plan run, build;
-	char *run_argv[4], *build_argv[4];
+	char *build_argv[4];
 	char **run_envp, **build_envp;
 	char **compat; /* from env_compat() */
 	char **socketvars; /* from env_sockets(), or NULL */

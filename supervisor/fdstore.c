@@ -37,16 +37,12 @@ fdstore_init(struct fdstore *s, const char *who, const char *name)
 size_t
 fdstore_room(size_t max, size_t nsocks, rlim_t soft)
 {
-	size_t total = FDSTORE_PASS_MAX;
 	rlim_t fit;
 
-	if (soft != RLIM_INFINITY) {
-		fit = soft > FDSTORE_SPARE ? (soft - FDSTORE_SPARE) / 2 : 0;
-		if (fit < total)
-			total = (size_t)fit;
-	}
-	total = total > nsocks ? total - nsocks : 0;
-	return max < total ? max : total;
+	if (soft == RLIM_INFINITY)
+		return max;
+	fit = soft > FDSTORE_SPARE + nsocks ? soft - FDSTORE_SPARE - nsocks : 0;
+	return fit < max ? (size_t)fit : max;
 }
 
 /* Closes and drops entry i, keeping the order of the others. */
@@ -71,10 +67,11 @@ fdstore_limit(struct fdstore *s, size_t max, size_t nsocks)
 	s->max = max;
 	s->room = fdstore_room(max, nsocks, rl.rlim_cur);
 	if (s->room < max)
-		log_warnx("%s%s fdstore_max = %zu: a start can pass only %zu "
-			  "stored descriptors besides %zu socket%s under the "
-			  "open-file limit (ulimit -n %llu); keeping at most "
-			  "that many (raise ulimit -n to keep more)",
+		log_warnx("%s%s fdstore_max = %zu: only %zu stored "
+			  "descriptors fit besides %zu socket%s under the "
+			  "open-file limit of %llu; keeping at most that many "
+			  "(raise the hard limit to keep more: ulimit -Hn as "
+			  "root, LimitNOFILE= in a systemd unit)",
 		    s->who, s->sect, max, s->room, nsocks,
 		    nsocks == 1 ? "" : "s", (unsigned long long)rl.rlim_cur);
 	while (s->n > s->room) {

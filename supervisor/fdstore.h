@@ -13,16 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fdpack.h"
 #include "hp.h"
 #include "pollset.h"
 
-/* What a start passes at most, sockets and stored descriptors together:
- * spawn() packs at most 1000. */
-#define FDSTORE_PASS_MAX 1000
 /* Descriptors the supervisor keeps for itself under its open-file limit
  * (stdio, signal pipe, watchers, notify socket, registry, the pipes of a
- * start) before stored ones count. */
-#define FDSTORE_SPARE 64
+ * start) before sockets and stored ones count: as many as it raises its
+ * limit for (fdpack.h). */
+#define FDSTORE_SPARE FDPACK_OWN
 /* Bytes LISTEN_FDNAMES may take for stored descriptors: Linux refuses an
  * environment string longer than 128 KiB (MAX_ARG_STRLEN) at execve(2),
  * and a child that cannot start for its names would never start again. */
@@ -65,13 +64,12 @@ struct fdstore {
  * must outlive s). Cannot fail. */
 void fdstore_init(struct fdstore *s, const char *who, const char *name);
 /* Returns how many descriptors a child with nsocks sockets may have
- * stored when fdstore_max is max and the soft open-file limit
- * (RLIMIT_NOFILE) is soft: max, or fewer when a start could not pass
- * that many. spawn() copies each descriptor above the ones it passes
- * before moving it down to 3, 4, ..., and the supervisor's own
- * descriptors (FDSTORE_SPARE) come first: so sockets and stored ones
- * together are at most (soft - FDSTORE_SPARE) / 2, and at most
- * FDSTORE_PASS_MAX. A pure function. */
+ * stored when fdstore_max is max and the supervisor's soft open-file
+ * limit (RLIMIT_NOFILE) is soft: max, or fewer when the supervisor could
+ * not hold that many besides its own (FDSTORE_SPARE) and the sockets. A
+ * start needs fewer: fdpack_move() packs n descriptors under a limit of
+ * n + 6, and the child gets a limit that leaves it room (fdpack.h). A
+ * pure function. */
 size_t fdstore_room(size_t max, size_t nsocks, rlim_t soft);
 /* Sets s's fdstore_max to max for a child with nsocks sockets, at the
  * start and after each change of the configuration. Reads the soft

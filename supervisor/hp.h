@@ -188,24 +188,36 @@ char **env_sockets(
 
 /* spawn.c */
 
+struct fdpack_limit;
+
 /* Everything a start needs, prepared before fork(2) so that the forked
  * process only makes async-signal-safe calls. */
 struct plan {
-	char *const *argv; /* { "/bin/sh", "-c", "exec COMMAND", NULL } */
+	char *const *argv; /* the program and its arguments */
 	char *const *envp; /* from env_build() */
 	char *pidslot; /* from env_build(), or NULL */
-	const int *fds; /* become 3, 4, ... in this order */
+	int *fds; /* become 3, 4, ... in this order (the forked copy is
+		     overwritten while packing) */
 	size_t nfds;
 	const char *directory; /* chdir(2) before exec, or NULL */
 	pid_t parent; /* the supervisor: PR_SET_PDEATHSIG; 0: none */
+	const char *path; /* the PATH argv[0] is searched in when it has no
+			     '/' (the child's own); NULL: /bin:/usr/bin */
+	char *pathbuf; /* room for one candidate of that search */
+	size_t pathlen;
+	const struct fdpack_limit *limit; /* the descriptor limit to give
+					     the child back; NULL: as is */
 };
 
 /* Starts plan as the leader of a new process group, with the plan's
  * descriptors at 3, 4, ..., the default signal dispositions, an empty
- * signal mask and /dev/null on stdin, and returns its pid once execve(2)
- * has succeeded. Returns -1 with errno when fork(2) fails or when the
- * process could not chdir or exec (it is reaped before returning); *stage
- * is then "fork", "chdir", "execve", ... */
+ * signal mask, /dev/null on stdin and the descriptor limit holdports was
+ * started with, executed directly (its pid is the one in LISTEN_PID;
+ * argv[0] without a '/' is searched in plan->path, as execvp(3) does),
+ * and returns its pid once execve(2) has succeeded. Returns -1 with
+ * errno when fork(2) fails or when the process could not chdir or exec
+ * (it is reaped before returning); *stage is then "fork", "chdir",
+ * "execve", ... */
 pid_t spawn(const struct plan *plan, const char **stage);
 /* Sends signo to process group pgid. Returns 0, or -1 with errno (ESRCH
  * when the group is empty). */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "fdpack.h"
 #include "pollset.h"
 #include "reg.h"
 
@@ -49,6 +50,7 @@ struct loop {
 	struct sock *socks; /* the held sockets, as conf.socks */
 	size_t nsocks;
 	struct shared sh; /* what the children see of the above */
+	struct fdpack_limit limit; /* RLIMIT_NOFILE, ours and the children's */
 	struct child **children;
 	size_t nchildren;
 	struct pollset ps;
@@ -393,6 +395,45 @@ loop_add_child(struct loop *l, const struct childconf *cc, int64_t now)
 	return 0;
 }
 
+/*
+ * Raises our descriptor limit (RLIMIT_NOFILE, the soft one, toward the
+ * hard one) so that nsocks sockets fit besides our own descriptors; the
+ * children get back the limit we were started with. Returns 0, or -1
+ * when even the hard limit is too low (logged, with how to raise it).
+ */
+static int
+loop_limit(struct loop *l, size_t nsocks)
+{
+	if (fdpack_limit_raise(&l->limit, nsocks) == 0)
+		return 0;
+	if (errno == EMFILE)
+		log_warnx(
+		    "%zu sockets need %llu descriptors, more than the hard "
+		    "limit of %llu; raise it (ulimit -Hn as root, "
+		    "LimitNOFILE= in a systemd unit) or hold fewer "
+		    "sockets",
+		    nsocks,
+		    (unsigned long long)fdpack_limit_want(&l->limit, nsocks),
+		    (unsigned long long)l->limit.hard);
+	else
+		log_warn("raising the descriptor limit");
+	return -1;
+}
+
+/* Raises our descriptor limit as loop_limit() does, as far as the hard
+ * limit allows, so that the fd stores of c's children fit too, besides
+ * nsocks sockets; where they do not, fdstore_limit() says how many do. */
+static void
+loop_limit_stores(struct loop *l, const struct conf *c, size_t nsocks)
+{
+	size_t i, n = nsocks;
+
+	for (i = 0; i < c->nchildren; i++)
+		n += (size_t)c->children[i].fdstore_max;
+	if (n > nsocks)
+		(void)fdpack_limit_raise(&l->limit, n);
+}
+
 /* Returns the name of the child of c that gets socket i, or "". */
 static const char *
 loop_owner(const struct conf *c, size_t i)
@@ -596,6 +637,9 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		l->reconf_fails = 0;
 		return;
 	}
+	/* The old sockets and the new ones are held at once for a moment. */
+	(void)loop_limit(l, l->nsocks + nc.nsocks);
+	loop_limit_stores(l, &nc, l->nsocks + nc.nsocks);
 	if (loop_match(l, &nc, &m) == -1) {
 		log_warn("%s; keeping the running configuration", l->conf.file);
 		conf_free(&nc);
@@ -877,6 +921,7 @@ loop_open(struct loop *l)
 	l->sh.socks = l->socks;
 	l->sh.nsocks = l->nsocks;
 	l->sh.guard = &l->guard;
+	l->sh.limit = &l->limit;
 	l->sh.supervisor = getpid();
 	l->sh.cwd = l->cwd;
 	if ((l->sigfd = sigfd_open()) == -1) {
@@ -944,10 +989,17 @@ loop_run(struct conf *c, const struct opts *o)
 	l.reconf_at = -1;
 	l.stores_at = -1;
 	(void)snprintf(l.cwd, sizeof(l.cwd), "%s", o->cwd);
-	if (socks_bind(&l.conf, &l.socks) == -1) {
+	if (fdpack_limit_init(&l.limit) == -1) {
+		log_warn("reading the descriptor limit");
 		conf_free(&l.conf);
 		return 1;
 	}
+	if (loop_limit(&l, l.conf.nsocks) == -1 ||
+	    socks_bind(&l.conf, &l.socks) == -1) {
+		conf_free(&l.conf);
+		return 1;
+	}
+	loop_limit_stores(&l, &l.conf, l.conf.nsocks);
 	l.nsocks = l.conf.nsocks;
 	if (loop_open(&l) == -1)
 		goto out;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+#include "fdpack.h"
 #include "hp.h"
 
 /* What the child reports through the status pipe when it cannot exec. */
@@ -21,14 +23,15 @@ struct spawn_err {
 };
 
 static const char *const stages[] = {
-    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone"};
+    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone", "setrlimit"};
 enum {
 	S_SETPGID,
 	S_DUP,
 	S_DUP2,
 	S_CHDIR,
 	S_EXECVE,
-	S_PDEATHSIG
+	S_PDEATHSIG,
+	S_LIMIT
 };
 
 /* In the child: report stage and errno, then _exit. Async-signal-safe. */
@@ -53,8 +56,7 @@ spawn_die(int fd, int stage)
 static void
 spawn_exec(const struct plan *p, int status, int devnull)
 {
-	int hi[1024], need = (int)p->nfds + HP_LISTEN_FDS_START;
-	size_t i;
+	int keep[2];
 
 	/* Default dispositions (ignored ones too: an ignored SIGPIPE or
 	 * SIGINT survives exec), then an empty mask. The parent blocked
@@ -71,24 +73,24 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	if (p->parent != 0 && proc_pdeathsig(p->parent) == -1)
 		spawn_die(status, S_PDEATHSIG);
 
-	/* Move what we keep above the target range, then pack the
-	 * sockets down to 3, 4, ... dup2() clears FD_CLOEXEC on exactly
-	 * those (POSIX); the high copies keep theirs and
-	 * vanish at exec. */
-	if ((status = fcntl(status, F_DUPFD_CLOEXEC, need)) == -1)
-		_exit(126); /* no way left to report it */
-	if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, need)) == -1)
-		spawn_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if ((hi[i] = fcntl(p->fds[i], F_DUPFD_CLOEXEC, need)) == -1)
-			spawn_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if (dup2(hi[i], HP_LISTEN_FDS_START + (int)i) == -1)
-			spawn_die(status, S_DUP2);
+	/* Pack the sockets down to 3, 4, ..., in place, with FD_CLOEXEC
+	 * cleared on exactly those; the status pipe and /dev/null are moved
+	 * out of the way first and keep theirs. */
+	keep[0] = status;
+	keep[1] = devnull;
+	if (fdpack_move(p->fds, p->nfds, keep, 2) == -1)
+		spawn_die(keep[0] >= 0 ? keep[0] : status, S_DUP);
+	status = keep[0];
+	devnull = keep[1];
 
 	/* stdin from /dev/null: the terminal belongs to holdports. */
 	if (dup2(devnull, STDIN_FILENO) == -1)
 		spawn_die(status, S_DUP2);
+
+	/* The descriptor limit holdports was started with: it may have
+	 * raised its own to hold many sockets. */
+	if (p->limit != NULL && fdpack_limit_child(p->limit, p->nfds) == -1)
+		spawn_die(status, S_LIMIT);
 
 	if (p->directory != NULL && chdir(p->directory) == -1)
 		spawn_die(status, S_CHDIR);
@@ -97,7 +99,8 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	if (p->pidslot != NULL)
 		env_set_pid(p->pidslot, getpid());
 
-	execve(p->argv[0], p->argv, p->envp);
+	(void)cmdline_execve(
+	    p->argv[0], p->argv, p->envp, p->path, p->pathbuf, p->pathlen);
 	spawn_die(status, S_EXECVE);
 }
 
@@ -110,7 +113,6 @@ spawn(const struct plan *p, const char **stage)
 	ssize_t n;
 	pid_t pid;
 
-	assert(p->nfds <= 1000);
 	*stage = "pipe";
 	if (fd_pipe(st) == -1)
 		return -1;
