@@ -77,6 +77,8 @@ child_start_op(void *arg)
 		if (sock_reset(s, flags) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
+	if (ch->sh->prestart != NULL)
+		ch->sh->prestart(ch->sh->prestart_arg);
 	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
@@ -128,18 +130,21 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
-/* Builds into ch->socketvars the HOLDPORTS_SOCKET_ variables of every
- * socket of the instance, when it has several children (env_sockets()).
- * Returns 0 or -1 with errno ENOMEM. */
-static int
-child_socketvars(struct child *ch)
+/* Returns the HOLDPORTS_SOCKET_ variables of every socket of the
+ * instance, when it has several children (env_sockets()), as a new array
+ * (free() it); NULL when there is one child, or with *failed set when
+ * memory is out. */
+static char **
+child_socketvars(const struct child *ch, int *failed)
 {
 	const struct shared *sh = ch->sh;
 	const char **names, **addrs;
+	char **sv = NULL;
 	size_t i;
 
+	*failed = 0;
 	if (sh->conf->nchildren < 2)
-		return 0;
+		return NULL;
 	names = calloc(sh->nsocks + 1, sizeof(*names));
 	addrs = calloc(sh->nsocks + 1, sizeof(*addrs));
 	if (names != NULL && addrs != NULL) {
@@ -147,11 +152,12 @@ child_socketvars(struct child *ch)
 			names[i] = sh->socks[i].name;
 			addrs[i] = sh->socks[i].addr;
 		}
-		ch->socketvars = env_sockets(names, addrs, sh->nsocks);
+		sv = env_sockets(names, addrs, sh->nsocks);
 	}
 	free(names);
 	free(addrs);
-	return ch->socketvars != NULL ? 0 : -1;
+	*failed = sv == NULL;
+	return sv;
 }
 
 /* Returns the child's environment= variables followed by those of
@@ -164,8 +170,9 @@ child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
 	const char **addrs;
-	char **extra;
+	char **extra, **sv;
 	size_t i, n, k = 0;
+	int failed;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -173,8 +180,12 @@ child_extra(struct child *ch, size_t *np)
 		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
 	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
 	free(addrs);
-	if (ch->compat == NULL || child_socketvars(ch) == -1)
+	if (ch->compat == NULL)
 		return NULL;
+	sv = child_socketvars(ch, &failed);
+	if (failed)
+		return NULL;
+	ch->socketvars = sv;
 	n = cc->nenv + ch->sh->nsocks + cc->nassign;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
@@ -184,8 +195,8 @@ child_extra(struct child *ch, size_t *np)
 		extra[k++] = cc->env[i];
 	for (i = 0; ch->compat[i] != NULL; i++)
 		extra[k++] = ch->compat[i];
-	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
-		extra[k++] = ch->socketvars[i];
+	for (i = 0; sv != NULL && sv[i] != NULL; i++)
+		extra[k++] = sv[i];
 	/* NAME=value words before the program, last: they win, as in the
 	 * shell. */
 	for (i = 0; i < cc->nassign; i++)
@@ -211,6 +222,8 @@ child_unplan(struct child *ch)
 	ch->socketvars = NULL;
 	free(ch->fds);
 	ch->fds = NULL;
+	free(ch->scratch);
+	ch->scratch = NULL;
 	free(ch->names);
 	ch->names = NULL;
 }
@@ -225,8 +238,11 @@ child_plan(struct child *ch)
 	size_t i, nextra;
 
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
+	ch->scratch = calloc(cc->nsocks + 1, sizeof(*ch->scratch));
 	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
-	if (ch->fds == NULL || ch->names == NULL)
+	if (ch->fds == NULL || ch->scratch == NULL || ch->names == NULL ||
+	    (ch->stack == NULL &&
+		(ch->stack = malloc(PROC_SPAWN_STACK)) == NULL))
 		return -1;
 	for (i = 0; i < cc->nsocks; i++) {
 		ch->fds[i] = ch->sh->socks[cc->socks[i]].fd;
@@ -247,6 +263,8 @@ child_plan(struct child *ch)
 	ch->run.argv = cc->argv;
 	ch->run.envp = ch->run_envp;
 	ch->run.fds = ch->fds;
+	ch->run.scratch = ch->scratch;
+	ch->run.stack = ch->stack;
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
@@ -270,6 +288,7 @@ child_plan(struct child *ch)
 	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
+	ch->build.stack = ch->stack;
 	ch->build.limit = ch->sh->limit;
 	return 0;
 }
@@ -335,6 +354,8 @@ void
 child_close(struct child *ch)
 {
 	child_unplan(ch);
+	free(ch->stack);
+	ch->stack = NULL;
 	if (ch->watch != NULL)
 		watch_close(ch->watch);
 	ch->watch = NULL;

@@ -25,6 +25,12 @@ struct shared {
 	const char *cwd; /* changed paths are shown relative to it */
 	const char *conf_real; /* the configuration file, canonical, or
 				  NULL: its changes are the loop's */
+	/* Called with prestart_arg right before each start of a child: the
+	 * loop stops the strays of earlier children then, when only those
+	 * can exist (after the start, the new child's own daemon might be
+	 * taken for one). */
+	void (*prestart)(void *arg);
+	void *prestart_arg;
 };
 
 struct child {
@@ -42,6 +48,8 @@ struct child {
 	char **compat; /* from env_compat() */
 	char **socketvars; /* from env_sockets(), or NULL */
 	int *fds;
+	int *scratch; /* the copy of fds a start packs */
+	char *stack; /* the stack of a new process (proc_spawn()) */
 	const char **names;
 	/* Starts and builds that failed for want of a resource since the
 	 * last one that worked (child_spawn_failed()). */
