@@ -71,13 +71,14 @@ child_spawn_stored(struct child *ch, const char **stage)
 	struct plan p = ch->run;
 	const char **names;
 	char **envp = NULL;
-	int *fds, e;
+	int *fds, *scratch, e;
 	pid_t pid = -1;
 
 	*stage = "plan";
 	fds = calloc(ns + n, sizeof(*fds));
+	scratch = calloc(ns + n, sizeof(*scratch)); /* spawn()'s copy */
 	names = calloc(ns + n, sizeof(*names));
-	if (fds == NULL || names == NULL)
+	if (fds == NULL || scratch == NULL || names == NULL)
 		goto out;
 	memcpy(fds, ch->fds, ns * sizeof(*fds));
 	memcpy(names, ch->names, ns * sizeof(*names));
@@ -90,6 +91,7 @@ child_spawn_stored(struct child *ch, const char **stage)
 	p.envp = envp;
 	p.path = cmdline_path(envp);
 	p.fds = fds;
+	p.scratch = scratch;
 	p.nfds = ns + n;
 	log_debug("%spassing %zu stored descriptor%s after %zu socket%s",
 	    ch->who, n, n == 1 ? "" : "s", ns, ns == 1 ? "" : "s");
@@ -98,6 +100,7 @@ out:
 	e = errno;
 	free(envp);
 	free(names);
+	free(scratch);
 	free(fds);
 	errno = e;
 	return pid;
@@ -123,6 +126,8 @@ child_start_op(void *arg)
 		if (sock_reset(s, flags) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
+	if (ch->sh->prestart != NULL)
+		ch->sh->prestart(ch->sh->prestart_arg);
 	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
@@ -181,18 +186,21 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
-/* Builds into ch->socketvars the HOLDPORTS_SOCKET_ variables of every
- * socket of the instance, when it has several children (env_sockets()).
- * Returns 0 or -1 with errno ENOMEM. */
-static int
-child_socketvars(struct child *ch)
+/* Returns the HOLDPORTS_SOCKET_ variables of every socket of the
+ * instance, when it has several children (env_sockets()), as a new array
+ * (free() it); NULL when there is one child, or with *failed set when
+ * memory is out. */
+static char **
+child_socketvars(const struct child *ch, int *failed)
 {
 	const struct shared *sh = ch->sh;
 	const char **names, **addrs;
+	char **sv = NULL;
 	size_t i;
 
+	*failed = 0;
 	if (sh->conf->nchildren < 2)
-		return 0;
+		return NULL;
 	names = calloc(sh->nsocks + 1, sizeof(*names));
 	addrs = calloc(sh->nsocks + 1, sizeof(*addrs));
 	if (names != NULL && addrs != NULL) {
@@ -200,11 +208,12 @@ child_socketvars(struct child *ch)
 			names[i] = sh->socks[i].name;
 			addrs[i] = sh->socks[i].addr;
 		}
-		ch->socketvars = env_sockets(names, addrs, sh->nsocks);
+		sv = env_sockets(names, addrs, sh->nsocks);
 	}
 	free(names);
 	free(addrs);
-	return ch->socketvars != NULL ? 0 : -1;
+	*failed = sv == NULL;
+	return sv;
 }
 
 /* Returns the child's environment= variables followed by FDSTORE=N
@@ -217,8 +226,9 @@ child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
 	const char **addrs;
-	char **extra;
+	char **extra, **sv;
 	size_t i, n, k = 0;
+	int failed;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -226,8 +236,12 @@ child_extra(struct child *ch, size_t *np)
 		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
 	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
 	free(addrs);
-	if (ch->compat == NULL || child_socketvars(ch) == -1)
+	if (ch->compat == NULL)
 		return NULL;
+	sv = child_socketvars(ch, &failed);
+	if (failed)
+		return NULL;
+	ch->socketvars = sv;
 	n = cc->nenv + 1 + ch->sh->nsocks + cc->nassign;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
@@ -242,8 +256,8 @@ child_extra(struct child *ch, size_t *np)
 	}
 	for (i = 0; ch->compat[i] != NULL; i++)
 		extra[k++] = ch->compat[i];
-	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
-		extra[k++] = ch->socketvars[i];
+	for (i = 0; sv != NULL && sv[i] != NULL; i++)
+		extra[k++] = sv[i];
 	/* NAME=value words before the program, last: they win, as in the
 	 * shell. */
 	for (i = 0; i < cc->nassign; i++)
@@ -272,6 +286,8 @@ child_unplan(struct child *ch)
 	ch->nextra = 0;
 	free(ch->fds);
 	ch->fds = NULL;
+	free(ch->scratch);
+	ch->scratch = NULL;
 	free(ch->names);
 	ch->names = NULL;
 }
@@ -286,8 +302,11 @@ child_plan(struct child *ch)
 	size_t i;
 
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
+	ch->scratch = calloc(cc->nsocks + 1, sizeof(*ch->scratch));
 	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
-	if (ch->fds == NULL || ch->names == NULL)
+	if (ch->fds == NULL || ch->scratch == NULL || ch->names == NULL ||
+	    (ch->stack == NULL &&
+		(ch->stack = malloc(PROC_SPAWN_STACK)) == NULL))
 		return -1;
 	for (i = 0; i < cc->nsocks; i++) {
 		ch->fds[i] = ch->sh->socks[cc->socks[i]].fd;
@@ -314,6 +333,8 @@ child_plan(struct child *ch)
 	ch->run.argv = cc->argv;
 	ch->run.envp = ch->run_envp;
 	ch->run.fds = ch->fds;
+	ch->run.scratch = ch->scratch;
+	ch->run.stack = ch->stack;
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
@@ -337,6 +358,7 @@ child_plan(struct child *ch)
 	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
+	ch->build.stack = ch->stack;
 	ch->build.limit = ch->sh->limit;
 	return 0;
 }
@@ -407,6 +429,8 @@ child_close(struct child *ch)
 {
 	fdstore_free(&ch->store);
 	child_unplan(ch);
+	free(ch->stack);
+	ch->stack = NULL;
 	if (ch->watch != NULL)
 		watch_close(ch->watch);
 	ch->watch = NULL;

@@ -26,6 +26,12 @@ struct shared {
 	const char *cwd; /* changed paths are shown relative to it */
 	const char *conf_real; /* the configuration file, canonical, or
 				  NULL: its changes are the loop's */
+	/* Called with prestart_arg right before each start of a child: the
+	 * loop stops the strays of earlier children then, when only those
+	 * can exist (after the start, the new child's own daemon might be
+	 * taken for one). */
+	void (*prestart)(void *arg);
+	void *prestart_arg;
 };
 
 struct child {
@@ -49,6 +55,8 @@ struct child {
 	char fdstore_env[32]; /* "FDSTORE=N" */
 	const char *notify; /* its NOTIFY_SOCKET, or NULL */
 	int *fds;
+	int *scratch; /* the copy of fds a start packs */
+	char *stack; /* the stack of a new process (proc_spawn()) */
 	const char **names;
 	/* The descriptors it keeps across its restarts (FDSTORE=1): every
 	 * start passes them after the sockets. */

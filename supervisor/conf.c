@@ -264,7 +264,8 @@ conf_add_sock(struct conf *c, const char *name)
 {
 	struct sockconf *s;
 
-	if ((s = realloc(c->socks, (c->nsocks + 1) * sizeof(*s))) == NULL)
+	if ((s = grow(c->socks, &c->capsocks, c->nsocks + 1, sizeof(*s))) ==
+	    NULL)
 		return NULL;
 	c->socks = s;
 	s = &c->socks[c->nsocks++];
@@ -410,7 +411,7 @@ conf_clear_socks(struct conf *c)
 		free(c->socks[i].listen);
 	free(c->socks);
 	c->socks = NULL;
-	c->nsocks = 0;
+	c->nsocks = c->capsocks = 0;
 }
 
 size_t

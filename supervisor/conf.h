@@ -109,7 +109,7 @@ struct conf {
 	char *name; /* instance name (registry, log) */
 	unsigned compat; /* COMPAT_* bits */
 	struct sockconf *socks; /* in the order of the file */
-	size_t nsocks;
+	size_t nsocks, capsocks;
 	struct childconf defaults; /* what [holdports] sets for children */
 	struct childconf *children; /* in the order of the file */
 	size_t nchildren;

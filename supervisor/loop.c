@@ -119,6 +119,14 @@ loop_strays(struct loop *l, int64_t now)
 		    &l->guard);
 }
 
+/* struct shared's prestart hook: before a child starts, only strays of
+ * earlier children can exist. */
+static void
+loop_prestart(void *arg)
+{
+	loop_strays(arg, now_ms());
+}
+
 /* pollset timer: SIGKILL for strays that outlived stop_timeout. */
 static void
 loop_strays_timer(void *arg, int64_t now)
@@ -885,9 +893,9 @@ loop_settle(struct loop *l, int64_t now)
 		l->stores_at = -1;
 		loop_register(l, last);
 	}
-	/* After a start only strays of earlier children exist; while
-	 * stopping, each turn may bring new orphans. */
-	if (last != 0 || l->exiting)
+	/* While stopping, each turn may bring new orphans; otherwise the
+	 * strays are stopped right before each start (loop_prestart()). */
+	if (l->exiting)
 		loop_strays(l, now);
 	/* A start or a stop above may already have an empty group. */
 	for (i = 0; i < l->nchildren; i++)
@@ -922,6 +930,8 @@ loop_open(struct loop *l)
 	l->sh.nsocks = l->nsocks;
 	l->sh.guard = &l->guard;
 	l->sh.limit = &l->limit;
+	l->sh.prestart = loop_prestart;
+	l->sh.prestart_arg = l;
 	l->sh.supervisor = getpid();
 	l->sh.cwd = l->cwd;
 	if ((l->sigfd = sigfd_open()) == -1) {
