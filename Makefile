@@ -43,10 +43,10 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o supervisor/buildloop.o supervisor/polled.o \
-	  supervisor/pollwatch.o supervisor/fstype.o $(FSTYPE_OBJ) \
-	  supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/advise.o $(INIT_OBJS) \
-	  $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/pollset.o supervisor/fdstore.o supervisor/buildloop.o \
+	  supervisor/polled.o supervisor/pollwatch.o supervisor/fstype.o \
+	  $(FSTYPE_OBJ) supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/advise.o \
+	  $(INIT_OBJS) $(WATCH_OBJ) $(PROC_OBJ)
 # The browser side: not linked into holdports yet; built by make all so
 # that they cannot rot, and used by their tests and tests/helpers/web-drive.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
@@ -61,13 +61,14 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
 	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
-	  tests/unit/test_buildloop tests/unit/test_sockuse \
-	  tests/unit/test_advise tests/unit/test_polled
+	  tests/unit/test_fdstore tests/unit/test_buildloop \
+	  tests/unit/test_sockuse tests/unit/test_advise tests/unit/test_polled
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive \
-	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop
+	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop \
+	  tests/helpers/fdstore-clients tests/helpers/hp-store
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -90,9 +91,9 @@ holdports: supervisor/main.o $(SV_OBJS)
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
 	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
-	  supervisor/buildloop.h supervisor/polled.h supervisor/pollwatch.h \
-	  supervisor/fstype.h supervisor/sockuse.h supervisor/advise.h \
-	  supervisor/init.h supervisor/wrapper.h
+	  supervisor/fdstore.h supervisor/buildloop.h supervisor/polled.h \
+	  supervisor/pollwatch.h supervisor/fstype.h supervisor/sockuse.h \
+	  supervisor/advise.h supervisor/init.h supervisor/wrapper.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -179,6 +180,12 @@ tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
 	    supervisor/notify.o supervisor/log.o supervisor/fd.o $(PROC_OBJ) \
 	    $(CMOCKA_LIBS)
+FDSTORE_DEPS = supervisor/fdstore.o supervisor/notify.o supervisor/pollset.o \
+	  supervisor/util.o supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+tests/unit/test_fdstore: tests/unit/test_fdstore.c $(FDSTORE_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdstore.c \
+	    $(FDSTORE_DEPS) $(CMOCKA_LIBS)
 tests/compat/test_notify: tests/compat/test_notify.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
 	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
@@ -274,6 +281,12 @@ tests/helpers/hp-hold: tests/helpers/hp-hold.c
 tests/helpers/fdstore-drive: tests/helpers/fdstore-drive.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/fdstore-drive.c
+tests/helpers/fdstore-clients: tests/helpers/fdstore-clients.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/fdstore-clients.c
+tests/helpers/hp-store: tests/helpers/hp-store.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/hp-store.c libholdports.a
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c

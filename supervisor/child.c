@@ -60,6 +60,55 @@ child_spawn_worked(struct child *ch)
 	ch->spawn_fails = 0;
 }
 
+/*
+ * Spawns the child with its stored descriptors after its sockets: the
+ * plan of every start with the descriptors, LISTEN_FDS and LISTEN_FDNAMES
+ * made for this one (the store changes between starts; without stored
+ * descriptors the plan is used as it is). Returns the pid, or -1 with
+ * errno (ENOMEM, or from spawn()) and *stage set.
+ */
+static pid_t
+child_spawn_stored(struct child *ch, const char **stage)
+{
+	size_t ns = ch->conf.nsocks, n = fdstore_count(&ch->store);
+	struct plan p = ch->run;
+	const char **names;
+	char **envp = NULL;
+	int *fds, *scratch, e;
+	pid_t pid = -1;
+
+	*stage = "plan";
+	fds = calloc(ns + n, sizeof(*fds));
+	scratch = calloc(ns + n, sizeof(*scratch)); /* spawn()'s copy */
+	names = calloc(ns + n, sizeof(*names));
+	if (fds == NULL || scratch == NULL || names == NULL)
+		goto out;
+	memcpy(fds, ch->fds, ns * sizeof(*fds));
+	memcpy(names, ch->names, ns * sizeof(*names));
+	fdstore_list(&ch->store, fds + ns, names + ns);
+	p.pidslot = NULL;
+	envp = env_build(environ, ch->extra, ch->nextra, names, ns + n,
+	    ch->notify, ch->conf.no_listen_pid ? NULL : &p.pidslot);
+	if (envp == NULL)
+		goto out;
+	p.envp = envp;
+	p.path = cmdline_path(envp);
+	p.fds = fds;
+	p.scratch = scratch;
+	p.nfds = ns + n;
+	log_debug("%spassing %zu stored descriptor%s after %zu socket%s",
+	    ch->who, n, n == 1 ? "" : "s", ns, ns == 1 ? "" : "s");
+	pid = spawn(&p, stage);
+out:
+	e = errno;
+	free(envp);
+	free(names);
+	free(scratch);
+	free(fds);
+	errno = e;
+	return pid;
+}
+
 /* sv_ops.start: restores the child's sockets to the state each child
  * must find, then spawns it. The file status flags (O_NONBLOCK) belong
  * to the open file description every holder shares: while an older
@@ -80,11 +129,20 @@ child_start_op(void *arg)
 		if (sock_reset(s, flags) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
+	if (ch->sh->prestart != NULL)
+		ch->sh->prestart(ch->sh->prestart_arg);
 	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
 	}
-	if ((pid = spawn(&ch->run, &stage)) == -1)
+	/* A peer that hung up as the last child stopped, in the turn of
+	 * its exit: poll(2) has not told yet. */
+	fdstore_sweep(&ch->store);
+	if (fdstore_count(&ch->store) > 0)
+		pid = child_spawn_stored(ch, &stage);
+	else
+		pid = spawn(&ch->run, &stage);
+	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
@@ -131,18 +189,21 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
-/* Builds into ch->socketvars the HOLDPORTS_SOCKET_ variables of every
- * socket of the instance, when it has several children (env_sockets()).
- * Returns 0 or -1 with errno ENOMEM. */
-static int
-child_socketvars(struct child *ch)
+/* Returns the HOLDPORTS_SOCKET_ variables of every socket of the
+ * instance, when it has several children (env_sockets()), as a new array
+ * (free() it); NULL when there is one child, or with *failed set when
+ * memory is out. */
+static char **
+child_socketvars(const struct child *ch, int *failed)
 {
 	const struct shared *sh = ch->sh;
 	const char **names, **addrs;
+	char **sv = NULL;
 	size_t i;
 
+	*failed = 0;
 	if (sh->conf->nchildren < 2)
-		return 0;
+		return NULL;
 	names = calloc(sh->nsocks + 1, sizeof(*names));
 	addrs = calloc(sh->nsocks + 1, sizeof(*addrs));
 	if (names != NULL && addrs != NULL) {
@@ -150,27 +211,29 @@ child_socketvars(struct child *ch)
 			names[i] = sh->socks[i].name;
 			addrs[i] = sh->socks[i].addr;
 		}
-		ch->socketvars = env_sockets(names, addrs, sh->nsocks);
+		sv = env_sockets(names, addrs, sh->nsocks);
 	}
 	free(names);
 	free(addrs);
-	return ch->socketvars != NULL ? 0 : -1;
+	*failed = sv == NULL;
+	return sv;
 }
 
 /* Returns the variables of the child's env_file = files followed by its
  * environment= ones (env_build() lets the last of one name win, so
- * environment = wins), then those of
- * compat (built into ch->compat), the HOLDPORTS_SOCKET_ ones and the
- * NAME=value words that start its command, as a
- * new array of *np pointers to strings it does not own (free() only the
- * array), or NULL with errno ENOMEM. */
+ * environment = wins), FDSTORE=N when its fd store is on (as systemd
+ * sets it), those of compat (built into ch->compat), the
+ * HOLDPORTS_SOCKET_ ones and the NAME=value words that start its
+ * command, as a new array of *np pointers to strings it does not own
+ * (free() only the array), or NULL with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
 	const char **addrs;
-	char **extra;
+	char **extra, **sv;
 	size_t i, n, k = 0;
+	int failed;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -178,9 +241,13 @@ child_extra(struct child *ch, size_t *np)
 		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
 	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
 	free(addrs);
-	if (ch->compat == NULL || child_socketvars(ch) == -1)
+	if (ch->compat == NULL)
 		return NULL;
-	n = cc->ndotenv + cc->nenv + ch->sh->nsocks + cc->nassign;
+	sv = child_socketvars(ch, &failed);
+	if (failed)
+		return NULL;
+	ch->socketvars = sv;
+	n = cc->ndotenv + cc->nenv + 1 + ch->sh->nsocks + cc->nassign;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
@@ -189,10 +256,15 @@ child_extra(struct child *ch, size_t *np)
 		extra[k++] = cc->dotenv[i];
 	for (i = 0; i < cc->nenv; i++)
 		extra[k++] = cc->env[i];
+	if (cc->fdstore_max > 0) {
+		(void)snprintf(ch->fdstore_env, sizeof(ch->fdstore_env),
+		    "FDSTORE=%d", cc->fdstore_max);
+		extra[k++] = ch->fdstore_env;
+	}
 	for (i = 0; ch->compat[i] != NULL; i++)
 		extra[k++] = ch->compat[i];
-	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
-		extra[k++] = ch->socketvars[i];
+	for (i = 0; sv != NULL && sv[i] != NULL; i++)
+		extra[k++] = sv[i];
 	/* NAME=value words before the program, last: they win, as in the
 	 * shell. */
 	for (i = 0; i < cc->nassign; i++)
@@ -216,8 +288,13 @@ child_unplan(struct child *ch)
 	ch->compat = NULL;
 	free(ch->socketvars);
 	ch->socketvars = NULL;
+	free(ch->extra);
+	ch->extra = NULL;
+	ch->nextra = 0;
 	free(ch->fds);
 	ch->fds = NULL;
+	free(ch->scratch);
+	ch->scratch = NULL;
 	free(ch->names);
 	ch->names = NULL;
 }
@@ -253,24 +330,33 @@ static int
 child_plan(struct child *ch)
 {
 	const struct childconf *cc = &ch->conf;
-	char *bpid, **extra, **vars;
-	size_t i, nextra;
+	char *bpid, **vars;
+	size_t i;
 
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
+	ch->scratch = calloc(cc->nsocks + 1, sizeof(*ch->scratch));
 	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
-	if (ch->fds == NULL || ch->names == NULL)
+	if (ch->fds == NULL || ch->scratch == NULL || ch->names == NULL ||
+	    (ch->stack == NULL &&
+		(ch->stack = malloc(PROC_SPAWN_STACK)) == NULL))
 		return -1;
 	for (i = 0; i < cc->nsocks; i++) {
 		ch->fds[i] = ch->sh->socks[cc->socks[i]].fd;
 		ch->names[i] = ch->sh->socks[cc->socks[i]].name;
 	}
 	/* The child alone gets the compat variables: they name sockets. */
-	if ((extra = child_extra(ch, &nextra)) == NULL)
+	if ((ch->extra = child_extra(ch, &ch->nextra)) == NULL)
 		return -1;
+	/* NOTIFY_SOCKET for readiness and for the fd store alone: another
+	 * child's ready = notify opens the socket, not this one's reason to
+	 * speak. */
+	ch->notify = cc->ready == READY_NOTIFY || cc->fdstore_max > 0 ?
+	    ch->sh->notify :
+	    NULL;
 	ch->run.pidslot = NULL;
-	ch->run_envp = env_build(environ, extra, nextra, ch->names, cc->nsocks,
-	    ch->sh->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
-	free(extra);
+	ch->run_envp =
+	    env_build(environ, ch->extra, ch->nextra, ch->names, cc->nsocks,
+		ch->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
 	if (ch->run_envp == NULL)
 		return -1;
 	/* Executed directly, so that its pid is LISTEN_PID: the program is
@@ -279,6 +365,8 @@ child_plan(struct child *ch)
 	ch->run.argv = cc->argv;
 	ch->run.envp = ch->run_envp;
 	ch->run.fds = ch->fds;
+	ch->run.scratch = ch->scratch;
+	ch->run.stack = ch->stack;
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
@@ -311,6 +399,7 @@ child_plan(struct child *ch)
 	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
+	ch->build.stack = ch->stack;
 	ch->build.limit = ch->sh->limit;
 	return 0;
 }
@@ -406,9 +495,11 @@ child_open(struct child *ch, const struct childconf *cc,
 	sockuse_init(&ch->su);
 	if (named)
 		(void)snprintf(ch->who, sizeof(ch->who), "%s: ", cc->name);
+	fdstore_init(&ch->store, ch->who, cc->name);
 	if (childconf_copy(&ch->conf, cc) == -1)
 		return -1;
 	sv_init(&ch->sv, &ch->conf, ch->who, &child_ops, ch);
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	return child_plan(ch);
 }
 
@@ -427,6 +518,8 @@ child_apply(struct child *ch, const struct childconf *cc)
 	/* What looped under the old configuration may not loop now. */
 	buildloop_free(&ch->bl);
 	sockuse_reset(&ch->su);
+	/* A lower fdstore_max closes what it no longer allows; 0 all. */
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	if (child_plan(ch) == -1)
 		return -1;
 	child_watch(ch);
@@ -436,9 +529,12 @@ child_apply(struct child *ch, const struct childconf *cc)
 void
 child_close(struct child *ch)
 {
+	fdstore_free(&ch->store);
 	child_unplan(ch);
 	buildloop_free(&ch->bl);
 	sockuse_free(&ch->su);
+	free(ch->stack);
+	ch->stack = NULL;
 	child_unwatch(ch);
 	childconf_free(&ch->conf);
 }
@@ -479,7 +575,17 @@ child_knows(const struct child *ch, pid_t pid)
 int
 child_speaks(const struct child *ch, pid_t pgid)
 {
-	return pgid != 0 && (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid);
+	size_t i;
+
+	if (pgid == 0)
+		return 0;
+	if (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (pgid == ch->sv.stopping[i].pid &&
+		    !ch->sv.stopping[i].is_build)
+			return 1;
+	return 0;
 }
 
 pid_t

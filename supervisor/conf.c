@@ -277,7 +277,8 @@ conf_add_sock(struct conf *c, const char *name)
 {
 	struct sockconf *s;
 
-	if ((s = realloc(c->socks, (c->nsocks + 1) * sizeof(*s))) == NULL)
+	if ((s = grow(c->socks, &c->capsocks, c->nsocks + 1, sizeof(*s))) ==
+	    NULL)
 		return NULL;
 	c->socks = s;
 	s = &c->socks[c->nsocks++];
@@ -423,7 +424,19 @@ conf_clear_socks(struct conf *c)
 		free(c->socks[i].listen);
 	free(c->socks);
 	c->socks = NULL;
-	c->nsocks = 0;
+	c->nsocks = c->capsocks = 0;
+}
+
+size_t
+conf_sock_fd(const struct conf *c, size_t i)
+{
+	size_t j, k;
+
+	for (j = 0; j < c->nchildren; j++)
+		for (k = 0; k < c->children[j].nsocks; k++)
+			if (c->children[j].socks[k] == i)
+				return 3 + k;
+	return 3 + i;
 }
 
 /* The last port of a fallback range. */
@@ -549,8 +562,7 @@ sock_index(const struct conf *c, const char *name)
 	return -1;
 }
 
-/* Writes "[child.NAME]" or "[child]" for messages about ch into buf. */
-static const char *
+const char *
 child_where(const struct childconf *ch, char *buf, size_t len)
 {
 	(void)snprintf(
@@ -830,6 +842,7 @@ childconf_equal(const struct conf *ca, const struct childconf *a,
 	    !strlist_equal(a->ignore, a->nignore, b->ignore, b->nignore) ||
 	    a->gitignore != b->gitignore ||
 	    a->no_listen_pid != b->no_listen_pid ||
+	    a->fdstore_max != b->fdstore_max ||
 	    a->debounce_ms != b->debounce_ms ||
 	    a->stop_signal != b->stop_signal ||
 	    a->stop_timeout_ms != b->stop_timeout_ms ||

@@ -16,6 +16,7 @@
 #define CONF_NAME_MAX \
 	64 /* instance name: [A-Za-z0-9._-], not all digits; \
 	      a child's name: [A-Za-z0-9._-] */
+#define CONF_FDSTORE_MAX 4096 /* the most fdstore_max may be */
 
 /* What a child's exit on its own leads to. */
 enum restart {
@@ -98,6 +99,8 @@ struct childconf {
 	int gitignore; /* honour .gitignore files under watched directories
 			  (default yes) */
 	int no_listen_pid; /* listen_pid = none: LISTEN_PID is left unset */
+	int fdstore_max; /* descriptors kept across its restarts (FDSTORE=1
+			    of sd_notify(3)); 0: none, no fd store */
 	size_t *socks; /* indexes into conf.socks, in fd order: socks[i]
 			  becomes fd 3 + i */
 	size_t nsocks;
@@ -123,7 +126,7 @@ struct conf {
 	char *name; /* instance name (registry, log) */
 	unsigned compat; /* COMPAT_* bits */
 	struct sockconf *socks; /* in the order of the file */
-	size_t nsocks;
+	size_t nsocks, capsocks;
 	struct childconf defaults; /* what [holdports] sets for children */
 	struct childconf *children; /* in the order of the file */
 	size_t nchildren;
@@ -225,6 +228,10 @@ int conf_finish(struct conf *c, char *err);
 int childconf_copy(struct childconf *dst, const struct childconf *src);
 /* Frees what ch holds (not ch itself). */
 void childconf_free(struct childconf *ch);
+
+/* Returns the descriptor socket i of the finished c becomes in the child
+ * that gets it (3 for its first socket), or 3 + i when no child does. */
+size_t conf_sock_fd(const struct conf *c, size_t i);
 
 /* Returns the last port a bind of sc tries: PORT + N - 1 with fallback =
  * next:N (at most 65535), else PORT. */

@@ -153,17 +153,25 @@ conf_set_fallback(struct conf *c, const char *value, char *err)
 static int
 canon_watch(struct conf *c, struct childconf *ch, char *err)
 {
-	char *real;
+	char *real, where[CONF_NAME_MAX + 16];
 	size_t i;
 
 	for (i = 0; i < ch->nwatch; i++) {
 		if ((real = realpath(ch->watch[i], NULL)) == NULL) {
-			msgf(err,
-			    "%s%swatch '%s': %s; create it or remove it from "
-			    "the watch list",
-			    c->file != NULL ? c->file : "",
-			    c->file != NULL ? ": [child] " : "", ch->watch[i],
-			    strerror(errno));
+			if (c->file != NULL)
+				msgf(err,
+				    "%s: %s watch '%s': %s; create it or "
+				    "remove "
+				    "it from the watch list",
+				    c->file,
+				    child_where(ch, where, sizeof(where)),
+				    ch->watch[i], strerror(errno));
+			else
+				msgf(err,
+				    "watch '%s': %s; create it or remove it "
+				    "from "
+				    "the watch list",
+				    ch->watch[i], strerror(errno));
 			return -1;
 		}
 		free(ch->watch[i]);

@@ -78,7 +78,7 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	 * out of the way first and keep theirs. */
 	keep[0] = status;
 	keep[1] = devnull;
-	if (fdpack_move(p->fds, p->nfds, keep, 2) == -1)
+	if (fdpack_move(p->scratch, p->nfds, keep, 2) == -1)
 		spawn_die(keep[0] >= 0 ? keep[0] : status, S_DUP);
 	status = keep[0];
 	devnull = keep[1];
@@ -104,9 +104,31 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	spawn_die(status, S_EXECVE);
 }
 
+/* What the new process gets from spawn(). */
+struct spawn_arg {
+	const struct plan *p;
+	int status; /* the status pipe's write end */
+	int devnull;
+	int unused; /* the status pipe's read end, ours */
+};
+
+/* The new process of proc_spawn(): closes our end of the status pipe and
+ * becomes the child. Never returns. */
+static int
+spawn_main(void *arg)
+{
+	const struct spawn_arg *sa = arg;
+
+	(void)close(sa->unused);
+	spawn_exec(sa->p, sa->status, sa->devnull);
+	/* NOTREACHED */
+	return 127;
+}
+
 pid_t
 spawn(const struct plan *p, const char **stage)
 {
+	struct spawn_arg sa;
 	struct spawn_err se;
 	sigset_t all, old;
 	int st[2], devnull, e;
@@ -120,14 +142,18 @@ spawn(const struct plan *p, const char **stage)
 	if ((devnull = fd_devnull(O_RDONLY)) == -1)
 		goto fail;
 
+	/* The new process may share our memory until it execs: it packs a
+	 * copy of the descriptors, and learns where the pipe and /dev/null
+	 * are from sa. */
+	if (p->nfds > 0)
+		memcpy(p->scratch, p->fds, p->nfds * sizeof(*p->fds));
+	sa.p = p;
+	sa.status = st[1];
+	sa.devnull = devnull;
+	sa.unused = st[0];
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = fork();
-	if (pid == 0) {
-		(void)close(st[0]);
-		spawn_exec(p, st[1], devnull);
-		/* NOTREACHED */
-	}
+	pid = proc_spawn(spawn_main, &sa, p->stack);
 	e = errno;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(st[1]);

@@ -75,6 +75,11 @@ if [ "$hard" != unlimited ] && [ "$hard" -lt 2048 ]; then
 	skip "1000 sockets: the hard descriptor limit is $hard"
 	finish
 fi
+if [ -n "${HP_WRAP:-}" ]; then
+	# valgrind keeps the top of the descriptor table for itself
+	skip "1000 sockets: under $HP_WRAP, which takes descriptors of its own"
+	finish
+fi
 {
 	i=0
 	while [ $i -lt 1000 ]; do
