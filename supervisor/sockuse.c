@@ -3,8 +3,10 @@
  * while no child runs, and says once what keeps connections waiting. */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -89,6 +91,72 @@ su_size(struct sockuse *su, size_t n)
 		v[i].at = -1;
 	}
 	return 0;
+}
+
+/* Waiting connections a look reads at most, to find the recorded ones. */
+#define SU_LOOK_PEERS 256
+
+/* Returns the local port of socket i (getsockname(2)), or 0. */
+static unsigned
+su_port(const struct sockuse *su, size_t i)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(su_sock(su, i)->fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
+}
+
+/* Records the connections waiting on socket i now, for the next look. */
+static void
+su_record(struct sockuse *su, size_t i)
+{
+	struct sockuse_sock *ss = &su->socks[i];
+	unsigned port = su_port(su, i);
+	size_t n;
+
+	ss->npeers = 0;
+	if (port != 0 &&
+	    sockuse_waiting(port, ss->peers, SOCKUSE_PEERS_MAX, &n) == 0)
+		ss->npeers = n < SOCKUSE_PEERS_MAX ? n : SOCKUSE_PEERS_MAX;
+}
+
+/* Returns 1 if the child took any of the connections recorded on socket
+ * i: the queue is first in, first out, so a child that accepted at all
+ * took one of those that waited before. 0 when all still wait; -1 when
+ * it cannot be told (then the queue's length has to do). */
+static int
+su_taken(const struct sockuse *su, size_t i)
+{
+	const struct sockuse_sock *ss = &su->socks[i];
+	struct sockuse_peer *now;
+	size_t n, k, j, found = 0;
+	int r;
+
+	if (ss->npeers == 0 ||
+	    (now = calloc(SU_LOOK_PEERS, sizeof(*now))) == NULL)
+		return -1;
+	if (sockuse_waiting(su_port(su, i), now, SU_LOOK_PEERS, &n) == -1) {
+		free(now);
+		return -1;
+	}
+	if (n > SU_LOOK_PEERS)
+		n = SU_LOOK_PEERS;
+	for (k = 0; k < ss->npeers; k++)
+		for (j = 0; j < n; j++)
+			if (ss->peers[k].port == now[j].port &&
+			    strcmp(ss->peers[k].addr, now[j].addr) == 0) {
+				found++;
+				break;
+			}
+	r = found < ss->npeers;
+	free(now);
+	return r;
 }
 
 /* Returns 1 if socket i's queue can be read (a TCP listener), and stores
@@ -300,6 +368,7 @@ su_ready(void *arg, int fd, short revents, int64_t now)
 	ss->phase = SU_WAIT;
 	ss->queue = n;
 	ss->at = now + SOCKUSE_WAIT_MS;
+	su_record(su, ss->index);
 }
 
 /* pollset timer: the next look at a socket where connections waited. */
@@ -309,6 +378,7 @@ su_look(void *arg, int64_t now)
 	struct sockuse_sock *ss = arg;
 	struct sockuse *su = ss->owner;
 	unsigned n;
+	int taken;
 
 	ss->at = -1;
 	if (!su_queue(su, ss->index, &n) || n == 0) {
@@ -318,7 +388,15 @@ su_look(void *arg, int64_t now)
 		return;
 	}
 	ss->looks++;
-	if (n >= ss->queue && !su->c.starting &&
+	/* Under load a busy child's queue is seldom empty: what tells is
+	 * whether the connections that waited before are gone. */
+	if ((taken = su_taken(su, ss->index)) == 1) {
+		ss->phase = SU_DONE;
+		log_debug("%s%s: the child takes its connections", su->c.who,
+		    su_sock(su, ss->index)->name);
+		return;
+	}
+	if ((taken == 0 || n >= ss->queue) && !su->c.starting &&
 	    su_diagnose(su, ss->index, n, ss->looks * SOCKUSE_WAIT_MS / 1000)) {
 		ss->phase = SU_DONE;
 		return;
@@ -327,6 +405,8 @@ su_look(void *arg, int64_t now)
 		ss->phase = SU_DONE; /* slow but moving: leave it */
 		return;
 	}
+	/* the connections recorded at the first wake-up stay: the oldest
+	 * are the ones to see taken */
 	ss->queue = n;
 	ss->at = now + SOCKUSE_WAIT_MS;
 }

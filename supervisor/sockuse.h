@@ -31,6 +31,9 @@ struct sock;
 #define SOCKUSE_QUICK_MS 10000
 /* Listeners of the child's processes that a look names at most. */
 #define SOCKUSE_LISTEN_MAX 4
+/* Waiting connections recorded when the first one wakes the check: if
+ * all of them still wait at the next look, the child took none. */
+#define SOCKUSE_PEERS_MAX 8
 /* Sockets of one child whose queues are watched: the first ones, so
  * that a child of a thousand sockets does not make every poll(2) long. */
 #define SOCKUSE_SOCKS_MAX 64
@@ -43,6 +46,24 @@ struct sock;
  * errno: ENOTSOCK, ENOPROTOOPT (not TCP: a unix or UDP socket), EINVAL
  * (not listening), ENOSYS where the system cannot tell. */
 int sockuse_queue(int fd, unsigned *n);
+
+/* A connection that waits in a listener's accept queue: its peer, as
+ * the kernel's table shows it (a hexadecimal address and a port). */
+struct sockuse_peer {
+	char addr[33];
+	unsigned port;
+};
+
+/* Stores in v (at most max) the peers of the connections that wait, not
+ * accepted yet, in the accept queue of the TCP listener on local port
+ * port, and their number (all of them, not only those stored) in *n
+ * (Linux: the lines of /proc/net/tcp and tcp6 of that local port in
+ * state ESTABLISHED or CLOSE_WAIT that no process holds, inode 0). The
+ * queue is first in, first out: once the child accepts, the oldest of
+ * those go first. Returns 0, or -1 with errno ENOSYS where the system
+ * cannot tell, or from fopen(3). */
+int sockuse_waiting(
+    unsigned port, struct sockuse_peer *v, size_t max, size_t *n);
 
 /* A TCP socket a process of the child listens on. */
 struct sockuse_listener {
@@ -96,6 +117,9 @@ struct sockuse_sock {
 	int64_t at; /* the next look (ms), or -1 */
 	unsigned queue; /* its length at the last look */
 	unsigned looks; /* looks since the child started */
+	struct sockuse_peer peers[SOCKUSE_PEERS_MAX]; /* waiting when the
+							 first one woke us */
+	size_t npeers;
 	struct sockuse *owner;
 	size_t index;
 };

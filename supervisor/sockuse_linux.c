@@ -46,6 +46,67 @@ sockuse_queue(int fd, unsigned *n)
 	return 0;
 }
 
+/* TCP states as include/net/tcp_states.h numbers them. */
+#define STATE_ESTABLISHED 1
+#define STATE_CLOSE_WAIT 8
+
+/* Adds the waiting connections of table path (/proc/net/tcp or tcp6) on
+ * local port port to v (at most max, counted in *stored) and counts them
+ * all in *n. */
+static void
+waiting_table(const char *path, unsigned port, struct sockuse_peer *v,
+    size_t max, size_t *stored, size_t *n)
+{
+	char line[512], rem[33], want[8], *p;
+	unsigned lport, rport, st;
+	unsigned long ino;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	(void)snprintf(want, sizeof(want), ":%04X ", port);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		/* A busy host lists thousands of connections: the local
+		 * port, "ADDR:PORT " after "sl: ", is compared before the
+		 * line is scanned. */
+		if ((p = strchr(line, ':')) == NULL ||
+		    (p = strchr(p + 1, ':')) == NULL ||
+		    strncmp(p, want, strlen(want)) != 0)
+			continue;
+		/* "sl local_address rem_address st tx:rx tr:when retrnsmt
+		 * uid timeout inode ..." (proc(5)); the header fails here */
+		if (sscanf(line,
+			" %*u: %*[0-9A-Fa-f]:%x %32[0-9A-Fa-f]:%x %x %*x:%*x "
+			"%*x:%*x %*x %*d %*d %lu",
+			&lport, rem, &rport, &st, &ino) != 5 ||
+		    lport != port || ino != 0 ||
+		    (st != STATE_ESTABLISHED && st != STATE_CLOSE_WAIT))
+			continue;
+		/* Not accepted yet: in the queue, no process holds it (a
+		 * connection the child accepted has its file's inode). */
+		(*n)++;
+		if (*stored < max) {
+			(void)snprintf(v[*stored].addr, sizeof(v[*stored].addr),
+			    "%s", rem);
+			v[(*stored)++].port = rport;
+		}
+	}
+	(void)fclose(f);
+}
+
+int
+sockuse_waiting(unsigned port, struct sockuse_peer *v, size_t max, size_t *n)
+{
+	size_t stored = 0;
+
+	*n = 0;
+	if (access("/proc/net/tcp", R_OK) == -1)
+		return -1;
+	waiting_table("/proc/net/tcp", port, v, max, &stored, n);
+	waiting_table("/proc/net/tcp6", port, v, max, &stored, n);
+	return 0;
+}
+
 /* A socket inode of a process of the child. */
 struct owned {
 	unsigned long inode;

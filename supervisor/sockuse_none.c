@@ -16,6 +16,17 @@ sockuse_queue(int fd, unsigned *n)
 }
 
 int
+sockuse_waiting(unsigned port, struct sockuse_peer *v, size_t max, size_t *n)
+{
+	(void)port;
+	(void)v;
+	(void)max;
+	*n = 0;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
 sockuse_scan(
     const pid_t *pgids, size_t n, unsigned long held, struct sockuse_found *f)
 {

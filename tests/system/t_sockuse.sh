@@ -72,9 +72,10 @@ run_case "held by another pid" \
     "pid [0-9]+ \(sleep 60\) holds the socket, but LISTEN_PID names pid [0-9]+ \(sh " \
     sh -c 'echo ready; sleep 60 & exec 3<&-; wait'
 
-# 5. A child that serves: nothing is said, and holdports then sleeps
-# (no timer: its voluntary context switches stay the same).
-hp_start -v -l 127.0.0.1:0=http -- "$ECHO"
+# 5. A child that serves (after 300 ms, so that the first connection
+# waits): nothing is said, and holdports then sleeps (no timer: its
+# voluntary context switches stay the same).
+hp_start -v -l 127.0.0.1:0=http -- "$ECHO" -d 300
 port=$(wait_port http)
 wait_until 10 at_least 1 'started pid' || fail "serving: no start"
 if "$LOAD" -p "$port" -n 5 > /dev/null 2>&1; then

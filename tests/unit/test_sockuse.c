@@ -103,6 +103,56 @@ test_queue(void **state)
 	assert_int_equal(errno, EBADF);
 }
 
+/* Returns the local port of the connected socket fd. */
+static unsigned
+local_port(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	return ntohs(sin.sin_port);
+}
+
+static void
+test_waiting(void **state)
+{
+	struct sockuse_peer v[4];
+	unsigned port, p1, p2;
+	size_t n, i;
+	int l, c1, c2, a;
+
+	(void)state;
+	l = listener(&port);
+	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(n, 0);
+	c1 = client(port);
+	c2 = client(port);
+	p1 = local_port(c1);
+	p2 = local_port(c2);
+	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(n, 2);
+	for (i = 0; i < 2; i++) {
+		assert_true(v[i].port == p1 || v[i].port == p2);
+		assert_string_equal(v[i].addr, "0100007F"); /* 127.0.0.1 */
+	}
+	/* counted beyond what is stored */
+	assert_int_equal(sockuse_waiting(port, v, 1, &n), 0);
+	assert_int_equal(n, 2);
+	/* the first in the queue is the first accepted */
+	assert_true((a = accept(l, NULL, NULL)) >= 0);
+	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].port, p2);
+	/* a client that gave up still waits in the queue (CLOSE_WAIT) */
+	(void)close(c2);
+	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(n, 1);
+	(void)close(a);
+	(void)close(c1);
+	(void)close(l);
+}
+
 static void
 test_scan(void **state)
 {
@@ -360,6 +410,36 @@ test_taken(void **state)
 	world_free(&w);
 }
 
+/* A busy child: its queue is never empty and grows, but it takes the
+ * oldest connections: nothing is said. */
+static void
+test_busy(void **state)
+{
+	struct world w;
+	const char *out;
+	int c[4], a, k;
+
+	(void)state;
+	world_init(&w);
+	sockuse_settle(&w.su, &w.c, w.now);
+	c[0] = client(w.held_port);
+	c[1] = client(w.held_port);
+	assert_int_equal(turn(&w), 1);
+	assert_true((a = accept(w.held, NULL, NULL)) >= 0);
+	c[2] = client(w.held_port);
+	c[3] = client(w.held_port);
+	w.now += SOCKUSE_WAIT_MS;
+	out = captured(run_turn, &w);
+	assert_string_equal(out, "");
+	pollset_clear(&w.ps);
+	sockuse_gather(&w.su, &w.ps);
+	assert_int_equal(w.ps.nfds + w.ps.ntimers, 0);
+	(void)close(a);
+	for (k = 0; k < 4; k++)
+		(void)close(c[k]);
+	world_free(&w);
+}
+
 static void
 test_still_starting(void **state)
 {
@@ -511,10 +591,12 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_queue),
+	    cmocka_unit_test(test_waiting),
 	    cmocka_unit_test(test_scan),
 	    cmocka_unit_test(test_inuse),
 	    cmocka_unit_test(test_own_port),
 	    cmocka_unit_test(test_taken),
+	    cmocka_unit_test(test_busy),
 	    cmocka_unit_test(test_still_starting),
 	    cmocka_unit_test(test_idle),
 	    cmocka_unit_test(test_exited),
