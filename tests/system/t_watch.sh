@@ -29,7 +29,7 @@ wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 # been seen by then.
 sentinel() {
 	echo x > "$T/src/$1"
-	wait_until 10 at_least 1 "/$1 changed, restarted pid"
+	wait_until 10 at_least 1 "/$1 changed, restarted pid\|/$1 and [0-9]* more changes, restarted pid"
 }
 
 # 1. Editor-style atomic save: write a temporary file, rename it over.
