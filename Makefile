@@ -55,7 +55,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
-	  tests/unit/test_web
+	  tests/unit/test_web tests/unit/test_out
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
@@ -91,6 +91,8 @@ supervisor/conf_ini.o: supervisor/conf_ini.c $(HEADERS)
 	    -c supervisor/conf_ini.c -o $@
 $(SV_OBJS): $(HEADERS)
 supervisor/ring.o: supervisor/ring.c supervisor/ring.h
+supervisor/out.o: supervisor/out.c supervisor/out.h supervisor/ring.h \
+    supervisor/pollset.h supervisor/hp.h supervisor/conf.h
 supervisor/ansi.o: supervisor/ansi.c supervisor/ansi.h
 supervisor/http.o: supervisor/http.c supervisor/http.h
 supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
@@ -197,6 +199,12 @@ tests/unit/test_web: tests/unit/test_web.c $(WEB_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_web.c \
 	    $(WEB_LINK) $(CMOCKA_LIBS)
+OUT_LINK = supervisor/out.o supervisor/ring.o supervisor/pollset.o \
+	   supervisor/util.o supervisor/fd.o supervisor/log.o
+tests/unit/test_out: tests/unit/test_out.c $(OUT_LINK)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_out.c \
+	    $(OUT_LINK) $(CMOCKA_LIBS)
 tests/helpers/web-drive: tests/helpers/web-drive.c $(WEB_LINK) \
     supervisor/ring.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \

@@ -79,10 +79,11 @@ int64_t now_ms(void);
 #define SIGFD_CHLD 0x01
 #define SIGFD_HUP 0x02
 #define SIGFD_TERM 0x04 /* SIGTERM or SIGINT */
+#define SIGFD_WINCH 0x08 /* the terminal was resized */
 
-/* Opens the self-pipe and catches SIGCHLD, SIGHUP, SIGTERM and SIGINT;
- * ignores SIGPIPE. Returns the read end (non-blocking, close-on-exec) or
- * -1 with errno. */
+/* Opens the self-pipe and catches SIGCHLD, SIGHUP, SIGTERM, SIGINT and
+ * SIGWINCH; ignores SIGPIPE. Returns the read end (non-blocking, close-on-exec)
+ * or -1 with errno. */
 int sigfd_open(void);
 /* Empties the pipe; returns the SIGFD_* bits of the signals that arrived. */
 int sigfd_drain(int fd);
@@ -184,11 +185,14 @@ struct plan {
 	size_t nfds;
 	const char *directory; /* chdir(2) before exec, or NULL */
 	pid_t parent; /* the supervisor: PR_SET_PDEATHSIG; 0: none */
+	const int *out; /* two descriptors for 1 and 2 (out.h), or NULL:
+			   holdports' own stdout and stderr */
 };
 
 /* Starts plan as the leader of a new process group, with the plan's
- * descriptors at 3, 4, ..., the default signal dispositions, an empty
- * signal mask and /dev/null on stdin, and returns its pid once execve(2)
+ * descriptors at 3, 4, ..., its out descriptors (if any) at 1 and 2, the
+ * default signal dispositions, an empty signal mask and /dev/null on
+ * stdin, and returns its pid once execve(2)
  * has succeeded. Returns -1 with errno when fork(2) fails or when the
  * process could not chdir or exec (it is reaped before returning); *stage
  * is then "fork", "chdir", "execve", ... */

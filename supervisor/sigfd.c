@@ -26,7 +26,7 @@ sigfd_catch(int signo)
 int
 sigfd_open(void)
 {
-	static const int sigs[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT};
+	static const int sigs[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGWINCH};
 	struct sigaction sa;
 	int fds[2];
 	size_t i;
@@ -75,6 +75,9 @@ sigfd_drain(int fd)
 			case SIGTERM:
 			case SIGINT:
 				bits |= SIGFD_TERM;
+				break;
+			case SIGWINCH:
+				bits |= SIGFD_WINCH;
 				break;
 			}
 	return bits;

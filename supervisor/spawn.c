@@ -53,7 +53,7 @@ spawn_die(int fd, int stage)
 static void
 spawn_exec(const struct plan *p, int status, int devnull)
 {
-	int hi[1024], need = (int)p->nfds + HP_LISTEN_FDS_START;
+	int hi[1024], need = (int)p->nfds + HP_LISTEN_FDS_START, out[2];
 	size_t i;
 
 	/* Default dispositions (ignored ones too: an ignored SIGPIPE or
@@ -79,6 +79,10 @@ spawn_exec(const struct plan *p, int status, int devnull)
 		_exit(126); /* no way left to report it */
 	if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, need)) == -1)
 		spawn_die(status, S_DUP);
+	if (p->out != NULL &&
+	    ((out[0] = fcntl(p->out[0], F_DUPFD_CLOEXEC, need)) == -1 ||
+		(out[1] = fcntl(p->out[1], F_DUPFD_CLOEXEC, need)) == -1))
+		spawn_die(status, S_DUP);
 	for (i = 0; i < p->nfds; i++)
 		if ((hi[i] = fcntl(p->fds[i], F_DUPFD_CLOEXEC, need)) == -1)
 			spawn_die(status, S_DUP);
@@ -88,6 +92,13 @@ spawn_exec(const struct plan *p, int status, int devnull)
 
 	/* stdin from /dev/null: the terminal belongs to holdports. */
 	if (dup2(devnull, STDIN_FILENO) == -1)
+		spawn_die(status, S_DUP2);
+	/* Its output, when holdports reads it: a pseudo-terminal or a pipe
+	 * (one for both when it is the same), never the controlling
+	 * terminal (O_NOCTTY, and no new session). */
+	if (p->out != NULL &&
+	    (dup2(out[0], STDOUT_FILENO) == -1 ||
+		dup2(out[1], STDERR_FILENO) == -1))
 		spawn_die(status, S_DUP2);
 
 	if (p->directory != NULL && chdir(p->directory) == -1)
