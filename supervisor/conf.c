@@ -201,6 +201,7 @@ conf_free(struct conf *c)
 	free(c->file);
 	free(c->dir);
 	free(c->name);
+	free(c->events.listen);
 	conf_clear_socks(c);
 	for (i = 0; i < c->nchildren; i++)
 		childconf_free(&c->children[i]);
@@ -468,6 +469,42 @@ finish_socks(struct conf *c, char *err)
 	return 0;
 }
 
+/* The error page speaks HTTP, which needs a stream socket; the events
+ * server needs an address of its own. Returns 0 or -1 with err set. */
+static int
+finish_web(const struct conf *c, char *err)
+{
+	char where[CONF_FDNAME_MAX + 64];
+	size_t i;
+
+	for (i = 0; i < c->nsocks; i++) {
+		const struct sockconf *sc = &c->socks[i];
+
+		if (sc->protocol == PROTOCOL_HTTP &&
+		    sc->spec.type != SOCK_STREAM) {
+			msgf(err,
+			    "%s:%d: [socket.%s] protocol: http needs a stream "
+			    "socket, and '%s' is a datagram one; remove the "
+			    "protocol line or the udp: prefix",
+			    c->file != NULL ? c->file : "-", sc->sect_line,
+			    sc->spec.name, sc->listen);
+			return -1;
+		}
+		if (c->events.listen == NULL || c->events.spec.port == 0 ||
+		    !spec_equal(&c->events.spec, &sc->spec))
+			continue;
+		sock_where(c, i, where, sizeof(where));
+		msgf(err,
+		    "%s:%d: [holdports] events: '%s' is also the address of "
+		    "%s; give the events a port of their own, e.g. the next "
+		    "one",
+		    c->file != NULL ? c->file : "-", c->events.line,
+		    c->events.listen, where);
+		return -1;
+	}
+	return 0;
+}
+
 /* Server::Starter's server_ports() splits SERVER_STARTER_PORT at ';' and
  * each entry at its first '=' (Server/Starter.pm): a unix path with
  * either cannot be passed. Returns 0 or -1 with err set. */
@@ -562,7 +599,8 @@ conf_finish(struct conf *c, char *err)
 	for (i = 0; i < c->nchildren; i++)
 		if (finish_child(c, &c->children[i], err) == -1)
 			return -1;
-	if (finish_socks(c, err) == -1 || finish_compat(c, err) == -1)
+	if (finish_socks(c, err) == -1 || finish_compat(c, err) == -1 ||
+	    finish_web(c, err) == -1)
 		return -1;
 	if (c->name == NULL && name_default(c) == -1) {
 		msgf(err, "out of memory");

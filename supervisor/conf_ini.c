@@ -435,6 +435,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		ch->set |= 1UL << k;
 	if (k == K_LISTEN && sc != NULL)
 		sc->line = p->lineno;
+	if (k == K_EVENTS)
+		p->c->events.line = p->lineno;
 	if (p->seen[k] == 0)
 		p->seen[k] = p->lineno;
 	return 1;
