@@ -41,11 +41,11 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
-# The browser side: not linked into holdports yet; built by make all so
-# that they cannot rot, and used by their tests and tests/helpers/web-drive.
+	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ) $(WEB_OBJS)
+# The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
-	   supervisor/web.o supervisor/webpage.o
+	   supervisor/web.o supervisor/webpage.o supervisor/out.o \
+	   supervisor/browser.o
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -71,7 +71,7 @@ MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	$(CC) $(HP_CFLAGS) -Isupervisor -Ichild-api $(CPPFLAGS) $(CFLAGS) \
 	    -c $< -o $@
 
-all: $(PROGS) $(WEB_OBJS)
+all: $(PROGS)
 
 config.mk: configure
 	./configure
@@ -82,7 +82,9 @@ holdports: supervisor/main.o $(SV_OBJS)
 
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
-	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h
+	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
+	  supervisor/ring.h supervisor/out.h supervisor/browser.h \
+	  supervisor/web.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@

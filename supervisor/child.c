@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "browser.h"
 #include "child.h"
+#include "out.h"
 
 extern char **environ;
 
@@ -55,17 +57,57 @@ child_spawn_worked(struct child *ch)
 	ch->spawn_fails = 0;
 }
 
-/* sv_ops.start: restores the child's sockets to the state each child
- * must find, then spawns it. */
+/* Before a spawn of plan p (which: 0 the child, 1 its build): while
+ * holdports reads the output, gives the process its descriptors (p->out)
+ * and starts its ring afresh: a build's always, the child's unless an
+ * older child of it still runs. A failure is logged, and the process
+ * then writes to holdports' own stdout and stderr. */
+static void
+child_out_begin(struct child *ch, struct plan *p, struct out_io *io, int which)
+{
+	p->out = NULL;
+	if (out_prepare(ch->sh->out, io) == -1) {
+		log_warn("%scannot read the output of %s", ch->who,
+		    which ? "the build" : "the child");
+		return;
+	}
+	if (io->child[0] == -1)
+		return; /* it inherits */
+	if (ch->rings == NULL &&
+	    (ch->rings = calloc(2, sizeof(*ch->rings))) == NULL) {
+		log_warn("%scannot keep the output", ch->who);
+		out_started(ch->sh->out, io, -1, NULL, NULL);
+		return;
+	}
+	if (which == 1 || ch->sv.cur.pid == 0)
+		ring_clear(&ch->rings[which]);
+	p->out = io->child;
+}
+
+/* After the spawn of p as pid (-1 or SV_START_AGAIN: it did not start):
+ * its output is read from now on. */
+static void
+child_out_end(
+    struct child *ch, struct plan *p, struct out_io *io, pid_t pid, int which)
+{
+	out_started(ch->sh->out, io, pid,
+	    ch->rings != NULL ? &ch->rings[which] : NULL, NULL);
+	p->out = NULL;
+}
+
+/* sv_ops.start: stops the error page on the child's sockets, restores
+ * them to the state each child must find, then spawns it. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
 	const struct sock *s;
+	struct out_io io;
 	const char *stage;
 	size_t i;
 	pid_t pid;
 
+	browser_starting(ch->sh->browser, ch);
 	for (i = 0; i < ch->conf.nsocks; i++) {
 		s = &ch->sh->socks[ch->conf.socks[i]];
 		if (sock_reset(s) == -1)
@@ -75,7 +117,10 @@ child_start_op(void *arg)
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.command, "plan");
 	}
-	if ((pid = spawn(&ch->run, &stage)) == -1)
+	child_out_begin(ch, &ch->run, &io, 0);
+	pid = spawn(&ch->run, &stage);
+	child_out_end(ch, &ch->run, &io, pid, 0);
+	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.command, stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
@@ -87,6 +132,7 @@ static pid_t
 child_build_op(void *arg)
 {
 	struct child *ch = arg;
+	struct out_io io;
 	const char *stage;
 	pid_t pid;
 
@@ -95,7 +141,10 @@ child_build_op(void *arg)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, "plan");
 	}
-	if ((pid = spawn(&ch->build, &stage)) == -1)
+	child_out_begin(ch, &ch->build, &io, 1);
+	pid = spawn(&ch->build, &stage);
+	child_out_end(ch, &ch->build, &io, pid, 1);
+	if (pid == -1)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, stage);
 	child_spawn_worked(ch);
@@ -123,13 +172,14 @@ static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
 /* Returns the child's environment= variables followed by those of
- * compat (built into ch->compat), as a new array of *np pointers to
- * strings it does not own (free() only the array), or NULL with errno
- * ENOMEM. */
+ * compat (built into ch->compat) and HOLDPORTS_EVENTS, as a new array of *np
+ * pointers to strings it does not own (free() only the array), or NULL with
+ * errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
+	const char *ev = browser_env(ch->sh->browser);
 	const char **addrs;
 	char **extra;
 	size_t i, n;
@@ -144,13 +194,16 @@ child_extra(struct child *ch, size_t *np)
 		return NULL;
 	for (n = 0; ch->compat[n] != NULL; n++)
 		;
-	if ((extra = calloc(cc->nenv + n + 1, sizeof(*extra))) == NULL)
+	if ((extra = calloc(cc->nenv + n + 2, sizeof(*extra))) == NULL)
 		return NULL;
 	for (i = 0; i < cc->nenv; i++)
 		extra[i] = cc->env[i];
 	for (i = 0; i < n; i++)
 		extra[cc->nenv + i] = ch->compat[i];
 	*np = cc->nenv + n;
+	/* The events server, for the child's pages: HOLDPORTS_EVENTS. */
+	if (ev != NULL)
+		extra[(*np)++] = (char *)(uintptr_t)ev;
 	return extra;
 }
 
@@ -290,6 +343,12 @@ child_apply(struct child *ch, const struct childconf *cc)
 void
 child_close(struct child *ch)
 {
+	if (ch->rings != NULL) {
+		out_forget(ch->sh->out, &ch->rings[0]);
+		out_forget(ch->sh->out, &ch->rings[1]);
+		free(ch->rings);
+		ch->rings = NULL;
+	}
 	child_unplan(ch);
 	if (ch->watch != NULL)
 		watch_close(ch->watch);
@@ -345,6 +404,8 @@ child_pid(const struct child *ch)
 void
 child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 {
+	/* What it wrote last comes before what is said of its end. */
+	out_drain(ch->sh->out, pid);
 	sv_step(&ch->sv, TR_CHILD_EXIT, now, pid, status, NULL);
 }
 

@@ -9,8 +9,12 @@
 #define HP_CHILD_H
 
 #include "hp.h"
+#include "ring.h"
 #include "sv.h"
 #include "watch.h"
+
+struct browser;
+struct out;
 
 /* What the loop shares with every child; the loop owns it and keeps it
  * up to date when the configuration changes. */
@@ -24,6 +28,8 @@ struct shared {
 	const char *cwd; /* changed paths are shown relative to it */
 	const char *conf_real; /* the configuration file, canonical, or
 				  NULL: its changes are the loop's */
+	struct out *out; /* reads the output of what a child starts */
+	struct browser *browser; /* the error page and the events */
 };
 
 struct child {
@@ -49,6 +55,14 @@ struct child {
 	char reason[256]; /* a reload asked for in this turn; "" for none */
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
+	/* The last of its output while holdports reads it, or NULL: [0]
+	 * its children's, [1] its builds'. */
+	struct ring *rings;
+	/* What the browser side last acted on (browser.c). */
+	struct child_web {
+		unsigned long builds, build_fails, readies, downs;
+		int page; /* the error page answers on its sockets */
+	} web;
 };
 
 /* Prepares ch, zeroed by the caller, for the configuration cc (copied)

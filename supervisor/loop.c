@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "browser.h"
 #include "child.h"
+#include "out.h"
 #include "pollset.h"
 #include "reg.h"
 
@@ -71,6 +73,8 @@ struct loop {
 	 * child (chatter_pgid), errors of recvmsg(2) and poll(2). */
 	struct log_limit foreign, chatter, notify_err, poll_err;
 	pid_t chatter_pgid;
+	struct out *out; /* the children's output, when it is read */
+	struct browser *browser; /* the error page and the events */
 };
 
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
@@ -183,6 +187,8 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 		loop_reap(l, now);
 	if (bits & SIGFD_HUP)
 		reload(l, NULL, "SIGHUP");
+	if (bits & SIGFD_WINCH)
+		out_winch(l->out);
 	if (bits & SIGFD_TERM) {
 		l->exiting = 1;
 		for (i = 0; i < l->nchildren; i++)
@@ -497,6 +503,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		conf_free(&nc);
 		return;
 	}
+	/* No accept(2) on a socket that may be closed or moved now. */
+	browser_pause(l->browser, l->children, l->nchildren);
 	ns = socks_move(
 	    l->socks, l->nsocks, &nc, l->reconf_why, sizeof(l->reconf_why));
 	if (ns == NULL) {
@@ -529,6 +537,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		    l->reconf_fails, l->reconf_fails == 1 ? "" : "s");
 		l->reconf_fails = 0;
 	}
+	browser_apply(l->browser, &nc); /* before the children plan */
+	out_capture(l->out, browser_wants_output(&nc));
 	loop_adopt(l, &nc, ns, &m, now, reason);
 	match_free(&m);
 	(void)loop_open_notify(l);
@@ -663,6 +673,8 @@ loop_gather(struct loop *l, int64_t now)
 	(void)pollset_timer(ps, reg_deadline(l->reg), loop_reg_retry, l);
 	(void)pollset_timer(
 	    ps, strays_deadline(&l->strays), loop_strays_timer, l);
+	(void)out_poll(l->out, ps);
+	(void)browser_poll(l->browser, ps);
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
 		if (ch->watch != NULL)
@@ -734,6 +746,7 @@ loop_settle(struct loop *l, int64_t now)
 	/* A start or a stop above may already have an empty group. */
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
+	browser_settle(l->browser, l->children, l->nchildren, l->conf.name);
 	loop_prune(l);
 }
 
@@ -765,6 +778,16 @@ loop_open(struct loop *l)
 	l->sh.guard = &l->guard;
 	l->sh.supervisor = getpid();
 	l->sh.cwd = l->cwd;
+	/* The events socket is bound with the others, before any child. */
+	if ((l->browser = browser_open(&l->conf)) == NULL)
+		return -1;
+	if ((l->out = out_open(STDOUT_FILENO, STDERR_FILENO)) == NULL) {
+		log_warn("reading the children's output");
+		return -1;
+	}
+	out_capture(l->out, browser_wants_output(&l->conf));
+	l->sh.out = l->out;
+	l->sh.browser = l->browser;
 	if ((l->sigfd = sigfd_open()) == -1) {
 		log_warn("signal pipe");
 		return -1;
@@ -796,6 +819,8 @@ loop_close(struct loop *l)
 		free(l->children[i]);
 	}
 	free(l->children);
+	out_close(l->out);
+	browser_close(l->browser); /* before the held sockets close */
 	if (l->conf_watch != NULL)
 		watch_close(l->conf_watch);
 	if (l->notify != NULL)
