@@ -490,7 +490,9 @@ finish_web(const struct conf *c, char *err)
 			    sc->spec.name, sc->listen);
 			return -1;
 		}
+		/* With events_fallback the bind moves on by itself. */
 		if (c->events.listen == NULL || c->events.spec.port == 0 ||
+		    c->events.fallback > 0 ||
 		    !spec_equal(&c->events.spec, &sc->spec))
 			continue;
 		sock_where(c, i, where, sizeof(where));
