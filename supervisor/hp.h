@@ -35,6 +35,11 @@ void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Offers each line to fn(arg, line, len) before it goes to stderr: when
+ * fn returns 1 it has taken the line (out.c queues it behind children's
+ * output that waits for the same file, so that the order stays), else
+ * it is written as always. fn must not log. NULL: always written. */
+void log_through(int (*fn)(void *, const char *, size_t), void *arg);
 /* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
 const char *errno_name(int);
 

@@ -786,6 +786,7 @@ loop_open(struct loop *l)
 		return -1;
 	}
 	out_capture(l->out, browser_wants_output(&l->conf));
+	log_through(out_log, l->out); /* our lines after what waits */
 	l->sh.out = l->out;
 	l->sh.browser = l->browser;
 	if ((l->sigfd = sigfd_open()) == -1) {
@@ -819,6 +820,7 @@ loop_close(struct loop *l)
 		free(l->children[i]);
 	}
 	free(l->children);
+	log_through(NULL, NULL);
 	out_close(l->out);
 	browser_close(l->browser); /* before the held sockets close */
 	if (l->conf_watch != NULL)

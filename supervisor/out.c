@@ -25,6 +25,7 @@
 #include "out.h"
 
 #define OUT_CHUNK 16384 /* bytes read at once */
+#define OUT_BUF (OUT_PENDING_MAX + OUT_LOG_ROOM) /* a sink's queue */
 
 enum sink_mode {
 	SINK_NONE, /* nothing to write to (closed, or a write failed) */
@@ -42,7 +43,8 @@ struct sink {
 	int own; /* fd is a description of ours, to close */
 	enum sink_mode mode;
 	int tty; /* orig is a terminal */
-	char *buf; /* bytes waiting, circular, OUT_PENDING_MAX */
+	char *buf; /* bytes waiting, circular, OUT_BUF: OUT_PENDING_MAX of
+		      children's output, the rest for holdports' lines */
 	size_t head, len;
 	uint64_t dropped; /* bytes dropped since the start */
 	uint64_t episode; /* bytes dropped since the last write caught up */
@@ -176,10 +178,10 @@ sink_put(struct sink *k, const char *p, size_t n)
 			continue;
 		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
+		k->mode = SINK_NONE; /* first: the line must not wait here */
 		log_warn("%s: children's output is kept for the error page "
 			 "only from now on",
 		    k->name);
-		k->mode = SINK_NONE;
 		return n;
 	}
 	return done;
@@ -194,7 +196,7 @@ sink_flush(struct sink *k)
 	size_t seg, w;
 
 	while (k->len > 0 && k->mode != SINK_NONE) {
-		seg = OUT_PENDING_MAX - k->head;
+		seg = OUT_BUF - k->head;
 		if (seg > k->len)
 			seg = k->len;
 		if (k->mode == SINK_POLL && seg > PIPE_BUF)
@@ -202,7 +204,7 @@ sink_flush(struct sink *k)
 		w = sink_put(k, k->buf + k->head, seg);
 		if (k->mode == SINK_NONE)
 			w = k->len;
-		k->head = (k->head + w) % OUT_PENDING_MAX;
+		k->head = (k->head + w) % OUT_BUF;
 		k->len -= w;
 		if (w < seg || k->mode == SINK_POLL)
 			break;
@@ -216,6 +218,28 @@ sink_flush(struct sink *k)
 	}
 }
 
+/* Queues what fits of the n bytes at p in k while k holds at most max
+ * bytes (max <= OUT_BUF). Returns the bytes queued. */
+static size_t
+sink_queue(struct sink *k, const char *p, size_t n, size_t max)
+{
+	size_t room, i, c, at, seg;
+
+	if (k->buf == NULL && (k->buf = malloc(OUT_BUF)) == NULL)
+		return 0;
+	room = k->len < max ? max - k->len : 0;
+	c = n < room ? n : room;
+	for (i = 0; i < c; i += seg) {
+		at = (k->head + k->len) % OUT_BUF;
+		seg = OUT_BUF - at;
+		if (seg > c - i)
+			seg = c - i;
+		memcpy(k->buf + at, p + i, seg);
+		k->len += seg;
+	}
+	return c;
+}
+
 /* Passes the n bytes at p to k: written at once when nothing waits
  * before them, else queued; what does not fit in OUT_PENDING_MAX is
  * dropped. The first drop of a run is said at once unless it would be
@@ -223,7 +247,7 @@ sink_flush(struct sink *k)
 static void
 sink_write(struct sink *k, const char *p, size_t n)
 {
-	size_t w, room, i, c;
+	size_t w, c;
 
 	if (k->mode == SINK_NONE || n == 0)
 		return;
@@ -234,21 +258,7 @@ sink_write(struct sink *k, const char *p, size_t n)
 		if (n == 0 || k->mode == SINK_NONE)
 			return;
 	}
-	if (k->buf == NULL && (k->buf = malloc(OUT_PENDING_MAX)) == NULL)
-		room = 0;
-	else
-		room = OUT_PENDING_MAX - k->len;
-	c = n < room ? n : room;
-	for (i = 0; i < c;) {
-		size_t at = (k->head + k->len) % OUT_PENDING_MAX;
-		size_t seg = OUT_PENDING_MAX - at;
-
-		if (seg > c - i)
-			seg = c - i;
-		memcpy(k->buf + at, p + i, seg);
-		k->len += seg;
-		i += seg;
-	}
+	c = sink_queue(k, p, n, OUT_PENDING_MAX);
 	if (c == n)
 		return;
 	if (k->episode == 0 && k != &k->o->sinks[1] && !k->o->same)
@@ -632,6 +642,17 @@ out_close(struct out *o)
 		free(o->sinks[i].buf);
 	}
 	free(o);
+}
+
+int
+out_log(void *arg, const char *line, size_t len)
+{
+	struct out *o = arg;
+	struct sink *k = &o->sinks[o->same ? 0 : 1];
+
+	if (k->mode == SINK_NONE || k->len == 0 || k->len + len > OUT_BUF)
+		return 0;
+	return sink_queue(k, line, len, OUT_BUF) == len;
 }
 
 size_t

@@ -27,6 +27,8 @@
 /* Bytes read when a process has exited (out_drain()): what it left in
  * the pipe; more can come only from a descendant that still writes. */
 #define OUT_DRAIN_MAX (1024 * 1024)
+/* Room beyond OUT_PENDING_MAX for holdports' own lines (out_log()). */
+#define OUT_LOG_ROOM (64 * 1024)
 /* With a prefix, the longest line passed whole; a longer one is cut. */
 #define OUT_LINE_MAX 4096
 
@@ -89,6 +91,13 @@ void out_winch(struct out *o);
  * and 2 while bytes wait for them (POLLOUT). No timer. Returns 0, or -1
  * with errno ENOMEM. */
 int out_poll(struct out *o, struct pollset *ps);
+
+/* For log_through(): takes holdports' own line (len bytes) when
+ * children's output waits for the file stderr is, and queues it behind
+ * that output, so that "pid 42 exited" comes after what pid 42 wrote.
+ * Returns 1 if it took the line, else 0 (write it as usual): nothing
+ * waits, or there is no room left. arg is the struct out. */
+int out_log(void *arg, const char *line, size_t len);
 
 /* Returns the bytes waiting for our descriptor 1 or 2 (i: 0 or 1). */
 size_t out_pending(const struct out *o, int i);

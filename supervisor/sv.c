@@ -237,7 +237,9 @@ sv_announce(struct sv *sv, const struct proc *p, int64_t now)
 	char pre[sizeof(sv->reason) + 48], t[32];
 	const char *verb = sv->generation > 1 ? "restarted" : "started";
 
-	sv->readies++;
+	/* A restart after a crash serves what served before: no news. */
+	if (sv->reload_started >= 0 || sv->readies == 0)
+		sv->readies++;
 	sv_prefix(sv, pre, sizeof(pre));
 	if (sv->conf->ready != READY_NONE)
 		sv_say(sv, SV_INFO, "%s%s pid %ld, ready in %s", pre, verb,

@@ -104,7 +104,9 @@ struct sv {
 	unsigned long build_fails; /* builds that failed */
 	int build_status; /* the wait(2) status of the last failed build */
 	int64_t build_fail_ms; /* how long it ran, ms */
-	unsigned long readies; /* children announced ready */
+	unsigned long readies; /* the first child and those of a reload
+				  announced ready (not a restart after a
+				  crash) */
 	enum sv_down down; /* why no child serves until a change */
 	unsigned long downs; /* times down was set to other than SV_UP */
 	int last_status; /* the wait(2) status of the last child's exit */

@@ -20,8 +20,9 @@
  *          server's) and prints "ready" once it is open, "event NAME"
  *          for each event, and on each "reload" sends "GET /pid" to
  *          127.0.0.1:-a port at once and prints "reload I ANSWER" (the
- *          first line of its body: a pid of demo-server) or "reload I
- *          refused"; ends after -n reloads
+ *          first line of its body, a pid of demo-server, or the pid of
+ *          hp-echo's "pid=N") or "reload I refused"; ends after -n
+ *          reloads
  *
  * Every connection is bounded by -t seconds (default 20). Exits 0, 1 on
  * a failure (message on stderr), 2 on a usage error. Only 127.0.0.1.
@@ -272,6 +273,11 @@ fetch_pid(char *out, size_t len)
 		got += (size_t)r;
 	(void)close(fd);
 	buf[got] = '\0';
+	if (strncmp(buf, "pid=", 4) == 0) { /* hp-echo's answer */
+		buf[strcspn(buf, "\r\n")] = '\0';
+		(void)snprintf(out, len, "%s", buf + 4);
+		return;
+	}
 	if ((body = strstr(buf, "\r\n\r\n")) == NULL) {
 		(void)snprintf(out, len, "no answer");
 		return;

@@ -238,6 +238,61 @@ test_stuck_stdout_is_bounded(void **state)
 }
 
 static void
+test_log_lines_wait_behind_output(void **state)
+{
+	static char chunk[4096];
+	struct out_io io;
+	struct out *o;
+	int p[2], w, i;
+	char buf[8192];
+	size_t n, last = 0;
+	ssize_t r;
+
+	(void)state;
+	memset(chunk, 'x', sizeof(chunk));
+	assert_int_equal(pipe(p), 0);
+	assert_non_null(o = out_open(p[1], p[1]));
+	out_capture(o, 1);
+	/* Nothing waits: the line is written as usual. */
+	assert_int_equal(out_log(o, "early\n", 6), 0);
+	assert_int_equal(out_prepare(o, &io), 0);
+	w = dup(io.child[0]);
+	assert_int_equal(fd_set_nonblock(w), 0);
+	out_started(o, &io, 3, NULL, NULL);
+	for (i = 0; i < 40; i++) { /* 160 KiB: more than the pipe holds */
+		assert_int_equal(write(w, chunk, sizeof(chunk)), sizeof(chunk));
+		out_drain(o, 3);
+	}
+	assert_true(out_pending(o, 0) > 0);
+	assert_int_equal(out_log(o, "holdports: exited\n", 18), 1);
+	/* The reader comes back: the line comes after all the output. */
+	assert_int_equal(fd_set_nonblock(p[0]), 0);
+	n = 0;
+	for (i = 0; i < 1000 && (out_pending(o, 0) > 0 || n == 0); i++) {
+		while ((r = read(p[0], buf, sizeof(buf))) > 0) {
+			n += (size_t)r;
+			if (r >= 18 &&
+			    memcmp(buf + r - 18, "holdports: exited\n", 18) ==
+				0)
+				last = n;
+		}
+		turn(o, 0);
+	}
+	while ((r = read(p[0], buf, sizeof(buf))) > 0) {
+		n += (size_t)r;
+		if (r >= 18 &&
+		    memcmp(buf + r - 18, "holdports: exited\n", 18) == 0)
+			last = n;
+	}
+	assert_int_equal(n, 40 * sizeof(chunk) + 18);
+	assert_int_equal(last, n);
+	(void)close(w);
+	out_close(o);
+	(void)close(p[0]);
+	(void)close(p[1]);
+}
+
+static void
 test_forget_drops_the_ring(void **state)
 {
 	struct out_io io;
@@ -356,6 +411,7 @@ main(void)
 	    cmocka_unit_test(test_same_file_one_pipe),
 	    cmocka_unit_test(test_prefix_keeps_lines_whole),
 	    cmocka_unit_test(test_stuck_stdout_is_bounded),
+	    cmocka_unit_test(test_log_lines_wait_behind_output),
 	    cmocka_unit_test(test_forget_drops_the_ring),
 	    cmocka_unit_test(test_not_started_closes),
 	    cmocka_unit_test(test_terminal_gets_a_pty_of_its_size),
