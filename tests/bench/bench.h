@@ -18,6 +18,8 @@ struct paths {
 	const char *baseline; /* tests/bench/baseline.sh */
 	const char *wrk; /* wrk, or NULL when it is not installed */
 	const char *tmp; /* a scratch directory of this run */
+	const char *conf; /* -c: a ports.ini each holdports reads first (the
+			     command line wins), or NULL */
 };
 
 /* One line a started process wrote, and when it arrived (µs). */

@@ -44,6 +44,10 @@ hp_args(const struct paths *P, struct av *a, const char *watch,
     const char *debounce)
 {
 	av_add(a, "%s", P->holdports);
+	if (P->conf != NULL) {
+		av_add(a, "-c");
+		av_add(a, "%s", P->conf);
+	}
 	if (watch != NULL) {
 		av_add(a, "-w");
 		av_add(a, "%s", watch);
@@ -554,7 +558,8 @@ usage(void)
 {
 	(void)fprintf(stderr,
 	    "usage: hp-bench -t tmpdir [-H holdports] [-C child] [-L load]\n"
-	    "                [-B baseline.sh] [-W wrk] COMMAND [ARG...]\n"
+	    "                [-B baseline.sh] [-W wrk] [-c ports.ini]\n"
+	    "                COMMAND [ARG...]\n"
 	    "commands: gap replace|overlap|baseline hup|file load|wrk\n"
 	    "          latency | memory N | burst N MS | idle TREE N SECS\n"
 	    "          watch TREE DIRS | socks N | tree ROOT DIRS FILES 0|1\n");
@@ -589,12 +594,16 @@ int
 main(int argc, char *argv[])
 {
 	struct paths P = {"./holdports", "tests/bench/bench-child",
-	    "tests/bench/bench-load", "tests/bench/baseline.sh", NULL, NULL};
+	    "tests/bench/bench-load", "tests/bench/baseline.sh", NULL, NULL,
+	    NULL};
 	const char *cmd;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "B:C:H:L:t:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:C:H:L:t:W:")) != -1) {
 		switch (ch) {
+		case 'c':
+			P.conf = optarg;
+			break;
 		case 'B':
 			P.baseline = optarg;
 			break;
@@ -626,6 +635,7 @@ main(int argc, char *argv[])
 	absolute(&P.load);
 	absolute(&P.baseline);
 	absolute(&P.tmp);
+	absolute(&P.conf);
 	track_signals();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	cmd = argv[0];
