@@ -33,7 +33,8 @@ include config.mk
 VERSION_STR = `cat VERSION`
 
 CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
-	  supervisor/conf_opts.o supervisor/conf_print.o supervisor/parse.o \
+	  supervisor/conf_opts.o supervisor/conf_print.o \
+	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
 	  supervisor/util.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
@@ -55,12 +56,13 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
-	  tests/unit/test_web tests/unit/test_out
+	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
+	  tests/unit/test_out
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive tests/helpers/init-drive \
-	  tests/helpers/web-drive tests/helpers/web-client
+	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -101,6 +103,11 @@ supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
     supervisor/http.h supervisor/hp.h supervisor/conf.h supervisor/pollset.h
 supervisor/webpage.o: supervisor/webpage.c supervisor/webpage.h \
     supervisor/web.h supervisor/ansi.h supervisor/util.h supervisor/pollset.h
+
+# Not linked into holdports yet: the child's command split at load, and
+# the packing of its descriptors, with their tests.
+supervisor/cmdline.o: supervisor/cmdline.c supervisor/cmdline.h
+supervisor/fdpack.o: supervisor/fdpack.c supervisor/fdpack.h
 
 # The child API: one object, position-independent, in both libraries.
 $(API_OBJ): child-api/holdports.c child-api/holdports.h
@@ -221,6 +228,17 @@ tests/bench/web-mhd: tests/bench/web-mhd.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) `pkg-config --cflags libmicrohttpd` \
 	    $(LDFLAGS) -o $@ tests/bench/web-mhd.c \
 	    `pkg-config --libs libmicrohttpd`
+tests/unit/test_cmdline: tests/unit/test_cmdline.c supervisor/cmdline.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_cmdline.c \
+	    supervisor/cmdline.o $(CMOCKA_LIBS)
+tests/unit/test_fdpack: tests/unit/test_fdpack.c supervisor/fdpack.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdpack.c \
+	    supervisor/fdpack.o $(CMOCKA_LIBS)
+tests/helpers/hp-evloop: tests/helpers/hp-evloop.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/hp-evloop.c libholdports.a
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c

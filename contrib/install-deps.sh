@@ -35,6 +35,12 @@ command -v curl >/dev/null 2>&1 || need_pkgs="$need_pkgs curl"
 # mandoc, for make lint of the man pages.
 command -v mandoc >/dev/null 2>&1 || need_pkgs="$need_pkgs mandoc"
 for p in $toolchains; do
+	# Node.js and npm may come from elsewhere than Debian (NodeSource,
+	# the machine's image): their commands are enough.
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
 	dpkg -s "$p" >/dev/null 2>&1 || need_pkgs="$need_pkgs $p"
 done
 [ -z "$need_pkgs" ] && exit 0

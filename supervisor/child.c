@@ -96,11 +96,16 @@ child_out_end(
 }
 
 /* sv_ops.start: stops the error page on the child's sockets, restores
- * them to the state each child must find, then spawns it. */
+ * them to the state each child must find, then spawns it. The file
+ * status flags (O_NONBLOCK) belong to the open file description every
+ * holder shares: while an older child still holds the sockets (mode =
+ * overlap) they are left alone, or its accept(2) would turn blocking
+ * under its event loop. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
+	int flags = !sv_holding(&ch->sv);
 	const struct sock *s;
 	struct out_io io;
 	const char *stage;
@@ -110,7 +115,7 @@ child_start_op(void *arg)
 	browser_starting(ch->sh->browser, ch);
 	for (i = 0; i < ch->conf.nsocks; i++) {
 		s = &ch->sh->socks[ch->conf.socks[i]];
-		if (sock_reset(s) == -1)
+		if (sock_reset(s, flags) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
 	if (ch->run_envp == NULL) {
@@ -171,10 +176,36 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
+/* Builds into ch->socketvars the HOLDPORTS_SOCKET_ variables of every
+ * socket of the instance, when it has several children (env_sockets()).
+ * Returns 0 or -1 with errno ENOMEM. */
+static int
+child_socketvars(struct child *ch)
+{
+	const struct shared *sh = ch->sh;
+	const char **names, **addrs;
+	size_t i;
+
+	if (sh->conf->nchildren < 2)
+		return 0;
+	names = calloc(sh->nsocks + 1, sizeof(*names));
+	addrs = calloc(sh->nsocks + 1, sizeof(*addrs));
+	if (names != NULL && addrs != NULL) {
+		for (i = 0; i < sh->nsocks; i++) {
+			names[i] = sh->socks[i].name;
+			addrs[i] = sh->socks[i].addr;
+		}
+		ch->socketvars = env_sockets(names, addrs, sh->nsocks);
+	}
+	free(names);
+	free(addrs);
+	return ch->socketvars != NULL ? 0 : -1;
+}
+
 /* Returns the child's environment= variables followed by those of
- * compat (built into ch->compat) and HOLDPORTS_EVENTS, as a new array of *np
- * pointers to strings it does not own (free() only the array), or NULL with
- * errno ENOMEM. */
+ * compat (built into ch->compat), the HOLDPORTS_SOCKET_ ones and
+ * HOLDPORTS_EVENTS, as a new array of *np pointers to strings it does not
+ * own (free() only the array), or NULL with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
@@ -182,7 +213,7 @@ child_extra(struct child *ch, size_t *np)
 	const char *ev = browser_env(ch->sh->browser);
 	const char **addrs;
 	char **extra;
-	size_t i, n;
+	size_t i, n, k = 0;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -190,20 +221,23 @@ child_extra(struct child *ch, size_t *np)
 		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
 	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
 	free(addrs);
-	if (ch->compat == NULL)
+	if (ch->compat == NULL || child_socketvars(ch) == -1)
 		return NULL;
-	for (n = 0; ch->compat[n] != NULL; n++)
-		;
-	if ((extra = calloc(cc->nenv + n + 2, sizeof(*extra))) == NULL)
+	n = cc->nenv + ch->sh->nsocks + 1;
+	for (i = 0; ch->compat[i] != NULL; i++)
+		n++;
+	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
 		return NULL;
 	for (i = 0; i < cc->nenv; i++)
-		extra[i] = cc->env[i];
-	for (i = 0; i < n; i++)
-		extra[cc->nenv + i] = ch->compat[i];
-	*np = cc->nenv + n;
+		extra[k++] = cc->env[i];
+	for (i = 0; ch->compat[i] != NULL; i++)
+		extra[k++] = ch->compat[i];
+	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
+		extra[k++] = ch->socketvars[i];
 	/* The events server, for the child's pages: HOLDPORTS_EVENTS. */
 	if (ev != NULL)
-		extra[(*np)++] = (char *)(uintptr_t)ev;
+		extra[k++] = (char *)(uintptr_t)ev;
+	*np = k;
 	return extra;
 }
 
@@ -220,6 +254,8 @@ child_unplan(struct child *ch)
 	ch->build_envp = NULL;
 	free(ch->compat);
 	ch->compat = NULL;
+	free(ch->socketvars);
+	ch->socketvars = NULL;
 	free(ch->fds);
 	ch->fds = NULL;
 	free(ch->names);

@@ -45,6 +45,7 @@ struct child {
 	char *run_argv[4], *build_argv[4];
 	char **run_envp, **build_envp;
 	char **compat; /* from env_compat() */
+	char **socketvars; /* from env_sockets(), or NULL */
 	int *fds;
 	const char **names;
 	/* Starts and builds that failed for want of a resource since the

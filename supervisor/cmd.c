@@ -93,41 +93,121 @@ cmd_uptime(const char *started, int64_t now, char *buf, size_t len)
 		    (long long)(s % 86400 / 3600));
 }
 
-/* Fills the cells of the row of socket j of e (j == nsocks: an instance
- * without sockets) into cells, each cellsz bytes. */
-static void
-cmd_row(const struct reg_entry *e, size_t j, int64_t now, char (*cells)[512],
-    size_t cellsz)
+/* One row of holdports ls: a socket of an instance and the child that
+ * gets it, or a child without sockets, or an instance with neither. */
+struct row {
+	const struct reg_sock *sock; /* NULL: none */
+	const char *child; /* the child's name, "" for the only one */
+	pid_t pid; /* the child's pid; 0: none */
+};
+
+/* Returns the pid of the child called name of e: from its proc= lines,
+ * or, for an entry of a version before several children, the child
+ * started last. */
+static pid_t
+cmd_child_pid(const struct reg_entry *e, const char *name)
 {
-	(void)snprintf(cells[COL_NAME], cellsz, "%s", e->name);
-	(void)snprintf(cells[COL_PID], cellsz, "%ld", (long)e->pid);
-	(void)snprintf(cells[COL_SOCKET], cellsz, "%s",
-	    j < e->nsocks ? e->socks[j].name : "-");
-	(void)snprintf(cells[COL_ADDRESS], cellsz, "%s",
-	    j < e->nsocks ? e->socks[j].addr : "-");
-	if (e->child != 0)
-		(void)snprintf(cells[COL_CHILD], cellsz, "%ld", (long)e->child);
-	else
-		(void)snprintf(cells[COL_CHILD], cellsz, "-");
-	cmd_uptime(e->started, now, cells[COL_UPTIME], cellsz);
-	(void)snprintf(cells[COL_CONFIG], cellsz, "%s",
-	    e->config != NULL ? e->config : "-");
+	size_t i;
+
+	for (i = 0; i < e->nprocs; i++)
+		if (strcmp(e->procs[i].name, name) == 0)
+			return e->procs[i].pid;
+	return e->nprocs == 0 ? e->child : 0;
 }
 
-/* Calls fn for every row of the table: one per socket, one for an
- * instance without sockets. */
+/* Returns 1 if the child p of e gets one of e's sockets. */
+static int
+cmd_has_socks(const struct reg_entry *e, const struct reg_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < e->nsocks; i++)
+		if (strcmp(e->socks[i].child, p->name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Calls fn(e, row, arg) for every row of instance e: one per socket (with
+ * the child that gets it), then one per child without sockets, or one
+ * for an instance with neither. */
+static void
+cmd_each_row(const struct reg_entry *e,
+    void (*fn)(const struct reg_entry *, const struct row *, void *), void *arg)
+{
+	struct row r;
+	size_t i, n = 0;
+
+	for (i = 0; i < e->nsocks; i++, n++) {
+		r.sock = &e->socks[i];
+		r.child = e->socks[i].child;
+		r.pid = cmd_child_pid(e, r.child);
+		fn(e, &r, arg);
+	}
+	for (i = 0; i < e->nprocs; i++) {
+		if (cmd_has_socks(e, &e->procs[i]))
+			continue;
+		r.sock = NULL;
+		r.child = e->procs[i].name;
+		r.pid = e->procs[i].pid;
+		fn(e, &r, arg);
+		n++;
+	}
+	if (n == 0) {
+		r.sock = NULL;
+		r.child = "";
+		r.pid = e->child;
+		fn(e, &r, arg);
+	}
+}
+
+/* What cmd_table_row() needs: the time and what to do with the cells. */
+struct table {
+	int64_t now;
+	void (*fn)(char (*cells)[512], void *);
+	void *arg;
+};
+
+/* cmd_each_row() callback: fills the cells of row r of e and passes them
+ * on. The CHILD cell is the pid, "NAME:PID" for a named child. */
+static void
+cmd_table_row(const struct reg_entry *e, const struct row *r, void *arg)
+{
+	const struct table *t = arg;
+	char cells[NCOLS][512];
+	size_t sz = sizeof(cells[0]);
+
+	(void)snprintf(cells[COL_NAME], sz, "%s", e->name);
+	(void)snprintf(cells[COL_PID], sz, "%ld", (long)e->pid);
+	(void)snprintf(
+	    cells[COL_SOCKET], sz, "%s", r->sock != NULL ? r->sock->name : "-");
+	(void)snprintf(cells[COL_ADDRESS], sz, "%s",
+	    r->sock != NULL ? r->sock->addr : "-");
+	if (r->child[0] != '\0')
+		(void)snprintf(cells[COL_CHILD], sz, "%s:%s", r->child,
+		    r->pid != 0 ? "" : "-");
+	else
+		cells[COL_CHILD][0] = '\0';
+	if (r->pid != 0)
+		(void)snprintf(cells[COL_CHILD] + strlen(cells[COL_CHILD]),
+		    sz - strlen(cells[COL_CHILD]), "%ld", (long)r->pid);
+	else if (r->child[0] == '\0')
+		(void)snprintf(cells[COL_CHILD], sz, "-");
+	cmd_uptime(e->started, t->now, cells[COL_UPTIME], sz);
+	(void)snprintf(
+	    cells[COL_CONFIG], sz, "%s", e->config != NULL ? e->config : "-");
+	t->fn(cells, t->arg);
+}
+
+/* Calls fn for every row of the table of the n instances v. */
 static void
 cmd_rows(const struct reg_entry *v, size_t n, int64_t now,
     void (*fn)(char (*cells)[512], void *), void *arg)
 {
-	char cells[NCOLS][512];
-	size_t i, j;
+	struct table t = {now, fn, arg};
+	size_t i;
 
 	for (i = 0; i < n; i++)
-		for (j = 0; j == 0 || j < v[i].nsocks; j++) {
-			cmd_row(&v[i], j, now, cells, sizeof(cells[0]));
-			fn(cells, arg);
-		}
+		cmd_each_row(&v[i], cmd_table_row, &t);
 }
 
 /* cmd_rows() callback: widens the columns to fit. */
@@ -264,34 +344,40 @@ json_out(const char *s)
 	free(b);
 }
 
-/* Prints the JSON lines of holdports ls --json: one object a
- * socket, with socket and address null for an instance without any,
- * config null in the ad-hoc form and child_pid null without a child. */
+/* cmd_each_row() callback: prints row r of e as one JSON object. */
+static void
+cmd_json_row(const struct reg_entry *e, const struct row *r, void *arg)
+{
+	(void)arg;
+	(void)fputs("{\"name\":", stdout);
+	json_out(e->name);
+	(void)printf(",\"pid\":%ld,\"socket\":", (long)e->pid);
+	json_out(r->sock != NULL ? r->sock->name : NULL);
+	(void)fputs(",\"address\":", stdout);
+	json_out(r->sock != NULL ? r->sock->addr : NULL);
+	(void)fputs(",\"config\":", stdout);
+	json_out(e->config);
+	if (r->pid != 0)
+		(void)printf(",\"child_pid\":%ld", (long)r->pid);
+	else
+		(void)fputs(",\"child_pid\":null", stdout);
+	(void)fputs(",\"started\":", stdout);
+	json_out(e->started);
+	(void)fputs(",\"child\":", stdout);
+	json_out(r->child[0] != '\0' ? r->child : NULL);
+	(void)fputs("}\n", stdout);
+}
+
+/* Prints the JSON lines of holdports ls --json: one object a row of the
+ * table, with the keys name, pid, socket, address, config, child_pid,
+ * started and child (its name, null for the only child). */
 static void
 cmd_json(const struct reg_entry *v, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < n; i++)
-		for (j = 0; j == 0 || j < v[i].nsocks; j++) {
-			(void)fputs("{\"name\":", stdout);
-			json_out(v[i].name);
-			(void)printf(
-			    ",\"pid\":%ld,\"socket\":", (long)v[i].pid);
-			json_out(j < v[i].nsocks ? v[i].socks[j].name : NULL);
-			(void)fputs(",\"address\":", stdout);
-			json_out(j < v[i].nsocks ? v[i].socks[j].addr : NULL);
-			(void)fputs(",\"config\":", stdout);
-			json_out(v[i].config);
-			if (v[i].child != 0)
-				(void)printf(
-				    ",\"child_pid\":%ld", (long)v[i].child);
-			else
-				(void)fputs(",\"child_pid\":null", stdout);
-			(void)fputs(",\"started\":", stdout);
-			json_out(v[i].started);
-			(void)fputs("}\n", stdout);
-		}
+		cmd_each_row(&v[i], cmd_json_row, NULL);
 }
 
 int
@@ -326,6 +412,61 @@ cmd_ls(int argc, char **argv, char *err)
 	}
 	reg_list_free(v, n);
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* Sends signo to instance e for holdports cmd (about its child child,
+ * or NULL), and says so. Returns the exit status: 0, or 1 when kill(2)
+ * failed (said). */
+static int
+cmd_send(
+    const char *cmd, const struct reg_entry *e, int signo, const char *child)
+{
+	const char *sig = signo == SIGHUP ? "SIGHUP" : "SIGTERM";
+
+	if (kill(e->pid, signo) == -1) {
+		log_warn("%s: %s (pid %ld)", cmd, e->name, (long)e->pid);
+		return 1;
+	}
+	log_info("%s: sent %s to %s (pid %ld)%s%s", cmd, sig, e->name,
+	    (long)e->pid, child != NULL ? " for its child " : "",
+	    child != NULL ? child : "");
+	return 0;
+}
+
+/* Leaves the request to reload the child called child of instance e
+ * (holdports reload NAME CHILD), for e to find on SIGHUP. Returns 0, or
+ * -1 after saying why not: e has no such child, or the request cannot be
+ * written. */
+static int
+cmd_ask(const struct reg_entry *e, const char *child)
+{
+	char names[CONF_ERR_MAX];
+	size_t i, off = 0;
+	int fd, r;
+
+	for (i = 0; i < e->nprocs; i++)
+		if (e->procs[i].name[0] != '\0' &&
+		    strcmp(e->procs[i].name, child) == 0)
+			break;
+	if (i == e->nprocs) {
+		names[0] = '\0';
+		for (i = 0; i < e->nprocs && off < sizeof(names); i++)
+			off +=
+			    (size_t)snprintf(names + off, sizeof(names) - off,
+				"%s%s", off > 0 ? ", " : "", e->procs[i].name);
+		log_warnx("reload: %s (pid %ld) has no child called '%s'%s%s",
+		    e->name, (long)e->pid, child,
+		    off > 0 && names[0] != '\0' ? "; its children: " :
+						  "; it has one child only",
+		    off > 0 && names[0] != '\0' ? names : "");
+		return -1;
+	}
+	if (cmd_open(&fd) != 0 || fd == -1)
+		return -1;
+	if ((r = reg_request(fd, e->pid, child)) == -1)
+		log_warn("reload: cannot leave the request for %s", e->name);
+	(void)close(fd);
+	return r;
 }
 
 /* Lists the entries v[i] with pick[i] set, one a line, after what. */
@@ -382,18 +523,19 @@ int
 cmd_signal(int argc, char **argv, int signo, char *err)
 {
 	const char *cmd = argv[0], *target = argc > 1 ? argv[1] : NULL;
-	const char *sig = signo == SIGHUP ? "SIGHUP" : "SIGTERM";
+	const char *child = argc > 2 ? argv[2] : NULL;
 	struct reg_entry *v;
 	char what[CONF_ERR_MAX], *pick;
 	size_t n, i, k;
 	int status = 1;
 
-	if (argc > 2 ||
+	if (argc > (signo == SIGHUP ? 3 : 2) ||
 	    (target != NULL && (*target == '\0' || *target == '-'))) {
 		msgf(err,
-		    "%s: give one instance name or pid, e.g. holdports %s "
-		    "myapp",
-		    cmd, cmd);
+		    "%s: give one instance name or pid%s, e.g. holdports %s "
+		    "myapp%s",
+		    cmd, signo == SIGHUP ? " and maybe a child's name" : "",
+		    cmd, signo == SIGHUP ? " api" : "");
 		return -1;
 	}
 	if (cmd_list(&v, &n) != 0)
@@ -427,14 +569,8 @@ cmd_signal(int argc, char **argv, int signo, char *err)
 	} else {
 		for (i = 0; !pick[i]; i++)
 			;
-		if (kill(v[i].pid, signo) == -1)
-			log_warn(
-			    "%s: %s (pid %ld)", cmd, v[i].name, (long)v[i].pid);
-		else {
-			log_info("%s: sent %s to %s (pid %ld)", cmd, sig,
-			    v[i].name, (long)v[i].pid);
-			status = 0;
-		}
+		if (child == NULL || cmd_ask(&v[i], child) == 0)
+			status = cmd_send(cmd, &v[i], signo, child);
 	}
 	free(pick);
 	reg_list_free(v, n);

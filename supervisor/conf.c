@@ -123,6 +123,7 @@ childconf_free(struct childconf *ch)
 	size_t nenv = ch->env != NULL ? ch->nenv : 0;
 	size_t nwatch = ch->watch != NULL ? ch->nwatch : 0;
 	size_t nignore = ch->ignore != NULL ? ch->nignore : 0;
+	size_t nsocknames = ch->socknames != NULL ? ch->nsocknames : 0;
 
 	free(ch->name);
 	free(ch->command);
@@ -131,6 +132,7 @@ childconf_free(struct childconf *ch)
 	strlist_free(ch->env, nenv);
 	strlist_free(ch->watch, nwatch);
 	strlist_free(ch->ignore, nignore);
+	strlist_free(ch->socknames, nsocknames);
 	free(ch->socks);
 	memset(ch, 0, sizeof(*ch));
 }
@@ -165,7 +167,7 @@ childconf_copy(struct childconf *dst, const struct childconf *src)
 {
 	*dst = *src;
 	dst->name = dst->command = dst->build = dst->directory = NULL;
-	dst->env = dst->watch = dst->ignore = NULL;
+	dst->env = dst->watch = dst->ignore = dst->socknames = NULL;
 	dst->socks = NULL;
 	if (str_copy(&dst->name, src->name) == -1 ||
 	    str_copy(&dst->command, src->command) == -1 ||
@@ -174,6 +176,9 @@ childconf_copy(struct childconf *dst, const struct childconf *src)
 	    strlist_copy(&dst->env, src->env, src->nenv) == -1 ||
 	    strlist_copy(&dst->watch, src->watch, src->nwatch) == -1 ||
 	    strlist_copy(&dst->ignore, src->ignore, src->nignore) == -1 ||
+	    (src->socknames != NULL &&
+		strlist_copy(
+		    &dst->socknames, src->socknames, src->nsocknames) == -1) ||
 	    (dst->socks = calloc(src->nsocks + 1, sizeof(*dst->socks))) ==
 		NULL) {
 		childconf_free(dst);
@@ -253,11 +258,8 @@ conf_child(struct conf *c)
 	return &c->children[0];
 }
 
-/* Sets c->file to a copy of path and c->dir to the absolute directory of
- * path against cwd (canonical with realpath(3) when canon is set). Returns
- * 0 or -1 with err set. */
-static int
-file_set(struct conf *c, const char *path, int canon, char *err)
+int
+conf_file_set(struct conf *c, const char *path, int canon, char *err)
 {
 	char *d = NULL, *cwd = NULL;
 
@@ -293,14 +295,8 @@ nomem:
 	return -1;
 }
 
-/*
- * Opens the ports.ini at path for reading: a regular file only, opened
- * without blocking (a FIFO or a device at the path would otherwise hold
- * holdports in open(2) or feed it without end) and at most CONF_FILE_MAX
- * bytes. Returns the stream, or NULL with the message in err.
- */
-static FILE *
-conf_open(const char *path, char *err)
+FILE *
+conf_fopen(const char *path, char *err)
 {
 	struct stat st;
 	FILE *f;
@@ -344,9 +340,9 @@ conf_load(struct conf *c, const char *path, char *err)
 	FILE *f;
 	int r;
 
-	if ((f = conf_open(path, err)) == NULL)
+	if ((f = conf_fopen(path, err)) == NULL)
 		return -1;
-	if (file_set(c, path, 1, err) == -1) {
+	if (conf_file_set(c, path, 1, err) == -1) {
 		(void)fclose(f);
 		return -1;
 	}
@@ -358,7 +354,7 @@ conf_load(struct conf *c, const char *path, char *err)
 int
 conf_load_string(struct conf *c, const char *text, const char *path, char *err)
 {
-	if (file_set(c, path, 0, err) == -1)
+	if (conf_file_set(c, path, 0, err) == -1)
 		return -1;
 	return ini_run(c, NULL, text, err);
 }
@@ -536,22 +532,128 @@ finish_compat(const struct conf *c, char *err)
 	return 0;
 }
 
-/* Gives child ch what it inherits from c: the keys of [holdports] its
- * section did not set, every socket in order, its directory. Returns 0
+/* Returns the index of the socket called name in c, or -1. */
+static int
+sock_index(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsocks; i++)
+		if (strcmp(c->socks[i].spec.name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Writes "[child.NAME]" or "[child]" for messages about ch into buf. */
+static const char *
+child_where(const struct childconf *ch, char *buf, size_t len)
+{
+	(void)snprintf(
+	    buf, len, "[child%s%s]", ch->name[0] != '\0' ? "." : "", ch->name);
+	return buf;
+}
+
+/* Gives ch its sockets: those its sockets = names, in that order; without
+ * that key every socket when it is the only child, else none. Returns 0
  * or -1 with err set. */
+static int
+finish_child_socks(const struct conf *c, struct childconf *ch, char *err)
+{
+	char where[CONF_NAME_MAX + 16];
+	size_t i;
+	int k;
+
+	free(ch->socks);
+	ch->nsocks = 0;
+	if ((ch->socks = calloc(c->nsocks + 1, sizeof(*ch->socks))) == NULL) {
+		msgf(err, "out of memory");
+		return -1;
+	}
+	if (ch->socknames == NULL) {
+		for (i = 0; c->nchildren == 1 && i < c->nsocks; i++)
+			ch->socks[ch->nsocks++] = i;
+		return 0;
+	}
+	for (i = 0; i < ch->nsocknames; i++) {
+		if ((k = sock_index(c, ch->socknames[i])) == -1) {
+			msgf(err,
+			    "%s:%d: %s sockets: no socket is called '%s'; give "
+			    "the NAME of a [socket.NAME] section",
+			    c->file != NULL ? c->file : "-", ch->socknames_line,
+			    child_where(ch, where, sizeof(where)),
+			    ch->socknames[i]);
+			return -1;
+		}
+		ch->socks[ch->nsocks++] = (size_t)k;
+	}
+	return 0;
+}
+
+/* Checks that each socket goes to exactly one child. Returns 0 or -1 with
+ * err set. */
+static int
+finish_owners(const struct conf *c, char *err)
+{
+	char a[CONF_NAME_MAX + 16], b[CONF_NAME_MAX + 16], w[CONF_ERR_MAX];
+	const struct childconf *owner;
+	size_t i, j, k;
+
+	for (i = 0; i < c->nsocks; i++) {
+		owner = NULL;
+		for (j = 0; j < c->nchildren; j++)
+			for (k = 0; k < c->children[j].nsocks; k++) {
+				const struct childconf *ch = &c->children[j];
+
+				if (ch->socks[k] != i)
+					continue;
+				if (owner == NULL) {
+					owner = ch;
+					continue;
+				}
+				msgf(err,
+				    "%s:%d: %s sockets: '%s' is given to %s "
+				    "too (line %d); a socket goes to one child",
+				    c->file, ch->socknames_line,
+				    child_where(ch, a, sizeof(a)),
+				    c->socks[i].spec.name,
+				    child_where(owner, b, sizeof(b)),
+				    owner->socknames_line);
+				return -1;
+			}
+		if (owner != NULL)
+			continue;
+		msgf(w,
+		    "no child takes this socket; name it in the sockets = line "
+		    "of the child that serves it, e.g. sockets = %s",
+		    c->socks[i].spec.name);
+		if (c->socks[i].sect_line > 0 && c->file != NULL)
+			msgf(err, "%s:%d: [socket.%s]: %s", c->file,
+			    c->socks[i].sect_line, c->socks[i].spec.name, w);
+		else
+			msgf(err, "-l '%s': %s", c->socks[i].listen, w);
+		return -1;
+	}
+	return 0;
+}
+
+/* Gives child ch what it inherits from c: the keys of [holdports] its
+ * section did not set, its sockets, its directory. Returns 0 or -1 with
+ * err set. */
 static int
 finish_child(struct conf *c, struct childconf *ch, char *err)
 {
-	size_t i, k;
+	char where[CONF_NAME_MAX + 16];
+	size_t k;
 
 	if (ch->command == NULL) {
 		/* The line of the [child] header, or without one the last
 		 * line, where the section would go. */
 		if (c->file != NULL)
 			msgf(err,
-			    "%s:%d: [child] command: missing; set the command "
-			    "that starts your server, e.g. command = ./server",
-			    c->file, ch->line ? ch->line : c->last_line);
+			    "%s:%d: %s command: missing; set the command that "
+			    "starts your server, e.g. command = ./server",
+			    c->file, ch->line ? ch->line : c->last_line,
+			    child_where(ch, where, sizeof(where)));
 		else
 			msgf(err,
 			    "command: missing; give the command that "
@@ -569,18 +671,13 @@ finish_child(struct conf *c, struct childconf *ch, char *err)
 			memcpy((char *)ch + kd->off,
 			    (char *)&c->defaults + kd->off, size);
 	}
-	free(ch->socks);
-	ch->nsocks = 0;
-	if ((ch->socks = calloc(c->nsocks + 1, sizeof(*ch->socks))) == NULL)
-		goto nomem;
-	for (i = 0; i < c->nsocks; i++)
-		ch->socks[ch->nsocks++] = i;
-	if (ch->directory == NULL && (ch->directory = strdup(c->dir)) == NULL)
-		goto nomem;
+	if (finish_child_socks(c, ch, err) == -1)
+		return -1;
+	if (ch->directory == NULL && (ch->directory = strdup(c->dir)) == NULL) {
+		msgf(err, "out of memory");
+		return -1;
+	}
 	return 0;
-nomem:
-	msgf(err, "out of memory");
-	return -1;
 }
 
 int
@@ -598,10 +695,12 @@ conf_finish(struct conf *c, char *err)
 		msgf(err, "out of memory");
 		return -1;
 	}
+	if (finish_socks(c, err) == -1)
+		return -1;
 	for (i = 0; i < c->nchildren; i++)
 		if (finish_child(c, &c->children[i], err) == -1)
 			return -1;
-	if (finish_socks(c, err) == -1 || finish_compat(c, err) == -1 ||
+	if (finish_owners(c, err) == -1 || finish_compat(c, err) == -1 ||
 	    finish_web(c, err) == -1)
 		return -1;
 	if (c->name == NULL && name_default(c) == -1) {

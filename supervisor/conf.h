@@ -13,7 +13,9 @@
 #include "parse.h"
 
 #define CONF_SOCKS_MAX 256 /* sockets of one instance: fds 3..258 */
-#define CONF_NAME_MAX 64 /* instance name: [A-Za-z0-9._-], not all digits */
+#define CONF_NAME_MAX \
+	64 /* instance name: [A-Za-z0-9._-], not all digits; \
+	      a child's name: [A-Za-z0-9._-] */
 
 /* What a child's exit on its own leads to. */
 enum restart {
@@ -62,12 +64,13 @@ struct sockconf {
 	enum protocol protocol; /* answered while no child serves */
 };
 
-/* One child: a [child] section, or the command line's -- COMMAND. The
- * keys that [holdports] also takes (debounce, stop_signal, stop_timeout,
- * restart, mode, ready, ready_timeout) are inherited from it by
- * conf_finish() unless the child's section sets them. */
+/* One child: a [child] or [child.NAME] section, or the command line's
+ * -- COMMAND. The keys that [holdports] also takes (debounce, stop_signal,
+ * stop_timeout, restart, mode, ready, ready_timeout) are inherited from it
+ * by conf_finish() unless the child's section sets them. */
 struct childconf {
-	char *name; /* "" for [child] and the command line */
+	char *name; /* NAME of [child.NAME]; "" for [child] and the command
+		       line */
 	int line; /* line of its section header; 0: none */
 	char *command; /* run as /bin/sh -c 'exec COMMAND' */
 	char *build; /* before every start: /bin/sh -c BUILD; NULL: none */
@@ -83,6 +86,9 @@ struct childconf {
 	size_t *socks; /* indexes into conf.socks, in fd order: socks[i]
 			  becomes fd 3 + i */
 	size_t nsocks;
+	char **socknames; /* sockets = as written; NULL: not given */
+	size_t nsocknames;
+	int socknames_line; /* the line of sockets = */
 	int64_t debounce_ms; /* quiet time before a reload, ms */
 	int stop_signal; /* signal number sent to the process group */
 	int64_t stop_timeout_ms; /* then SIGKILL, ms */
@@ -120,6 +126,7 @@ struct opts {
 	char **listen, **watch, **ignore;
 	size_t nlisten, nwatch, nignore;
 	const char *debounce, *name, *build, *mode, *ready, *fallback;
+	const char *procfile; /* --procfile FILE, or NULL */
 	char **command; /* argv after "--", or NULL */
 	int ncommand;
 };
@@ -144,8 +151,15 @@ int conf_load(struct conf *c, const char *path, char *err);
 int conf_load_string(
     struct conf *c, const char *text, const char *path, char *err);
 
-/* Builds the whole configuration into c: the file (o->config, or
- * ./ports.ini when no command was given), then the command line, which
+/* Reads the Procfile at path (one "NAME: COMMAND" a line, as foreman
+ * reads it; other lines are skipped) into c, prepared by conf_init(): a
+ * child a process, without sockets. Returns 0, or -1 with "file:line:
+ * what is wrong; what to do" in err. */
+int conf_load_procfile(struct conf *c, const char *path, char *err);
+
+/* Builds the whole configuration into c: the file (o->config, or the
+ * Procfile o->procfile, or ./ports.ini when neither nor a command was
+ * given), then the command line, which
  * wins key by key (relative paths resolve against o->cwd), then
  * conf_finish() and the watch paths made canonical.
  * Returns 0; -1 with "file:line: ..." in err for a mistake in the file

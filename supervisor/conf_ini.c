@@ -17,6 +17,7 @@
 #include <ini.h>
 
 #include "conf_int.h"
+#include "suggest.h"
 
 #define TEXT_MAX 256 /* > INI_MAX_LINE: a section or key fits */
 
@@ -155,13 +156,67 @@ socket_open(struct parse *p, const char *name)
 	return 0;
 }
 
+/* Returns 1 if s is a valid child name: 1 to CONF_NAME_MAX letters,
+ * digits, '.', '_' or '-' (it prefixes log lines and is given on the
+ * command line: holdports reload NAME CHILD). Else 0. */
+static int
+childname_valid(const char *s)
+{
+	size_t n = strspn(s,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+	    "WXYZ0123456789._-");
+
+	return n > 0 && n <= CONF_NAME_MAX && s[n] == '\0';
+}
+
+/* Opens [child] (name NULL) or [child.NAME]. The two forms do not mix:
+ * one [child] is one child that gets every socket, [child.NAME] sections
+ * are several. Returns 0 or -1 with the error recorded. */
+static int
+child_section_open(struct parse *p, const char *name)
+{
+	struct conf *c = p->c;
+	size_t i;
+
+	if (name != NULL && !childname_valid(name))
+		return perr(p, p->lineno, NULL,
+		    "child name '%s' in '[%s]' is not valid; use 1 to %d "
+		    "letters, digits, '.', '_' and '-'",
+		    name, p->section, CONF_NAME_MAX);
+	for (i = 0; i < c->nchildren; i++) {
+		const struct childconf *o = &c->children[i];
+
+		if (strcmp(o->name, name != NULL ? name : "") == 0)
+			return perr(p, p->lineno, NULL,
+			    "section '[%s]' given twice (first on line %d); "
+			    "merge the two",
+			    p->section, o->line);
+		if ((name == NULL) != (o->name[0] == '\0'))
+			return perr(p, p->lineno, NULL,
+			    "'[%s]' and '[child%s%s]' on line %d do not mix: "
+			    "[child] is the only child; give each child a "
+			    "name, e.g. [child.web]",
+			    p->section, o->name[0] != '\0' ? "." : "", o->name,
+			    o->line);
+	}
+	if (conf_add_child(c, name != NULL ? name : "", p->lineno) == NULL)
+		return perr(p, p->lineno, NULL, "out of memory");
+	p->child = c->nchildren - 1;
+	p->sect = SECT_CHILD;
+	return 0;
+}
+
 /* Handles a section header line: closes the previous section and opens
  * the one called name. Returns 0 or -1 with the error recorded. */
 static int
 section_open(struct parse *p, const char *name)
 {
+	static const char *const sections[] = {"holdports", "child", NULL};
+	static const char *const named[] = {"socket", "child", NULL};
 	struct conf *c = p->c;
-	size_t i;
+	const char *s, *dot;
+	char head[16];
+	size_t len;
 
 	if (section_close(p) == -1)
 		return -1;
@@ -179,30 +234,30 @@ section_open(struct parse *p, const char *name)
 		p->sect = SECT_HOLDPORTS;
 		return 0;
 	}
-	if (strcmp(name, "child") == 0) {
-		for (i = 0; i < c->nchildren; i++)
-			if (c->children[i].line != 0)
-				return perr(p, p->lineno, NULL,
-				    "section '[%s]' given twice (first on line "
-				    "%d); merge the two",
-				    name, c->children[i].line);
-		if (conf_add_child(c, "", p->lineno) == NULL)
-			return perr(p, p->lineno, NULL, "out of memory");
-		p->child = c->nchildren - 1;
-		p->sect = SECT_CHILD;
-		return 0;
-	}
+	if (strcmp(name, "child") == 0 || strncmp(name, "child.", 6) == 0)
+		return child_section_open(p, name[5] == '.' ? name + 6 : NULL);
 	if (strcmp(name, "socket") == 0)
 		return perr(p, p->lineno, NULL,
 		    "section '[socket]' needs a name; write [socket.NAME], "
 		    "e.g. [socket.http]");
-	else if (strncmp(name, "socket.", 7) == 0)
+	if (strncmp(name, "socket.", 7) == 0)
 		return socket_open(p, name + 7);
-	else
+	if ((dot = strchr(name, '.')) != NULL &&
+	    (len = (size_t)(dot - name)) < sizeof(head)) {
+		memcpy(head, name, len);
+		head[len] = '\0';
+		if ((s = suggest(head, named)) != NULL)
+			return perr(p, p->lineno, NULL,
+			    "unknown section '[%s]'; did you mean [%s%s]?",
+			    name, s, dot);
+	}
+	if ((s = suggest(name, sections)) != NULL)
 		return perr(p, p->lineno, NULL,
-		    "unknown section '[%s]'; valid sections are [holdports], "
-		    "[socket.NAME] and [child]",
-		    name);
+		    "unknown section '[%s]'; did you mean [%s]?", name, s);
+	return perr(p, p->lineno, NULL,
+	    "unknown section '[%s]'; valid sections are [holdports], "
+	    "[socket.NAME], [child] and [child.NAME]",
+	    name);
 }
 
 /*
@@ -375,9 +430,10 @@ static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
-	char msg[CONF_ERR_MAX], valid[TEXT_MAX];
+	char msg[CONF_ERR_MAX], valid[CONF_ERR_MAX / 2];
 	struct sockconf *sc = NULL;
 	struct childconf *ch = NULL;
+	const char *hint;
 	enum sect home;
 	int k;
 
@@ -404,6 +460,9 @@ handler(void *user, const char *section, const char *name, const char *value)
 			return !perr(p, p->lineno, p->key,
 			    "not a key of [%s]; move it to %s", p->section,
 			    sect_display(home));
+		if ((hint = key_suggest(p->sect, p->key)) != NULL)
+			return !perr(p, p->lineno, p->key,
+			    "unknown key; did you mean %s?", hint);
 		keys_list(p->sect, valid, sizeof(valid));
 		return !perr(p, p->lineno, p->key,
 		    "unknown key; valid keys are %s", valid);
@@ -435,6 +494,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		ch->set |= 1UL << k;
 	if (k == K_LISTEN && sc != NULL)
 		sc->line = p->lineno;
+	if (k == K_SOCKETS && ch != NULL && ch->socknames_line == 0)
+		ch->socknames_line = p->lineno;
 	if (k == K_EVENTS)
 		p->c->events.line = p->lineno;
 	if (p->seen[k] == 0)

@@ -48,6 +48,7 @@ enum key {
 	K_BUILD,
 	K_GITIGNORE,
 	K_LISTEN_PID,
+	K_SOCKETS,
 	K_COUNT
 };
 
@@ -103,6 +104,9 @@ enum sect key_section(const char *name);
 const char *sect_display(enum sect s);
 /* Writes into buf (len bytes) "a, b and c": the keys of section sect. */
 void keys_list(enum sect sect, char *buf, size_t len);
+/* Returns the key of section sect that name is a typo of ("comand":
+ * "command"), or NULL. */
+const char *key_suggest(enum sect sect, const char *name);
 /* Applies key k with value v: to c for a key of the instance, to ch for
  * a key of a child (the defaults when the key stands in [holdports]), to
  * sc for a key of a socket. Single keys replace their value, repeatable
@@ -143,6 +147,16 @@ struct childconf *conf_add_child(struct conf *c, const char *name, int line);
 /* Appends a socket named name (copied; "" for none yet) with the defaults
  * of every key. Returns it, or NULL with errno ENOMEM. */
 struct sockconf *conf_add_sock(struct conf *c, const char *name);
+
+/* Opens the configuration file at path for reading: a regular file
+ * only, opened without blocking (a FIFO or a device at the path would
+ * otherwise hold holdports in open(2) or feed it without end) and at
+ * most 1 MiB. Returns the stream, or NULL with the message in err. */
+FILE *conf_fopen(const char *path, char *err);
+/* Sets c->file to a copy of path and c->dir to the absolute directory of
+ * path against the current directory (canonical with realpath(3) when
+ * canon is set). Returns 0 or -1 with err set. */
+int conf_file_set(struct conf *c, const char *path, int canon, char *err);
 
 /* conf_ini.c */
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "suggest.h"
 #include "util.h"
 
 /* KT_WORD fields are enums and ints, written as int. */
@@ -65,20 +66,20 @@ static const struct word listen_pid_words[] = {
 const struct keydef keydefs[K_COUNT] = {
     [K_NAME] = {"name", SB_HOLDPORTS, CONF(name), KT_SPECIAL, 0, NULL, NULL,
 	"myapp"},
-    [K_DEBOUNCE] = {"debounce", SB_HOLDPORTS, CHILD(debounce_ms), KT_DURATION,
-	0, NULL, NULL, "100ms"},
-    [K_STOP_SIGNAL] = {"stop_signal", SB_HOLDPORTS, CHILD(stop_signal),
-	KT_SPECIAL, 0, NULL, NULL, "TERM"},
-    [K_STOP_TIMEOUT] = {"stop_timeout", SB_HOLDPORTS, CHILD(stop_timeout_ms),
-	KT_DURATION, 0, NULL, NULL, "5s"},
-    [K_RESTART] = {"restart", SB_HOLDPORTS, CHILD(restart), KT_WORD, 0,
-	restart_words, NULL, "on-failure"},
-    [K_MODE] = {"mode", SB_HOLDPORTS, CHILD(mode), KT_WORD, 0, mode_words, NULL,
-	"replace"},
-    [K_READY] = {"ready", SB_HOLDPORTS, CHILD(ready), KT_WORD, 0, ready_words,
-	NULL, "none"},
-    [K_READY_TIMEOUT] = {"ready_timeout", SB_HOLDPORTS, CHILD(ready_timeout_ms),
-	KT_DURATION, 0, NULL, NULL, "30s"},
+    [K_DEBOUNCE] = {"debounce", SB_HOLDPORTS | SB_CHILD, CHILD(debounce_ms),
+	KT_DURATION, 0, NULL, NULL, "100ms"},
+    [K_STOP_SIGNAL] = {"stop_signal", SB_HOLDPORTS | SB_CHILD,
+	CHILD(stop_signal), KT_SPECIAL, 0, NULL, NULL, "TERM"},
+    [K_STOP_TIMEOUT] = {"stop_timeout", SB_HOLDPORTS | SB_CHILD,
+	CHILD(stop_timeout_ms), KT_DURATION, 0, NULL, NULL, "5s"},
+    [K_RESTART] = {"restart", SB_HOLDPORTS | SB_CHILD, CHILD(restart), KT_WORD,
+	0, restart_words, NULL, "on-failure"},
+    [K_MODE] = {"mode", SB_HOLDPORTS | SB_CHILD, CHILD(mode), KT_WORD, 0,
+	mode_words, NULL, "replace"},
+    [K_READY] = {"ready", SB_HOLDPORTS | SB_CHILD, CHILD(ready), KT_WORD, 0,
+	ready_words, NULL, "none"},
+    [K_READY_TIMEOUT] = {"ready_timeout", SB_HOLDPORTS | SB_CHILD,
+	CHILD(ready_timeout_ms), KT_DURATION, 0, NULL, NULL, "30s"},
     [K_COMPAT] = {"compat", SB_HOLDPORTS, CONF(compat), KT_SPECIAL, 0, NULL,
 	NULL, "server-starter einhorn"},
     [K_EVENTS] = {"events", SB_HOLDPORTS, CONF(events), KT_SPECIAL, 0, NULL,
@@ -120,6 +121,8 @@ const struct keydef keydefs[K_COUNT] = {
 	listen_pid_words,
 	"use child (the default: the child's own pid) or none (left unset)",
 	"none"},
+    [K_SOCKETS] = {"sockets", SB_CHILD, CHILD(socknames), KT_SPECIAL,
+	LIST(nsocknames), NULL, NULL, "http admin"},
 };
 
 /* Variables the supervisor sets or removes itself, and those of compat
@@ -184,10 +187,14 @@ keys_list(enum sect sect, char *buf, size_t len)
 {
 	const char *names[K_COUNT];
 	size_t i, n = 0;
+	int shared;
 
-	for (i = 0; i < K_COUNT; i++)
-		if (keydefs[i].sects & (1u << sect))
-			names[n++] = keydefs[i].name;
+	/* The section's own keys first, then those it shares. */
+	for (shared = 0; shared < 2; shared++)
+		for (i = 0; i < K_COUNT; i++)
+			if ((keydefs[i].sects & (1u << sect)) &&
+			    (keydefs[i].sects != (1u << sect)) == shared)
+				names[n++] = keydefs[i].name;
 	word_list(buf, len, names, n, "and");
 }
 
@@ -195,6 +202,19 @@ int
 key_multi(int k)
 {
 	return keydefs[k].off_n != 0;
+}
+
+const char *
+key_suggest(enum sect sect, const char *name)
+{
+	const char *names[K_COUNT + 1];
+	size_t i, n = 0;
+
+	for (i = 0; i < K_COUNT; i++)
+		if (keydefs[i].sects & (1u << sect))
+			names[n++] = keydefs[i].name;
+	names[n] = NULL;
+	return suggest(name, names);
 }
 
 const char *
@@ -290,6 +310,11 @@ env_check(const struct childconf *ch, const char *v, char *msg)
 			    env_reserved[i]);
 			return -1;
 		}
+	if (n > 17 && strncmp(v, "HOLDPORTS_SOCKET_", 17) == 0) {
+		msgf(msg, "holdports sets %.*s itself; remove the line", (int)n,
+		    v);
+		return -1;
+	}
 	if (n > 11 && strncmp(v, "EINHORN_FD_", 11) == 0 &&
 	    strspn(v + 11, "0123456789") == n - 11) {
 		msgf(msg, "holdports sets %.*s itself; remove the line", (int)n,
@@ -457,6 +482,37 @@ word_apply(int k, int *field, const char *v, char *msg)
 	return -1;
 }
 
+/* Adds the socket names of one sockets = line (separated by blanks or
+ * commas) to ch, in order. Returns 0 or -1 with msg set. */
+static int
+socknames_add(struct childconf *ch, const char *v, char *msg)
+{
+	static const char seps[] = " \t,";
+	char *name;
+	size_t n, i;
+
+	for (v += strspn(v, seps); *v != '\0'; v += strspn(v, seps)) {
+		n = strcspn(v, seps);
+		if ((name = strndup(v, n)) == NULL) {
+			msgf(msg, "out of memory");
+			return -1;
+		}
+		for (i = 0; i < ch->nsocknames; i++)
+			if (strcmp(ch->socknames[i], name) == 0) {
+				msgf(
+				    msg, "'%s' is named twice; keep one", name);
+				free(name);
+				return -1;
+			}
+		if (strlist_add(&ch->socknames, &ch->nsocknames, name) == -1) {
+			msgf(msg, "out of memory");
+			return -1;
+		}
+		v += n;
+	}
+	return 0;
+}
+
 /* Applies a key that needs code of its own (KT_SPECIAL) to its field.
  * Returns 0 or -1 with msg set. */
 static int
@@ -540,6 +596,8 @@ special_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 		if (strlist_add(&ch->env, &ch->nenv, strdup(v)) == 0)
 			return 0;
 		break;
+	case K_SOCKETS:
+		return socknames_add(ch, v, msg);
 	}
 	msgf(msg, "out of memory");
 	return -1;

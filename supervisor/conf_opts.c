@@ -293,11 +293,21 @@ conf_build(struct conf *c, const struct opts *o, char *err)
 	int r = -1;
 
 	conf_init(c);
-	if (file == NULL && o->command == NULL)
+	if (o->procfile != NULL && (o->config != NULL || o->command != NULL)) {
+		msgf(err, "--procfile: give the processes in the Procfile%s",
+		    o->config != NULL ? ", not with -c FILE too" :
+					", not with -- COMMAND too");
+		r = -2;
+		goto fail;
+	}
+	if (o->procfile != NULL &&
+	    conf_load_procfile(c, o->procfile, err) == -1)
+		goto fail;
+	if (file == NULL && o->command == NULL && o->procfile == NULL)
 		file = "ports.ini";
 	if (file != NULL && conf_load(c, file, err) == -1)
 		goto fail;
-	if (file == NULL && conf_set_dir(c, o->cwd) == -1) {
+	if (c->dir == NULL && conf_set_dir(c, o->cwd) == -1) {
 		msgf(err, "out of memory");
 		goto fail;
 	}

@@ -80,14 +80,36 @@ print_inherited(FILE *f, const struct childconf *ch)
 	print_duration(f, "ready_timeout", ch->ready_timeout_ms);
 }
 
-/* Writes the section of child ch. */
+/* Writes the sockets of child ch of c: a sockets = line when they were
+ * named, else a comment that says which it gets. */
 static void
-print_child(FILE *f, const struct childconf *ch)
+print_socks(FILE *f, const struct conf *c, const struct childconf *ch)
+{
+	size_t i;
+
+	if (ch->socknames == NULL && ch->nsocks == 0) {
+		(void)fprintf(f, "; sockets: none\n");
+		return;
+	}
+	(void)fprintf(f, ch->socknames != NULL ? "sockets =" : "; sockets:");
+	for (i = 0; i < ch->nsocks; i++)
+		(void)fprintf(f, " %s", c->socks[ch->socks[i]].spec.name);
+	(void)fprintf(
+	    f, "%s\n", ch->socknames != NULL ? "" : " (every socket)");
+}
+
+/* Writes the section of child ch of c; with several children, each
+ * section gives the keys it inherits too, as they resolved. */
+static void
+print_child(FILE *f, const struct conf *c, const struct childconf *ch)
 {
 	if (ch->name[0] != '\0')
 		(void)fprintf(f, "\n[child.%s]\n", ch->name);
 	else
 		(void)fprintf(f, "\n[child]\n");
+	if (c->nchildren > 1)
+		print_inherited(f, ch);
+	print_socks(f, c, ch);
 	if (ch->command != NULL)
 		print_kv(f, "command", ch->command);
 	if (ch->directory != NULL)
@@ -146,5 +168,5 @@ conf_print(const struct conf *c, FILE *f)
 		print_sockfile(f, &c->socks[i]);
 	}
 	for (i = 0; i < c->nchildren; i++)
-		print_child(f, &c->children[i]);
+		print_child(f, c, &c->children[i]);
 }

@@ -206,3 +206,31 @@ env_compat(unsigned compat, const char *const *addrs, size_t n)
 	v[nvars] = NULL;
 	return v;
 }
+
+char **
+env_sockets(const char *const *names, const char *const *addrs, size_t n)
+{
+	size_t size = 0, i;
+	char **v, *p, *q;
+
+	for (i = 0; i < n; i++)
+		size += sizeof(ENV_SOCKET_PREFIX) + strlen(names[i]) + 1 +
+		    strlen(addrs[i]) + 1;
+	if ((v = malloc((n + 1) * sizeof(*v) + size)) == NULL)
+		return NULL;
+	p = (char *)(v + n + 1);
+	for (i = 0; i < n; i++) {
+		v[i] = p;
+		p += sprintf(p, "%s", ENV_SOCKET_PREFIX);
+		/* A variable name takes letters, digits and '_' only. */
+		for (q = p, p += sprintf(p, "%s", names[i]); q < p; q++)
+			*q = (*q >= 'a' && *q <= 'z') ? (char)(*q - 'a' + 'A') :
+			    ((*q >= 'A' && *q <= 'Z') ||
+				(*q >= '0' && *q <= '9')) ?
+							*q :
+							'_';
+		p += sprintf(p, "=%s", addrs[i]) + 1;
+	}
+	v[n] = NULL;
+	return v;
+}

@@ -117,11 +117,14 @@ struct sock {
  * for a path that holds a live socket and when every port of the range is
  * in use, EEXIST for a path that is not a socket). */
 int sock_bind(struct sock *s);
-/* Restores the state each child must find: the status flags
- * saved at bind (so O_NONBLOCK set by one child does not leak to the next)
- * and the backlog (a child's listen(2) may have changed it). Returns 0 or
- * -1 with errno. */
-int sock_reset(const struct sock *s);
+/* Restores the state each child must find: the backlog (a
+ * child's listen(2) may have changed it; on a listening socket listen(2)
+ * only sets it again) and, if flags is set, the status flags saved at bind
+ * (so O_NONBLOCK set by one child does not leak to the next). The flags
+ * belong to the open file description that every holder shares: pass
+ * flags 0 while any child may still hold the socket, or its accept(2)
+ * turns blocking under it. Returns 0 or -1 with errno. */
+int sock_reset(const struct sock *s, int flags);
 /* Closes s->fd and removes the unix socket file if we created it and it is
  * still the same file. */
 void sock_close(struct sock *s);
@@ -177,6 +180,16 @@ void env_set_pid(char *pidslot, pid_t pid);
  * does. Returns a NULL-terminated array (empty for compat 0) in one
  * allocation (free() it), or NULL with errno ENOMEM. */
 char **env_compat(unsigned compat, const char *const *addrs, size_t n);
+/* The prefix of the variables env_sockets() makes. */
+#define ENV_SOCKET_PREFIX "HOLDPORTS_SOCKET_"
+/* Builds, for each of the n sockets of an instance with several
+ * children, HOLDPORTS_SOCKET_NAME=ADDRESS (NAME in upper case, every byte
+ * but letters and digits made '_'; ADDRESS as struct sock's addr), so
+ * that a child finds the others' sockets even on ports the kernel chose.
+ * Returns a NULL-terminated array in one allocation (free() it), or NULL
+ * with errno ENOMEM. */
+char **env_sockets(
+    const char *const *names, const char *const *addrs, size_t n);
 
 /* spawn.c */
 

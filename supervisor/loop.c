@@ -174,6 +174,36 @@ loop_reap(struct loop *l, int64_t now)
 	}
 }
 
+/* SIGHUP: reloads the children that holdports reload NAME CHILD asked
+ * for, or without such a request every child. */
+static void
+loop_hup(struct loop *l)
+{
+	struct child *ch;
+	char **names, reason[CONF_NAME_MAX + 64];
+	size_t n, i, j;
+
+	if (reg_requests(l->reg, &names, &n) == -1)
+		log_warn("registry: reading the requests");
+	for (i = 0; i < n; i++) {
+		for (ch = NULL, j = 0; j < l->nchildren && ch == NULL; j++)
+			if (!l->children[j]->leaving &&
+			    strcmp(l->children[j]->conf.name, names[i]) == 0)
+				ch = l->children[j];
+		if (ch == NULL) {
+			log_warnx("holdports reload: no child is called '%s'",
+			    names[i]);
+			continue;
+		}
+		(void)snprintf(
+		    reason, sizeof(reason), "holdports reload %s", names[i]);
+		reload(l, ch, reason);
+	}
+	if (n == 0)
+		reload(l, NULL, "SIGHUP");
+	strlist_free(names, n);
+}
+
 /* pollset callback of the signal pipe: reaps, reloads, stops. */
 static void
 loop_signals(void *arg, int fd, short revents, int64_t now)
@@ -186,7 +216,7 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 	if (bits & SIGFD_CHLD)
 		loop_reap(l, now);
 	if (bits & SIGFD_HUP)
-		reload(l, NULL, "SIGHUP");
+		loop_hup(l);
 	if (bits & SIGFD_WINCH)
 		out_winch(l->out);
 	if (bits & SIGFD_TERM) {
@@ -338,16 +368,57 @@ loop_add_child(struct loop *l, const struct childconf *cc, int64_t now)
 	return 0;
 }
 
-/* Records the instance in the registry again, with the child started
- * last. */
+/* Returns the name of the child of c that gets socket i, or "". */
+static const char *
+loop_owner(const struct conf *c, size_t i)
+{
+	size_t j, k;
+
+	for (j = 0; j < c->nchildren; j++)
+		for (k = 0; k < c->children[j].nsocks; k++)
+			if (c->children[j].socks[k] == i)
+				return c->children[j].name;
+	return "";
+}
+
+/* Records the instance in the registry again: its sockets, its children
+ * and their pids, and last, the child started last (0: the newest one
+ * there is). */
 static void
 loop_register(struct loop *l, pid_t last)
 {
+	struct reg_sock *rs;
+	struct reg_proc *rp;
 	size_t i;
 
-	for (i = 0; last == 0 && i < l->nchildren; i++)
-		last = child_pid(l->children[i]);
-	reg_update(l->reg, &l->conf, l->socks, l->nsocks, last);
+	if (l->reg == NULL)
+		return;
+	rs = calloc(l->nsocks + 1, sizeof(*rs));
+	rp = calloc(l->nchildren + 1, sizeof(*rp));
+	if (rs == NULL || rp == NULL) {
+		free(rs);
+		free(rp);
+		log_warn("registry: not updated");
+		return;
+	}
+	for (i = 0; i < l->nsocks; i++) {
+		(void)snprintf(
+		    rs[i].name, sizeof(rs[i].name), "%s", l->socks[i].name);
+		(void)snprintf(
+		    rs[i].addr, sizeof(rs[i].addr), "%s", l->socks[i].addr);
+		(void)snprintf(rs[i].child, sizeof(rs[i].child), "%s",
+		    loop_owner(&l->conf, i));
+	}
+	for (i = 0; i < l->nchildren; i++) {
+		(void)snprintf(rp[i].name, sizeof(rp[i].name), "%s",
+		    l->children[i]->conf.name);
+		rp[i].pid = child_pid(l->children[i]);
+		if (last == 0)
+			last = rp[i].pid;
+	}
+	reg_update(l->reg, l->conf.name, rs, l->nsocks, rp, l->nchildren, last);
+	free(rs);
+	free(rp);
 }
 
 /* No running child of that name (struct match). */
@@ -802,7 +873,7 @@ loop_open(struct loop *l)
 	if ((l->guard.fd = guard_start(&l->guard.pid)) == -1)
 		log_warn("no guard process; kill -9 of holdports would leave "
 			 "grandchildren running");
-	l->reg = reg_open(&l->conf, l->socks, l->nsocks); /* may only warn */
+	l->reg = reg_open(l->conf.file); /* a failure only warns */
 	for (i = 0; i < l->conf.nchildren; i++)
 		if (loop_add_child(l, &l->conf.children[i], -1) == -1)
 			return -1;

@@ -25,10 +25,12 @@ static const char synopsis[] =
     "usage: holdports [-qv] [-b command] [-c file] [-d duration] [-i glob]\n"
     "                 [-l spec] [-n name] [-w path]\n"
     "                 [--fallback none|next[:N]] [--mode replace|overlap]\n"
-    "                 [--ready none|notify] [-- command [arg ...]]\n"
-    "       holdports check [-c file]\n"
+    "                 [--procfile file] [--ready none|notify]\n"
+    "                 [-- command [arg ...]]\n"
+    "       holdports check [-c file | --procfile file]\n"
     "       holdports ls [--json]\n"
-    "       holdports reload | stop [name | pid]\n"
+    "       holdports reload [name | pid] [child]\n"
+    "       holdports stop [name | pid]\n"
     "       holdports -h | -V\n";
 
 static const char help[] =
@@ -47,6 +49,7 @@ static const char help[] =
     "      --ready HOW        none, or notify: wait for READY=1 (sd_notify)\n"
     "      --fallback HOW     none, or next[:N]: when a port is in use, bind\n"
     "                         the next free one of PORT..PORT+N-1 (N: 100)\n"
+    "      --procfile FILE    run each NAME: COMMAND line of FILE as a child\n"
     "  -n, --name NAME        instance name\n"
     "  -q, --quiet            print errors only\n"
     "  -v, --verbose          print every event\n"
@@ -95,6 +98,7 @@ parse_opts(int argc, char **argv, struct opts *o, enum log_level *level)
 	    {"mode", required_argument, NULL, 'M'},
 	    {"ready", required_argument, NULL, 'R'},
 	    {"fallback", required_argument, NULL, 'F'},
+	    {"procfile", required_argument, NULL, 'P'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -150,6 +154,9 @@ parse_opts(int argc, char **argv, struct opts *o, enum log_level *level)
 		case 'F':
 			o->fallback = optarg;
 			break;
+		case 'P':
+			o->procfile = optarg;
+			break;
 		default:
 			usage(NULL, NULL);
 		}
@@ -189,9 +196,11 @@ configure_or_exit(struct conf *c, const struct opts *o)
 	char err[CONF_ERR_MAX];
 	int r;
 
-	if (o->config == NULL && o->command == NULL &&
+	if (o->config == NULL && o->command == NULL && o->procfile == NULL &&
 	    access("ports.ini", F_OK) == -1)
-		usage("no ports.ini here: give -c FILE or -- COMMAND%s", "");
+		usage("no ports.ini here: give -c FILE, --procfile FILE or -- "
+		      "COMMAND%s",
+		    "");
 	if ((r = conf_build(c, o, err)) == -2)
 		usage("%s", err);
 	if (r == -1) {

@@ -111,7 +111,14 @@ reg_format(const struct reg_entry *e, char **out)
 		put_escaped(f, e->socks[i].name);
 		(void)fputc('\t', f);
 		put_escaped(f, e->socks[i].addr);
+		(void)fputc('\t', f);
+		put_escaped(f, e->socks[i].child);
 		(void)fputc('\n', f);
+	}
+	for (i = 0; i < e->nprocs; i++) {
+		(void)fputs("proc=", f);
+		put_escaped(f, e->procs[i].name);
+		(void)fprintf(f, "\t%ld\n", (long)e->procs[i].pid);
 	}
 	bad = ferror(f);
 	if (fclose(f) != 0 || bad) {
@@ -154,38 +161,89 @@ reg_copy(char *dst, size_t size, const char *s)
 	return 0;
 }
 
+/* Parses the value of a socket= line, "NAME\tADDR\tCHILD" (the child
+ * only since holdports knows several), into e. Returns 0 or -1 with
+ * errno EINVAL or ENOMEM. */
+static int
+reg_line_sock(struct reg_entry *e, char *v)
+{
+	char *addr, *child = NULL;
+	struct reg_sock *rs;
+
+	/* the tabs between the fields are never escaped */
+	if ((addr = strchr(v, '\t')) == NULL)
+		goto bad;
+	*addr++ = '\0';
+	if ((child = strchr(addr, '\t')) != NULL)
+		*child++ = '\0';
+	if ((rs = grow(e->socks, &e->capsocks, e->nsocks + 1, sizeof(*rs))) ==
+	    NULL)
+		return -1;
+	e->socks = rs;
+	rs = &e->socks[e->nsocks];
+	memset(rs, 0, sizeof(*rs));
+	if (unescape(v) == -1 || unescape(addr) == -1 ||
+	    reg_copy(rs->name, sizeof(rs->name), v) == -1 ||
+	    reg_copy(rs->addr, sizeof(rs->addr), addr) == -1 ||
+	    (child != NULL &&
+		(unescape(child) == -1 ||
+		    reg_copy(rs->child, sizeof(rs->child), child) == -1)))
+		goto bad;
+	e->nsocks++;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* Parses the value of a proc= line, "NAME\tPID", into e. Returns 0 or -1
+ * with errno EINVAL or ENOMEM. */
+static int
+reg_line_proc(struct reg_entry *e, char *v)
+{
+	unsigned long long n;
+	struct reg_proc *rp;
+	char *pid;
+
+	if ((pid = strchr(v, '\t')) == NULL)
+		goto bad;
+	*pid++ = '\0';
+	/* later fields, of later versions, are skipped */
+	pid[strcspn(pid, "\t")] = '\0';
+	if ((rp = grow(e->procs, &e->capprocs, e->nprocs + 1, sizeof(*rp))) ==
+	    NULL)
+		return -1;
+	e->procs = rp;
+	rp = &e->procs[e->nprocs];
+	memset(rp, 0, sizeof(*rp));
+	if (unescape(v) == -1 ||
+	    reg_copy(rp->name, sizeof(rp->name), v) == -1 ||
+	    reg_number(pid, INT_MAX, &n) == -1)
+		goto bad;
+	rp->pid = (pid_t)n;
+	e->nprocs++;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
 /* Applies one "key=value" line (escapes still in) to e. Unknown keys are
  * skipped, so that a later version may add some. Returns 0, or -1 with
  * errno EINVAL or ENOMEM; *seen collects the keys found, as bits. */
 static int
 reg_line(struct reg_entry *e, char *key, unsigned *seen)
 {
-	char *v = strchr(key, '='), *addr;
+	char *v = strchr(key, '=');
 	unsigned long long n;
-	struct reg_sock *rs;
 
 	if (v == NULL)
 		goto bad;
 	*v++ = '\0';
-	if (strcmp(key, "socket") == 0) {
-		/* the tab between name and address is never escaped */
-		if ((addr = strchr(v, '\t')) == NULL)
-			goto bad;
-		*addr++ = '\0';
-		if (e->nsocks >= CONF_SOCKS_MAX)
-			goto bad;
-		rs = realloc(e->socks, (e->nsocks + 1) * sizeof(*rs));
-		if (rs == NULL)
-			return -1;
-		e->socks = rs;
-		rs = &e->socks[e->nsocks];
-		if (unescape(v) == -1 || unescape(addr) == -1 ||
-		    reg_copy(rs->name, sizeof(rs->name), v) == -1 ||
-		    reg_copy(rs->addr, sizeof(rs->addr), addr) == -1)
-			goto bad;
-		e->nsocks++;
-		return 0;
-	}
+	if (strcmp(key, "socket") == 0)
+		return reg_line_sock(e, v);
+	if (strcmp(key, "proc") == 0)
+		return reg_line_proc(e, v);
 	if (unescape(v) == -1)
 		goto bad;
 	if (strcmp(key, "name") == 0) {
@@ -265,6 +323,7 @@ reg_entry_free(struct reg_entry *e)
 {
 	free(e->config);
 	free(e->socks);
+	free(e->procs);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -460,8 +519,8 @@ reg_prune(int dirfd, const char *name, ino_t ino)
 		(void)unlinkat(dirfd, name, 0);
 }
 
-/* Returns the pid of a file name "PID" (tmp 0) or ".PID.tmp" (tmp 1),
- * else 0. */
+/* Returns the pid of a file name "PID" (tmp 0), or ".PID.tmp" or
+ * ".PID.reload.CHILD" (tmp 1: an unfinished write, a request), else 0. */
 static pid_t
 reg_name_pid(const char *name, int *tmp)
 {
@@ -471,11 +530,15 @@ reg_name_pid(const char *name, int *tmp)
 
 	*tmp = name[0] == '.';
 	if (*tmp) {
-		if (len < 6 || len - 5 >= sizeof(digits) ||
-		    strcmp(name + len - 4, ".tmp") != 0)
+		/* ".PID.tmp", an unfinished write, or ".PID.reload.CHILD",
+		 * a request (reg_request()) */
+		len = strcspn(name + 1, ".");
+		if (len == 0 || len >= sizeof(digits) ||
+		    (strcmp(name + 1 + len, ".tmp") != 0 &&
+			strncmp(name + 1 + len, ".reload.", 8) != 0))
 			return 0;
-		memcpy(digits, name + 1, len - 5);
-		digits[len - 5] = '\0';
+		memcpy(digits, name + 1, len);
+		digits[len] = '\0';
 		name = digits;
 	}
 	if (reg_number(name, INT_MAX, &n) == -1)
@@ -715,7 +778,7 @@ reg_save(struct reg *r)
 }
 
 struct reg *
-reg_open(const struct conf *c, const struct sock *s, size_t n)
+reg_open(const char *config)
 {
 	char err[CONF_ERR_MAX];
 	struct reg *r;
@@ -737,42 +800,109 @@ reg_open(const struct conf *c, const struct sock *s, size_t n)
 		r->e.start = 0; /* unknown here: readers go by the pid */
 	/* An absolute path, so that ls means the same file from anywhere;
 	 * as given if it cannot be resolved (removed meanwhile). */
-	if (c->file != NULL && (r->e.config = realpath(c->file, NULL)) == NULL)
-		r->e.config = strdup(c->file);
+	if (config != NULL && (r->e.config = realpath(config, NULL)) == NULL)
+		r->e.config = strdup(config);
 	if (reg_time((int64_t)time(NULL), r->e.started, sizeof(r->e.started)) ==
 	    -1)
 		(void)snprintf(
 		    r->e.started, sizeof(r->e.started), "1970-01-01T00:00:00Z");
 	(void)snprintf(r->file, sizeof(r->file), "%ld", (long)r->e.pid);
 	(void)snprintf(r->tmp, sizeof(r->tmp), ".%ld.tmp", (long)r->e.pid);
-	reg_update(r, c, s, n, 0);
 	return r;
 }
 
 void
-reg_update(struct reg *r, const struct conf *c, const struct sock *s, size_t n,
-    pid_t child)
+reg_update(struct reg *r, const char *name, const struct reg_sock *s, size_t ns,
+    const struct reg_proc *p, size_t np, pid_t last)
 {
-	struct reg_sock *v = NULL;
-	size_t i;
+	struct reg_sock *vs;
+	struct reg_proc *vp;
 
 	if (r == NULL)
 		return;
-	if (n > 0 && (v = calloc(n, sizeof(*v))) == NULL) {
+	vs = calloc(ns + 1, sizeof(*vs));
+	vp = calloc(np + 1, sizeof(*vp));
+	if (vs == NULL || vp == NULL) {
+		free(vs);
+		free(vp);
 		log_warn("registry: not updated");
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		(void)snprintf(v[i].name, sizeof(v[i].name), "%s", s[i].name);
-		(void)snprintf(v[i].addr, sizeof(v[i].addr), "%s", s[i].addr);
-	}
+	memcpy(vs, s, ns * sizeof(*vs));
+	memcpy(vp, p, np * sizeof(*vp));
 	free(r->e.socks);
-	r->e.socks = v;
-	r->e.nsocks = n;
-	(void)snprintf(r->e.name, sizeof(r->e.name), "%s",
-	    c->name != NULL ? c->name : "holdports");
-	r->e.child = child;
+	free(r->e.procs);
+	r->e.socks = vs;
+	r->e.nsocks = r->e.capsocks = ns;
+	r->e.procs = vp;
+	r->e.nprocs = r->e.capprocs = np;
+	(void)snprintf(r->e.name, sizeof(r->e.name), "%s", name);
+	r->e.child = last;
 	reg_save(r);
+}
+
+/* The prefix of the request files of the instance pid: ".PID.reload."
+ * (a leading '.' as for unfinished writes: readers of the registry skip
+ * both, and prune them once pid is gone). */
+static void
+reg_request_prefix(pid_t pid, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, ".%ld.reload.", (long)pid);
+}
+
+int
+reg_request(int dirfd, pid_t pid, const char *child)
+{
+	char name[64 + CONF_NAME_MAX];
+	int fd;
+
+	reg_request_prefix(pid, name, sizeof(name));
+	(void)strncat(name, child, sizeof(name) - strlen(name) - 1);
+	fd = openat(dirfd, name,
+	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd == -1)
+		return -1;
+	(void)close(fd);
+	return 0;
+}
+
+int
+reg_requests(struct reg *r, char ***names, size_t *n)
+{
+	char prefix[64];
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+	int fd;
+
+	*names = NULL;
+	*n = 0;
+	if (r == NULL)
+		return 0;
+	reg_request_prefix(r->e.pid, prefix, sizeof(prefix));
+	len = strlen(prefix);
+	if ((fd = openat(r->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, len) != 0)
+			continue;
+		if (strlist_add(names, n, strdup(de->d_name + len)) == -1) {
+			(void)closedir(d);
+			strlist_free(*names, *n);
+			*names = NULL;
+			*n = 0;
+			errno = ENOMEM;
+			return -1;
+		}
+		(void)unlinkat(r->dirfd, de->d_name, 0);
+	}
+	(void)closedir(d);
+	return 0;
 }
 
 int64_t

@@ -20,6 +20,13 @@ struct sock;
 struct reg_sock {
 	char name[CONF_FDNAME_MAX + 1];
 	char addr[CONF_PATH_MAX + 16]; /* as struct sock's addr */
+	char child[CONF_NAME_MAX + 1]; /* the child it is given to */
+};
+
+/* One child of a registered instance. */
+struct reg_proc {
+	char name[CONF_NAME_MAX + 1]; /* "" for the only child, [child] */
+	pid_t pid; /* its process now; 0: none */
 };
 
 /* One registered instance, as its file holds it. */
@@ -31,7 +38,9 @@ struct reg_entry {
 	pid_t child; /* the child started last; 0: none */
 	char started[32]; /* when the instance started, RFC 3339 UTC */
 	struct reg_sock *socks; /* in fd order */
-	size_t nsocks;
+	size_t nsocks, capsocks;
+	struct reg_proc *procs; /* in the order of the configuration */
+	size_t nprocs, capprocs;
 };
 
 /* Formats e as the text of its registry file into a new string stored in
@@ -80,17 +89,19 @@ int reg_time_parse(const char *s, int64_t *t);
 
 struct reg;
 
-/* Registers this instance: opens the registry folder (creating it) and
- * writes its file for c and the n sockets s, with no child yet. A failure
- * is logged as a warning and returns NULL; the other reg_ functions then
- * do nothing: the ports stay held whatever the registry does. */
-struct reg *reg_open(const struct conf *c, const struct sock *s, size_t n);
+/* Registers this instance: opens the registry folder (creating it), for
+ * the configuration file config (NULL: none). The file is written by
+ * reg_update(). A failure is logged as a warning and returns NULL; the
+ * other reg_ functions then do nothing: the ports stay held whatever the
+ * registry does. */
+struct reg *reg_open(const char *config);
 /* Writes the file again, atomically (a temporary file in the folder,
- * fsync(2), rename(2)), for c, the sockets s and the child started last
- * (0: none). A failure is logged as a warning, once for a run of them,
- * and tried again by reg_retry(). */
-void reg_update(struct reg *r, const struct conf *c, const struct sock *s,
-    size_t n, pid_t child);
+ * then rename(2)), for the instance called name with the ns sockets s,
+ * the np children p and the child started last (0: none); the arrays are
+ * copied. A failure is logged as a warning, once for a run of them, and
+ * tried again by reg_retry(). */
+void reg_update(struct reg *r, const char *name, const struct reg_sock *s,
+    size_t ns, const struct reg_proc *p, size_t np, pid_t last);
 /* Returns when reg_retry() is due (ms): a write failed and is to be
  * tried again; or -1 for none (and for r NULL). */
 int64_t reg_deadline(const struct reg *r);
@@ -99,5 +110,16 @@ int64_t reg_deadline(const struct reg *r);
 void reg_retry(struct reg *r, int64_t now);
 /* Removes this instance's file and frees r (NULL is fine). */
 void reg_close(struct reg *r);
+/* Takes the requests holdports reload NAME CHILD left for this instance
+ * (reg_request()): stores the names of the children asked for in a new
+ * list *names of *n strings (strlist_free() it; NULL and 0 for none) and
+ * removes the request files. Returns 0, or -1 with errno ENOMEM (the
+ * requests stay for the next call). */
+int reg_requests(struct reg *r, char ***names, size_t *n);
+/* Leaves a request in the registry folder dirfd for the instance pid to
+ * reload its child called child (a name of letters, digits, '.', '_' and
+ * '-'); the caller then sends it SIGHUP. Returns 0 or -1 with errno from
+ * openat(2). */
+int reg_request(int dirfd, pid_t pid, const char *child);
 
 #endif

@@ -226,9 +226,11 @@ sock_bind(struct sock *s)
 }
 
 int
-sock_reset(const struct sock *s)
+sock_reset(const struct sock *s, int flags)
 {
-	if (fcntl(s->fd, F_SETFL, s->flags) == -1)
+	/* O_NONBLOCK is in the open file description that every holder
+	 * shares: only when no child holds the socket any more. */
+	if (flags && fcntl(s->fd, F_SETFL, s->flags) == -1)
 		return -1;
 	/* listen(2) on a listening socket only sets the backlog again. */
 	if (s->conf->spec.type == SOCK_STREAM &&

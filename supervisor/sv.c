@@ -744,6 +744,19 @@ sv_knows(const struct sv *sv, pid_t pid)
 	return 0;
 }
 
+int
+sv_holding(const struct sv *sv)
+{
+	size_t i;
+
+	if (sv->cur.pid != 0 || sv->next.pid != 0)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (sv->stopping[i].pid != 0 && !sv->stopping[i].is_build)
+			return 1;
+	return 0;
+}
+
 void
 sv_build_line(const struct sv *sv, char *buf, size_t len)
 {
@@ -783,15 +796,11 @@ enum sv_down
 sv_down(const struct sv *sv, char *buf, size_t len)
 {
 	char what[64];
-	size_t i;
 
 	(void)snprintf(buf, len, "%s", "");
 	if (sv->state != ST_RUNNING || sv->exiting || sv->down == SV_UP ||
-	    sv->cur.pid != 0 || sv->next.pid != 0)
+	    sv_holding(sv))
 		return SV_UP;
-	for (i = 0; i < SV_STOP_MAX; i++)
-		if (sv->stopping[i].pid != 0 && !sv->stopping[i].is_build)
-			return SV_UP;
 	switch (sv->down) {
 	case SV_DOWN_BUILD:
 		sv_build_line(sv, buf, len);

@@ -6,7 +6,7 @@
 #
 # Completes the subcommands (check, ls, reload, stop), every option and
 # its values, the instances that `holdports ls --json` lists for reload
-# and stop, and, from the ports.ini of the command line (-c FILE, else
+# and stop (and after reload NAME, its children), and, from the ports.ini of the command line (-c FILE, else
 # ./ports.ini), the socket names of its [socket.NAME] sections after
 # `-l SPEC=` and the `name =` of its [holdports] section after -n. After
 # `--` it completes a command, then file names.
@@ -60,6 +60,21 @@ _holdports_instances() {
 	} | sort -u
 }
 
+# _holdports_children INSTANCE: the names of the children of the running
+# instance INSTANCE (a name or a pid), for holdports reload INSTANCE CHILD.
+_holdports_children() {
+	"${_hp_words[0]}" ls --json 2>/dev/null |
+	    awk -v want="$1" '
+		{
+			n = $0; sub(/.*"name" *: *"/, "", n); sub(/".*/, "", n)
+			p = $0; sub(/.*"pid" *: */, "", p); sub(/[^0-9].*/, "", p)
+			c = $0
+			if (!sub(/.*"child" *: *"/, "", c)) next
+			sub(/".*/, "", c)
+			if (n == want || p == want) print c
+		}' | sort -u
+}
+
 # _holdports_value OPTION CUR: completes the value CUR of OPTION into
 # COMPREPLY; false if OPTION takes no value.
 _holdports_value() {
@@ -105,6 +120,10 @@ _holdports_value() {
 		mapfile -t COMPREPLY < <(compgen -W 'none next next:10 next:100' \
 		    -- "$2")
 		;;
+	--procfile)
+		mapfile -t COMPREPLY < <(compgen -f -- "$2")
+		compopt -o filenames 2>/dev/null
+		;;
 	-n | --name)
 		mapfile -t COMPREPLY < <(compgen -W \
 		    "$(_holdports_ini holdports name)" -- "$2")
@@ -120,7 +139,8 @@ _holdports() {
 	local line cur prev word head i sub= dashdash=0
 	local -a _hp_words
 	local opts='-c --config -l --listen -w --watch -i --ignore -b --build
-	    -d --debounce --mode --ready --fallback -n --name -q --quiet
+	    -d --debounce --mode --ready --fallback --procfile -n --name
+	    -q --quiet
 	    -v --verbose -h --help -V --version'
 
 	# Split the line up to the cursor at blanks only, so that a word such
@@ -160,8 +180,13 @@ _holdports() {
 	elif [[ $sub == ls ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--json' -- "$cur")
 	elif [[ $sub == reload || $sub == stop ]]; then
-		((${#_hp_words[@]} == 3)) && mapfile -t COMPREPLY < <(compgen \
-		    -W "$(_holdports_instances)" -- "$cur")
+		if ((${#_hp_words[@]} == 3)); then
+			mapfile -t COMPREPLY < <(compgen \
+			    -W "$(_holdports_instances)" -- "$cur")
+		elif [[ $sub == reload ]] && ((${#_hp_words[@]} == 4)); then
+			mapfile -t COMPREPLY < <(compgen \
+			    -W "$(_holdports_children "${_hp_words[2]}")" -- "$cur")
+		fi
 	elif _holdports_value "$prev" "$cur"; then
 		:
 	elif [[ $cur == --*=* ]] &&

@@ -114,8 +114,8 @@ static const struct {
     /* unknown keys and sections */
     {"[holdports]\nname = x\ncolour = red\n",
 	"ports.ini:3: [holdports] colour: unknown key; valid keys are name, "
-	"debounce, stop_signal, stop_timeout, restart, mode, ready, "
-	"ready_timeout, compat, events and events_fallback"},
+	"compat, events, events_fallback, debounce, stop_signal, stop_timeout, "
+	"restart, mode, ready and ready_timeout"},
     {"[socket.http]\nlisten = 80\nport = 80\n",
 	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen, "
 	"backlog, fallback, mode, user, group and protocol"},
@@ -142,12 +142,16 @@ static const struct {
 	"e.g. next:20)"},
     {"[child]\ncmd = ./x\n",
 	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
-	"directory, environment, watch, ignore, build, gitignore and "
-	"listen_pid"},
+	"directory, environment, watch, ignore, build, gitignore, listen_pid, "
+	"sockets, debounce, stop_signal, stop_timeout, restart, mode, ready "
+	"and ready_timeout"},
+    /* a typo: did you mean */
     {"[child]\nCommand = ./x\n",
-	"ports.ini:2: [child] Command: unknown key; valid keys are command, "
-	"directory, environment, watch, ignore, build, gitignore and "
-	"listen_pid"},
+	"ports.ini:2: [child] Command: unknown key; did you mean command?"},
+    {"[child]\ncomand = ./x\n",
+	"ports.ini:2: [child] comand: unknown key; did you mean command?"},
+    {"[socket.http]\nlisen = 80\n",
+	"ports.ini:2: [socket.http] lisen: unknown key; did you mean listen?"},
     {"[holdports]\ncommand = ./x\n",
 	"ports.ini:2: [holdports] command: not a key of [holdports]; move it "
 	"to [child]"},
@@ -162,10 +166,14 @@ static const struct {
 	"section: [holdports], [socket.NAME] or [child]"},
     {"[server]\ncommand = ./x\n",
 	"ports.ini:1: unknown section '[server]'; valid sections are "
-	"[holdports], [socket.NAME] and [child]"},
+	"[holdports], [socket.NAME], [child] and [child.NAME]"},
     {"[ child ]\n",
-	"ports.ini:1: unknown section '[ child ]'; valid sections are "
-	"[holdports], [socket.NAME] and [child]"},
+	"ports.ini:1: unknown section '[ child ]'; did you mean [child]?"},
+    {"[holdport]\n",
+	"ports.ini:1: unknown section '[holdport]'; did you mean [holdports]?"},
+    {"[sockets.http]\n",
+	"ports.ini:1: unknown section '[sockets.http]'; did you mean "
+	"[socket.http]?"},
     {"[socket]\nlisten = 80\n",
 	"ports.ini:1: section '[socket]' needs a name; write [socket.NAME], "
 	"e.g. [socket.http]"},
@@ -282,6 +290,9 @@ static const struct {
     {"[child]\nenvironment = LISTEN_FDS=1\n",
 	"ports.ini:2: [child] environment: holdports sets LISTEN_FDS itself; "
 	"remove the line"},
+    {"[child]\nenvironment = HOLDPORTS_SOCKET_API=x\n",
+	"ports.ini:2: [child] environment: holdports sets "
+	"HOLDPORTS_SOCKET_API itself; remove the line"},
     {"[child]\nenvironment = A=1\nenvironment = A=2\n",
 	"ports.ini:3: [child] environment: A is set twice; keep one"},
     /* inih: line length, inline comments, continuation lines */
@@ -384,9 +395,9 @@ static const struct {
     {"mode = overlap\n",
 	"ports.ini:1: key 'mode' comes before any section; put it under "
 	"[holdports]"},
-    {"[child]\nmode = overlap\n",
-	"ports.ini:2: [child] mode: not a key of [child]; move it to "
-	"[holdports]"},
+    {"[child]\nsockets = http\ncommand = ./x\n",
+	"ports.ini:2: [child] sockets: no socket is called 'http'; give the "
+	"NAME of a [socket.NAME] section"},
     {"[holdports]\nready = yes\n",
 	"ports.ini:2: [holdports] ready: 'yes' is not valid; use none or "
 	"notify"},
@@ -1680,6 +1691,111 @@ test_print_round_trip(void **state)
 	free(two);
 }
 
+/* Several children: each gets the sockets its sockets = line names, in
+ * that order, and the keys of [holdports] it does not set itself. */
+static void
+test_children(void **state)
+{
+	static const char text[] =
+	    "[holdports]\nmode = overlap\nstop_timeout = 2s\n"
+	    "[socket.api]\nlisten = 127.0.0.1:0\n"
+	    "[socket.web]\nlisten = 127.0.0.1:0\n"
+	    "[socket.admin]\nlisten = 127.0.0.1:0\n"
+	    "[child.api]\ncommand = ./api\nsockets = admin api\n"
+	    "stop_timeout = 9s\nready = notify\n"
+	    "[child.web]\ncommand = ./web\nsockets = web\nwatch = /src\n"
+	    "[child.worker]\ncommand = ./worker\n";
+	struct conf c;
+	char err[CONF_ERR_MAX], *one, *two;
+
+	(void)state;
+	assert_int_equal(load(&c, text, err), 0);
+	assert_int_equal(c.nchildren, 3);
+	assert_string_equal(c.children[0].name, "api");
+	assert_int_equal(c.children[0].nsocks, 2);
+	assert_string_equal(c.socks[c.children[0].socks[0]].spec.name, "admin");
+	assert_string_equal(c.socks[c.children[0].socks[1]].spec.name, "api");
+	assert_int_equal(c.children[0].stop_timeout_ms, 9000);
+	assert_int_equal(c.children[0].ready, READY_NOTIFY);
+	assert_int_equal(c.children[0].mode, MODE_OVERLAP);
+	assert_int_equal(c.children[1].nsocks, 1);
+	assert_int_equal(c.children[1].stop_timeout_ms, 2000);
+	assert_int_equal(c.children[1].ready, READY_NONE);
+	assert_int_equal(c.children[1].nwatch, 1);
+	assert_int_equal(c.children[2].nsocks, 0);
+	/* check prints each child resolved, and that reads back */
+	one = print(&c);
+	conf_free(&c);
+	assert_non_null(strstr(one,
+	    "\n[child.api]\ndebounce = 100ms\n"
+	    "stop_signal = TERM\nstop_timeout = 9s\n"));
+	assert_non_null(strstr(one, "sockets = admin api\n"));
+	assert_non_null(strstr(one, "\n[child.worker]\n"));
+	assert_non_null(strstr(one, "; sockets: none\n"));
+	assert_int_equal(load(&c, one, err), 0);
+	two = print(&c);
+	conf_free(&c);
+	assert_string_equal(one, two);
+	free(one);
+	free(two);
+}
+
+/* What several children may not do, each with its file:line. */
+static const struct {
+	const char *text;
+	const char *err;
+} bad_children[] = {
+    {"[socket.a]\nlisten = 0\n[child.x]\ncommand = ./x\nsockets = a\n"
+     "[child.y]\ncommand = ./y\nsockets = a\n",
+	"ports.ini:8: [child.y] sockets: 'a' is given to [child.x] too "
+	"(line 5); a socket goes to one child"},
+    {"[socket.a]\nlisten = 0\n[socket.b]\nlisten = 0\n"
+     "[child.x]\ncommand = ./x\nsockets = a\n[child.y]\ncommand = ./y\n",
+	"ports.ini:3: [socket.b]: no child takes this socket; name it in the "
+	"sockets = line of the child that serves it, e.g. sockets = b"},
+    {"[child.x]\ncommand = ./x\n[child]\ncommand = ./y\n",
+	"ports.ini:3: '[child]' and '[child.x]' on line 1 do not mix: "
+	"[child] is the only child; give each child a name, e.g. "
+	"[child.web]"},
+    {"[child.x]\ncommand = ./x\n[child.x]\n",
+	"ports.ini:3: section '[child.x]' given twice (first on line 1); "
+	"merge the two"},
+    {"[child.a b]\ncommand = ./x\n",
+	"ports.ini:1: child name 'a b' in '[child.a b]' is not valid; use 1 "
+	"to 64 letters, digits, '.', '_' and '-'"},
+    {"[child.x]\ncommand = ./x\n[child.y]\nwatch = /\n",
+	"ports.ini:3: [child.y] command: missing; set the command that "
+	"starts your server, e.g. command = ./server"},
+    {"[socket.a]\nlisten = 0\n[child.x]\ncommand = ./x\nsockets = a a\n",
+	"ports.ini:5: [child.x] sockets: 'a' is named twice; keep one"},
+};
+
+static void
+test_children_bad(void **state)
+{
+	struct conf c;
+	char err[CONF_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_children) / sizeof(bad_children[0]); i++) {
+		print_message("%s\n", bad_children[i].text);
+		assert_int_equal(load(&c, bad_children[i].text, err), -1);
+		assert_string_equal(err, bad_children[i].err);
+		conf_free(&c);
+	}
+	/* the command line cannot say which of several children it means */
+	assert_int_equal(
+	    load(&c, "[child.x]\ncommand = ./x\n[child.y]\ncommand = ./y\n",
+		err),
+	    0);
+	assert_int_equal(conf_set(&c, "watch", "/src", NULL, err), -1);
+	assert_string_equal(err,
+	    "watch: the file has several children; set it in the section of "
+	    "the one you mean");
+	conf_free(&c);
+}
+
 /* The defaults of the new keys print as keys, a missing build as a
  * comment; both read back. */
 static void
@@ -1947,6 +2063,8 @@ main(void)
 	    cmocka_unit_test(test_socket_keys),
 	    cmocka_unit_test(test_conf_set_keys),
 	    cmocka_unit_test(test_print_round_trip),
+	    cmocka_unit_test(test_children),
+	    cmocka_unit_test(test_children_bad),
 	    cmocka_unit_test(test_print_defaults),
 	    cmocka_unit_test(test_golden_bad),
 	    cmocka_unit_test(test_golden_good),

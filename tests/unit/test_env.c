@@ -205,6 +205,27 @@ test_compat_vars_never_stale(void **state)
 	free(envp);
 }
 
+/* The sockets of a stack, by name, for the children to find each other:
+ * names made variable names, addresses as bound. */
+static void
+test_socket_vars(void **state)
+{
+	const char *names[] = {"api", "web-front", "x.y"};
+	const char *addrs[] = {"127.0.0.1:43210", "[::1]:8080", "unix:/r/s"};
+	char **v;
+
+	(void)state;
+	assert_non_null(v = env_sockets(names, addrs, 3));
+	assert_string_equal(v[0], "HOLDPORTS_SOCKET_API=127.0.0.1:43210");
+	assert_string_equal(v[1], "HOLDPORTS_SOCKET_WEB_FRONT=[::1]:8080");
+	assert_string_equal(v[2], "HOLDPORTS_SOCKET_X_Y=unix:/r/s");
+	assert_null(v[3]);
+	free(v);
+	assert_non_null(v = env_sockets(names, addrs, 0));
+	assert_null(v[0]);
+	free(v);
+}
+
 static void
 test_listen_pid_none(void **state)
 {
@@ -227,6 +248,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_listen_vars_fresh),
+	    cmocka_unit_test(test_socket_vars),
 	    cmocka_unit_test(test_no_sockets_no_listen_vars),
 	    cmocka_unit_test(test_extra_overrides_and_last_wins),
 	    cmocka_unit_test(test_prefix_is_not_a_match),
