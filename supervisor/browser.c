@@ -116,8 +116,8 @@ browser_close(struct browser *b)
 	free(b);
 }
 
-const char *
-browser_env(const struct browser *b)
+char *
+browser_env(struct browser *b)
 {
 	return b != NULL && b->env[0] != '\0' ? b->env : NULL;
 }

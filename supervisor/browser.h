@@ -28,10 +28,10 @@ struct browser *browser_open(const struct conf *c);
 /* Closes every client and the events socket and frees b (NULL is fine).
  * The held sockets get back the flags they had. */
 void browser_close(struct browser *b);
-/* Returns the value of HOLDPORTS_EVENTS, "HOLDPORTS_EVENTS=http://
- * 127.0.0.1:8081", or NULL without events. The string stays valid until
- * browser_close(). */
-const char *browser_env(const struct browser *b);
+/* Returns the variable HOLDPORTS_EVENTS, "HOLDPORTS_EVENTS=http://
+ * 127.0.0.1:8081", or NULL without events (or b NULL). The string is b's,
+ * not to be changed, and stays until browser_close(). */
+char *browser_env(struct browser *b);
 /* The configuration is now c: the events socket is bound again if its
  * address changed, or closed if events went away (a new address that
  * cannot be bound is logged and the old one kept). Call it before the

@@ -210,7 +210,7 @@ static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
-	const char *ev = browser_env(ch->sh->browser);
+	char *ev = browser_env(ch->sh->browser);
 	const char **addrs;
 	char **extra;
 	size_t i, n, k = 0;
@@ -236,7 +236,7 @@ child_extra(struct child *ch, size_t *np)
 		extra[k++] = ch->socketvars[i];
 	/* The events server, for the child's pages: HOLDPORTS_EVENTS. */
 	if (ev != NULL)
-		extra[k++] = (char *)(uintptr_t)ev;
+		extra[k++] = ev;
 	*np = k;
 	return extra;
 }
