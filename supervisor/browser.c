@@ -177,9 +177,12 @@ browser_pause(struct browser *b, struct child **children, size_t n)
 {
 	size_t i;
 
+	/* Every child looks again: a socket may have become http too. */
 	for (i = 0; i < n; i++)
-		if (!children[i]->leaving)
+		if (!children[i]->leaving) {
 			browser_stop(b, children[i]);
+			children[i]->web.repage = 1;
+		}
 }
 
 void
@@ -265,10 +268,12 @@ browser_child(struct browser *b, struct child *ch, const char *instance)
 		browser_view(b, &v, ch, instance, line, browser_ring(ch, 1));
 		browser_event(b, WEB_FAILED, &v);
 	}
+	/* Acted on when it changes, or when the sockets moved under a
+	 * page (browser_pause()): not each turn. */
 	down = sv_down(sv, line, sizeof(line));
 	if (down == SV_UP || ch->leaving)
 		browser_stop(b, ch);
-	else if (!ch->web.page || sv->downs != ch->web.downs) {
+	else if (sv->downs != ch->web.downs || ch->web.repage) {
 		browser_view(b, &v, ch, instance, line,
 		    browser_ring(ch, down == SV_DOWN_BUILD));
 		browser_page(b, ch, &v);
@@ -276,6 +281,7 @@ browser_child(struct browser *b, struct child *ch, const char *instance)
 		if (sv->downs != ch->web.downs && down != SV_DOWN_BUILD)
 			browser_event(b, WEB_FAILED, &v);
 		ch->web.downs = sv->downs;
+		ch->web.repage = 0;
 	}
 	if (sv->readies != ch->web.readies) {
 		ch->web.readies = sv->readies;

@@ -37,9 +37,10 @@ char *browser_env(struct browser *b);
  * cannot be bound is logged and the old one kept). Call it before the
  * children get c: the HOLDPORTS_EVENTS they plan with changes. */
 void browser_apply(struct browser *b, const struct conf *c);
-/* The held sockets are about to change (a new configuration moves them):
- * stops answering on every socket of the n children; browser_settle()
- * starts again where it must. */
+/* The held sockets are about to change (a new configuration moves them,
+ * or changes their protocol): stops answering on every socket of the n
+ * children; browser_settle() looks at each again and starts where it
+ * must. */
 void browser_pause(struct browser *b, struct child **children, size_t n);
 /* Child ch is about to start a process on its sockets: stops answering on
  * them at once, so that no accept(2) of ours takes a connection meant for

@@ -63,6 +63,7 @@ struct child {
 	struct child_web {
 		unsigned long builds, build_fails, readies, downs;
 		int page; /* the error page answers on its sockets */
+		int repage; /* start it again: its sockets moved */
 	} web;
 };
 

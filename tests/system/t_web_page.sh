@@ -63,9 +63,23 @@ esac
 wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 worse_c
 wait_until 10 at_least 2 'build failed' || fail "no second build"
-wait_until 10 sh -c "curl -s -m 5 '$U' | grep -q 'z. undeclared'" &&
+wait_until 10 sh -c "curl -s -m 0.5 '$U' | grep -q 'z. undeclared'" &&
 	ok "a second failure replaces the page's output" ||
 	fail "page after the second failure: $(http "$U")"
+
+# ports.ini changes under the page: it answers on, as the new one says.
+sed -i 's/^name = web-test$/name = web-renamed/' "$T/ports.ini"
+wait_until 10 sh -c "curl -s -m 0.5 '$U' | head -n 1 | grep -q '^holdports: web-renamed: '" &&
+	ok "after a change of ports.ini the page answers on, renamed" ||
+	fail "page after a change of ports.ini: $(http "$U" | head -n 1)"
+sed -i 's/^protocol = http$/protocol = none/' "$T/ports.ini"
+wait_until 10 sh -c "! curl -s -m 1 -o /dev/null '$U'" &&
+	ok "protocol = none: holdports answers no more, requests wait" ||
+	fail "still answered after protocol = none: $(http -m 1 "$U" | head -n 1)"
+sed -i 's/^protocol = none$/protocol = http/' "$T/ports.ini"
+wait_until 10 sh -c "curl -s -m 0.5 '$U' | grep -q 'z. undeclared'" &&
+	ok "protocol = http again: the page is back" ||
+	fail "no page after protocol = http: $(cat "$T/hp.log")"
 
 # Fixed: the child starts, takes 300 ms to accept, and gets what was
 # asked meanwhile; holdports answers nothing any more.
