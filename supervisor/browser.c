@@ -283,6 +283,12 @@ browser_child(struct browser *b, struct child *ch, const char *instance)
 		ch->web.downs = sv->downs;
 		ch->web.repage = 0;
 	}
+	if (sv->next_fails != ch->web.next_fails) {
+		ch->web.next_fails = sv->next_fails;
+		browser_view(
+		    b, &v, ch, instance, sv->next_line, browser_ring(ch, 0));
+		browser_event(b, WEB_FAILED, &v);
+	}
 	if (sv->readies != ch->web.readies) {
 		ch->web.readies = sv->readies;
 		browser_event(b, WEB_RELOAD, NULL);

@@ -62,6 +62,7 @@ struct child {
 	/* What the browser side last acted on (browser.c). */
 	struct child_web {
 		unsigned long builds, build_fails, readies, downs;
+		unsigned long next_fails;
 		int page; /* the error page answers on its sockets */
 		int repage; /* start it again: its sockets moved */
 	} web;

@@ -117,6 +117,17 @@ sv_set_down(struct sv *sv, enum sv_down why)
 	sv->downs++;
 }
 
+/* overlap: the new child is given up before it was ready, for what
+ * ("exited with status 1", "sent no READY=1 within 30 s"). */
+static void
+sv_next_failed(struct sv *sv, const char *what)
+{
+	sv->next_fails++;
+	(void)snprintf(sv->next_line, sizeof(sv->next_line),
+	    "the new child %s before it was ready; the running one stays",
+	    what);
+}
+
 /* Returns the number of groups being stopped. */
 static size_t
 sv_nstopping(const struct sv *sv)
@@ -387,6 +398,7 @@ sv_start_next(struct sv *sv, int64_t now)
 		return;
 	}
 	if (r == -1) {
+		sv_next_failed(sv, "could not be started");
 		sv_say(sv, SV_WARN, "keeping pid %ld", (long)sv->cur.pid);
 		sv_reload_done(sv);
 		sv->reload_started = -1;
@@ -528,6 +540,9 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 		return;
 	}
 	if (pid == sv->next.pid) {
+		if (sv->cur.pid != 0)
+			sv_next_failed(
+			    sv, sv_describe(status, what, sizeof(what)));
 		sv_say(sv, SV_WARN, "new pid %ld %s before it was ready; %s",
 		    (long)pid, sv_describe(status, what, sizeof(what)),
 		    sv->cur.pid != 0 ? "keeping the running child" :
@@ -562,7 +577,7 @@ sv_ready(struct sv *sv, int64_t now, pid_t pgid)
 static void
 sv_timer(struct sv *sv, int64_t now)
 {
-	char t[32], sig[32];
+	char t[32], sig[32], line[64];
 	struct proc *s;
 	size_t i;
 
@@ -587,6 +602,9 @@ sv_timer(struct sv *sv, int64_t now)
 		    (long)sv->next.pid,
 		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)),
 		    (long)sv->cur.pid);
+		(void)snprintf(line, sizeof(line), "sent no READY=1 in %s",
+		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)));
+		sv_next_failed(sv, line);
 		sv_stop(sv, &sv->next, now);
 		sv->reload_started = -1;
 		sv->build_ms = -1;

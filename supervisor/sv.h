@@ -107,6 +107,10 @@ struct sv {
 	unsigned long readies; /* the first child and those of a reload
 				  announced ready (not a restart after a
 				  crash) */
+	unsigned long next_fails; /* overlap: new children given up before
+				     they were ready */
+	char next_line[128]; /* why the last one was: "the new child
+				exited with status 1 before it was ready" */
 	enum sv_down down; /* why no child serves until a change */
 	unsigned long downs; /* times down was set to other than SV_UP */
 	int last_status; /* the wait(2) status of the last child's exit */

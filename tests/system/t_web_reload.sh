@@ -46,10 +46,29 @@ kill -TERM "$HP_PID"
 wait "$HP_PID"
 HP_PID=
 : > "$T/bad"
-web_start "$ECHO -N 30" "" "mode = overlap" "ready = notify"
+# The child: hp-echo, ready 30 ms after its start, or while $T/die
+# exists one that exits 4 before it is ready.
+printf '[ -f %s/die ] && exit 4\nexec %s -N 30\n' "$T" "$ECHO" > "$T/child.sh"
+web_start "sh $T/child.sh" "" "mode = overlap" "ready = notify"
 wait_until 10 at_least 1 'started pid .*ready in' || fail "no child: $(cat "$T/hp.log")"
 run_reloads
 [ "$bad" -eq 0 ] &&
 	ok "overlap, ready = notify: $N reloads, each event answered by the new child" ||
 	fail "overlap: $bad of $N wrong: $(head -n 5 "$T/bad")"
+# A new child that dies before it is ready: no reload, a failure; the
+# old child serves on.
+old=$(latest_pid)
+curl -s -N -m 20 "http://127.0.0.1:$EVENTS/events" > "$T/sse" &
+sse=$!
+track "$sse"
+wait_until 10 grep -q '^retry: 500$' "$T/sse" || fail "no event stream"
+touch "$T/die"
+kill -HUP "$HP_PID"
+wait_until 10 grep -q '^event: failed$' "$T/sse" &&
+	grep -q '"headline":"the new child exited with status 4 before it was ready; the running one stays"' "$T/sse" &&
+	! grep -q '^event: reload$' "$T/sse" &&
+	"$LOAD" -p "$PORT" -n 5 -o "$T/l.log" > /dev/null && grep -q " $old\$" "$T/l.log" &&
+	ok "overlap: a new child that dies before it is ready is a failure, not a reload" ||
+	fail "new child died: $(cat "$T/sse") $(tail -n 3 "$T/hp.log")"
+kill "$sse" 2>/dev/null
 finish

@@ -379,6 +379,12 @@ test_overlap_new_child_dies_before_ready(void **state)
 	assert_int_equal(x->sv.cur.pid, 100);
 	assert_int_equal(x->f.starts, 2);
 	assert_int_equal(x->f.kills, 1);
+	/* What the browser side tells: not a reload, a failure. */
+	assert_int_equal(x->sv.next_fails, 1);
+	assert_int_equal(x->sv.readies, 1);
+	assert_string_equal(x->sv.next_line,
+	    "the new child exited with status 1 before it was ready; the "
+	    "running one stays");
 }
 
 static void
@@ -397,6 +403,10 @@ test_overlap_ready_timeout_keeps_old(void **state)
 	last_kill(&x->f, 101, SIGTERM);
 	assert_int_equal(x->sv.cur.pid, 100);
 	assert_int_equal(x->sv.next.pid, 0);
+	assert_int_equal(x->sv.next_fails, 1);
+	assert_string_equal(x->sv.next_line,
+	    "the new child sent no READY=1 in 1.00 s before it was "
+	    "ready; the running one stays");
 }
 
 static void
