@@ -35,10 +35,10 @@ VERSION_STR = `cat VERSION`
 CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
 	  supervisor/conf_opts.o supervisor/conf_print.o \
 	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
-	  supervisor/util.o
+	  supervisor/cmdline.o supervisor/util.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
-	  supervisor/spawn.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
+	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \

@@ -13,6 +13,7 @@
 
 #include "browser.h"
 #include "child.h"
+#include "cmdline.h"
 #include "out.h"
 
 extern char **environ;
@@ -33,8 +34,9 @@ child_spawn_failed(
 	int e = errno;
 
 	if (!errno_transient(e)) {
-		log_warn(
-		    "%scannot start %s'%s': %s", ch->who, what, cmd, stage);
+		log_warnx("%scannot start %s'%s': %s: %s (%s)", ch->who, what,
+		    cmd, stage, strerror(e), errno_name(e));
+		errno = e;
 		return -1;
 	}
 	if (ch->spawn_fails++ == 0)
@@ -118,15 +120,17 @@ child_start_op(void *arg)
 		if (sock_reset(s, flags) == -1)
 			log_warn("%s: restoring flags and backlog", s->name);
 	}
+	if (ch->sh->prestart != NULL)
+		ch->sh->prestart(ch->sh->prestart_arg);
 	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
-		return child_spawn_failed(ch, "", ch->conf.command, "plan");
+		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
 	}
 	child_out_begin(ch, &ch->run, &io, 0);
 	pid = spawn(&ch->run, &stage);
 	child_out_end(ch, &ch->run, &io, pid, 0);
 	if (pid == -1)
-		return child_spawn_failed(ch, "", ch->conf.command, stage);
+		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
 	return pid;
@@ -176,18 +180,21 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
-/* Builds into ch->socketvars the HOLDPORTS_SOCKET_ variables of every
- * socket of the instance, when it has several children (env_sockets()).
- * Returns 0 or -1 with errno ENOMEM. */
-static int
-child_socketvars(struct child *ch)
+/* Returns the HOLDPORTS_SOCKET_ variables of every socket of the
+ * instance, when it has several children (env_sockets()), as a new array
+ * (free() it); NULL when there is one child, or with *failed set when
+ * memory is out. */
+static char **
+child_socketvars(const struct child *ch, int *failed)
 {
 	const struct shared *sh = ch->sh;
 	const char **names, **addrs;
+	char **sv = NULL;
 	size_t i;
 
+	*failed = 0;
 	if (sh->conf->nchildren < 2)
-		return 0;
+		return NULL;
 	names = calloc(sh->nsocks + 1, sizeof(*names));
 	addrs = calloc(sh->nsocks + 1, sizeof(*addrs));
 	if (names != NULL && addrs != NULL) {
@@ -195,25 +202,28 @@ child_socketvars(struct child *ch)
 			names[i] = sh->socks[i].name;
 			addrs[i] = sh->socks[i].addr;
 		}
-		ch->socketvars = env_sockets(names, addrs, sh->nsocks);
+		sv = env_sockets(names, addrs, sh->nsocks);
 	}
 	free(names);
 	free(addrs);
-	return ch->socketvars != NULL ? 0 : -1;
+	*failed = sv == NULL;
+	return sv;
 }
 
 /* Returns the child's environment= variables followed by those of
- * compat (built into ch->compat), the HOLDPORTS_SOCKET_ ones and
- * HOLDPORTS_EVENTS, as a new array of *np pointers to strings it does not
- * own (free() only the array), or NULL with errno ENOMEM. */
+ * compat (built into ch->compat), the HOLDPORTS_SOCKET_ ones,
+ * HOLDPORTS_EVENTS and the NAME=value words that start its command, as a
+ * new array of *np pointers to strings it does not own (free() only the
+ * array), or NULL with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
 	char *ev = browser_env(ch->sh->browser);
 	const char **addrs;
-	char **extra;
+	char **extra, **sv;
 	size_t i, n, k = 0;
+	int failed;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -221,9 +231,13 @@ child_extra(struct child *ch, size_t *np)
 		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
 	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
 	free(addrs);
-	if (ch->compat == NULL || child_socketvars(ch) == -1)
+	if (ch->compat == NULL)
 		return NULL;
-	n = cc->nenv + ch->sh->nsocks + 1;
+	sv = child_socketvars(ch, &failed);
+	if (failed)
+		return NULL;
+	ch->socketvars = sv;
+	n = cc->nenv + ch->sh->nsocks + cc->nassign + 1;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
@@ -232,11 +246,15 @@ child_extra(struct child *ch, size_t *np)
 		extra[k++] = cc->env[i];
 	for (i = 0; ch->compat[i] != NULL; i++)
 		extra[k++] = ch->compat[i];
-	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
-		extra[k++] = ch->socketvars[i];
+	for (i = 0; sv != NULL && sv[i] != NULL; i++)
+		extra[k++] = sv[i];
 	/* The events server, for the child's pages: HOLDPORTS_EVENTS. */
 	if (ev != NULL)
 		extra[k++] = ev;
+	/* NAME=value words before the program, last: they win, as in the
+	 * shell. */
+	for (i = 0; i < cc->nassign; i++)
+		extra[k++] = cc->assign[i];
 	*np = k;
 	return extra;
 }
@@ -246,8 +264,8 @@ child_extra(struct child *ch, size_t *np)
 static void
 child_unplan(struct child *ch)
 {
-	free(ch->run_argv[2]);
-	ch->run_argv[2] = NULL;
+	free(ch->run.pathbuf);
+	ch->run.pathbuf = NULL;
 	free(ch->run_envp);
 	ch->run_envp = NULL;
 	free(ch->build_envp);
@@ -258,6 +276,8 @@ child_unplan(struct child *ch)
 	ch->socketvars = NULL;
 	free(ch->fds);
 	ch->fds = NULL;
+	free(ch->scratch);
+	ch->scratch = NULL;
 	free(ch->names);
 	ch->names = NULL;
 }
@@ -271,16 +291,12 @@ child_plan(struct child *ch)
 	char *bpid, **extra;
 	size_t i, nextra;
 
-	if ((ch->run_argv[2] = malloc(strlen(cc->command) + sizeof("exec "))) ==
-	    NULL)
-		return -1;
-	(void)strcpy(ch->run_argv[2], "exec ");
-	(void)strcat(ch->run_argv[2], cc->command);
-	ch->run_argv[0] = "/bin/sh";
-	ch->run_argv[1] = "-c";
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
+	ch->scratch = calloc(cc->nsocks + 1, sizeof(*ch->scratch));
 	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
-	if (ch->fds == NULL || ch->names == NULL)
+	if (ch->fds == NULL || ch->scratch == NULL || ch->names == NULL ||
+	    (ch->stack == NULL &&
+		(ch->stack = malloc(PROC_SPAWN_STACK)) == NULL))
 		return -1;
 	for (i = 0; i < cc->nsocks; i++) {
 		ch->fds[i] = ch->sh->socks[cc->socks[i]].fd;
@@ -295,12 +311,22 @@ child_plan(struct child *ch)
 	free(extra);
 	if (ch->run_envp == NULL)
 		return -1;
-	ch->run.argv = ch->run_argv;
+	/* Executed directly, so that its pid is LISTEN_PID: the program is
+	 * searched in the PATH of its own environment, into a buffer made
+	 * now, for the forked process may not allocate. */
+	ch->run.argv = cc->argv;
 	ch->run.envp = ch->run_envp;
 	ch->run.fds = ch->fds;
+	ch->run.scratch = ch->scratch;
+	ch->run.stack = ch->stack;
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
+	ch->run.limit = ch->sh->limit;
+	ch->run.path = cmdline_path(ch->run_envp);
+	ch->run.pathlen = cmdline_bufsize(cc->argv[0], ch->run.path);
+	if ((ch->run.pathbuf = malloc(ch->run.pathlen)) == NULL)
+		return -1;
 	if (cc->build == NULL)
 		return 0;
 	/* The build gets the child's environment without the sockets, and
@@ -316,6 +342,8 @@ child_plan(struct child *ch)
 	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
+	ch->build.stack = ch->stack;
+	ch->build.limit = ch->sh->limit;
 	return 0;
 }
 
@@ -386,6 +414,8 @@ child_close(struct child *ch)
 		ch->rings = NULL;
 	}
 	child_unplan(ch);
+	free(ch->stack);
+	ch->stack = NULL;
 	if (ch->watch != NULL)
 		watch_close(ch->watch);
 	ch->watch = NULL;

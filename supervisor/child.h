@@ -25,9 +25,16 @@ struct shared {
 	const char *notify; /* the value of NOTIFY_SOCKET, or NULL */
 	struct guard *guard; /* told of every process group started */
 	pid_t supervisor; /* our pid, for PR_SET_PDEATHSIG */
+	const struct fdpack_limit *limit; /* the descriptor limits */
 	const char *cwd; /* changed paths are shown relative to it */
 	const char *conf_real; /* the configuration file, canonical, or
 				  NULL: its changes are the loop's */
+	/* Called with prestart_arg right before each start of a child: the
+	 * loop stops the strays of earlier children then, when only those
+	 * can exist (after the start, the new child's own daemon might be
+	 * taken for one). */
+	void (*prestart)(void *arg);
+	void *prestart_arg;
 	struct out *out; /* reads the output of what a child starts */
 	struct browser *browser; /* the error page and the events */
 };
@@ -42,11 +49,13 @@ struct child {
 	/* The plans every start reuses, made again when the configuration
 	 * changes: argv, envp and descriptors of the child and the build. */
 	struct plan run, build;
-	char *run_argv[4], *build_argv[4];
+	char *build_argv[4];
 	char **run_envp, **build_envp;
 	char **compat; /* from env_compat() */
 	char **socketvars; /* from env_sockets(), or NULL */
 	int *fds;
+	int *scratch; /* the copy of fds a start packs */
+	char *stack; /* the stack of a new process (proc_spawn()) */
 	const char **names;
 	/* Starts and builds that failed for want of a resource since the
 	 * last one that worked (child_spawn_failed()). */

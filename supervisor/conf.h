@@ -12,7 +12,7 @@
 
 #include "parse.h"
 
-#define CONF_SOCKS_MAX 256 /* sockets of one instance: fds 3..258 */
+#define CONF_SOCKS_MAX 16384 /* sockets of one instance: fds 3..16386 */
 #define CONF_NAME_MAX \
 	64 /* instance name: [A-Za-z0-9._-], not all digits; \
 	      a child's name: [A-Za-z0-9._-] */
@@ -72,7 +72,15 @@ struct childconf {
 	char *name; /* NAME of [child.NAME]; "" for [child] and the command
 		       line */
 	int line; /* line of its section header; 0: none */
-	char *command; /* run as /bin/sh -c 'exec COMMAND' */
+	char *command; /* as written, for messages and holdports check */
+	int command_line; /* the line of command =; 0: none */
+	char **argv; /* what is executed: command split as a shell splits
+			a simple command (cmdline.h), or with listen_pid =
+			none { "/bin/sh", "-c", command }; NULL-terminated */
+	size_t argc;
+	char **assign; /* the leading NAME=value words of command, for the
+			  child's environment */
+	size_t nassign;
 	char *build; /* before every start: /bin/sh -c BUILD; NULL: none */
 	char *directory; /* absolute working directory of the child */
 	char **env; /* KEY=VALUE strings added to the child's */
@@ -110,7 +118,7 @@ struct conf {
 	 * events_fallback; the other fields are those of a socket. */
 	struct sockconf events;
 	struct sockconf *socks; /* in the order of the file */
-	size_t nsocks;
+	size_t nsocks, capsocks;
 	struct childconf defaults; /* what [holdports] sets for children */
 	struct childconf *children; /* in the order of the file */
 	size_t nchildren;
@@ -211,6 +219,10 @@ int conf_finish(struct conf *c, char *err);
 int childconf_copy(struct childconf *dst, const struct childconf *src);
 /* Frees what ch holds (not ch itself). */
 void childconf_free(struct childconf *ch);
+
+/* Returns the descriptor socket i of the finished c becomes in the child
+ * that gets it (3 for its first socket), or 3 + i when no child does. */
+size_t conf_sock_fd(const struct conf *c, size_t i);
 
 /* Returns the last port a bind of sc tries: PORT + N - 1 with fallback =
  * next:N (at most 65535), else PORT. */

@@ -158,6 +158,10 @@ FILE *conf_fopen(const char *path, char *err);
  * canon is set). Returns 0 or -1 with err set. */
 int conf_file_set(struct conf *c, const char *path, int canon, char *err);
 
+/* Writes "[child.NAME]" or "[child]" for messages about ch into buf (len
+ * bytes). Returns buf. */
+const char *child_where(const struct childconf *ch, char *buf, size_t len);
+
 /* conf_ini.c */
 
 /* Runs inih over f (a regular file opened by conf_load()) or over text,

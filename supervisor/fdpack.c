@@ -216,11 +216,8 @@ fdpack_limit_raise(struct fdpack_limit *lim, size_t nsocks)
 rlim_t
 fdpack_limit_child_soft(const struct fdpack_limit *lim, size_t nfds)
 {
-	rlim_t need = lim_add(nfds, FDPACK_START + FDPACK_CHILD_FREE);
-
-	if (!lim_below(lim->start, need))
-		return lim->start;
-	return lim_below(lim->hard, need) ? lim->hard : need;
+	(void)nfds;
+	return lim->start;
 }
 
 int

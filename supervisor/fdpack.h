@@ -55,10 +55,6 @@ int fdpack_move(int *fds, size_t n, int *keep, size_t nkeep);
  * registry, a build's; then a margin). */
 #define FDPACK_OWN 64
 
-/* Free descriptors a child must have above its sockets before its limit
- * is raised above the one holdports was started with. */
-#define FDPACK_CHILD_FREE 256
-
 /* The descriptor limit (RLIMIT_NOFILE) of the supervisor. */
 struct fdpack_limit {
 	rlim_t start; /* the soft limit holdports was started with */
@@ -86,12 +82,12 @@ rlim_t fdpack_limit_want(const struct fdpack_limit *lim, size_t nsocks);
 int fdpack_limit_raise(struct fdpack_limit *lim, size_t nsocks);
 
 /* Returns the soft limit a child that gets nfds descriptors at 3, 4, ...
- * must start with: the one holdports was started with (lim->start), so
- * that a program that uses select(2) never sees a descriptor above
- * FD_SETSIZE that holdports' own raise would have allowed; unless its
- * sockets leave it fewer than FDPACK_CHILD_FREE free numbers, when it
- * gets 3 + nfds + FDPACK_CHILD_FREE, at most the hard limit. A pure
- * function. */
+ * starts with: the one holdports was started with (lim->start), whatever
+ * holdports raised its own to, so that a program that uses select(2)
+ * never meets a descriptor above FD_SETSIZE it did not ask for. A child
+ * that holds hundreds of sockets raises its own limit (setrlimit(2), up
+ * to the hard one, as Go's runtime does), or holdports is started with a
+ * higher ulimit -n. A pure function. */
 rlim_t fdpack_limit_child_soft(const struct fdpack_limit *lim, size_t nfds);
 
 /* In the forked child, after fdpack_move() (which may need the raised

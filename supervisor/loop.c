@@ -20,6 +20,7 @@
 
 #include "browser.h"
 #include "child.h"
+#include "fdpack.h"
 #include "out.h"
 #include "pollset.h"
 #include "reg.h"
@@ -43,6 +44,7 @@ struct loop {
 	struct sock *socks; /* the held sockets, as conf.socks */
 	size_t nsocks;
 	struct shared sh; /* what the children see of the above */
+	struct fdpack_limit limit; /* RLIMIT_NOFILE, ours and the children's */
 	struct child **children;
 	size_t nchildren;
 	struct pollset ps;
@@ -108,6 +110,14 @@ loop_strays(struct loop *l, int64_t now)
 	if (l->subreaper)
 		strays_scan(&l->strays, now, &l->conf.defaults, loop_known, l,
 		    &l->guard);
+}
+
+/* struct shared's prestart hook: before a child starts, only strays of
+ * earlier children can exist. */
+static void
+loop_prestart(void *arg)
+{
+	loop_strays(arg, now_ms());
 }
 
 /* pollset timer: SIGKILL for strays that outlived stop_timeout. */
@@ -368,6 +378,31 @@ loop_add_child(struct loop *l, const struct childconf *cc, int64_t now)
 	return 0;
 }
 
+/*
+ * Raises our descriptor limit (RLIMIT_NOFILE, the soft one, toward the
+ * hard one) so that nsocks sockets fit besides our own descriptors; the
+ * children get back the limit we were started with. Returns 0, or -1
+ * when even the hard limit is too low (logged, with how to raise it).
+ */
+static int
+loop_limit(struct loop *l, size_t nsocks)
+{
+	if (fdpack_limit_raise(&l->limit, nsocks) == 0)
+		return 0;
+	if (errno == EMFILE)
+		log_warnx(
+		    "%zu sockets need %llu descriptors, more than the hard "
+		    "limit of %llu; raise it (ulimit -Hn as root, "
+		    "LimitNOFILE= in a systemd unit) or hold fewer "
+		    "sockets",
+		    nsocks,
+		    (unsigned long long)fdpack_limit_want(&l->limit, nsocks),
+		    (unsigned long long)l->limit.hard);
+	else
+		log_warn("raising the descriptor limit");
+	return -1;
+}
+
 /* Returns the name of the child of c that gets socket i, or "". */
 static const char *
 loop_owner(const struct conf *c, size_t i)
@@ -569,6 +604,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		l->reconf_fails = 0;
 		return;
 	}
+	/* The old sockets and the new ones are held at once for a moment. */
+	(void)loop_limit(l, l->nsocks + nc.nsocks);
 	if (loop_match(l, &nc, &m) == -1) {
 		log_warn("%s; keeping the running configuration", l->conf.file);
 		conf_free(&nc);
@@ -810,9 +847,9 @@ loop_settle(struct loop *l, int64_t now)
 	}
 	if (last != 0)
 		loop_register(l, last);
-	/* After a start only strays of earlier children exist; while
-	 * stopping, each turn may bring new orphans. */
-	if (last != 0 || l->exiting)
+	/* While stopping, each turn may bring new orphans; otherwise the
+	 * strays are stopped right before each start (loop_prestart()). */
+	if (l->exiting)
 		loop_strays(l, now);
 	/* A start or a stop above may already have an empty group. */
 	for (i = 0; i < l->nchildren; i++)
@@ -847,6 +884,9 @@ loop_open(struct loop *l)
 	l->sh.socks = l->socks;
 	l->sh.nsocks = l->nsocks;
 	l->sh.guard = &l->guard;
+	l->sh.limit = &l->limit;
+	l->sh.prestart = loop_prestart;
+	l->sh.prestart_arg = l;
 	l->sh.supervisor = getpid();
 	l->sh.cwd = l->cwd;
 	/* The events socket is bound with the others, before any child. */
@@ -927,7 +967,13 @@ loop_run(struct conf *c, const struct opts *o)
 	l.conf_deb.deadline = -1;
 	l.reconf_at = -1;
 	(void)snprintf(l.cwd, sizeof(l.cwd), "%s", o->cwd);
-	if (socks_bind(&l.conf, &l.socks) == -1) {
+	if (fdpack_limit_init(&l.limit) == -1) {
+		log_warn("reading the descriptor limit");
+		conf_free(&l.conf);
+		return 1;
+	}
+	if (loop_limit(&l, l.conf.nsocks) == -1 ||
+	    socks_bind(&l.conf, &l.socks) == -1) {
 		conf_free(&l.conf);
 		return 1;
 	}

@@ -12,15 +12,28 @@
 #include <arpa/inet.h>
 
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hp.h"
+
+pid_t
+proc_spawn(int (*fn)(void *), void *arg, char *stack)
+{
+	/* The stack grows down on every architecture Linux runs us on but
+	 * for PA-RISC; clone(2) takes its top, 16-byte aligned. */
+	char *top = stack + PROC_SPAWN_STACK;
+
+	top -= (uintptr_t)top % 16;
+	return clone(fn, top, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+}
 
 int
 proc_subreaper(void)

@@ -10,6 +10,17 @@
 
 #include "hp.h"
 
+pid_t
+proc_spawn(int (*fn)(void *), void *arg, char *stack)
+{
+	pid_t pid;
+
+	(void)stack;
+	if ((pid = fork()) == 0)
+		_exit(fn(arg)); /* fn never returns */
+	return pid;
+}
+
 int
 proc_subreaper(void)
 {

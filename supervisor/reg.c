@@ -526,10 +526,9 @@ reg_name_pid(const char *name, int *tmp)
 {
 	unsigned long long n;
 	char digits[24];
-	size_t len = strlen(name);
+	size_t len;
 
-	*tmp = name[0] == '.';
-	if (*tmp) {
+	if ((*tmp = name[0] == '.')) {
 		/* ".PID.tmp", an unfinished write, or ".PID.reload.CHILD",
 		 * a request (reg_request()) */
 		len = strcspn(name + 1, ".");

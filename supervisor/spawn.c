@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+#include "fdpack.h"
 #include "hp.h"
 
 /* What the child reports through the status pipe when it cannot exec. */
@@ -21,14 +23,15 @@ struct spawn_err {
 };
 
 static const char *const stages[] = {
-    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone"};
+    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone", "setrlimit"};
 enum {
 	S_SETPGID,
 	S_DUP,
 	S_DUP2,
 	S_CHDIR,
 	S_EXECVE,
-	S_PDEATHSIG
+	S_PDEATHSIG,
+	S_LIMIT
 };
 
 /* In the child: report stage and errno, then _exit. Async-signal-safe. */
@@ -53,8 +56,8 @@ spawn_die(int fd, int stage)
 static void
 spawn_exec(const struct plan *p, int status, int devnull)
 {
-	int hi[1024], need = (int)p->nfds + HP_LISTEN_FDS_START, out[2];
-	size_t i;
+	int keep[4];
+	size_t nkeep = 2;
 
 	/* Default dispositions (ignored ones too: an ignored SIGPIPE or
 	 * SIGINT survives exec), then an empty mask. The parent blocked
@@ -71,24 +74,21 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	if (p->parent != 0 && proc_pdeathsig(p->parent) == -1)
 		spawn_die(status, S_PDEATHSIG);
 
-	/* Move what we keep above the target range, then pack the
-	 * sockets down to 3, 4, ... dup2() clears FD_CLOEXEC on exactly
-	 * those (POSIX); the high copies keep theirs and
-	 * vanish at exec. */
-	if ((status = fcntl(status, F_DUPFD_CLOEXEC, need)) == -1)
-		_exit(126); /* no way left to report it */
-	if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, need)) == -1)
-		spawn_die(status, S_DUP);
-	if (p->out != NULL &&
-	    ((out[0] = fcntl(p->out[0], F_DUPFD_CLOEXEC, need)) == -1 ||
-		(out[1] = fcntl(p->out[1], F_DUPFD_CLOEXEC, need)) == -1))
-		spawn_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if ((hi[i] = fcntl(p->fds[i], F_DUPFD_CLOEXEC, need)) == -1)
-			spawn_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if (dup2(hi[i], HP_LISTEN_FDS_START + (int)i) == -1)
-			spawn_die(status, S_DUP2);
+	/* Pack the sockets down to 3, 4, ..., in place, with FD_CLOEXEC
+	 * cleared on exactly those; the status pipe, /dev/null and the
+	 * output's descriptors (one when 1 and 2 share it) are moved out
+	 * of the way first and keep theirs. */
+	keep[0] = status;
+	keep[1] = devnull;
+	if (p->out != NULL) {
+		keep[nkeep++] = p->out[0];
+		if (p->out[1] != p->out[0])
+			keep[nkeep++] = p->out[1];
+	}
+	if (fdpack_move(p->scratch, p->nfds, keep, nkeep) == -1)
+		spawn_die(keep[0] >= 0 ? keep[0] : status, S_DUP);
+	status = keep[0];
+	devnull = keep[1];
 
 	/* stdin from /dev/null: the terminal belongs to holdports. */
 	if (dup2(devnull, STDIN_FILENO) == -1)
@@ -97,9 +97,14 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	 * (one for both when it is the same), never the controlling
 	 * terminal (O_NOCTTY, and no new session). */
 	if (p->out != NULL &&
-	    (dup2(out[0], STDOUT_FILENO) == -1 ||
-		dup2(out[1], STDERR_FILENO) == -1))
+	    (dup2(keep[2], STDOUT_FILENO) == -1 ||
+		dup2(keep[nkeep - 1], STDERR_FILENO) == -1))
 		spawn_die(status, S_DUP2);
+
+	/* The descriptor limit holdports was started with: it may have
+	 * raised its own to hold many sockets. */
+	if (p->limit != NULL && fdpack_limit_child(p->limit, p->nfds) == -1)
+		spawn_die(status, S_LIMIT);
 
 	if (p->directory != NULL && chdir(p->directory) == -1)
 		spawn_die(status, S_CHDIR);
@@ -108,20 +113,42 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	if (p->pidslot != NULL)
 		env_set_pid(p->pidslot, getpid());
 
-	execve(p->argv[0], p->argv, p->envp);
+	(void)cmdline_execve(
+	    p->argv[0], p->argv, p->envp, p->path, p->pathbuf, p->pathlen);
 	spawn_die(status, S_EXECVE);
+}
+
+/* What the new process gets from spawn(). */
+struct spawn_arg {
+	const struct plan *p;
+	int status; /* the status pipe's write end */
+	int devnull;
+	int unused; /* the status pipe's read end, ours */
+};
+
+/* The new process of proc_spawn(): closes our end of the status pipe and
+ * becomes the child. Never returns. */
+static int
+spawn_main(void *arg)
+{
+	const struct spawn_arg *sa = arg;
+
+	(void)close(sa->unused);
+	spawn_exec(sa->p, sa->status, sa->devnull);
+	/* NOTREACHED */
+	return 127;
 }
 
 pid_t
 spawn(const struct plan *p, const char **stage)
 {
+	struct spawn_arg sa;
 	struct spawn_err se;
 	sigset_t all, old;
 	int st[2], devnull, e;
 	ssize_t n;
 	pid_t pid;
 
-	assert(p->nfds <= 1000);
 	*stage = "pipe";
 	if (fd_pipe(st) == -1)
 		return -1;
@@ -129,14 +156,18 @@ spawn(const struct plan *p, const char **stage)
 	if ((devnull = fd_devnull(O_RDONLY)) == -1)
 		goto fail;
 
+	/* The new process may share our memory until it execs: it packs a
+	 * copy of the descriptors, and learns where the pipe and /dev/null
+	 * are from sa. */
+	if (p->nfds > 0)
+		memcpy(p->scratch, p->fds, p->nfds * sizeof(*p->fds));
+	sa.p = p;
+	sa.status = st[1];
+	sa.devnull = devnull;
+	sa.unused = st[0];
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = fork();
-	if (pid == 0) {
-		(void)close(st[0]);
-		spawn_exec(p, st[1], devnull);
-		/* NOTREACHED */
-	}
+	pid = proc_spawn(spawn_main, &sa, p->stack);
 	e = errno;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(st[1]);

@@ -732,8 +732,8 @@ test_too_many_sockets(void **state)
 	t += sprintf(t, "[socket.one-more]\nlisten = 0\n");
 	strcpy(t, FINAL);
 	(void)snprintf(want, sizeof(want),
-	    "ports.ini:%d: more than 256 sockets; holdports holds at most 256",
-	    2 * CONF_SOCKS_MAX + 1);
+	    "ports.ini:%d: more than %d sockets; holdports holds at most %d",
+	    2 * CONF_SOCKS_MAX + 1, CONF_SOCKS_MAX, CONF_SOCKS_MAX);
 	assert_int_equal(load(&c, text, err), -1);
 	assert_string_equal(err, want);
 	conf_free(&c);
@@ -1195,7 +1195,7 @@ test_full_file(void **state)
 	    "[socket.dns]\n"
 	    "listen: udp:[::1]:5353\n"
 	    "[child]\n"
-	    "command = make -s;exec ./server --flag='x;y'\n"
+	    "command = ./server --flag='x;y'\n"
 	    "build = make -s;./gen --out=src/gen.c\n"
 	    "directory = build/../out/.\n"
 	    "environment = A=1\n"
@@ -1246,8 +1246,12 @@ test_full_file(void **state)
 	assert_int_equal(c.socks[2].spec.type, SOCK_DGRAM);
 	assert_string_equal(c.socks[2].spec.host, "::1");
 	assert_int_equal(c.socks[2].spec.port, 5353);
-	assert_string_equal(
-	    CH(c)->command, "make -s;exec ./server --flag='x;y'");
+	assert_string_equal(CH(c)->command, "./server --flag='x;y'");
+	/* split as a shell splits a simple command, quotes removed */
+	assert_int_equal(CH(c)->argc, 2);
+	assert_string_equal(CH(c)->argv[0], "./server");
+	assert_string_equal(CH(c)->argv[1], "--flag=x;y");
+	assert_null(CH(c)->argv[2]);
 	assert_string_equal(CH(c)->build, "make -s;./gen --out=src/gen.c");
 	assert_string_equal(CH(c)->directory, "/nonexistent/x/p/build/../out");
 	assert_int_equal(CH(c)->nenv, 3);
