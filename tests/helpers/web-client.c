@@ -128,7 +128,7 @@ churn(int n)
 	static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	int fds[BATCH], i, k, b, answered = 0, first = 0;
 	int64_t deadline = now_ms() + (int64_t)seconds * 1000;
-	char buf[8192], head[32];
+	char buf[8192], head[33]; /* a status line's start, NUL-ended */
 	ssize_t r;
 
 	for (i = 0; i < n; i += b) {
@@ -143,15 +143,16 @@ churn(int n)
 
 			/* The status line into head, the rest dropped. */
 			while (wait_in(fds[k], deadline)) {
-				r = got < sizeof(head) ?
+				r = got < sizeof(head) - 1 ?
 				    read(fds[k], head + got,
-					sizeof(head) - got) :
+					sizeof(head) - 1 - got) :
 				    read(fds[k], buf, sizeof(buf));
 				if (r <= 0)
 					break;
-				if (got < sizeof(head))
+				if (got < sizeof(head) - 1)
 					got += (size_t)r;
 			}
+			head[got] = '\0';
 			if (got >= 12 && strncmp(head, "HTTP/1.1 ", 9) == 0) {
 				answered++;
 				if (first == 0)
