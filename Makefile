@@ -42,7 +42,8 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ) $(WEB_OBJS)
+	  supervisor/pollset.o supervisor/fdstore.o $(WATCH_OBJ) $(PROC_OBJ) \
+	  $(WEB_OBJS)
 # The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
 	   supervisor/web.o supervisor/webpage.o supervisor/out.o \
@@ -57,12 +58,13 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
 	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
-	  tests/unit/test_out
+	  tests/unit/test_out tests/unit/test_fdstore
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive tests/helpers/init-drive \
-	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop
+	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop \
+	  tests/helpers/fdstore-clients tests/helpers/hp-store
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -86,7 +88,7 @@ HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
 	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
 	  supervisor/ring.h supervisor/out.h supervisor/browser.h \
-	  supervisor/web.h
+	  supervisor/web.h supervisor/fdstore.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -170,6 +172,12 @@ tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
 	    supervisor/notify.o supervisor/log.o supervisor/fd.o $(PROC_OBJ) \
 	    $(CMOCKA_LIBS)
+FDSTORE_DEPS = supervisor/fdstore.o supervisor/notify.o supervisor/pollset.o \
+	  supervisor/util.o supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+tests/unit/test_fdstore: tests/unit/test_fdstore.c $(FDSTORE_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdstore.c \
+	    $(FDSTORE_DEPS) $(CMOCKA_LIBS)
 tests/compat/test_notify: tests/compat/test_notify.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
 	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
@@ -245,6 +253,12 @@ tests/helpers/hp-hold: tests/helpers/hp-hold.c
 tests/helpers/fdstore-drive: tests/helpers/fdstore-drive.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/fdstore-drive.c
+tests/helpers/fdstore-clients: tests/helpers/fdstore-clients.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/fdstore-clients.c
+tests/helpers/hp-store: tests/helpers/hp-store.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/hp-store.c libholdports.a
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c

@@ -97,6 +97,55 @@ child_out_end(
 	p->out = NULL;
 }
 
+/*
+ * Spawns the child with its stored descriptors after its sockets: the
+ * plan of every start with the descriptors, LISTEN_FDS and LISTEN_FDNAMES
+ * made for this one (the store changes between starts; without stored
+ * descriptors the plan is used as it is). Returns the pid, or -1 with
+ * errno (ENOMEM, or from spawn()) and *stage set.
+ */
+static pid_t
+child_spawn_stored(struct child *ch, const char **stage)
+{
+	size_t ns = ch->conf.nsocks, n = fdstore_count(&ch->store);
+	struct plan p = ch->run;
+	const char **names;
+	char **envp = NULL;
+	int *fds, *scratch, e;
+	pid_t pid = -1;
+
+	*stage = "plan";
+	fds = calloc(ns + n, sizeof(*fds));
+	scratch = calloc(ns + n, sizeof(*scratch)); /* spawn()'s copy */
+	names = calloc(ns + n, sizeof(*names));
+	if (fds == NULL || scratch == NULL || names == NULL)
+		goto out;
+	memcpy(fds, ch->fds, ns * sizeof(*fds));
+	memcpy(names, ch->names, ns * sizeof(*names));
+	fdstore_list(&ch->store, fds + ns, names + ns);
+	p.pidslot = NULL;
+	envp = env_build(environ, ch->extra, ch->nextra, names, ns + n,
+	    ch->notify, ch->conf.no_listen_pid ? NULL : &p.pidslot);
+	if (envp == NULL)
+		goto out;
+	p.envp = envp;
+	p.path = cmdline_path(envp);
+	p.fds = fds;
+	p.scratch = scratch;
+	p.nfds = ns + n;
+	log_debug("%spassing %zu stored descriptor%s after %zu socket%s",
+	    ch->who, n, n == 1 ? "" : "s", ns, ns == 1 ? "" : "s");
+	pid = spawn(&p, stage);
+out:
+	e = errno;
+	free(envp);
+	free(names);
+	free(scratch);
+	free(fds);
+	errno = e;
+	return pid;
+}
+
 /* sv_ops.start: stops the error page on the child's sockets, restores
  * them to the state each child must find, then spawns it. The file
  * status flags (O_NONBLOCK) belong to the open file description every
@@ -127,7 +176,13 @@ child_start_op(void *arg)
 		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
 	}
 	child_out_begin(ch, &ch->run, &io, 0);
-	pid = spawn(&ch->run, &stage);
+	/* A peer that hung up as the last child stopped, in the turn of
+	 * its exit: poll(2) has not told yet. */
+	fdstore_sweep(&ch->store);
+	if (fdstore_count(&ch->store) > 0)
+		pid = child_spawn_stored(ch, &stage);
+	else
+		pid = spawn(&ch->run, &stage);
 	child_out_end(ch, &ch->run, &io, pid, 0);
 	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
@@ -210,11 +265,12 @@ child_socketvars(const struct child *ch, int *failed)
 	return sv;
 }
 
-/* Returns the child's environment= variables followed by those of
- * compat (built into ch->compat), the HOLDPORTS_SOCKET_ ones,
- * HOLDPORTS_EVENTS and the NAME=value words that start its command, as a
- * new array of *np pointers to strings it does not own (free() only the
- * array), or NULL with errno ENOMEM. */
+/* Returns the child's environment= variables followed by FDSTORE=N
+ * when its fd store is on (as systemd sets it), those of compat (built
+ * into ch->compat), the HOLDPORTS_SOCKET_ ones, HOLDPORTS_EVENTS and the
+ * NAME=value words that start its command, as a new array of *np
+ * pointers to strings it does not own (free() only the array), or NULL
+ * with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
@@ -237,13 +293,18 @@ child_extra(struct child *ch, size_t *np)
 	if (failed)
 		return NULL;
 	ch->socketvars = sv;
-	n = cc->nenv + ch->sh->nsocks + cc->nassign + 1;
+	n = cc->nenv + 1 + ch->sh->nsocks + cc->nassign + 1;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
 		return NULL;
 	for (i = 0; i < cc->nenv; i++)
 		extra[k++] = cc->env[i];
+	if (cc->fdstore_max > 0) {
+		(void)snprintf(ch->fdstore_env, sizeof(ch->fdstore_env),
+		    "FDSTORE=%d", cc->fdstore_max);
+		extra[k++] = ch->fdstore_env;
+	}
 	for (i = 0; ch->compat[i] != NULL; i++)
 		extra[k++] = ch->compat[i];
 	for (i = 0; sv != NULL && sv[i] != NULL; i++)
@@ -274,6 +335,9 @@ child_unplan(struct child *ch)
 	ch->compat = NULL;
 	free(ch->socketvars);
 	ch->socketvars = NULL;
+	free(ch->extra);
+	ch->extra = NULL;
+	ch->nextra = 0;
 	free(ch->fds);
 	ch->fds = NULL;
 	free(ch->scratch);
@@ -288,8 +352,8 @@ static int
 child_plan(struct child *ch)
 {
 	const struct childconf *cc = &ch->conf;
-	char *bpid, **extra;
-	size_t i, nextra;
+	char *bpid;
+	size_t i;
 
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
 	ch->scratch = calloc(cc->nsocks + 1, sizeof(*ch->scratch));
@@ -303,12 +367,18 @@ child_plan(struct child *ch)
 		ch->names[i] = ch->sh->socks[cc->socks[i]].name;
 	}
 	/* The child alone gets the compat variables: they name sockets. */
-	if ((extra = child_extra(ch, &nextra)) == NULL)
+	if ((ch->extra = child_extra(ch, &ch->nextra)) == NULL)
 		return -1;
+	/* NOTIFY_SOCKET for readiness and for the fd store alone: another
+	 * child's ready = notify opens the socket, not this one's reason to
+	 * speak. */
+	ch->notify = cc->ready == READY_NOTIFY || cc->fdstore_max > 0 ?
+	    ch->sh->notify :
+	    NULL;
 	ch->run.pidslot = NULL;
-	ch->run_envp = env_build(environ, extra, nextra, ch->names, cc->nsocks,
-	    ch->sh->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
-	free(extra);
+	ch->run_envp =
+	    env_build(environ, ch->extra, ch->nextra, ch->names, cc->nsocks,
+		ch->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
 	if (ch->run_envp == NULL)
 		return -1;
 	/* Executed directly, so that its pid is LISTEN_PID: the program is
@@ -378,9 +448,11 @@ child_open(struct child *ch, const struct childconf *cc,
 	ch->deb.deadline = -1;
 	if (named)
 		(void)snprintf(ch->who, sizeof(ch->who), "%s: ", cc->name);
+	fdstore_init(&ch->store, ch->who, cc->name);
 	if (childconf_copy(&ch->conf, cc) == -1)
 		return -1;
 	sv_init(&ch->sv, &ch->conf, ch->who, &child_ops, ch);
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	return child_plan(ch);
 }
 
@@ -398,6 +470,8 @@ child_apply(struct child *ch, const struct childconf *cc)
 	childconf_free(&ch->conf);
 	ch->conf = copy;
 	ch->sv.conf = &ch->conf;
+	/* A lower fdstore_max closes what it no longer allows; 0 all. */
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	if (child_plan(ch) == -1)
 		return -1;
 	child_watch(ch);
@@ -407,6 +481,7 @@ child_apply(struct child *ch, const struct childconf *cc)
 void
 child_close(struct child *ch)
 {
+	fdstore_free(&ch->store);
 	if (ch->rings != NULL) {
 		out_forget(ch->sh->out, &ch->rings[0]);
 		out_forget(ch->sh->out, &ch->rings[1]);
@@ -458,7 +533,17 @@ child_knows(const struct child *ch, pid_t pid)
 int
 child_speaks(const struct child *ch, pid_t pgid)
 {
-	return pgid != 0 && (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid);
+	size_t i;
+
+	if (pgid == 0)
+		return 0;
+	if (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (pgid == ch->sv.stopping[i].pid &&
+		    !ch->sv.stopping[i].is_build)
+			return 1;
+	return 0;
 }
 
 pid_t

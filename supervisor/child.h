@@ -8,6 +8,7 @@
 #ifndef HP_CHILD_H
 #define HP_CHILD_H
 
+#include "fdstore.h"
 #include "hp.h"
 #include "ring.h"
 #include "sv.h"
@@ -53,10 +54,19 @@ struct child {
 	char **run_envp, **build_envp;
 	char **compat; /* from env_compat() */
 	char **socketvars; /* from env_sockets(), or NULL */
+	char **extra; /* what env_build() adds for the child: environment=,
+			 FDSTORE=, compat's, socketvars (strings not its
+			 own) */
+	size_t nextra;
+	char fdstore_env[32]; /* "FDSTORE=N" */
+	const char *notify; /* its NOTIFY_SOCKET, or NULL */
 	int *fds;
 	int *scratch; /* the copy of fds a start packs */
 	char *stack; /* the stack of a new process (proc_spawn()) */
 	const char **names;
+	/* The descriptors it keeps across its restarts (FDSTORE=1): every
+	 * start passes them after the sockets. */
+	struct fdstore store;
 	/* Starts and builds that failed for want of a resource since the
 	 * last one that worked (child_spawn_failed()). */
 	unsigned long spawn_fails;
@@ -106,8 +116,9 @@ int child_done(const struct child *ch);
 /* Returns 1 if pid is a process ch started (a child or a build, running
  * or being stopped), else 0. */
 int child_knows(const struct child *ch, pid_t pid);
-/* Returns 1 if pgid is the process group of ch's serving or starting
- * child: the processes that may speak for it on NOTIFY_SOCKET. */
+/* Returns 1 if pgid is the process group of ch's serving, starting or
+ * stopping child (not of a build): the processes that may speak for it
+ * on NOTIFY_SOCKET. A child stores its connections as it stops. */
 int child_speaks(const struct child *ch, pid_t pgid);
 /* Returns the pid of ch's newest child (the one starting, else the one
  * serving), or 0 for none. */

@@ -827,6 +827,7 @@ childconf_equal(const struct conf *ca, const struct childconf *a,
 	    !strlist_equal(a->ignore, a->nignore, b->ignore, b->nignore) ||
 	    a->gitignore != b->gitignore ||
 	    a->no_listen_pid != b->no_listen_pid ||
+	    a->fdstore_max != b->fdstore_max ||
 	    a->debounce_ms != b->debounce_ms ||
 	    a->stop_signal != b->stop_signal ||
 	    a->stop_timeout_ms != b->stop_timeout_ms ||

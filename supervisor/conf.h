@@ -16,6 +16,7 @@
 #define CONF_NAME_MAX \
 	64 /* instance name: [A-Za-z0-9._-], not all digits; \
 	      a child's name: [A-Za-z0-9._-] */
+#define CONF_FDSTORE_MAX 4096 /* the most fdstore_max may be */
 
 /* What a child's exit on its own leads to. */
 enum restart {
@@ -91,6 +92,8 @@ struct childconf {
 	size_t nignore;
 	int gitignore; /* honour .gitignore files under watched directories */
 	int no_listen_pid; /* listen_pid = none: LISTEN_PID is left unset */
+	int fdstore_max; /* descriptors kept across its restarts (FDSTORE=1
+			    of sd_notify(3)); 0: none, no fd store */
 	size_t *socks; /* indexes into conf.socks, in fd order: socks[i]
 			  becomes fd 3 + i */
 	size_t nsocks;

@@ -49,6 +49,7 @@ enum key {
 	K_GITIGNORE,
 	K_LISTEN_PID,
 	K_SOCKETS,
+	K_FDSTORE_MAX,
 	K_COUNT
 };
 

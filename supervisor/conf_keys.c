@@ -123,13 +123,15 @@ const struct keydef keydefs[K_COUNT] = {
 	"none"},
     [K_SOCKETS] = {"sockets", SB_CHILD, CHILD(socknames), KT_SPECIAL,
 	LIST(nsocknames), NULL, NULL, "http admin"},
+    [K_FDSTORE_MAX] = {"fdstore_max", SB_CHILD, CHILD(fdstore_max), KT_SPECIAL,
+	0, NULL, NULL, "16"},
 };
 
 /* Variables the supervisor sets or removes itself, and those of compat
  * (with EINHORN_FD_<i>, see env_check()). */
 static const char *const env_reserved[] = {"LISTEN_PID", "LISTEN_PIDFDID",
-    "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "SERVER_STARTER_PORT",
-    "EINHORN_FD_COUNT"};
+    "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "FDSTORE",
+    "SERVER_STARTER_PORT", "EINHORN_FD_COUNT"};
 
 int
 key_find(enum sect sect, const char *name)
@@ -589,6 +591,17 @@ special_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 		    "or a number",
 		    v, k == K_GROUP ? "group" : "user",
 		    k == K_GROUP ? "/etc/group" : "/etc/passwd");
+		return -1;
+	case K_FDSTORE_MAX:
+		if (uint_parse(v, CONF_FDSTORE_MAX, &n) == 0) {
+			ch->fdstore_max = (int)n;
+			return 0;
+		}
+		msgf(msg,
+		    "'%s' is not a number from 0 (off) to %d; write the most "
+		    "descriptors a child may keep across its restarts, e.g. "
+		    "fdstore_max = 16",
+		    v, CONF_FDSTORE_MAX);
 		return -1;
 	case K_ENVIRONMENT:
 		if (env_check(ch, v, msg) == -1)

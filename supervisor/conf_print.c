@@ -124,6 +124,7 @@ print_child(FILE *f, const struct conf *c, const struct childconf *ch)
 	(void)fprintf(f, "gitignore = %s\n", ch->gitignore ? "yes" : "no");
 	(void)fprintf(
 	    f, "listen_pid = %s\n", ch->no_listen_pid ? "none" : "child");
+	(void)fprintf(f, "fdstore_max = %d\n", ch->fdstore_max);
 }
 
 void

@@ -157,9 +157,10 @@ void socks_close(struct sock *s, size_t n);
 /* env.c */
 
 /* Builds the child's environment: every string of base except LISTEN_PID,
- * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES, NOTIFY_SOCKET and those of
- * compat (SERVER_STARTER_PORT, SERVER_STARTER_GENERATION, EINHORN_*), then
- * extra (KEY=VALUE, each replacing a variable of the same name), then
+ * LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES, NOTIFY_SOCKET, FDSTORE and
+ * those of compat (SERVER_STARTER_PORT, SERVER_STARTER_GENERATION,
+ * EINHORN_*), then extra (KEY=VALUE, each replacing a variable of the
+ * same name; FDSTORE and compat's pass from there), then
  * NOTIFY_SOCKET=notify unless notify is NULL, then, if nfds > 0,
  * LISTEN_FDS, LISTEN_FDNAMES (names joined by ':') and a LISTEN_PID slot
  * that env_set_pid() fills after fork. Returns a NULL-terminated array
@@ -268,6 +269,16 @@ int proc_passcred(int fd);
  * by recvmsg(2) on a socket set up by proc_passcred(), or 0 when there is
  * none (or it is not implemented). Only reads msg; cannot fail. */
 pid_t proc_cred_pid(const struct msghdr *msg);
+/* Returns 1 if the descriptors a and b of this process refer to the same
+ * open file description (Linux: kcmp(2) KCMP_FILE, as systemd's same_fd()
+ * asks first), 0 if not; or -1 with errno ENOSYS where the system cannot
+ * tell, EPERM or EACCES where a security policy (seccomp) refuses
+ * kcmp(2), EBADF for a descriptor that is not open. */
+int proc_same_file(int a, int b);
+/* Returns the poll(2) event that reports that the peer of a stream socket
+ * shut down its writing side, as a TCP peer's close() (FIN) does (Linux:
+ * POLLRDHUP), or 0 where the system has none. */
+short proc_poll_rdhup(void);
 /* Fills pids with up to max pids of the supervisor's own direct children,
  * zombies included: the child, a build, the guard (leave that one out)
  * and any orphan re-parented to us as subreaper, such as a daemonized
@@ -345,6 +356,8 @@ int proc_cmdline(pid_t pid, char *buf, size_t len);
  * and status messages from the children. */
 
 #define NOTIFY_MAX 4096 /* bytes a datagram may have; systemd: PIPE_BUF */
+/* Descriptors one datagram can carry (Linux: SCM_MAX_FD). */
+#define NOTIFY_FDS_MAX 253
 
 struct notify_msg {
 	pid_t pid; /* sender (SCM_CREDENTIALS), or 0 if unknown */
@@ -354,13 +367,36 @@ struct notify_msg {
 	pid_t mainpid; /* MAINPID=, or 0 */
 	int errnum; /* ERRNO=, or 0 */
 	char status[256]; /* STATUS=, or "" */
+	/* The fd store (sd_notify(3)): the lines "FDSTORE=1",
+	 * "FDSTOREREMOVE=1", "BARRIER=1" and "FDPOLL=0" exactly, as systemd
+	 * tests them; the first FDNAME= line. */
+	int fdstore; /* FDSTORE=1: keep the descriptors */
+	int fdstoreremove; /* FDSTOREREMOVE=1: drop those named fdname */
+	int no_fdpoll; /* FDPOLL=0: no hang-up watch */
+	int barrier; /* BARRIER=1: the descriptor is only to be closed */
+	int fdname_set; /* FDNAME= came with a valid name, in fdname */
+	int fdname_bad; /* FDNAME= came with a name that is not valid */
+	char fdname[CONF_FDNAME_MAX + 1];
+	/* The descriptors the datagram carried (SCM_RIGHTS), close-on-exec,
+	 * in the order sent; whoever keeps one sets its slot to -1, and
+	 * notify_msg_close() closes the others. */
+	int fds[NOTIFY_FDS_MAX];
+	size_t nfds;
+	int fds_lost; /* MSG_CTRUNC: some sent descriptors did not arrive
+			 (our descriptor table was full) */
 };
 
 /* Parses one datagram of len bytes: newline-separated KEY=VALUE lines
- * (sd_notify(3)); unknown keys are ignored. Returns 0, or -1 with errno
- * EINVAL for a malformed one (a NUL byte, a line without '=', a bad
- * number in MAINPID= or ERRNO=). */
+ * (sd_notify(3)); unknown keys are ignored. FDNAME= takes a name as
+ * sd_listen_fds(3) does (printable ASCII but ':', at most 255 bytes, the
+ * empty name too, as systemd's fdname_is_valid()); another value sets
+ * fdname_bad, not an error. No descriptors: nfds is 0. Returns 0, or -1
+ * with errno EINVAL for a malformed one (a NUL byte, a line without '=',
+ * a bad number in MAINPID= or ERRNO=). */
 int notify_parse(const char *buf, size_t len, struct notify_msg *m);
+/* Closes every descriptor of m not taken (slot -1) and empties the list.
+ * Returns how many it closed. Cannot fail. */
+size_t notify_msg_close(struct notify_msg *m);
 
 struct notify;
 
@@ -377,7 +413,9 @@ int notify_fd(const struct notify *);
  * loop: poll(2) tells that more wait), -1 with errno on a read error.
  * Oversized, malformed or credential-less datagrams are dropped with a
  * warning: the first of each kind, then at most one per LOG_REPEAT_MS
- * that counts those held back (log_limit()). */
+ * that counts those held back (log_limit()); the descriptors they carried
+ * are closed. Those of a message returned are in m->fds: the caller owns
+ * them and ends with notify_msg_close(m). */
 int notify_recv(struct notify *, struct notify_msg *m);
 /* Closes the socket and removes its file, if it has one. */
 void notify_close(struct notify *);

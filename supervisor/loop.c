@@ -28,8 +28,12 @@
 /* Without a subreaper a lingering group is checked on this period (ms). */
 #define GROUP_RECHECK_MS 20
 /* Messages loop_notify() handles at most per turn: a child sending
- * without pause cannot hold the loop from signals and deadlines. */
+ * without pause cannot hold the loop from signals and deadlines. Before
+ * an exit is acted on, the messages sent before it are read, up to
+ * NOTIFY_DRAIN: a child that stores its connections as it stops sends
+ * one a connection (FDSTORE=1, at most CONF_FDSTORE_MAX of them). */
 #define NOTIFY_BATCH 256
+#define NOTIFY_DRAIN (2 * CONF_FDSTORE_MAX)
 /* STATUS= and ERRNO= lines of one child logged per period (log_limit()):
  * a few progress reports pass, a flood does not. */
 #define NOTIFY_CHATTER 5
@@ -37,6 +41,10 @@
  * is tried again after this, doubling up to the most (ms). */
 #define RECONF_RETRY_MIN_MS 100
 #define RECONF_RETRY_MAX_MS 10000
+/* The registry's counts of the fd stores lag by at most this (ms): a
+ * child that stores a thousand connections, a message each, makes one
+ * write of the file, not a thousand. A start writes it at once. */
+#define REG_STORES_MS 100
 
 struct loop {
 	const struct opts *opts;
@@ -75,6 +83,9 @@ struct loop {
 	 * child (chatter_pgid), errors of recvmsg(2) and poll(2). */
 	struct log_limit foreign, chatter, notify_err, poll_err;
 	pid_t chatter_pgid;
+	unsigned long stores; /* the sum of the children's fd store
+				 changes when the registry was written */
+	int64_t stores_at; /* it is written again then for them, or -1 */
 	struct out *out; /* the children's output, when it is read */
 	struct browser *browser; /* the error page and the events */
 };
@@ -214,6 +225,8 @@ loop_hup(struct loop *l)
 	strlist_free(names, n);
 }
 
+static void loop_notify_some(struct loop *l, int max, int64_t now);
+
 /* pollset callback of the signal pipe: reaps, reloads, stops. */
 static void
 loop_signals(void *arg, int fd, short revents, int64_t now)
@@ -223,6 +236,12 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 	size_t i;
 
 	(void)revents;
+	/* What a child sent before it exited comes first (systemd reads
+	 * its notify socket before SIGCHLD too): the connections it stored
+	 * as it stopped must be in the store when the next child starts,
+	 * and the sender's process group is known only until it is reaped. */
+	if ((bits & SIGFD_CHLD) && l->notify != NULL)
+		loop_notify_some(l, NOTIFY_DRAIN, now);
 	if (bits & SIGFD_CHLD)
 		loop_reap(l, now);
 	if (bits & SIGFD_HUP)
@@ -265,8 +284,8 @@ loop_speaker(const struct loop *l, pid_t pgid)
 
 /* Acts on one readiness message m from group pgid of child ch. */
 static void
-loop_message(struct loop *l, struct child *ch, pid_t pgid,
-    const struct notify_msg *m, int64_t now)
+loop_message(struct loop *l, struct child *ch, pid_t pgid, struct notify_msg *m,
+    int64_t now)
 {
 	unsigned long held;
 	char more[64];
@@ -283,19 +302,20 @@ loop_message(struct loop *l, struct child *ch, pid_t pgid,
 	}
 	if (m->stopping)
 		log_debug("%spid %ld is stopping", ch->who, (long)pgid);
+	fdstore_message(&ch->store, m, m->pid != 0 ? m->pid : pgid, now);
 	if (m->ready)
 		child_ready(ch, pgid, now);
 }
 
 /*
- * pollset callback of the notify socket: reads readiness messages. Only a
- * process of the group of a serving or starting child may speak for it:
- * its pid comes from the kernel (SCM_CREDENTIALS), not from the message.
+ * Reads up to max readiness messages. Only a process of the group of a
+ * serving, starting or stopping child may speak for it: its pid comes
+ * from the kernel (SCM_CREDENTIALS), not from the message. Descriptors a
+ * message carries and no child keeps are closed.
  */
 static void
-loop_notify(void *arg, int fd, short revents, int64_t now)
+loop_notify_some(struct loop *l, int max, int64_t now)
 {
-	struct loop *l = arg;
 	struct notify_msg m;
 	struct child *ch;
 	unsigned long held;
@@ -303,10 +323,7 @@ loop_notify(void *arg, int fd, short revents, int64_t now)
 	pid_t pgid;
 	int r = 0, batch;
 
-	(void)fd;
-	(void)revents;
-	for (batch = 0;
-	     batch < NOTIFY_BATCH && (r = notify_recv(l->notify, &m)) == 1;
+	for (batch = 0; batch < max && (r = notify_recv(l->notify, &m)) == 1;
 	     batch++) {
 		if (m.pid == 0 && l->nchildren == 1) {
 			/* No credentials on this system: trust the socket's
@@ -321,17 +338,31 @@ loop_notify(void *arg, int fd, short revents, int64_t now)
 			if (log_limit(&l->foreign, now, 1, &held))
 				log_warnx("notify: ignored a message from pid "
 					  "%ld, which is not in %s process "
-					  "group%s",
+					  "group%s%s",
 				    (long)m.pid,
 				    l->nchildren == 1 ? "the child's" :
 							"a child's",
+				    m.nfds > 0 ? "; closed the descriptors "
+						 "it sent" :
+						 "",
 				    log_held(held, more, sizeof(more)));
+			(void)notify_msg_close(&m);
 			continue;
 		}
 		loop_message(l, ch, pgid, &m, now);
+		(void)notify_msg_close(&m);
 	}
 	if (r == -1 && log_limit(&l->notify_err, now, 1, &held))
 		log_warn("notify%s", log_held(held, more, sizeof(more)));
+}
+
+/* pollset callback of the notify socket. */
+static void
+loop_notify(void *arg, int fd, short revents, int64_t now)
+{
+	(void)fd;
+	(void)revents;
+	loop_notify_some(arg, NOTIFY_BATCH, now);
 }
 
 /* Returns 1 if child ch, as the old configuration oc has it, starts
@@ -403,6 +434,20 @@ loop_limit(struct loop *l, size_t nsocks)
 	return -1;
 }
 
+/* Raises our descriptor limit as loop_limit() does, as far as the hard
+ * limit allows, so that the fd stores of c's children fit too, besides
+ * nsocks sockets; where they do not, fdstore_limit() says how many do. */
+static void
+loop_limit_stores(struct loop *l, const struct conf *c, size_t nsocks)
+{
+	size_t i, n = nsocks;
+
+	for (i = 0; i < c->nchildren; i++)
+		n += (size_t)c->children[i].fdstore_max;
+	if (n > nsocks)
+		(void)fdpack_limit_raise(&l->limit, n);
+}
+
 /* Returns the name of the child of c that gets socket i, or "". */
 static const char *
 loop_owner(const struct conf *c, size_t i)
@@ -448,6 +493,7 @@ loop_register(struct loop *l, pid_t last)
 		(void)snprintf(rp[i].name, sizeof(rp[i].name), "%s",
 		    l->children[i]->conf.name);
 		rp[i].pid = child_pid(l->children[i]);
+		rp[i].fdstore = fdstore_count(&l->children[i]->store);
 		if (last == 0)
 			last = rp[i].pid;
 	}
@@ -557,17 +603,18 @@ match_free(struct match *m)
 }
 
 /* Opens the readiness socket (in the runtime directory where the system
- * has no abstract sockets) if a child waits for READY=1 and it is not
- * open yet. Returns 0 or -1 (logged). */
+ * has no abstract sockets) if a child of c waits for READY=1 or has an
+ * fd store, and it is not open yet. Returns 0 or -1 (logged). */
 static int
-loop_open_notify(struct loop *l)
+loop_open_notify(struct loop *l, const struct conf *c)
 {
 	const char *dir;
 	size_t i;
 	int need = 0;
 
-	for (i = 0; i < l->conf.nchildren; i++)
-		need |= l->conf.children[i].ready == READY_NOTIFY;
+	for (i = 0; i < c->nchildren; i++)
+		need |= c->children[i].ready == READY_NOTIFY ||
+		    c->children[i].fdstore_max > 0;
 	if (!need || l->notify != NULL)
 		return 0;
 	if ((dir = getenv("XDG_RUNTIME_DIR")) == NULL || *dir != '/')
@@ -606,6 +653,7 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 	}
 	/* The old sockets and the new ones are held at once for a moment. */
 	(void)loop_limit(l, l->nsocks + nc.nsocks);
+	loop_limit_stores(l, &nc, l->nsocks + nc.nsocks);
 	if (loop_match(l, &nc, &m) == -1) {
 		log_warn("%s; keeping the running configuration", l->conf.file);
 		conf_free(&nc);
@@ -645,11 +693,12 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		    l->reconf_fails, l->reconf_fails == 1 ? "" : "s");
 		l->reconf_fails = 0;
 	}
+	/* Before the children plan their starts: each needs its address. */
+	(void)loop_open_notify(l, &nc);
 	browser_apply(l->browser, &nc); /* before the children plan */
 	out_capture(l->out, browser_wants_output(&nc));
 	loop_adopt(l, &nc, ns, &m, now, reason);
 	match_free(&m);
-	(void)loop_open_notify(l);
 }
 
 /* watch_drain() callback of the configuration file's watcher. */
@@ -778,6 +827,7 @@ loop_gather(struct loop *l, int64_t now)
 		    ps, watch_fd(l->conf_watch), POLLIN, loop_conf_events, l);
 	(void)pollset_timer(ps, l->conf_deb.deadline, loop_conf_due, l);
 	(void)pollset_timer(ps, l->reconf_at, loop_conf_retry, l);
+	(void)pollset_timer(ps, l->stores_at, loop_wake, l);
 	(void)pollset_timer(ps, reg_deadline(l->reg), loop_reg_retry, l);
 	(void)pollset_timer(
 	    ps, strays_deadline(&l->strays), loop_strays_timer, l);
@@ -788,6 +838,7 @@ loop_gather(struct loop *l, int64_t now)
 		if (ch->watch != NULL)
 			(void)pollset_add(ps, watch_fd(ch->watch), POLLIN,
 			    loop_child_events, ch);
+		fdstore_watch(&ch->store, ps);
 		(void)pollset_timer(
 		    ps, ch->deb.deadline, loop_child_debounce, ch);
 		(void)pollset_timer(
@@ -827,6 +878,7 @@ loop_settle(struct loop *l, int64_t now)
 {
 	struct child *ch;
 	pid_t last = 0;
+	unsigned long stores = 0;
 	size_t i;
 
 	for (i = 0; i < l->nchildren; i++)
@@ -840,13 +892,19 @@ loop_settle(struct loop *l, int64_t now)
 	}
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
+		stores += ch->store.changes;
 		if (ch->sv.generation == ch->seen)
 			continue;
 		ch->seen = ch->sv.generation;
 		last = child_pid(ch);
 	}
-	if (last != 0)
+	if (stores != l->stores && l->stores_at < 0)
+		l->stores_at = now + REG_STORES_MS;
+	if (last != 0 || (l->stores_at >= 0 && now >= l->stores_at)) {
+		l->stores = stores;
+		l->stores_at = -1;
 		loop_register(l, last);
+	}
 	/* While stopping, each turn may bring new orphans; otherwise the
 	 * strays are stopped right before each start (loop_prestart()). */
 	if (l->exiting)
@@ -904,7 +962,7 @@ loop_open(struct loop *l)
 		log_warn("signal pipe");
 		return -1;
 	}
-	if (loop_open_notify(l) == -1)
+	if (loop_open_notify(l, &l->conf) == -1)
 		return -1;
 	loop_watch_conf(l);
 	l->subreaper = proc_subreaper() == 0;
@@ -966,6 +1024,7 @@ loop_run(struct conf *c, const struct opts *o)
 	l.guard.fd = -1;
 	l.conf_deb.deadline = -1;
 	l.reconf_at = -1;
+	l.stores_at = -1;
 	(void)snprintf(l.cwd, sizeof(l.cwd), "%s", o->cwd);
 	if (fdpack_limit_init(&l.limit) == -1) {
 		log_warn("reading the descriptor limit");
@@ -977,6 +1036,7 @@ loop_run(struct conf *c, const struct opts *o)
 		conf_free(&l.conf);
 		return 1;
 	}
+	loop_limit_stores(&l, &l.conf, l.conf.nsocks);
 	l.nsocks = l.conf.nsocks;
 	if (loop_open(&l) == -1)
 		goto out;

@@ -128,7 +128,7 @@ churn(int n)
 	static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	int fds[BATCH], i, k, b, answered = 0, first = 0;
 	int64_t deadline = now_ms() + (int64_t)seconds * 1000;
-	char buf[8192], head[33]; /* a status line's start, NUL-ended */
+	char buf[8192], head[32];
 	ssize_t r;
 
 	for (i = 0; i < n; i += b) {

@@ -24,7 +24,8 @@ bounded() {
 }
 # peak: the highest VmRSS (KiB) of holdports seen while $T/stop is absent.
 peak() {
-	_p=0
+	_p=$(rss)
+	echo "$_p" > "$T/peak"
 	while [ ! -f "$T/stop" ] && kill -0 "$HP_PID" 2>/dev/null; do
 		_r=$(rss)
 		[ -n "$_r" ] && [ "$_r" -gt "$_p" ] && _p=$_r && echo "$_p" > "$T/peak"

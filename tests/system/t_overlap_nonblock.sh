@@ -19,9 +19,14 @@ EVLOOP=$T/h/hp-evloop
 RELOADS=50
 LOADERS=4 # hp-load processes, each 250 new connections a second
 BUDGET=45 # seconds for the reloads of one pass
+# p95 of the connection latency during reloads, in milliseconds: a
+# blocked accept() shows as a stall of a second or more, far above
+# either bound; sanitizers and valgrind slow every start several times.
+P95_MAX=10
+[ -n "${ASAN_OPTIONS:-}${HP_WRAP:-}" ] && P95_MAX=50
 
 # pass READY: runs the reloads with ready = READY; sets RESULT to a
-# summary and GOOD to 1 if nothing failed and p95 < 10 ms.
+# summary and GOOD to 1 if nothing failed and p95 < P95_MAX.
 pass() {
 	_dir=$T/$1
 	mkdir -p "$_dir"
@@ -81,9 +86,9 @@ INI
 	_blocked=$(grep -c 'accept() blocked' "$T/hp.log")
 	_killed=$(grep -c 'sending SIGKILL' "$T/hp.log")
 	RESULT="$RESULT blocked_accepts=$_blocked killed=$_killed"
-	GOOD=$(echo "$RESULT" | awk -v want=$RELOADS '{
+	GOOD=$(echo "$RESULT" | awk -v want=$RELOADS -v max=$P95_MAX '{
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		print (v["reloads"] == want && v["failed"] == 0 && v["p95ms"] < 10) ? 1 : 0 }')
+		print (v["reloads"] == want && v["failed"] == 0 && v["p95ms"] < max) ? 1 : 0 }')
 	kill -TERM "$HP_PID"
 	wait_until 10 dead "$HP_PID" || kill -KILL "$HP_PID"
 }
