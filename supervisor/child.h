@@ -11,6 +11,7 @@
 #include "fdstore.h"
 #include "hp.h"
 #include "sv.h"
+#include "term.h"
 #include "watch.h"
 
 /* What the loop shares with every child; the loop owns it and keeps it
@@ -32,6 +33,8 @@ struct shared {
 	 * taken for one). */
 	void (*prestart)(void *arg);
 	void *prestart_arg;
+	struct term *term; /* holdports' terminal, lent to a child with
+			      stdin = tty; NULL: none */
 };
 
 struct child {
@@ -69,6 +72,7 @@ struct child {
 	char reason[256]; /* a reload asked for in this turn; "" for none */
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
+	int tty_warned; /* said that stdin = tty could not be had */
 };
 
 /* Prepares ch, zeroed by the caller, for the configuration cc (copied)
