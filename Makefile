@@ -42,8 +42,8 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o supervisor/fdstore.o $(WATCH_OBJ) $(PROC_OBJ) \
-	  $(WEB_OBJS)
+	  supervisor/pollset.o supervisor/fdstore.o supervisor/term.o \
+	  $(WATCH_OBJ) $(PROC_OBJ) $(WEB_OBJS)
 # The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
 	   supervisor/web.o supervisor/webpage.o supervisor/out.o \
@@ -64,7 +64,8 @@ HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive tests/helpers/init-drive \
 	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop \
-	  tests/helpers/fdstore-clients tests/helpers/hp-store
+	  tests/helpers/fdstore-clients tests/helpers/hp-store \
+	  tests/helpers/pty-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -230,6 +231,9 @@ tests/helpers/web-drive: tests/helpers/web-drive.c $(WEB_LINK) \
 tests/helpers/web-client: tests/helpers/web-client.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/web-client.c
+tests/helpers/pty-drive: tests/helpers/pty-drive.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/pty-drive.c
 # The libmicrohttpd prototype that doc/http-choice.md measured; not
 # built by default (holdports does not use the library).
 tests/bench/web-mhd: tests/bench/web-mhd.c

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,11 +180,23 @@ child_start_op(void *arg)
 	/* A peer that hung up as the last child stopped, in the turn of
 	 * its exit: poll(2) has not told yet. */
 	fdstore_sweep(&ch->store);
+	/* stdin = tty: the terminal, if holdports can lend it now. */
+	ch->run.tty = ch->conf.stdin_tty && ch->sh->term != NULL &&
+	    term_lend(ch->sh->term);
+	if (ch->conf.stdin_tty && !ch->run.tty && !ch->tty_warned) {
+		log_warnx("%sstdin = tty: holdports' stdin is not a terminal "
+			  "it has in the foreground; the child gets /dev/null",
+		    ch->who);
+		ch->tty_warned = 1;
+	}
 	if (fdstore_count(&ch->store) > 0)
 		pid = child_spawn_stored(ch, &stage);
 	else
 		pid = spawn(&ch->run, &stage);
 	child_out_end(ch, &ch->run, &io, pid, 0);
+	if (ch->run.tty)
+		term_lent(ch->sh->term, pid == -1 ? 0 : pid);
+	ch->run.tty = 0;
 	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
@@ -217,7 +230,9 @@ child_build_op(void *arg)
 	return pid;
 }
 
-/* sv_ops.kill: an empty group is not an error here. */
+/* sv_ops.kill: an empty group is not an error here. A stop signal is
+ * followed by SIGCONT, as systemd does, so that a stopped group (Ctrl-Z
+ * in a debugger, kill -STOP) acts on it now rather than at SIGKILL. */
 static int
 child_kill_op(void *arg, pid_t pgid, int signo)
 {
@@ -229,6 +244,8 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 			    "%skill process group %ld", ch->who, (long)pgid);
 		return -1;
 	}
+	if (signo != SIGKILL && signo != SIGCONT)
+		(void)spawn_kill(pgid, SIGCONT);
 	return 0;
 }
 

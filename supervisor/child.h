@@ -12,6 +12,7 @@
 #include "hp.h"
 #include "ring.h"
 #include "sv.h"
+#include "term.h"
 #include "watch.h"
 
 struct browser;
@@ -36,6 +37,8 @@ struct shared {
 	 * taken for one). */
 	void (*prestart)(void *arg);
 	void *prestart_arg;
+	struct term *term; /* holdports' terminal, lent to a child with
+			      stdin = tty; NULL: none */
 	struct out *out; /* reads the output of what a child starts */
 	struct browser *browser; /* the error page and the events */
 };
@@ -75,6 +78,7 @@ struct child {
 	char reason[256]; /* a reload asked for in this turn; "" for none */
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
+	int tty_warned; /* said that stdin = tty could not be had */
 	/* The last of its output while holdports reads it, or NULL: [0]
 	 * its children's, [1] its builds'. */
 	struct ring *rings;

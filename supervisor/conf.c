@@ -761,6 +761,36 @@ finish_child(struct conf *c, struct childconf *ch, char *err)
 	return 0;
 }
 
+/* One terminal: at most one child may have stdin = tty. Returns 0 or -1
+ * with err set. */
+static int
+finish_tty(const struct conf *c, char *err)
+{
+	char a[CONF_NAME_MAX + 16], b[CONF_NAME_MAX + 16];
+	const struct childconf *first = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nchildren; i++) {
+		const struct childconf *ch = &c->children[i];
+
+		if (!ch->stdin_tty)
+			continue;
+		if (first == NULL) {
+			first = ch;
+			continue;
+		}
+		msgf(err,
+		    "%s:%d: %s stdin: tty is set for %s too (line %d); the "
+		    "terminal goes to one child: set stdin = tty in one "
+		    "section only",
+		    c->file != NULL ? c->file : "ports.ini", ch->line,
+		    child_where(ch, a, sizeof(a)),
+		    child_where(first, b, sizeof(b)), first->line);
+		return -1;
+	}
+	return 0;
+}
+
 int
 conf_finish(struct conf *c, char *err)
 {
@@ -782,7 +812,7 @@ conf_finish(struct conf *c, char *err)
 		if (finish_child(c, &c->children[i], err) == -1)
 			return -1;
 	if (finish_owners(c, err) == -1 || finish_compat(c, err) == -1 ||
-	    finish_web(c, err) == -1)
+	    finish_tty(c, err) == -1 || finish_web(c, err) == -1)
 		return -1;
 	if (c->name == NULL && name_default(c) == -1) {
 		msgf(err, "out of memory");
@@ -827,7 +857,7 @@ childconf_equal(const struct conf *ca, const struct childconf *a,
 	    !strlist_equal(a->ignore, a->nignore, b->ignore, b->nignore) ||
 	    a->gitignore != b->gitignore ||
 	    a->no_listen_pid != b->no_listen_pid ||
-	    a->fdstore_max != b->fdstore_max ||
+	    a->fdstore_max != b->fdstore_max || a->stdin_tty != b->stdin_tty ||
 	    a->debounce_ms != b->debounce_ms ||
 	    a->stop_signal != b->stop_signal ||
 	    a->stop_timeout_ms != b->stop_timeout_ms ||

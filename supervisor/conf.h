@@ -94,6 +94,9 @@ struct childconf {
 	int no_listen_pid; /* listen_pid = none: LISTEN_PID is left unset */
 	int fdstore_max; /* descriptors kept across its restarts (FDSTORE=1
 			    of sd_notify(3)); 0: none, no fd store */
+	int stdin_tty; /* stdin = tty: holdports' terminal is its stdin and
+			  it is the foreground process group while it runs;
+			  0: /dev/null */
 	size_t *socks; /* indexes into conf.socks, in fd order: socks[i]
 			  becomes fd 3 + i */
 	size_t nsocks;
@@ -125,6 +128,8 @@ struct conf {
 	struct childconf defaults; /* what [holdports] sets for children */
 	struct childconf *children; /* in the order of the file */
 	size_t nchildren;
+	int clear; /* clear = yes (--clear): clear the screen before each
+		      reload's output when stderr is a terminal */
 	int holdports_line; /* line of the [holdports] header; 0: none */
 	int last_line; /* lines in the file (at least 1) */
 };
@@ -138,6 +143,7 @@ struct opts {
 	size_t nlisten, nwatch, nignore;
 	const char *debounce, *name, *build, *mode, *ready, *fallback;
 	const char *procfile; /* --procfile FILE, or NULL */
+	int clear; /* --clear: clear = yes */
 	char **command; /* argv after "--", or NULL */
 	int ncommand;
 };

@@ -50,6 +50,8 @@ enum key {
 	K_LISTEN_PID,
 	K_SOCKETS,
 	K_FDSTORE_MAX,
+	K_CLEAR,
+	K_STDIN,
 	K_COUNT
 };
 

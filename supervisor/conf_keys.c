@@ -49,6 +49,12 @@ static const struct word yesno_words[] = {
     {"no", 0},
     {NULL, 0},
 };
+/* stdin = tty lends holdports' terminal to the child, for a debugger. */
+static const struct word stdin_words[] = {
+    {"null", 0},
+    {"tty", 1},
+    {NULL, 0},
+};
 /* listen_pid = none is for a command that cannot keep its pid (a shell
  * pipeline, a wrapper that forks): LISTEN_PID is then left unset. */
 static const struct word listen_pid_words[] = {
@@ -125,6 +131,12 @@ const struct keydef keydefs[K_COUNT] = {
 	LIST(nsocknames), NULL, NULL, "http admin"},
     [K_FDSTORE_MAX] = {"fdstore_max", SB_CHILD, CHILD(fdstore_max), KT_SPECIAL,
 	0, NULL, NULL, "16"},
+    [K_CLEAR] = {"clear", SB_HOLDPORTS, CONF(clear), KT_WORD, 0, yesno_words,
+	NULL, "yes"},
+    [K_STDIN] = {"stdin", SB_CHILD, CHILD(stdin_tty), KT_WORD, 0, stdin_words,
+	"use null (the default: /dev/null) or tty (holdports' terminal, for "
+	"a debugger)",
+	"tty"},
 };
 
 /* Variables the supervisor sets or removes itself, and those of compat

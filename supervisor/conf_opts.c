@@ -235,6 +235,8 @@ build_opts(struct conf *c, const struct opts *o, char *err)
 			return -2;
 		}
 	}
+	if (o->clear)
+		c->clear = 1;
 	/* after -l: every socket of the file or the command line */
 	if (o->fallback != NULL &&
 	    conf_set_fallback(c, o->fallback, msg) == -1) {

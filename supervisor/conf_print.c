@@ -125,6 +125,7 @@ print_child(FILE *f, const struct conf *c, const struct childconf *ch)
 	(void)fprintf(
 	    f, "listen_pid = %s\n", ch->no_listen_pid ? "none" : "child");
 	(void)fprintf(f, "fdstore_max = %d\n", ch->fdstore_max);
+	(void)fprintf(f, "stdin = %s\n", key_word(K_STDIN, ch->stdin_tty));
 }
 
 void
@@ -143,6 +144,7 @@ conf_print(const struct conf *c, FILE *f)
 	    c->compat & COMPAT_EINHORN ? "einhorn" :
 		c->compat == 0	       ? "none" :
 					 "");
+	(void)fprintf(f, "clear = %s\n", c->clear ? "yes" : "no");
 	if (c->events.listen != NULL) {
 		spec_format(&c->events.spec, spec, sizeof(spec));
 		(void)fprintf(f, "events = %s\n", spec);

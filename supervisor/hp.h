@@ -85,13 +85,19 @@ int64_t now_ms(void);
 #define SIGFD_HUP 0x02
 #define SIGFD_TERM 0x04 /* SIGTERM or SIGINT */
 #define SIGFD_WINCH 0x08 /* the terminal was resized */
+#define SIGFD_TSTP 0x10 /* SIGTSTP: Ctrl-Z */
+#define SIGFD_CONT 0x20 /* SIGCONT */
 
-/* Opens the self-pipe and catches SIGCHLD, SIGHUP, SIGTERM, SIGINT and
- * SIGWINCH; ignores SIGPIPE. Returns the read end (non-blocking, close-on-exec)
- * or -1 with errno. */
+/* Opens the self-pipe and catches SIGCHLD (stops of children too),
+ * SIGHUP, SIGTERM, SIGINT, SIGTSTP, SIGCONT and SIGWINCH; ignores
+ * SIGPIPE. Returns the read end (non-blocking, close-on-exec) or -1 with
+ * errno. */
 int sigfd_open(void);
 /* Empties the pipe; returns the SIGFD_* bits of the signals that arrived. */
 int sigfd_drain(int fd);
+/* Stops the process as SIGTSTP's default action does, and returns once
+ * it is continued (SIGCONT), SIGTSTP caught again. */
+void sigfd_stop(void);
 
 /* sock.c */
 
@@ -216,6 +222,8 @@ struct plan {
 	int *scratch; /* nfds descriptors: the copy of fds the new process
 			 packs (it may share our memory: proc_spawn()) */
 	char *stack; /* PROC_SPAWN_STACK bytes for the new process */
+	int tty; /* 1: stdin stays holdports' own, a terminal, and the new
+		    process group becomes its foreground (term_lend()) */
 	const int *out; /* two descriptors for 1 and 2 (out.h), or NULL:
 			   holdports' own stdout and stderr */
 };
@@ -223,7 +231,8 @@ struct plan {
 /* Starts plan as the leader of a new process group, with the plan's
  * descriptors at 3, 4, ..., its out descriptors (if any) at 1 and 2, the
  * default signal dispositions, an empty
- * signal mask, /dev/null on stdin and the descriptor limit holdports was
+ * signal mask, /dev/null on stdin (or, with plan->tty, holdports' stdin
+ * with the new group in its foreground) and the descriptor limit holdports was
  * started with, executed directly (its pid is the one in LISTEN_PID;
  * argv[0] without a '/' is searched in plan->path, as execvp(3) does),
  * and returns its pid once execve(2) has succeeded. Returns -1 with

@@ -57,7 +57,8 @@ struct loop {
 	size_t nchildren;
 	struct pollset ps;
 	int sigfd;
-	int exiting; /* SIGTERM or SIGINT came */
+	int exiting; /* SIGTERM or SIGINT came, or q was typed */
+	struct term term; /* holdports' terminal: keys, stdin = tty */
 	struct notify *notify;
 	struct guard guard;
 	struct reg *reg; /* our registry entry, or NULL */
@@ -175,6 +176,8 @@ loop_reap(struct loop *l, int64_t now)
 			log_warn("waitpid");
 			break;
 		}
+		/* A child that had the terminal gives it back as it exits. */
+		term_reaped(&l->term, pid);
 		for (i = 0; i < l->nchildren; i++)
 			if (child_knows(l->children[i], pid)) {
 				child_reaped(l->children[i], pid, st, now);
@@ -227,13 +230,25 @@ loop_hup(struct loop *l)
 
 static void loop_notify_some(struct loop *l, int max, int64_t now);
 
+/* SIGTERM, SIGINT or q: stops every child for good, then the loop ends;
+ * again, sends SIGKILL at once (child_term()). */
+static void
+loop_stop(struct loop *l, int64_t now)
+{
+	size_t i;
+
+	l->exiting = 1;
+	for (i = 0; i < l->nchildren; i++)
+		child_term(l->children[i], now);
+	loop_strays(l, now);
+}
+
 /* pollset callback of the signal pipe: reaps, reloads, stops. */
 static void
 loop_signals(void *arg, int fd, short revents, int64_t now)
 {
 	struct loop *l = arg;
 	int bits = sigfd_drain(fd);
-	size_t i;
 
 	(void)revents;
 	/* What a child sent before it exited comes first (systemd reads
@@ -244,16 +259,34 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 		loop_notify_some(l, NOTIFY_DRAIN, now);
 	if (bits & SIGFD_CHLD)
 		loop_reap(l, now);
+	if (bits & SIGFD_CHLD)
+		term_child_stopped(&l->term, sigfd_stop);
 	if (bits & SIGFD_HUP)
 		loop_hup(l);
 	if (bits & SIGFD_WINCH)
 		out_winch(l->out);
-	if (bits & SIGFD_TERM) {
-		l->exiting = 1;
-		for (i = 0; i < l->nchildren; i++)
-			child_term(l->children[i], now);
-		loop_strays(l, now);
-	}
+	if (bits & SIGFD_TERM)
+		loop_stop(l, now);
+	if (bits & SIGFD_TSTP)
+		term_stop(&l->term, sigfd_stop);
+	if (bits & SIGFD_CONT)
+		term_resume(&l->term);
+}
+
+/* pollset callback of the terminal: the keys r, q and c. */
+static void
+loop_keys(void *arg, int fd, short revents, int64_t now)
+{
+	struct loop *l = arg;
+	int keys = term_key(&l->term, revents);
+
+	(void)fd;
+	if (keys & TERM_KEY_CLEAR)
+		term_clear();
+	if ((keys & TERM_KEY_RELOAD) && !l->exiting)
+		reload(l, NULL, "key r");
+	if (keys & TERM_KEY_QUIT)
+		loop_stop(l, now);
 }
 
 /* Returns 1 if a STATUS= or ERRNO= line of group pgid may be logged now,
@@ -819,6 +852,8 @@ loop_gather(struct loop *l, int64_t now)
 
 	pollset_clear(ps);
 	(void)pollset_add(ps, l->sigfd, POLLIN, loop_signals, l);
+	if (term_reading(&l->term))
+		(void)pollset_add(ps, l->term.fd, POLLIN, loop_keys, l);
 	if (l->notify != NULL)
 		(void)pollset_add(
 		    ps, notify_fd(l->notify), POLLIN, loop_notify, l);
@@ -883,6 +918,12 @@ loop_settle(struct loop *l, int64_t now)
 
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
+	/* clear = yes: a clean screen for what the reloads print. */
+	for (i = 0; l->conf.clear && i < l->nchildren; i++)
+		if (l->children[i]->reason[0] != '\0') {
+			term_clear();
+			break;
+		}
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
 		if (ch->reason[0] == '\0')
@@ -962,6 +1003,19 @@ loop_open(struct loop *l)
 		log_warn("signal pipe");
 		return -1;
 	}
+	l->sh.term = &l->term;
+	(void)term_open(&l->term, 1);
+	if (term_reading(&l->term))
+		log_info("keys: r reloads, q stops, c clears the screen");
+	for (i = 0; i < l->conf.nchildren; i++) {
+		const char *n =
+		    l->conf.nchildren > 1 ? l->conf.children[i].name : "";
+
+		if (l->conf.children[i].stdin_tty && l->term.fd != -1)
+			log_info("%s%sstdin = tty: the terminal is the child's "
+				 "while it runs; keys wait until it exits",
+			    n, *n != '\0' ? ": " : "");
+	}
 	if (loop_open_notify(l, &l->conf) == -1)
 		return -1;
 	loop_watch_conf(l);
@@ -1000,6 +1054,7 @@ loop_close(struct loop *l)
 		(void)close(l->guard.fd);
 	if (l->sigfd != -1)
 		(void)close(l->sigfd);
+	term_close(&l->term);
 	free(l->conf_real);
 	reg_close(l->reg);
 	strays_free(&l->strays);
@@ -1021,6 +1076,7 @@ loop_run(struct conf *c, const struct opts *o)
 	l.conf = *c;
 	conf_init(c); /* it is the loop's now */
 	l.sigfd = -1;
+	l.term.fd = -1;
 	l.guard.fd = -1;
 	l.conf_deb.deadline = -1;
 	l.reconf_at = -1;

@@ -114,8 +114,8 @@ static const struct {
     /* unknown keys and sections */
     {"[holdports]\nname = x\ncolour = red\n",
 	"ports.ini:3: [holdports] colour: unknown key; valid keys are name, "
-	"compat, events, events_fallback, debounce, stop_signal, stop_timeout, "
-	"restart, mode, ready and ready_timeout"},
+	"compat, events, events_fallback, clear, debounce, stop_signal, "
+	"stop_timeout, restart, mode, ready and ready_timeout"},
     {"[socket.http]\nlisten = 80\nport = 80\n",
 	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen, "
 	"backlog, fallback, mode, user, group and protocol"},
@@ -143,8 +143,8 @@ static const struct {
     {"[child]\ncmd = ./x\n",
 	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
 	"directory, environment, watch, ignore, build, gitignore, listen_pid, "
-	"sockets, fdstore_max, debounce, stop_signal, stop_timeout, restart, "
-	"mode, ready and ready_timeout"},
+	"sockets, fdstore_max, stdin, debounce, stop_signal, stop_timeout, "
+	"restart, mode, ready and ready_timeout"},
     /* a typo: did you mean */
     {"[child]\nCommand = ./x\n",
 	"ports.ini:2: [child] Command: unknown key; did you mean command?"},
