@@ -43,14 +43,15 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o supervisor/fdstore.o supervisor/buildloop.o \
-	  supervisor/polled.o supervisor/pollwatch.o supervisor/fstype.o \
-	  $(FSTYPE_OBJ) supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/advise.o \
-	  $(INIT_OBJS) $(WATCH_OBJ) $(PROC_OBJ)
-# The browser side: not linked into holdports yet; built by make all so
-# that they cannot rot, and used by their tests and tests/helpers/web-drive.
+	  supervisor/pollset.o supervisor/fdstore.o supervisor/term.o \
+	  supervisor/buildloop.o supervisor/polled.o supervisor/pollwatch.o \
+	  supervisor/fstype.o $(FSTYPE_OBJ) supervisor/sockuse.o \
+	  $(SOCKUSE_OBJ) supervisor/advise.o $(INIT_OBJS) \
+	  $(WATCH_OBJ) $(PROC_OBJ) $(WEB_OBJS)
+# The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
-	   supervisor/web.o supervisor/webpage.o
+	   supervisor/web.o supervisor/webpage.o supervisor/out.o \
+	   supervisor/browser.o
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -61,14 +62,15 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
 	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
-	  tests/unit/test_fdstore tests/unit/test_buildloop \
+	  tests/unit/test_out tests/unit/test_fdstore tests/unit/test_buildloop \
 	  tests/unit/test_sockuse tests/unit/test_advise tests/unit/test_polled
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive \
 	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop \
-	  tests/helpers/fdstore-clients tests/helpers/hp-store
+	  tests/helpers/fdstore-clients tests/helpers/hp-store \
+	  tests/helpers/pty-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -79,7 +81,7 @@ MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	$(CC) $(HP_CFLAGS) -Isupervisor -Ichild-api $(CPPFLAGS) $(CFLAGS) \
 	    -c $< -o $@
 
-all: $(PROGS) $(WEB_OBJS)
+all: $(PROGS)
 
 config.mk: configure
 	./configure
@@ -91,9 +93,11 @@ holdports: supervisor/main.o $(SV_OBJS)
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
 	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
-	  supervisor/fdstore.h supervisor/buildloop.h supervisor/polled.h \
-	  supervisor/pollwatch.h supervisor/fstype.h supervisor/sockuse.h \
-	  supervisor/advise.h supervisor/init.h supervisor/wrapper.h
+	  supervisor/ring.h supervisor/out.h supervisor/browser.h \
+	  supervisor/web.h supervisor/fdstore.h supervisor/buildloop.h \
+	  supervisor/polled.h supervisor/pollwatch.h supervisor/fstype.h \
+	  supervisor/sockuse.h supervisor/advise.h supervisor/init.h \
+	  supervisor/wrapper.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -102,6 +106,8 @@ supervisor/conf_ini.o: supervisor/conf_ini.c $(HEADERS)
 	    -c supervisor/conf_ini.c -o $@
 $(SV_OBJS): $(HEADERS)
 supervisor/ring.o: supervisor/ring.c supervisor/ring.h
+supervisor/out.o: supervisor/out.c supervisor/out.h supervisor/ring.h \
+    supervisor/pollset.h supervisor/hp.h supervisor/conf.h
 supervisor/ansi.o: supervisor/ansi.c supervisor/ansi.h
 supervisor/http.o: supervisor/http.c supervisor/http.h
 supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
@@ -224,6 +230,12 @@ tests/unit/test_web: tests/unit/test_web.c $(WEB_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_web.c \
 	    $(WEB_LINK) $(CMOCKA_LIBS)
+OUT_LINK = supervisor/out.o supervisor/ring.o supervisor/pollset.o \
+	   supervisor/util.o supervisor/fd.o supervisor/log.o
+tests/unit/test_out: tests/unit/test_out.c $(OUT_LINK)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_out.c \
+	    $(OUT_LINK) $(CMOCKA_LIBS)
 tests/helpers/web-drive: tests/helpers/web-drive.c $(WEB_LINK) \
     supervisor/ring.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
@@ -232,6 +244,9 @@ tests/helpers/web-drive: tests/helpers/web-drive.c $(WEB_LINK) \
 tests/helpers/web-client: tests/helpers/web-client.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/web-client.c
+tests/helpers/pty-drive: tests/helpers/pty-drive.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/pty-drive.c
 # The libmicrohttpd prototype that doc/http-choice.md measured; not
 # built by default (holdports does not use the library).
 tests/bench/web-mhd: tests/bench/web-mhd.c

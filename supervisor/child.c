@@ -7,13 +7,16 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "browser.h"
 #include "child.h"
 #include "cmdline.h"
+#include "out.h"
 
 extern char **environ;
 
@@ -58,6 +61,44 @@ child_spawn_worked(struct child *ch)
 		 "attempt%s",
 	    ch->who, ch->spawn_fails, ch->spawn_fails == 1 ? "" : "s");
 	ch->spawn_fails = 0;
+}
+
+/* Before a spawn of plan p (which: 0 the child, 1 its build): while
+ * holdports reads the output, gives the process its descriptors (p->out)
+ * and starts its ring afresh: a build's always, the child's unless an
+ * older child of it still runs. A failure is logged, and the process
+ * then writes to holdports' own stdout and stderr. */
+static void
+child_out_begin(struct child *ch, struct plan *p, struct out_io *io, int which)
+{
+	p->out = NULL;
+	if (out_prepare(ch->sh->out, io) == -1) {
+		log_warn("%scannot read the output of %s", ch->who,
+		    which ? "the build" : "the child");
+		return;
+	}
+	if (io->child[0] == -1)
+		return; /* it inherits */
+	if (ch->rings == NULL &&
+	    (ch->rings = calloc(2, sizeof(*ch->rings))) == NULL) {
+		log_warn("%scannot keep the output", ch->who);
+		out_started(ch->sh->out, io, -1, NULL, NULL);
+		return;
+	}
+	if (which == 1 || ch->sv.cur.pid == 0)
+		ring_clear(&ch->rings[which]);
+	p->out = io->child;
+}
+
+/* After the spawn of p as pid (-1 or SV_START_AGAIN: it did not start):
+ * its output is read from now on. */
+static void
+child_out_end(
+    struct child *ch, struct plan *p, struct out_io *io, pid_t pid, int which)
+{
+	out_started(ch->sh->out, io, pid,
+	    ch->rings != NULL ? &ch->rings[which] : NULL, NULL);
+	p->out = NULL;
 }
 
 /*
@@ -109,21 +150,24 @@ out:
 	return pid;
 }
 
-/* sv_ops.start: restores the child's sockets to the state each child
- * must find, then spawns it. The file status flags (O_NONBLOCK) belong
- * to the open file description every holder shares: while an older
- * child still holds the sockets (mode = overlap) they are left alone,
- * or its accept(2) would turn blocking under its event loop. */
+/* sv_ops.start: stops the error page on the child's sockets, restores
+ * them to the state each child must find, then spawns it. The file
+ * status flags (O_NONBLOCK) belong to the open file description every
+ * holder shares: while an older child still holds the sockets (mode =
+ * overlap) they are left alone, or its accept(2) would turn blocking
+ * under its event loop. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
 	int flags = !sv_holding(&ch->sv);
 	const struct sock *s;
+	struct out_io io;
 	const char *stage;
 	size_t i;
 	pid_t pid;
 
+	browser_starting(ch->sh->browser, ch);
 	for (i = 0; i < ch->conf.nsocks; i++) {
 		s = &ch->sh->socks[ch->conf.socks[i]];
 		if (sock_reset(s, flags) == -1)
@@ -135,13 +179,27 @@ child_start_op(void *arg)
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
 	}
+	child_out_begin(ch, &ch->run, &io, 0);
 	/* A peer that hung up as the last child stopped, in the turn of
 	 * its exit: poll(2) has not told yet. */
 	fdstore_sweep(&ch->store);
+	/* stdin = tty: the terminal, if holdports can lend it now. */
+	ch->run.tty = ch->conf.stdin_tty && ch->sh->term != NULL &&
+	    term_lend(ch->sh->term);
+	if (ch->conf.stdin_tty && !ch->run.tty && !ch->tty_warned) {
+		log_warnx("%sstdin = tty: holdports' stdin is not a terminal "
+			  "it has in the foreground; the child gets /dev/null",
+		    ch->who);
+		ch->tty_warned = 1;
+	}
 	if (fdstore_count(&ch->store) > 0)
 		pid = child_spawn_stored(ch, &stage);
 	else
 		pid = spawn(&ch->run, &stage);
+	child_out_end(ch, &ch->run, &io, pid, 0);
+	if (ch->run.tty)
+		term_lent(ch->sh->term, pid == -1 ? 0 : pid);
+	ch->run.tty = 0;
 	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
@@ -154,6 +212,7 @@ static pid_t
 child_build_op(void *arg)
 {
 	struct child *ch = arg;
+	struct out_io io;
 	const char *stage;
 	pid_t pid;
 
@@ -162,7 +221,10 @@ child_build_op(void *arg)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, "plan");
 	}
-	if ((pid = spawn(&ch->build, &stage)) == -1)
+	child_out_begin(ch, &ch->build, &io, 1);
+	pid = spawn(&ch->build, &stage);
+	child_out_end(ch, &ch->build, &io, pid, 1);
+	if (pid == -1)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, stage);
 	child_spawn_worked(ch);
@@ -171,7 +233,9 @@ child_build_op(void *arg)
 	return pid;
 }
 
-/* sv_ops.kill: an empty group is not an error here. */
+/* sv_ops.kill: an empty group is not an error here. A stop signal is
+ * followed by SIGCONT, as systemd does, so that a stopped group (Ctrl-Z
+ * in a debugger, kill -STOP) acts on it now rather than at SIGKILL. */
 static int
 child_kill_op(void *arg, pid_t pgid, int signo)
 {
@@ -183,6 +247,8 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 			    "%skill process group %ld", ch->who, (long)pgid);
 		return -1;
 	}
+	if (signo != SIGKILL && signo != SIGCONT)
+		(void)spawn_kill(pgid, SIGCONT);
 	return 0;
 }
 
@@ -223,13 +289,14 @@ child_socketvars(const struct child *ch, int *failed)
  * environment= ones (env_build() lets the last of one name win, so
  * environment = wins), FDSTORE=N when its fd store is on (as systemd
  * sets it), those of compat (built into ch->compat), the
- * HOLDPORTS_SOCKET_ ones and the NAME=value words that start its
- * command, as a new array of *np pointers to strings it does not own
- * (free() only the array), or NULL with errno ENOMEM. */
+ * HOLDPORTS_SOCKET_ ones, HOLDPORTS_EVENTS and the NAME=value words that
+ * start its command, as a new array of *np pointers to strings it does
+ * not own (free() only the array), or NULL with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
+	char *ev = browser_env(ch->sh->browser);
 	const char **addrs;
 	char **extra, **sv;
 	size_t i, n, k = 0;
@@ -247,7 +314,7 @@ child_extra(struct child *ch, size_t *np)
 	if (failed)
 		return NULL;
 	ch->socketvars = sv;
-	n = cc->ndotenv + cc->nenv + 1 + ch->sh->nsocks + cc->nassign;
+	n = cc->ndotenv + cc->nenv + 1 + ch->sh->nsocks + cc->nassign + 1;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
@@ -265,6 +332,9 @@ child_extra(struct child *ch, size_t *np)
 		extra[k++] = ch->compat[i];
 	for (i = 0; sv != NULL && sv[i] != NULL; i++)
 		extra[k++] = sv[i];
+	/* The events server, for the child's pages: HOLDPORTS_EVENTS. */
+	if (ev != NULL)
+		extra[k++] = ev;
 	/* NAME=value words before the program, last: they win, as in the
 	 * shell. */
 	for (i = 0; i < cc->nassign; i++)
@@ -530,6 +600,12 @@ void
 child_close(struct child *ch)
 {
 	fdstore_free(&ch->store);
+	if (ch->rings != NULL) {
+		out_forget(ch->sh->out, &ch->rings[0]);
+		out_forget(ch->sh->out, &ch->rings[1]);
+		free(ch->rings);
+		ch->rings = NULL;
+	}
 	child_unplan(ch);
 	buildloop_free(&ch->bl);
 	sockuse_free(&ch->su);
@@ -623,6 +699,27 @@ child_why(struct child *ch, pid_t pid, int status, int child)
 		    (long)pid, what, SV_CRASH_MAX, SV_CRASH_WINDOW_MS / 1000);
 }
 
+/* The end of the output of ch's children that a failure is looked for
+ * in (bytes). */
+#define CHILD_TAIL_MAX 8192
+
+/* ch's serving child pid exited with status after uptime ms: the hint
+ * of a bind of a held address, from the end of its output when
+ * holdports reads it (then sure), else from the exit alone. */
+static void
+child_exited(struct child *ch, pid_t pid, int status, int64_t uptime)
+{
+	char *tail = NULL;
+	size_t n = 0;
+
+	if (out_capturing(ch->sh->out) && ch->rings != NULL &&
+	    ring_len(&ch->rings[0]) > 0 &&
+	    (tail = malloc(CHILD_TAIL_MAX)) != NULL)
+		n = ring_copy(&ch->rings[0], tail, CHILD_TAIL_MAX);
+	sockuse_exited(&ch->su, pid, status, uptime, ch->sv.waiting, tail, n);
+	free(tail);
+}
+
 void
 child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 {
@@ -639,10 +736,11 @@ child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 		    polled_scan(ch->poll, child_changed, ch) == -1)
 			log_warn("%spolling", ch->who);
 	}
+	/* What it wrote last comes before what is said of its end. */
+	out_drain(ch->sh->out, pid);
 	sv_step(&ch->sv, TR_CHILD_EXIT, now, pid, status, NULL);
 	if (was_cur)
-		sockuse_exited(
-		    &ch->su, pid, status, uptime, ch->sv.waiting, NULL, 0);
+		child_exited(ch, pid, status, uptime);
 	if (was_cur ||
 	    (was_build && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)))
 		child_why(ch, pid, status, was_cur);

@@ -14,8 +14,13 @@
 #include "pollset.h"
 #include "polled.h"
 #include "sockuse.h"
+#include "ring.h"
 #include "sv.h"
+#include "term.h"
 #include "watch.h"
+
+struct browser;
+struct out;
 
 /* What the loop shares with every child; the loop owns it and keeps it
  * up to date when the configuration changes. */
@@ -36,6 +41,10 @@ struct shared {
 	 * taken for one). */
 	void (*prestart)(void *arg);
 	void *prestart_arg;
+	struct term *term; /* holdports' terminal, lent to a child with
+			      stdin = tty; NULL: none */
+	struct out *out; /* reads the output of what a child starts */
+	struct browser *browser; /* the error page and the events */
 };
 
 struct child {
@@ -77,6 +86,17 @@ struct child {
 	char reason[256]; /* a reload asked for in this turn; "" for none */
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
+	int tty_warned; /* said that stdin = tty could not be had */
+	/* The last of its output while holdports reads it, or NULL: [0]
+	 * its children's, [1] its builds'. */
+	struct ring *rings;
+	/* What the browser side last acted on (browser.c). */
+	struct child_web {
+		unsigned long builds, build_fails, readies, downs;
+		unsigned long next_fails;
+		int page; /* the error page answers on its sockets */
+		int repage; /* start it again: its sockets moved */
+	} web;
 };
 
 /* Prepares ch, zeroed by the caller, for the configuration cc (copied)

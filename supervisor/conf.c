@@ -250,6 +250,7 @@ conf_free(struct conf *c)
 	free(c->file);
 	free(c->dir);
 	free(c->name);
+	free(c->events.listen);
 	conf_clear_socks(c);
 	for (i = 0; i < c->nchildren; i++)
 		childconf_free(&c->children[i]);
@@ -521,6 +522,44 @@ finish_socks(struct conf *c, char *err)
 	return 0;
 }
 
+/* The error page speaks HTTP, which needs a stream socket; the events
+ * server needs an address of its own. Returns 0 or -1 with err set. */
+static int
+finish_web(const struct conf *c, char *err)
+{
+	char where[CONF_FDNAME_MAX + 64];
+	size_t i;
+
+	for (i = 0; i < c->nsocks; i++) {
+		const struct sockconf *sc = &c->socks[i];
+
+		if (sc->protocol == PROTOCOL_HTTP &&
+		    sc->spec.type != SOCK_STREAM) {
+			msgf(err,
+			    "%s:%d: [socket.%s] protocol: http needs a stream "
+			    "socket, and '%s' is a datagram one; remove the "
+			    "protocol line or the udp: prefix",
+			    c->file != NULL ? c->file : "-", sc->sect_line,
+			    sc->spec.name, sc->listen);
+			return -1;
+		}
+		/* With events_fallback the bind moves on by itself. */
+		if (c->events.listen == NULL || c->events.spec.port == 0 ||
+		    c->events.fallback > 0 ||
+		    !spec_equal(&c->events.spec, &sc->spec))
+			continue;
+		sock_where(c, i, where, sizeof(where));
+		msgf(err,
+		    "%s:%d: [holdports] events: '%s' is also the address of "
+		    "%s; give the events a port of their own, e.g. the next "
+		    "one",
+		    c->file != NULL ? c->file : "-", c->events.line,
+		    c->events.listen, where);
+		return -1;
+	}
+	return 0;
+}
+
 /* Server::Starter's server_ports() splits SERVER_STARTER_PORT at ';' and
  * each entry at its first '=' (Server/Starter.pm): a unix path with
  * either cannot be passed. Returns 0 or -1 with err set. */
@@ -774,6 +813,36 @@ finish_child(struct conf *c, struct childconf *ch, char *err)
 	return 0;
 }
 
+/* One terminal: at most one child may have stdin = tty. Returns 0 or -1
+ * with err set. */
+static int
+finish_tty(const struct conf *c, char *err)
+{
+	char a[CONF_NAME_MAX + 16], b[CONF_NAME_MAX + 16];
+	const struct childconf *first = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nchildren; i++) {
+		const struct childconf *ch = &c->children[i];
+
+		if (!ch->stdin_tty)
+			continue;
+		if (first == NULL) {
+			first = ch;
+			continue;
+		}
+		msgf(err,
+		    "%s:%d: %s stdin: tty is set for %s too (line %d); the "
+		    "terminal goes to one child: set stdin = tty in one "
+		    "section only",
+		    c->file != NULL ? c->file : "ports.ini", ch->line,
+		    child_where(ch, a, sizeof(a)),
+		    child_where(first, b, sizeof(b)), first->line);
+		return -1;
+	}
+	return 0;
+}
+
 int
 conf_finish(struct conf *c, char *err)
 {
@@ -794,7 +863,8 @@ conf_finish(struct conf *c, char *err)
 	for (i = 0; i < c->nchildren; i++)
 		if (finish_child(c, &c->children[i], err) == -1)
 			return -1;
-	if (finish_owners(c, err) == -1 || finish_compat(c, err) == -1)
+	if (finish_owners(c, err) == -1 || finish_compat(c, err) == -1 ||
+	    finish_tty(c, err) == -1 || finish_web(c, err) == -1)
 		return -1;
 	if (c->name == NULL && name_default(c) == -1) {
 		msgf(err, "out of memory");
@@ -842,7 +912,7 @@ childconf_equal(const struct conf *ca, const struct childconf *a,
 	    !strlist_equal(a->ignore, a->nignore, b->ignore, b->nignore) ||
 	    a->gitignore != b->gitignore ||
 	    a->no_listen_pid != b->no_listen_pid ||
-	    a->fdstore_max != b->fdstore_max ||
+	    a->fdstore_max != b->fdstore_max || a->stdin_tty != b->stdin_tty ||
 	    a->debounce_ms != b->debounce_ms ||
 	    a->stop_signal != b->stop_signal ||
 	    a->stop_timeout_ms != b->stop_timeout_ms ||

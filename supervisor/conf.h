@@ -46,6 +46,13 @@ enum wmode {
 	WMODE_POLL /* polling every poll_interval only */
 };
 
+/* What holdports speaks on a socket while no child can take its
+ * connections (protocol =). */
+enum protocol {
+	PROTOCOL_NONE, /* nothing: connections wait in the backlog */
+	PROTOCOL_HTTP /* the error page: 503 with what went wrong */
+};
+
 /* Variables of other supervisors a child also gets (compat =). */
 #define COMPAT_SERVER_STARTER 0x01 /* SERVER_STARTER_PORT, Server::Starter */
 #define COMPAT_EINHORN 0x02 /* EINHORN_FD_COUNT, EINHORN_FD_<i> */
@@ -63,6 +70,7 @@ struct sockconf {
 		     bind(2); -1: the umask's */
 	long uid; /* its owner; -1: the user of holdports */
 	long gid; /* its group; -1: the group of holdports */
+	enum protocol protocol; /* answered while no child serves */
 };
 
 /* One child: a [child] or [child.NAME] section, or the command line's
@@ -101,6 +109,9 @@ struct childconf {
 	int no_listen_pid; /* listen_pid = none: LISTEN_PID is left unset */
 	int fdstore_max; /* descriptors kept across its restarts (FDSTORE=1
 			    of sd_notify(3)); 0: none, no fd store */
+	int stdin_tty; /* stdin = tty: holdports' terminal is its stdin and
+			  it is the foreground process group while it runs;
+			  0: /dev/null */
 	size_t *socks; /* indexes into conf.socks, in fd order: socks[i]
 			  becomes fd 3 + i */
 	size_t nsocks;
@@ -125,11 +136,17 @@ struct conf {
 	char *dir; /* absolute; relative paths resolve here */
 	char *name; /* instance name (registry, log) */
 	unsigned compat; /* COMPAT_* bits */
+	/* events = [HOST:]PORT: the events server of the browser side; its
+	 * listen is NULL when there is none. Its fallback is
+	 * events_fallback; the other fields are those of a socket. */
+	struct sockconf events;
 	struct sockconf *socks; /* in the order of the file */
 	size_t nsocks, capsocks;
 	struct childconf defaults; /* what [holdports] sets for children */
 	struct childconf *children; /* in the order of the file */
 	size_t nchildren;
+	int clear; /* clear = yes (--clear): clear the screen before each
+		      reload's output when stderr is a terminal */
 	int holdports_line; /* line of the [holdports] header; 0: none */
 	int last_line; /* lines in the file (at least 1) */
 };
@@ -143,6 +160,7 @@ struct opts {
 	size_t nlisten, nwatch, nignore;
 	const char *debounce, *name, *build, *mode, *ready, *fallback;
 	const char *procfile; /* --procfile FILE, or NULL */
+	int clear; /* --clear: clear = yes */
 	char **command; /* argv after "--", or NULL */
 	int ncommand;
 };
@@ -209,10 +227,10 @@ void conf_clear_list(struct conf *c, const char *key);
 int conf_set(struct conf *c, const char *key, const char *value,
     const char *cwd, char *err);
 /* Applies --fallback VALUE (none, next or next:N) to every socket it can
- * apply to: those with a fixed TCP or UDP port (a unix socket has no
- * port, and port 0 lets the kernel choose a free one). Call it once the
- * sockets are known. Returns 0 or -1 with "fallback: what is wrong; what
- * to do" in err. */
+ * apply to, the events server's too: those with a fixed TCP or UDP port (a unix
+ * socket has no port, and port 0 lets the kernel choose a free one). Call it
+ * once the sockets are known. Returns 0 or -1 with "fallback: what is wrong;
+ * what to do" in err. */
 int conf_set_fallback(struct conf *c, const char *value, char *err);
 /* Returns the only child, making an empty [child] if there is none yet,
  * or NULL with errno ENOMEM, or EINVAL when there are several. */

@@ -141,6 +141,8 @@ conf_set_fallback(struct conf *c, const char *value, char *err)
 		if (c->socks[i].spec.family != AF_UNIX &&
 		    c->socks[i].spec.port != 0)
 			c->socks[i].fallback = n;
+	if (c->events.listen != NULL && c->events.spec.port != 0)
+		c->events.fallback = n;
 	return 0;
 }
 
@@ -233,6 +235,8 @@ build_opts(struct conf *c, const struct opts *o, char *err)
 			return -2;
 		}
 	}
+	if (o->clear)
+		c->clear = 1;
 	/* after -l: every socket of the file or the command line */
 	if (o->fallback != NULL &&
 	    conf_set_fallback(c, o->fallback, msg) == -1) {

@@ -35,6 +35,11 @@ void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Offers each line to fn(arg, line, len) before it goes to stderr: when
+ * fn returns 1 it has taken the line (out.c queues it behind children's
+ * output that waits for the same file, so that the order stays), else
+ * it is written as always. fn must not log. NULL: always written. */
+void log_through(int (*fn)(void *, const char *, size_t), void *arg);
 /* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
 const char *errno_name(int);
 
@@ -79,14 +84,21 @@ int64_t now_ms(void);
 #define SIGFD_CHLD 0x01
 #define SIGFD_HUP 0x02
 #define SIGFD_TERM 0x04 /* SIGTERM or SIGINT */
-#define SIGFD_INT 0x08 /* SIGINT (Ctrl-C), with SIGFD_TERM */
+#define SIGFD_WINCH 0x08 /* the terminal was resized */
+#define SIGFD_TSTP 0x10 /* SIGTSTP: Ctrl-Z */
+#define SIGFD_CONT 0x20 /* SIGCONT */
+#define SIGFD_INT 0x40 /* SIGINT (Ctrl-C), with SIGFD_TERM */
 
-/* Opens the self-pipe and catches SIGCHLD, SIGHUP, SIGTERM and SIGINT;
- * ignores SIGPIPE. Returns the read end (non-blocking, close-on-exec) or
- * -1 with errno. */
+/* Opens the self-pipe and catches SIGCHLD (stops of children too),
+ * SIGHUP, SIGTERM, SIGINT, SIGTSTP, SIGCONT and SIGWINCH; ignores
+ * SIGPIPE. Returns the read end (non-blocking, close-on-exec) or -1 with
+ * errno. */
 int sigfd_open(void);
 /* Empties the pipe; returns the SIGFD_* bits of the signals that arrived. */
 int sigfd_drain(int fd);
+/* Stops the process as SIGTSTP's default action does, and returns once
+ * it is continued (SIGCONT), SIGTSTP caught again. */
+void sigfd_stop(void);
 
 /* sock.c */
 
@@ -211,11 +223,17 @@ struct plan {
 	int *scratch; /* nfds descriptors: the copy of fds the new process
 			 packs (it may share our memory: proc_spawn()) */
 	char *stack; /* PROC_SPAWN_STACK bytes for the new process */
+	int tty; /* 1: stdin stays holdports' own, a terminal, and the new
+		    process group becomes its foreground (term_lend()) */
+	const int *out; /* two descriptors for 1 and 2 (out.h), or NULL:
+			   holdports' own stdout and stderr */
 };
 
 /* Starts plan as the leader of a new process group, with the plan's
- * descriptors at 3, 4, ..., the default signal dispositions, an empty
- * signal mask, /dev/null on stdin and the descriptor limit holdports was
+ * descriptors at 3, 4, ..., its out descriptors (if any) at 1 and 2, the
+ * default signal dispositions, an empty
+ * signal mask, /dev/null on stdin (or, with plan->tty, holdports' stdin
+ * with the new group in its foreground) and the descriptor limit holdports was
  * started with, executed directly (its pid is the one in LISTEN_PID;
  * argv[0] without a '/' is searched in plan->path, as execvp(3) does),
  * and returns its pid once execve(2) has succeeded. Returns -1 with

@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include "advise.h"
+#include "browser.h"
 #include "child.h"
 #include "dotenv.h"
 #include "fdpack.h"
+#include "out.h"
 #include "pollset.h"
 #include "reg.h"
 
@@ -57,7 +59,8 @@ struct loop {
 	size_t nchildren;
 	struct pollset ps;
 	int sigfd;
-	int exiting; /* SIGTERM or SIGINT came */
+	int exiting; /* SIGTERM or SIGINT came, or q was typed */
+	struct term term; /* holdports' terminal: keys, stdin = tty */
 	struct notify *notify;
 	struct guard guard;
 	struct reg *reg; /* our registry entry, or NULL */
@@ -88,6 +91,8 @@ struct loop {
 	unsigned long stores; /* the sum of the children's fd store
 				 changes when the registry was written */
 	int64_t stores_at; /* it is written again then for them, or -1 */
+	struct out *out; /* the children's output, when it is read */
+	struct browser *browser; /* the error page and the events */
 };
 
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
@@ -175,6 +180,8 @@ loop_reap(struct loop *l, int64_t now)
 			log_warn("waitpid");
 			break;
 		}
+		/* A child that had the terminal gives it back as it exits. */
+		term_reaped(&l->term, pid);
 		for (i = 0; i < l->nchildren; i++)
 			if (child_knows(l->children[i], pid)) {
 				child_reaped(l->children[i], pid, st, now);
@@ -227,6 +234,19 @@ loop_hup(struct loop *l)
 
 static void loop_notify_some(struct loop *l, int max, int64_t now);
 
+/* SIGTERM, SIGINT or q: stops every child for good, then the loop ends;
+ * again, sends SIGKILL at once (child_term()). */
+static void
+loop_stop(struct loop *l, int64_t now)
+{
+	size_t i;
+
+	l->exiting = 1;
+	for (i = 0; i < l->nchildren; i++)
+		child_term(l->children[i], now);
+	loop_strays(l, now);
+}
+
 /* pollset callback of the signal pipe: reaps, reloads, stops. */
 static void
 loop_signals(void *arg, int fd, short revents, int64_t now)
@@ -244,8 +264,12 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 		loop_notify_some(l, NOTIFY_DRAIN, now);
 	if (bits & SIGFD_CHLD)
 		loop_reap(l, now);
+	if (bits & SIGFD_CHLD)
+		term_child_stopped(&l->term, sigfd_stop);
 	if (bits & SIGFD_HUP)
 		loop_hup(l);
+	if (bits & SIGFD_WINCH)
+		out_winch(l->out);
 	if (bits & SIGFD_TERM) {
 		/* The first Ctrl-C says what it does and how to hurry it. */
 		for (i = 0;
@@ -255,11 +279,28 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 					 "kill)",
 				    l->children[i]->who,
 				    (long)child_pid(l->children[i]));
-		l->exiting = 1;
-		for (i = 0; i < l->nchildren; i++)
-			child_term(l->children[i], now);
-		loop_strays(l, now);
+		loop_stop(l, now);
 	}
+	if (bits & SIGFD_TSTP)
+		term_stop(&l->term, sigfd_stop);
+	if (bits & SIGFD_CONT)
+		term_resume(&l->term);
+}
+
+/* pollset callback of the terminal: the keys r, q and c. */
+static void
+loop_keys(void *arg, int fd, short revents, int64_t now)
+{
+	struct loop *l = arg;
+	int keys = term_key(&l->term, revents);
+
+	(void)fd;
+	if (keys & TERM_KEY_CLEAR)
+		term_clear();
+	if ((keys & TERM_KEY_RELOAD) && !l->exiting)
+		reload(l, NULL, "key r");
+	if (keys & TERM_KEY_QUIT)
+		loop_stop(l, now);
 }
 
 /* Returns 1 if a STATUS= or ERRNO= line of group pgid may be logged now,
@@ -720,6 +761,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		conf_free(&nc);
 		return;
 	}
+	/* No accept(2) on a socket that may be closed or moved now. */
+	browser_pause(l->browser, l->children, l->nchildren);
 	ns = socks_move(
 	    l->socks, l->nsocks, &nc, l->reconf_why, sizeof(l->reconf_why));
 	if (ns == NULL) {
@@ -754,6 +797,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 	}
 	/* Before the children plan their starts: each needs its address. */
 	(void)loop_open_notify(l, &nc);
+	browser_apply(l->browser, &nc); /* before the children plan */
+	out_capture(l->out, browser_wants_output(&nc));
 	loop_adopt(l, &nc, ns, &m, now, reason);
 	match_free(&m);
 }
@@ -884,6 +929,8 @@ loop_gather(struct loop *l, int64_t now)
 
 	pollset_clear(ps);
 	(void)pollset_add(ps, l->sigfd, POLLIN, loop_signals, l);
+	if (term_reading(&l->term))
+		(void)pollset_add(ps, l->term.fd, POLLIN, loop_keys, l);
 	if (l->notify != NULL)
 		(void)pollset_add(
 		    ps, notify_fd(l->notify), POLLIN, loop_notify, l);
@@ -896,6 +943,8 @@ loop_gather(struct loop *l, int64_t now)
 	(void)pollset_timer(ps, reg_deadline(l->reg), loop_reg_retry, l);
 	(void)pollset_timer(
 	    ps, strays_deadline(&l->strays), loop_strays_timer, l);
+	(void)out_poll(l->out, ps);
+	(void)browser_poll(l->browser, ps);
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
 		if (ch->watch != NULL)
@@ -949,6 +998,12 @@ loop_settle(struct loop *l, int64_t now)
 
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
+	/* clear = yes: a clean screen for what the reloads print. */
+	for (i = 0; l->conf.clear && i < l->nchildren; i++)
+		if (l->children[i]->reason[0] != '\0') {
+			term_clear();
+			break;
+		}
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
 		if (ch->reason[0] == '\0')
@@ -978,6 +1033,7 @@ loop_settle(struct loop *l, int64_t now)
 	/* A start or a stop above may already have an empty group. */
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
+	browser_settle(l->browser, l->children, l->nchildren, l->conf.name);
 	loop_prune(l);
 	for (i = 0; i < l->nchildren; i++)
 		child_settle(l->children[i], now);
@@ -1014,9 +1070,33 @@ loop_open(struct loop *l)
 	l->sh.prestart_arg = l;
 	l->sh.supervisor = getpid();
 	l->sh.cwd = l->cwd;
+	/* The events socket is bound with the others, before any child. */
+	if ((l->browser = browser_open(&l->conf)) == NULL)
+		return -1;
+	if ((l->out = out_open(STDOUT_FILENO, STDERR_FILENO)) == NULL) {
+		log_warn("reading the children's output");
+		return -1;
+	}
+	out_capture(l->out, browser_wants_output(&l->conf));
+	log_through(out_log, l->out); /* our lines after what waits */
+	l->sh.out = l->out;
+	l->sh.browser = l->browser;
 	if ((l->sigfd = sigfd_open()) == -1) {
 		log_warn("signal pipe");
 		return -1;
+	}
+	l->sh.term = &l->term;
+	(void)term_open(&l->term, 1);
+	if (term_reading(&l->term))
+		log_info("keys: r reloads, q stops, c clears the screen");
+	for (i = 0; i < l->conf.nchildren; i++) {
+		const char *n =
+		    l->conf.nchildren > 1 ? l->conf.children[i].name : "";
+
+		if (l->conf.children[i].stdin_tty && l->term.fd != -1)
+			log_info("%s%sstdin = tty: the terminal is the child's "
+				 "while it runs; keys wait until it exits",
+			    n, *n != '\0' ? ": " : "");
 	}
 	if (loop_open_notify(l, &l->conf) == -1)
 		return -1;
@@ -1045,6 +1125,9 @@ loop_close(struct loop *l)
 		free(l->children[i]);
 	}
 	free(l->children);
+	log_through(NULL, NULL);
+	out_close(l->out);
+	browser_close(l->browser); /* before the held sockets close */
 	if (l->conf_watch != NULL)
 		watch_close(l->conf_watch);
 	if (l->notify != NULL)
@@ -1053,6 +1136,7 @@ loop_close(struct loop *l)
 		(void)close(l->guard.fd);
 	if (l->sigfd != -1)
 		(void)close(l->sigfd);
+	term_close(&l->term);
 	free(l->conf_real);
 	strlist_free(l->envw, l->nenvw);
 	reg_close(l->reg);
@@ -1075,6 +1159,7 @@ loop_run(struct conf *c, const struct opts *o)
 	l.conf = *c;
 	conf_init(c); /* it is the loop's now */
 	l.sigfd = -1;
+	l.term.fd = -1;
 	l.guard.fd = -1;
 	l.conf_deb.deadline = -1;
 	l.reconf_at = -1;

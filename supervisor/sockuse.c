@@ -214,7 +214,11 @@ sockuse_settle(struct sockuse *su, const struct sockuse_child *c, int64_t now)
 		su->idle = c->idle;
 		for (i = 0; i < su->nsocks; i++) {
 			su->socks[i].at = -1;
-			if (!c->idle || !su_queue(su, i, &n)) {
+			/* protocol = http answers them itself meanwhile */
+			if (!c->idle || !su_queue(su, i, &n) ||
+			    (su_sock(su, i)->conf != NULL &&
+				su_sock(su, i)->conf->protocol !=
+				    PROTOCOL_NONE)) {
 				su->socks[i].phase = SU_OFF;
 				continue;
 			}

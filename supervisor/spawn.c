@@ -22,8 +22,8 @@ struct spawn_err {
 	int err; /* errno */
 };
 
-static const char *const stages[] = {
-    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone", "setrlimit"};
+static const char *const stages[] = {"setpgid", "dup", "dup2", "chdir",
+    "execve", "parent gone", "setrlimit", "tcsetpgrp"};
 enum {
 	S_SETPGID,
 	S_DUP,
@@ -31,7 +31,8 @@ enum {
 	S_CHDIR,
 	S_EXECVE,
 	S_PDEATHSIG,
-	S_LIMIT
+	S_LIMIT,
+	S_TCSETPGRP
 };
 
 /* In the child: report stage and errno, then _exit. Async-signal-safe. */
@@ -50,13 +51,14 @@ spawn_die(int fd, int stage)
  * The child between fork() and execve(): only async-signal-safe calls.
  * status is the write end of the status pipe (close-on-exec), devnull a
  * descriptor of /dev/null. The order: signals reset, own process group,
- * death signal, descriptors packed, stdin, directory, LISTEN_PID,
- * execve(2).
+ * death signal, descriptors packed, stdin (or the terminal's foreground),
+ * directory, LISTEN_PID, execve(2).
  */
 static void
 spawn_exec(const struct plan *p, int status, int devnull)
 {
-	int keep[2];
+	int keep[4];
+	size_t nkeep = 2;
 
 	/* Default dispositions (ignored ones too: an ignored SIGPIPE or
 	 * SIGINT survives exec), then an empty mask. The parent blocked
@@ -74,17 +76,43 @@ spawn_exec(const struct plan *p, int status, int devnull)
 		spawn_die(status, S_PDEATHSIG);
 
 	/* Pack the sockets down to 3, 4, ..., in place, with FD_CLOEXEC
-	 * cleared on exactly those; the status pipe and /dev/null are moved
-	 * out of the way first and keep theirs. */
+	 * cleared on exactly those; the status pipe, /dev/null and the
+	 * output's descriptors (one when 1 and 2 share it) are moved out
+	 * of the way first and keep theirs. */
 	keep[0] = status;
 	keep[1] = devnull;
-	if (fdpack_move(p->scratch, p->nfds, keep, 2) == -1)
+	if (p->out != NULL) {
+		keep[nkeep++] = p->out[0];
+		if (p->out[1] != p->out[0])
+			keep[nkeep++] = p->out[1];
+	}
+	if (fdpack_move(p->scratch, p->nfds, keep, nkeep) == -1)
 		spawn_die(keep[0] >= 0 ? keep[0] : status, S_DUP);
 	status = keep[0];
 	devnull = keep[1];
 
-	/* stdin from /dev/null: the terminal belongs to holdports. */
-	if (dup2(devnull, STDIN_FILENO) == -1)
+	/* stdin from /dev/null: the terminal belongs to holdports. Unless
+	 * it is lent (stdin = tty): then the child keeps holdports' stdin,
+	 * the terminal, and makes its process group the foreground one, as
+	 * a shell's child does, before it can read (SIGTTIN otherwise).
+	 * From a background group tcsetpgrp(3) needs SIGTTOU blocked. */
+	if (p->tty) {
+		sigset_t ttou, none;
+
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		(void)sigprocmask(SIG_BLOCK, &ttou, &none);
+		if (tcsetpgrp(STDIN_FILENO, getpid()) == -1)
+			spawn_die(status, S_TCSETPGRP);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	} else if (dup2(devnull, STDIN_FILENO) == -1)
+		spawn_die(status, S_DUP2);
+	/* Its output, when holdports reads it: a pseudo-terminal or a pipe
+	 * (one for both when it is the same), never the controlling
+	 * terminal (O_NOCTTY, and no new session). */
+	if (p->out != NULL &&
+	    (dup2(keep[2], STDOUT_FILENO) == -1 ||
+		dup2(keep[nkeep - 1], STDERR_FILENO) == -1))
 		spawn_die(status, S_DUP2);
 
 	/* The descriptor limit holdports was started with: it may have
