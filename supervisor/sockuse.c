@@ -22,6 +22,7 @@
 enum {
 	SU_OFF, /* nothing: no child, or not a TCP listener */
 	SU_ARMED, /* a child runs: the first connection that waits wakes us */
+	SU_SNAP, /* a connection came: see at sock->at whether it waits */
 	SU_WAIT, /* connections wait: look again at sock->at */
 	SU_DONE, /* said, or shown to work: nothing until the next start */
 	SU_IDLE /* no child runs: the first connection that waits is said */
@@ -232,6 +233,7 @@ sockuse_settle(struct sockuse *su, const struct sockuse_child *c, int64_t now)
 	if (c->pid == 0 && !c->idle)
 		for (i = 0; i < su->nsocks; i++)
 			if (su->socks[i].phase == SU_ARMED ||
+			    su->socks[i].phase == SU_SNAP ||
 			    su->socks[i].phase == SU_WAIT)
 				su->socks[i].phase = SU_OFF;
 }
@@ -369,10 +371,11 @@ su_ready(void *arg, int fd, short revents, int64_t now)
 		ss->phase = SU_DONE;
 		return;
 	}
-	ss->phase = SU_WAIT;
+	/* A moment later most children have taken it, and nothing needs
+	 * to be read (the kernel's table is long on a busy host). */
+	ss->phase = SU_SNAP;
 	ss->queue = n;
-	ss->at = now + SOCKUSE_WAIT_MS;
-	su_record(su, ss->index);
+	ss->at = now + SOCKUSE_SNAP_MS;
 }
 
 /* pollset timer: the next look at a socket where connections waited. */
@@ -389,6 +392,14 @@ su_look(void *arg, int64_t now)
 		ss->phase = SU_DONE; /* taken: it works */
 		log_debug("%s%s: the child takes its connections", su->c.who,
 		    su_sock(su, ss->index)->name);
+		return;
+	}
+	if (ss->phase == SU_SNAP) {
+		/* still waiting: which, to see them taken or not later */
+		ss->phase = SU_WAIT;
+		ss->queue = n;
+		ss->at = now + SOCKUSE_WAIT_MS;
+		su_record(su, ss->index);
 		return;
 	}
 	ss->looks++;
@@ -426,7 +437,7 @@ sockuse_gather(struct sockuse *su, struct pollset *ps)
 		if (ss->phase == SU_ARMED || ss->phase == SU_IDLE)
 			(void)pollset_add(
 			    ps, su_sock(su, i)->fd, POLLIN, su_ready, ss);
-		else if (ss->phase == SU_WAIT)
+		else if (ss->phase == SU_WAIT || ss->phase == SU_SNAP)
 			(void)pollset_timer(ps, ss->at, su_look, ss);
 	}
 }

@@ -20,8 +20,11 @@
 
 struct sock;
 
-/* How long connections may wait, the queue not shrinking, before the
- * child's sockets are looked into (ms). */
+/* How long after the first connection wakes the check the queue is
+ * looked at (ms): most children have taken it by then. */
+#define SOCKUSE_SNAP_MS 250
+/* How long the connections that still wait then may wait, none taken,
+ * before the child's sockets are looked into (ms). */
 #define SOCKUSE_WAIT_MS 3000
 /* Looks, at most, at one queue after a start before giving up: a server
  * that holds its socket and takes nothing for this long is said to. */
@@ -149,7 +152,9 @@ void sockuse_why(struct sockuse *su, const char *fmt, ...)
 /* The end of a turn of the loop: c is what the child is now (copied; its
  * strings and arrays must live until the next call). A new start arms
  * the watch of every TCP socket: the first connection that waits is
- * looked at SOCKUSE_WAIT_MS later. A child that will not run until a
+ * looked at SOCKUSE_SNAP_MS later; those still waiting then are recorded
+ * and looked at again SOCKUSE_WAIT_MS later. A child that will not run
+ * until a
  * change (c->idle) arms the message about connections waiting. Returns
  * nothing; never blocks. */
 void sockuse_settle(

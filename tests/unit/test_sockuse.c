@@ -315,6 +315,15 @@ run_turn(void *arg)
 	(void)turn(arg);
 }
 
+/* SOCKUSE_SNAP_MS after the first connection woke the check: the queue
+ * is looked at, and what still waits recorded; nothing is said. */
+static void
+snap(struct world *w)
+{
+	w->now += SOCKUSE_SNAP_MS;
+	assert_string_equal(captured(run_turn, w), "");
+}
+
 static void
 run_settle(void *arg)
 {
@@ -342,11 +351,16 @@ test_own_port(void **state)
 	assert_int_equal(w.ps.ntimers, 0);
 	assert_int_equal(turn(&w), 0);
 	c = client(w.held_port);
-	assert_int_equal(turn(&w), 1); /* POLLIN: a look in 3 s */
+	assert_int_equal(turn(&w), 1); /* POLLIN: a look in a moment */
 	assert_int_equal(w.ps.ntimers, 0);
 	pollset_clear(&w.ps);
 	sockuse_gather(&w.su, &w.ps);
 	assert_int_equal(w.ps.nfds, 0);
+	assert_int_equal(w.ps.ntimers, 1);
+	assert_int_equal(w.ps.timers[0].when, w.now + SOCKUSE_SNAP_MS);
+	snap(&w); /* still waiting: recorded, a look in 3 s */
+	pollset_clear(&w.ps);
+	sockuse_gather(&w.su, &w.ps);
 	assert_int_equal(w.ps.ntimers, 1);
 	assert_int_equal(w.ps.timers[0].when, w.now + SOCKUSE_WAIT_MS);
 	w.now += SOCKUSE_WAIT_MS;
@@ -391,7 +405,7 @@ test_taken(void **state)
 	/* the child takes it before the look: nothing said, nothing more
 	 * watched */
 	assert_true((a = accept(w.held, NULL, NULL)) >= 0);
-	w.now += SOCKUSE_WAIT_MS;
+	w.now += SOCKUSE_SNAP_MS;
 	out = captured(run_turn, &w);
 	assert_string_equal(out, "");
 	pollset_clear(&w.ps);
@@ -425,6 +439,7 @@ test_busy(void **state)
 	c[0] = client(w.held_port);
 	c[1] = client(w.held_port);
 	assert_int_equal(turn(&w), 1);
+	snap(&w);
 	assert_true((a = accept(w.held, NULL, NULL)) >= 0);
 	c[2] = client(w.held_port);
 	c[3] = client(w.held_port);
@@ -454,6 +469,7 @@ test_still_starting(void **state)
 	sockuse_settle(&w.su, &w.c, w.now);
 	c = client(w.held_port);
 	assert_int_equal(turn(&w), 1);
+	snap(&w);
 	for (k = 1; k <= 2; k++) {
 		w.now += SOCKUSE_WAIT_MS;
 		out = captured(run_turn, &w);
