@@ -3,10 +3,8 @@
  * while no child runs, and says once what keeps connections waiting. */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -22,7 +20,7 @@
 enum {
 	SU_OFF, /* nothing: no child, or not a TCP listener */
 	SU_ARMED, /* a child runs: the first connection that waits wakes us */
-	SU_SNAP, /* a connection came: see at sock->at whether it waits */
+	SU_PROOF, /* some waited: see at sock->at whether they are taken */
 	SU_WAIT, /* connections wait: look again at sock->at */
 	SU_DONE, /* said, or shown to work: nothing until the next start */
 	SU_IDLE /* no child runs: the first connection that waits is said */
@@ -97,33 +95,16 @@ su_size(struct sockuse *su, size_t n)
 /* Waiting connections a look reads at most, to find the recorded ones. */
 #define SU_LOOK_PEERS 256
 
-/* Returns the local port of socket i (getsockname(2)), or 0. */
-static unsigned
-su_port(const struct sockuse *su, size_t i)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(su_sock(su, i)->fd, (struct sockaddr *)&ss, &len) == -1)
-		return 0;
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return 0;
-}
-
 /* Records the connections waiting on socket i now, for the next look. */
 static void
 su_record(struct sockuse *su, size_t i)
 {
 	struct sockuse_sock *ss = &su->socks[i];
-	unsigned port = su_port(su, i);
 	size_t n;
 
 	ss->npeers = 0;
-	if (port != 0 &&
-	    sockuse_waiting(port, ss->peers, SOCKUSE_PEERS_MAX, &n) == 0)
+	if (sockuse_waiting(
+		su_sock(su, i)->fd, ss->peers, SOCKUSE_PEERS_MAX, &n) == 0)
 		ss->npeers = n < SOCKUSE_PEERS_MAX ? n : SOCKUSE_PEERS_MAX;
 }
 
@@ -142,7 +123,7 @@ su_taken(const struct sockuse *su, size_t i)
 	if (ss->npeers == 0 ||
 	    (now = calloc(SU_LOOK_PEERS, sizeof(*now))) == NULL)
 		return -1;
-	if (sockuse_waiting(su_port(su, i), now, SU_LOOK_PEERS, &n) == -1) {
+	if (sockuse_waiting(su_sock(su, i)->fd, now, SU_LOOK_PEERS, &n) == -1) {
 		free(now);
 		return -1;
 	}
@@ -233,7 +214,7 @@ sockuse_settle(struct sockuse *su, const struct sockuse_child *c, int64_t now)
 	if (c->pid == 0 && !c->idle)
 		for (i = 0; i < su->nsocks; i++)
 			if (su->socks[i].phase == SU_ARMED ||
-			    su->socks[i].phase == SU_SNAP ||
+			    su->socks[i].phase == SU_PROOF ||
 			    su->socks[i].phase == SU_WAIT)
 				su->socks[i].phase = SU_OFF;
 }
@@ -371,11 +352,13 @@ su_ready(void *arg, int fd, short revents, int64_t now)
 		ss->phase = SU_DONE;
 		return;
 	}
-	/* A moment later most children have taken it, and nothing needs
-	 * to be read (the kernel's table is long on a busy host). */
-	ss->phase = SU_SNAP;
+	/* Which wait: a busy child has taken them a moment later (the look
+	 * then comes while it is busy, not once it is idle); else they
+	 * are looked for again a few seconds later. */
+	ss->phase = SU_PROOF;
 	ss->queue = n;
-	ss->at = now + SOCKUSE_SNAP_MS;
+	ss->at = now + SOCKUSE_PROOF_MS;
+	su_record(su, ss->index);
 }
 
 /* pollset timer: the next look at a socket where connections waited. */
@@ -394,12 +377,15 @@ su_look(void *arg, int64_t now)
 		    su_sock(su, ss->index)->name);
 		return;
 	}
-	if (ss->phase == SU_SNAP) {
-		/* still waiting: which, to see them taken or not later */
+	if (ss->phase == SU_PROOF) {
 		ss->phase = SU_WAIT;
-		ss->queue = n;
-		ss->at = now + SOCKUSE_WAIT_MS;
-		su_record(su, ss->index);
+		if (su_taken(su, ss->index) == 1) {
+			ss->phase = SU_DONE;
+			log_debug("%s%s: the child takes its connections",
+			    su->c.who, su_sock(su, ss->index)->name);
+			return;
+		}
+		ss->at = now + SOCKUSE_WAIT_MS - SOCKUSE_PROOF_MS;
 		return;
 	}
 	ss->looks++;
@@ -437,7 +423,7 @@ sockuse_gather(struct sockuse *su, struct pollset *ps)
 		if (ss->phase == SU_ARMED || ss->phase == SU_IDLE)
 			(void)pollset_add(
 			    ps, su_sock(su, i)->fd, POLLIN, su_ready, ss);
-		else if (ss->phase == SU_WAIT || ss->phase == SU_SNAP)
+		else if (ss->phase == SU_WAIT || ss->phase == SU_PROOF)
 			(void)pollset_timer(ps, ss->at, su_look, ss);
 	}
 }

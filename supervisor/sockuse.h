@@ -20,9 +20,10 @@
 
 struct sock;
 
-/* How long after the first connection wakes the check the queue is
- * looked at (ms): most children have taken it by then. */
-#define SOCKUSE_SNAP_MS 250
+/* How long after the connections that wait are recorded (when the first
+ * one wakes the check) they are looked for again (ms): a busy child has
+ * taken them by then, so that no look is left for when it is idle. */
+#define SOCKUSE_PROOF_MS 50
 /* How long the connections that still wait then may wait, none taken,
  * before the child's sockets are looked into (ms). */
 #define SOCKUSE_WAIT_MS 3000
@@ -50,23 +51,21 @@ struct sock;
  * (not listening), ENOSYS where the system cannot tell. */
 int sockuse_queue(int fd, unsigned *n);
 
-/* A connection that waits in a listener's accept queue: its peer, as
- * the kernel's table shows it (a hexadecimal address and a port). */
+/* A connection that waits in a listener's accept queue: its peer. */
 struct sockuse_peer {
-	char addr[33];
+	char addr[46]; /* numeric, as inet_ntop(3) writes it */
 	unsigned port;
 };
 
 /* Stores in v (at most max) the peers of the connections that wait, not
- * accepted yet, in the accept queue of the TCP listener on local port
- * port, and their number (all of them, not only those stored) in *n
- * (Linux: the lines of /proc/net/tcp and tcp6 of that local port in
- * state ESTABLISHED or CLOSE_WAIT that no process holds, inode 0). The
+ * accepted yet, in the accept queue of the TCP listener fd, and their
+ * number (all of them, not only those stored) in *n (Linux: a
+ * sock_diag(7) dump of the connections in state ESTABLISHED or
+ * CLOSE_WAIT on its local port that no process holds, inode 0). The
  * queue is first in, first out: once the child accepts, the oldest of
  * those go first. Returns 0, or -1 with errno ENOSYS where the system
- * cannot tell, or from fopen(3). */
-int sockuse_waiting(
-    unsigned port, struct sockuse_peer *v, size_t max, size_t *n);
+ * cannot tell, or from getsockname(2) or the dump. */
+int sockuse_waiting(int fd, struct sockuse_peer *v, size_t max, size_t *n);
 
 /* A TCP socket a process of the child listens on. */
 struct sockuse_listener {
@@ -152,9 +151,9 @@ void sockuse_why(struct sockuse *su, const char *fmt, ...)
 /* The end of a turn of the loop: c is what the child is now (copied; its
  * strings and arrays must live until the next call). A new start arms
  * the watch of every TCP socket: the first connection that waits is
- * looked at SOCKUSE_SNAP_MS later; those still waiting then are recorded
- * and looked at again SOCKUSE_WAIT_MS later. A child that will not run
- * until a
+ * recorded with the others then waiting, seen taken (a busy child)
+ * SOCKUSE_PROOF_MS later, or else looked at again SOCKUSE_WAIT_MS after
+ * they were recorded. A child that will not run until a
  * change (c->idle) arms the message about connections waiting. Returns
  * nothing; never blocks. */
 void sockuse_settle(

@@ -9,6 +9,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,61 +53,102 @@ sockuse_queue(int fd, unsigned *n)
 #define STATE_ESTABLISHED 1
 #define STATE_CLOSE_WAIT 8
 
-/* Adds the waiting connections of table path (/proc/net/tcp or tcp6) on
- * local port port to v (at most max, counted in *stored) and counts them
- * all in *n. */
-static void
-waiting_table(const char *path, unsigned port, struct sockuse_peer *v,
-    size_t max, size_t *stored, size_t *n)
+/* Counts in *n, and stores in v (at most max, counted in *stored), the
+ * connections on local port port that no process holds (inode 0: not
+ * accepted yet), in state ESTABLISHED or CLOSE_WAIT (a client that gave
+ * up waits too), from a sock_diag(7) dump of family: the kernel leaves
+ * out every other state, so a host with thousands of connections in
+ * TIME_WAIT costs nothing. Returns 0, or -1 with errno from socket(2),
+ * sendto(2) or recv(2), or from the kernel's answer. */
+static int
+waiting_diag(int family, unsigned port, struct sockuse_peer *v, size_t max,
+    size_t *stored, size_t *n)
 {
-	char line[512], rem[33], want[8], *p;
-	unsigned lport, rport, st;
-	unsigned long ino;
-	FILE *f;
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+	} req;
+	struct sockaddr_nl sa;
+	const struct inet_diag_msg *m;
+	const struct nlmsghdr *h;
+	long buf[2048]; /* aligned for struct nlmsghdr */
+	ssize_t len;
+	int fd, e, done = 0;
 
-	if ((f = fopen(path, "re")) == NULL)
-		return;
-	(void)snprintf(want, sizeof(want), ":%04X ", port);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		/* A busy host lists thousands of connections: the local
-		 * port, "ADDR:PORT " after "sl: ", is compared before the
-		 * line is scanned. */
-		if ((p = strchr(line, ':')) == NULL ||
-		    (p = strchr(p + 1, ':')) == NULL ||
-		    strncmp(p, want, strlen(want)) != 0)
-			continue;
-		/* "sl local_address rem_address st tx:rx tr:when retrnsmt
-		 * uid timeout inode ..." (proc(5)); the header fails here */
-		if (sscanf(line,
-			" %*u: %*[0-9A-Fa-f]:%x %32[0-9A-Fa-f]:%x %x %*x:%*x "
-			"%*x:%*x %*x %*d %*d %lu",
-			&lport, rem, &rport, &st, &ino) != 5 ||
-		    lport != port || ino != 0 ||
-		    (st != STATE_ESTABLISHED && st != STATE_CLOSE_WAIT))
-			continue;
-		/* Not accepted yet: in the queue, no process holds it (a
-		 * connection the child accepted has its file's inode). */
-		(*n)++;
-		if (*stored < max) {
-			(void)snprintf(v[*stored].addr, sizeof(v[*stored].addr),
-			    "%s", rem);
-			v[(*stored)++].port = rport;
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		 NETLINK_SOCK_DIAG)) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_len = sizeof(req);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.r.sdiag_family = (unsigned char)family;
+	req.r.sdiag_protocol = IPPROTO_TCP;
+	req.r.idiag_states =
+	    (1u << STATE_ESTABLISHED) | (1u << STATE_CLOSE_WAIT);
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&sa,
+		sizeof(sa)) == -1)
+		goto fail;
+	/* The kernel makes the dump as it is read: nothing to wait for. */
+	while (!done) {
+		if ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) <= 0) {
+			if (len == 0)
+				errno = EIO;
+			goto fail;
+		}
+		for (h = (const struct nlmsghdr *)(const void *)buf;
+		     NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = 1;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				errno = EPROTO;
+				goto fail;
+			}
+			m = NLMSG_DATA(h);
+			if (ntohs(m->id.idiag_sport) != port ||
+			    m->idiag_inode != 0)
+				continue;
+			(*n)++;
+			if (*stored >= max ||
+			    inet_ntop(family, m->id.idiag_dst, v[*stored].addr,
+				sizeof(v[*stored].addr)) == NULL)
+				continue;
+			v[(*stored)++].port = ntohs(m->id.idiag_dport);
 		}
 	}
-	(void)fclose(f);
+	(void)close(fd);
+	return 0;
+fail:
+	e = errno;
+	(void)close(fd);
+	errno = e;
+	return -1;
 }
 
 int
-sockuse_waiting(unsigned port, struct sockuse_peer *v, size_t max, size_t *n)
+sockuse_waiting(int fd, struct sockuse_peer *v, size_t max, size_t *n)
 {
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
 	size_t stored = 0;
+	unsigned port;
 
 	*n = 0;
-	if (access("/proc/net/tcp", R_OK) == -1)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return -1;
-	waiting_table("/proc/net/tcp", port, v, max, &stored, n);
-	waiting_table("/proc/net/tcp6", port, v, max, &stored, n);
-	return 0;
+	if (ss.ss_family == AF_INET)
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return waiting_diag(ss.ss_family, port, v, max, &stored, n);
 }
 
 /* A socket inode of a process of the child. */

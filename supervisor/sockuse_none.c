@@ -16,9 +16,9 @@ sockuse_queue(int fd, unsigned *n)
 }
 
 int
-sockuse_waiting(unsigned port, struct sockuse_peer *v, size_t max, size_t *n)
+sockuse_waiting(int fd, struct sockuse_peer *v, size_t max, size_t *n)
 {
-	(void)port;
+	(void)fd;
 	(void)v;
 	(void)max;
 	*n = 0;

@@ -120,37 +120,45 @@ test_waiting(void **state)
 	struct sockuse_peer v[4];
 	unsigned port, p1, p2;
 	size_t n, i;
-	int l, c1, c2, a;
+	int l, c1, c2, a, u[2];
 
 	(void)state;
 	l = listener(&port);
-	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(sockuse_waiting(l, v, 4, &n), 0);
 	assert_int_equal(n, 0);
 	c1 = client(port);
 	c2 = client(port);
 	p1 = local_port(c1);
 	p2 = local_port(c2);
-	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(sockuse_waiting(l, v, 4, &n), 0);
 	assert_int_equal(n, 2);
 	for (i = 0; i < 2; i++) {
 		assert_true(v[i].port == p1 || v[i].port == p2);
-		assert_string_equal(v[i].addr, "0100007F"); /* 127.0.0.1 */
+		assert_string_equal(v[i].addr, "127.0.0.1");
 	}
 	/* counted beyond what is stored */
-	assert_int_equal(sockuse_waiting(port, v, 1, &n), 0);
+	assert_int_equal(sockuse_waiting(l, v, 1, &n), 0);
 	assert_int_equal(n, 2);
 	/* the first in the queue is the first accepted */
 	assert_true((a = accept(l, NULL, NULL)) >= 0);
-	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(sockuse_waiting(l, v, 4, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].port, p2);
 	/* a client that gave up still waits in the queue (CLOSE_WAIT) */
 	(void)close(c2);
-	assert_int_equal(sockuse_waiting(port, v, 4, &n), 0);
+	assert_int_equal(sockuse_waiting(l, v, 4, &n), 0);
 	assert_int_equal(n, 1);
 	(void)close(a);
 	(void)close(c1);
 	(void)close(l);
+	/* not a TCP socket, not a descriptor */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, u), 0);
+	assert_int_equal(sockuse_waiting(u[0], v, 4, &n), -1);
+	assert_int_equal(errno, EAFNOSUPPORT);
+	(void)close(u[0]);
+	(void)close(u[1]);
+	assert_int_equal(sockuse_waiting(l, v, 4, &n), -1);
+	assert_int_equal(errno, EBADF);
 }
 
 static void
@@ -315,13 +323,15 @@ run_turn(void *arg)
 	(void)turn(arg);
 }
 
-/* SOCKUSE_SNAP_MS after the first connection woke the check: the queue
- * is looked at, and what still waits recorded; nothing is said. */
+/* SOCKUSE_PROOF_MS after the first connection woke the check (and what
+ * waited then was recorded): are those taken? Nothing is said either
+ * way; the look comes SOCKUSE_WAIT_MS after the record. */
 static void
-snap(struct world *w)
+proof(struct world *w)
 {
-	w->now += SOCKUSE_SNAP_MS;
+	w->now += SOCKUSE_PROOF_MS;
 	assert_string_equal(captured(run_turn, w), "");
+	w->now -= SOCKUSE_PROOF_MS;
 }
 
 static void
@@ -357,8 +367,8 @@ test_own_port(void **state)
 	sockuse_gather(&w.su, &w.ps);
 	assert_int_equal(w.ps.nfds, 0);
 	assert_int_equal(w.ps.ntimers, 1);
-	assert_int_equal(w.ps.timers[0].when, w.now + SOCKUSE_SNAP_MS);
-	snap(&w); /* still waiting: recorded, a look in 3 s */
+	assert_int_equal(w.ps.timers[0].when, w.now + SOCKUSE_PROOF_MS);
+	proof(&w); /* none taken: a look 3 s after the record */
 	pollset_clear(&w.ps);
 	sockuse_gather(&w.su, &w.ps);
 	assert_int_equal(w.ps.ntimers, 1);
@@ -405,7 +415,7 @@ test_taken(void **state)
 	/* the child takes it before the look: nothing said, nothing more
 	 * watched */
 	assert_true((a = accept(w.held, NULL, NULL)) >= 0);
-	w.now += SOCKUSE_SNAP_MS;
+	w.now += SOCKUSE_PROOF_MS;
 	out = captured(run_turn, &w);
 	assert_string_equal(out, "");
 	pollset_clear(&w.ps);
@@ -439,11 +449,11 @@ test_busy(void **state)
 	c[0] = client(w.held_port);
 	c[1] = client(w.held_port);
 	assert_int_equal(turn(&w), 1);
-	snap(&w);
 	assert_true((a = accept(w.held, NULL, NULL)) >= 0);
 	c[2] = client(w.held_port);
 	c[3] = client(w.held_port);
-	w.now += SOCKUSE_WAIT_MS;
+	/* a moment later one recorded is gone: it takes them */
+	w.now += SOCKUSE_PROOF_MS;
 	out = captured(run_turn, &w);
 	assert_string_equal(out, "");
 	pollset_clear(&w.ps);
@@ -469,7 +479,7 @@ test_still_starting(void **state)
 	sockuse_settle(&w.su, &w.c, w.now);
 	c = client(w.held_port);
 	assert_int_equal(turn(&w), 1);
-	snap(&w);
+	proof(&w);
 	for (k = 1; k <= 2; k++) {
 		w.now += SOCKUSE_WAIT_MS;
 		out = captured(run_turn, &w);
