@@ -138,6 +138,7 @@ sockuse_waiting(int fd, struct sockuse_peer *v, size_t max, size_t *n)
 	unsigned port;
 
 	*n = 0;
+	memset(&ss, 0, sizeof(ss));
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return -1;
 	if (ss.ss_family == AF_INET)
