@@ -255,7 +255,8 @@ int spawn_group_alive(pid_t pgid);
  * CLONE_VFORK, as glibc's posix_spawn(3) does, so that no page table is
  * copied (a start is about 0.3 ms faster than with fork(2)); the new
  * process runs on stack (PROC_SPAWN_STACK bytes) and shares our memory
- * until then. Elsewhere fork(2). fn must make only async-signal-safe
+ * until then. Elsewhere, and built with AddressSanitizer, fork(2), which
+ * returns at once. fn must make only async-signal-safe
  * calls, must never return, and must write no memory of ours but what
  * the caller set aside for it (its stack, a scratch copy); every signal
  * must be blocked across the call. Returns the pid, or -1 with errno. */
