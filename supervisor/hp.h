@@ -26,6 +26,9 @@ enum log_level {
 
 /* Sets the verbosity; the default is LOG_NORMAL. */
 void log_init(enum log_level);
+/* Returns 1 if holdports colours what it prints: stderr is a terminal and
+ * NO_COLOR is unset or empty (no-color.org). After log_init(). */
+int log_colour(void);
 /* Each writes one line "holdports: MESSAGE" to stderr. log_warn appends
  * ": strerror(errno)". log_info and log_debug are silenced by -q, log_debug
  * needs -v. fatal and fatalx exit 1 (use only at start-up). */
