@@ -90,14 +90,47 @@ child_out_begin(struct child *ch, struct plan *p, struct out_io *io, int which)
 	p->out = io->child;
 }
 
+/* Writes into buf (len bytes) what begins each line of ch's output and
+ * of its build's: with several children its name, padded to the longest
+ * one, in a colour of its own when holdports colours (log_colour()),
+ * then "| "; with one child "". */
+static void
+child_prefix(const struct child *ch, char *buf, size_t len)
+{
+	/* ANSI SGR foregrounds: no red, which says "error" in our lines. */
+	static const int colours[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
+	const struct conf *c = ch->sh->conf;
+	size_t i, width = 0, at = 0;
+
+	buf[0] = '\0';
+	if (c->nchildren < 2)
+		return;
+	for (i = 0; i < c->nchildren; i++) {
+		if (strlen(c->children[i].name) > width)
+			width = strlen(c->children[i].name);
+		if (strcmp(c->children[i].name, ch->conf.name) == 0)
+			at = i;
+	}
+	if (log_colour())
+		(void)snprintf(buf, len, "\033[%dm%-*s\033[0m | ",
+		    colours[at % (sizeof(colours) / sizeof(colours[0]))],
+		    (int)width, ch->conf.name);
+	else
+		(void)snprintf(buf, len, "%-*s | ", (int)width, ch->conf.name);
+}
+
 /* After the spawn of p as pid (-1 or SV_START_AGAIN: it did not start):
- * its output is read from now on. */
+ * its output is read from now on, each line prefixed with ch's name when
+ * there are several children. */
 static void
 child_out_end(
     struct child *ch, struct plan *p, struct out_io *io, pid_t pid, int which)
 {
+	char prefix[CONF_NAME_MAX + 32];
+
+	child_prefix(ch, prefix, sizeof(prefix));
 	out_started(ch->sh->out, io, pid,
-	    ch->rings != NULL ? &ch->rings[which] : NULL, NULL);
+	    ch->rings != NULL ? &ch->rings[which] : NULL, prefix);
 	p->out = NULL;
 }
 

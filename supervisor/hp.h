@@ -26,6 +26,9 @@ enum log_level {
 
 /* Sets the verbosity; the default is LOG_NORMAL. */
 void log_init(enum log_level);
+/* Returns 1 if holdports colours what it prints: stderr is a terminal and
+ * NO_COLOR is unset or empty (no-color.org). After log_init(). */
+int log_colour(void);
 /* Each writes one line "holdports: MESSAGE" to stderr. log_warn appends
  * ": strerror(errno)". log_info and log_debug are silenced by -q, log_debug
  * needs -v. fatal and fatalx exit 1 (use only at start-up). */
@@ -256,7 +259,8 @@ int spawn_group_alive(pid_t pgid);
  * CLONE_VFORK, as glibc's posix_spawn(3) does, so that no page table is
  * copied (a start is about 0.3 ms faster than with fork(2)); the new
  * process runs on stack (PROC_SPAWN_STACK bytes) and shares our memory
- * until then. Elsewhere fork(2). fn must make only async-signal-safe
+ * until then. Elsewhere, and built with AddressSanitizer, fork(2), which
+ * returns at once. fn must make only async-signal-safe
  * calls, must never return, and must write no memory of ours but what
  * the caller set aside for it (its stack, a scratch copy); every signal
  * must be blocked across the call. Returns the pid, or -1 with errno. */

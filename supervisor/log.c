@@ -23,6 +23,12 @@ log_through(int (*fn)(void *, const char *, size_t), void *arg)
 	through_arg = arg;
 }
 
+int
+log_colour(void)
+{
+	return colour;
+}
+
 void
 log_init(enum log_level l)
 {

@@ -95,6 +95,15 @@ struct loop {
 	struct browser *browser; /* the error page and the events */
 };
 
+/* Returns 1 if holdports is to read the children's output: for the
+ * error page and the events (browser_wants_output()), or to prefix each
+ * line with its child's name when there are several. */
+static int
+loop_capture(const struct conf *c)
+{
+	return browser_wants_output(c) || c->nchildren > 1;
+}
+
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
  * process still in the process group of a child or build (a worker whose
  * parent exited is re-parented to us but is no stray: its group is
@@ -798,7 +807,7 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 	/* Before the children plan their starts: each needs its address. */
 	(void)loop_open_notify(l, &nc);
 	browser_apply(l->browser, &nc); /* before the children plan */
-	out_capture(l->out, browser_wants_output(&nc));
+	out_capture(l->out, loop_capture(&nc));
 	loop_adopt(l, &nc, ns, &m, now, reason);
 	match_free(&m);
 }
@@ -1077,7 +1086,7 @@ loop_open(struct loop *l)
 		log_warn("reading the children's output");
 		return -1;
 	}
-	out_capture(l->out, browser_wants_output(&l->conf));
+	out_capture(l->out, loop_capture(&l->conf));
 	log_through(out_log, l->out); /* our lines after what waits */
 	l->sh.out = l->out;
 	l->sh.browser = l->browser;

@@ -242,10 +242,12 @@ sink_queue(struct sink *k, const char *p, size_t n, size_t max)
 
 /* Passes the n bytes at p to k: written at once when nothing waits
  * before them, else queued; what does not fit in OUT_PENDING_MAX is
- * dropped. The first drop of a run is said at once unless it would be
- * said into the stream that is stuck; the count when it catches up. */
+ * dropped: with whole set (a prefixed line) all n bytes or none, so that
+ * a line is never cut and the drop's message starts a line. The first
+ * drop of a run is said at once unless it would be said into the stream
+ * that is stuck; the count when it catches up. */
 static void
-sink_write(struct sink *k, const char *p, size_t n)
+sink_write(struct sink *k, const char *p, size_t n, int whole)
 {
 	size_t w, c;
 
@@ -258,7 +260,10 @@ sink_write(struct sink *k, const char *p, size_t n)
 		if (n == 0 || k->mode == SINK_NONE)
 			return;
 	}
-	c = sink_queue(k, p, n, OUT_PENDING_MAX);
+	if (whole && k->len + n > OUT_PENDING_MAX)
+		c = 0;
+	else
+		c = sink_queue(k, p, n, OUT_PENDING_MAX);
 	if (c == n)
 		return;
 	if (k->episode == 0 && k != &k->o->sinks[1] && !k->o->same)
@@ -275,7 +280,7 @@ static void
 src_line(struct src *s)
 {
 	s->line[s->plen + s->nline] = '\n';
-	sink_write(s->sink, s->line, s->plen + s->nline + 1);
+	sink_write(s->sink, s->line, s->plen + s->nline + 1, 1);
 	s->nline = 0;
 }
 
@@ -290,7 +295,7 @@ src_emit(struct src *s, const char *p, size_t n)
 	if (s->ring != NULL)
 		ring_write(s->ring, p, n);
 	if (s->line == NULL) {
-		sink_write(s->sink, p, n);
+		sink_write(s->sink, p, n, 0);
 		return;
 	}
 	while (n > 0) {
