@@ -244,12 +244,18 @@ loop_hup(struct loop *l)
 static void loop_notify_some(struct loop *l, int max, int64_t now);
 
 /* SIGTERM, SIGINT or q: stops every child for good, then the loop ends;
- * again, sends SIGKILL at once (child_term()). */
+ * again, sends SIGKILL at once (child_term()). The first time, with
+ * again set ("Ctrl-C", "q"), says what it does and how to hurry it. */
 static void
-loop_stop(struct loop *l, int64_t now)
+loop_stop(struct loop *l, int64_t now, const char *again)
 {
 	size_t i;
 
+	for (i = 0; again != NULL && !l->exiting && i < l->nchildren; i++)
+		if (child_pid(l->children[i]) != 0)
+			log_info("%sstopping pid %ld (%s again to kill)",
+			    l->children[i]->who,
+			    (long)child_pid(l->children[i]), again);
 	l->exiting = 1;
 	for (i = 0; i < l->nchildren; i++)
 		child_term(l->children[i], now);
@@ -262,7 +268,6 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 {
 	struct loop *l = arg;
 	int bits = sigfd_drain(fd);
-	size_t i;
 
 	(void)revents;
 	/* What a child sent before it exited comes first (systemd reads
@@ -279,17 +284,8 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 		loop_hup(l);
 	if (bits & SIGFD_WINCH)
 		out_winch(l->out);
-	if (bits & SIGFD_TERM) {
-		/* The first Ctrl-C says what it does and how to hurry it. */
-		for (i = 0;
-		     (bits & SIGFD_INT) && !l->exiting && i < l->nchildren; i++)
-			if (child_pid(l->children[i]) != 0)
-				log_info("%sstopping pid %ld (Ctrl-C again to "
-					 "kill)",
-				    l->children[i]->who,
-				    (long)child_pid(l->children[i]));
-		loop_stop(l, now);
-	}
+	if (bits & SIGFD_TERM)
+		loop_stop(l, now, (bits & SIGFD_INT) ? "Ctrl-C" : NULL);
 	if (bits & SIGFD_TSTP)
 		term_stop(&l->term, sigfd_stop);
 	if (bits & SIGFD_CONT)
@@ -309,7 +305,7 @@ loop_keys(void *arg, int fd, short revents, int64_t now)
 	if ((keys & TERM_KEY_RELOAD) && !l->exiting)
 		reload(l, NULL, "key r");
 	if (keys & TERM_KEY_QUIT)
-		loop_stop(l, now);
+		loop_stop(l, now, "q");
 }
 
 /* Returns 1 if a STATUS= or ERRNO= line of group pgid may be logged now,

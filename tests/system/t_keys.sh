@@ -44,11 +44,13 @@ raw
 send r
 expect key r, restarted pid
 send q
+expect stopping pid
+expect (q again to kill)
 exit 0
 cooked
 EOF
 if drive keys -l 127.0.0.1:0 -- "$ECHO"; then
-	ok "r reloads, c clears, Ctrl-Z and fg give back and take the key mode, q stops; the modes are as they were"
+	ok "r reloads, c clears, Ctrl-Z and fg give back and take the key mode, q stops and says so; the modes are as they were"
 else
 	fail "keys: $(driven keys)"
 fi
