@@ -32,12 +32,9 @@ static const int fatal_sigs[] = {SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS,
 static void
 term_fatal(int signo)
 {
-	int saved = errno;
-
 	if (fatal_fd != -1)
 		(void)tcsetattr(fatal_fd, TCSANOW, &fatal_modes);
 	(void)raise(signo);
-	errno = saved;
 }
 
 /* Runs tcsetattr(3) or tcsetpgrp(3) with SIGTTOU blocked: from a
