@@ -71,6 +71,8 @@ struct sockconf {
 	long uid; /* its owner; -1: the user of holdports */
 	long gid; /* its group; -1: the group of holdports */
 	enum protocol protocol; /* answered while no child serves */
+	const char *fallback_key; /* the key of fallback, for messages:
+				     NULL for "fallback" (a static string) */
 };
 
 /* One child: a [child] or [child.NAME] section, or the command line's

@@ -451,6 +451,7 @@ events_apply(struct conf *c, const char *v, char *msg)
 	c->events.backlog = SOMAXCONN;
 	c->events.mode = -1;
 	c->events.uid = c->events.gid = -1;
+	c->events.fallback_key = "events_fallback";
 	return 0;
 }
 

@@ -248,6 +248,8 @@ holder_warn(const struct sock *s, const char *where)
 	const struct spec *sp = &s->conf->spec;
 	const char *text = strerror(EADDRINUSE);
 	unsigned first = sp->port, last = conf_last_port(s->conf), p;
+	const char *fk =
+	    s->conf->fallback_key != NULL ? s->conf->fallback_key : "fallback";
 	char who[512];
 
 	if (sp->family == AF_UNIX) {
@@ -267,10 +269,11 @@ holder_warn(const struct sock *s, const char *where)
 	}
 	if (last > first) {
 		log_warnx("bind %s (%s): EADDRINUSE: %s; ports %u-%u "
-			  "(fallback = next:%d) are all in use; stop what "
-			  "holds them, or try a wider range, e.g. fallback = "
+			  "(%s = next:%d) are all in use; stop what "
+			  "holds them, or try a wider range, e.g. %s = "
 			  "next:%d",
-		    where, s->name, text, first, last, s->conf->fallback,
+		    where, s->name, text, first, last, fk, s->conf->fallback,
+		    fk,
 		    s->conf->fallback * 2 > 65535 ? 65535 :
 						    s->conf->fallback * 2);
 		for (p = first; p <= last && p < first + HOLDER_SHOWN; p++) {
@@ -293,27 +296,26 @@ holder_warn(const struct sock *s, const char *where)
 	switch (holder_find(sp, first, who, sizeof(who))) {
 	case HOLDER_LISTENER:
 		log_warnx("bind %s (%s): EADDRINUSE: %s; another process holds "
-			  "this port: %s; stop it, or set fallback = next to "
+			  "this port: %s; stop it, or set %s = next to "
 			  "take the next free port",
-		    where, s->name, text, who);
+		    where, s->name, text, who, fk);
 		break;
 	case HOLDER_NOLISTEN:
 		log_warnx("bind %s (%s): EADDRINUSE: %s; no process listens on "
 			  "this port, but %s; a socket bound without "
 			  "SO_REUSEADDR keeps the port from being bound again "
-			  "while they last: wait, or set fallback = next",
-		    where, s->name, text, who);
+			  "while they last: wait, or set %s = next",
+		    where, s->name, text, who, fk);
 		break;
 	case HOLDER_NONE:
 		log_warnx("bind %s (%s): EADDRINUSE: %s; another process holds "
-			  "this port, but %s; try again, or set fallback = "
-			  "next",
-		    where, s->name, text, who);
+			  "this port, but %s; try again, or set %s = next",
+		    where, s->name, text, who, fk);
 		break;
 	case HOLDER_UNKNOWN:
 		log_warnx("bind %s (%s): EADDRINUSE: %s; another process holds "
-			  "this port (%s); stop it, or set fallback = next",
-		    where, s->name, text, who);
+			  "this port (%s); stop it, or set %s = next",
+		    where, s->name, text, who, fk);
 		break;
 	}
 }

@@ -31,6 +31,22 @@ st=$?
 	ok "0.0.0.0 against 127.0.0.1: names the same holder" ||
 	fail "wildcard: exit $st: $(cat "$T/err1b")"
 
+# The events port of the browser side: its own key is named.
+cat > "$T/ev.ini" <<INI
+[holdports]
+events = 127.0.0.1:$hport
+[socket.http]
+listen = 127.0.0.1:0
+[child]
+command = $ECHO
+INI
+"$HP" -c "$T/ev.ini" 2> "$T/err1c"
+st=$?
+[ "$st" -eq 1 ] &&
+	grep -q "^holdports: bind 127.0.0.1:$hport (events): EADDRINUSE: .*pid $hold .*set events_fallback = next" "$T/err1c" &&
+	ok "events port: exit 1, names the holder and events_fallback" ||
+	fail "events port: exit $st: $(cat "$T/err1c")"
+
 # 2. Another holdports instance holds it: its name, pid and config file.
 mkdir "$T/first"
 dir=$(cd "$T/first" && pwd -P)
