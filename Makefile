@@ -32,7 +32,8 @@ include config.mk
 
 VERSION_STR = `cat VERSION`
 
-CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
+CONF_OBJS = supervisor/conf.o supervisor/conf_base.o supervisor/conf_finish.o \
+	  supervisor/conf_keys.o supervisor/conf_apply.o supervisor/conf_ini.o \
 	  supervisor/conf_opts.o supervisor/conf_print.o \
 	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
 	  supervisor/cmdline.o supervisor/dotenv.o supervisor/util.o

@@ -167,7 +167,8 @@ struct opts {
 	int ncommand;
 };
 
-/* conf.c */
+/* The loader: conf.c, conf_base.c, conf_finish.c, conf_opts.c,
+ * conf_procfile.c. */
 
 /* Sets every field to its default: debounce 50 ms, SIGTERM, stop_timeout
  * 5000 ms, restart on-failure, mode replace, ready none, ready_timeout

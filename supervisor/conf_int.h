@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: ISC */
-/* conf_int.h: what the files of the configuration loader share: the table
- * of keys (conf_keys.c), the ports.ini reader (conf_ini.c), the
- * command line (conf.c) and the printer (conf_print.c). Not for other
- * modules: they use conf.h. */
+/* conf_int.h: what the files of the configuration loader share. From the
+ * bottom up, each calling only those below it: the building blocks
+ * (conf_base.c), the table of keys (conf_keys.c), applying a value
+ * (conf_apply.c), the ports.ini reader (conf_ini.c, conf.c), the checks
+ * of the whole (conf_finish.c), the command line (conf_opts.c), the
+ * Procfile (conf_procfile.c) and the printer (conf_print.c). Not for
+ * other modules: they use conf.h. */
 
 #ifndef HP_CONF_INT_H
 #define HP_CONF_INT_H
@@ -110,18 +113,13 @@ enum sect key_section(const char *name);
 const char *sect_display(enum sect s);
 /* Writes into buf (len bytes) "a, b and c": the keys of section sect. */
 void keys_list(enum sect sect, char *buf, size_t len);
+/* Writes "a, b CONJ c" of the n strings v into buf (len bytes, cut
+ * there). */
+void word_list(
+    char *buf, size_t len, const char *const *v, size_t n, const char *conj);
 /* Returns the key of section sect that name is a typo of ("comand":
  * "command"), or NULL. */
 const char *key_suggest(enum sect sect, const char *name);
-/* Applies key k with value v: to c for a key of the instance, to ch for
- * a key of a child (the defaults when the key stands in [holdports]), to
- * sc for a key of a socket. Single keys replace their value, repeatable
- * ones add one. Relative paths resolve against the absolute directory
- * base. Returns 0, or -1 with "what is wrong; what to do" in msg
- * (CONF_ERR_MAX bytes). The one place every value is checked, for the
- * file and the command line alike. */
-int key_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
-    const char *v, const char *base, char *msg);
 /* Returns 1 if key k is repeatable (each line adds a value to a list),
  * else 0. */
 int key_multi(int k);
@@ -132,8 +130,23 @@ const char *key_word(int k, int value);
  * would take it for a pid). Else 0. */
 int name_valid(const char *s);
 
-/* conf.c */
+/* conf_apply.c */
 
+/* Applies key k with value v: to c for a key of the instance, to ch for
+ * a key of a child (the defaults when the key stands in [holdports]), to
+ * sc for a key of a socket. Single keys replace their value, repeatable
+ * ones add one. Relative paths resolve against the absolute directory
+ * base. Returns 0, or -1 with "what is wrong; what to do" in msg
+ * (CONF_ERR_MAX bytes). The one place every value is checked, for the
+ * file and the command line alike. */
+int key_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
+    const char *v, const char *base, char *msg);
+
+/* conf_base.c */
+
+/* Copies the n strings of src into a new NULL-terminated list *dst
+ * (NULL for src NULL). Returns 0 or -1 with errno ENOMEM and *dst NULL. */
+int strlist_copy_terminated(char ***dst, char *const *src, size_t n);
 /* Returns path made absolute against the absolute directory base (path
  * is kept when it is absolute), with "." components, repeated and
  * trailing slashes removed (but for a last component that ends in a
@@ -153,6 +166,11 @@ struct childconf *conf_add_child(struct conf *c, const char *name, int line);
 /* Appends a socket named name (copied; "" for none yet) with the defaults
  * of every key. Returns it, or NULL with errno ENOMEM. */
 struct sockconf *conf_add_sock(struct conf *c, const char *name);
+/* Writes "[child.NAME]" or "[child]" for messages about ch into buf (len
+ * bytes). Returns buf. */
+const char *child_where(const struct childconf *ch, char *buf, size_t len);
+
+/* conf.c */
 
 /* Opens the configuration file at path for reading: a regular file
  * only, opened without blocking (a FIFO or a device at the path would
@@ -163,10 +181,6 @@ FILE *conf_fopen(const char *path, char *err);
  * path against the current directory (canonical with realpath(3) when
  * canon is set). Returns 0 or -1 with err set. */
 int conf_file_set(struct conf *c, const char *path, int canon, char *err);
-
-/* Writes "[child.NAME]" or "[child]" for messages about ch into buf (len
- * bytes). Returns buf. */
-const char *child_where(const struct childconf *ch, char *buf, size_t len);
 
 /* conf_ini.c */
 
