@@ -42,6 +42,7 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
+	  supervisor/reg_text.o supervisor/reg_dir.o \
 	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/pollset.o supervisor/fdstore.o supervisor/term.o \
 	  supervisor/buildloop.o supervisor/polled.o supervisor/pollwatch.o \
@@ -204,7 +205,8 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 	$(CC) $(HP_CFLAGS) $(SYSTEMD_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/helpers/sd-echo.c \
 	    $(SYSTEMD_LIBS)
-REG_DEPS = supervisor/reg.o supervisor/holder.o supervisor/cmd.o \
+REG_DEPS = supervisor/reg.o supervisor/reg_text.o supervisor/reg_dir.o \
+	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/sock.o supervisor/fd.o supervisor/log.o $(CONF_OBJS) \
 	  $(PROC_OBJ)
 tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
