@@ -51,8 +51,8 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  $(WATCH_OBJ) $(PROC_OBJ) $(WEB_OBJS)
 # The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
-	   supervisor/web.o supervisor/webpage.o supervisor/out.o \
-	   supervisor/browser.o
+	   supervisor/web.o supervisor/webclient.o supervisor/webpage.o \
+	   supervisor/out.o supervisor/browser.o
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -112,7 +112,11 @@ supervisor/out.o: supervisor/out.c supervisor/out.h supervisor/ring.h \
 supervisor/ansi.o: supervisor/ansi.c supervisor/ansi.h
 supervisor/http.o: supervisor/http.c supervisor/http.h
 supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
-    supervisor/http.h supervisor/hp.h supervisor/conf.h supervisor/pollset.h
+    supervisor/webclient.h supervisor/http.h supervisor/hp.h \
+    supervisor/conf.h supervisor/pollset.h
+supervisor/webclient.o: supervisor/webclient.c supervisor/webclient.h \
+    supervisor/web.h supervisor/http.h supervisor/hp.h supervisor/conf.h \
+    supervisor/pollset.h
 supervisor/webpage.o: supervisor/webpage.c supervisor/webpage.h \
     supervisor/web.h supervisor/ansi.h supervisor/util.h supervisor/pollset.h
 
@@ -225,9 +229,9 @@ tests/unit/test_http: tests/unit/test_http.c supervisor/http.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_http.c \
 	    supervisor/http.o $(CMOCKA_LIBS)
-WEB_LINK = supervisor/web.o supervisor/webpage.o supervisor/http.o \
-	   supervisor/ansi.o supervisor/pollset.o supervisor/util.o \
-	   supervisor/fd.o supervisor/log.o
+WEB_LINK = supervisor/web.o supervisor/webclient.o supervisor/webpage.o \
+	   supervisor/http.o supervisor/ansi.o supervisor/pollset.o \
+	   supervisor/util.o supervisor/fd.o supervisor/log.o
 tests/unit/test_web: tests/unit/test_web.c $(WEB_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_web.c \
