@@ -35,7 +35,8 @@ VERSION_STR = `cat VERSION`
 CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
 	  supervisor/conf_opts.o supervisor/conf_print.o \
 	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
-	  supervisor/cmdline.o supervisor/dotenv.o supervisor/util.o
+	  supervisor/cmdline.o supervisor/cmdline_scan.o \
+	  supervisor/cmdline_path.o supervisor/dotenv.o supervisor/util.o
 INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
@@ -122,7 +123,10 @@ supervisor/webpage.o: supervisor/webpage.c supervisor/webpage.h \
 
 # Not linked into holdports yet: the child's command split at load, and
 # the packing of its descriptors, with their tests.
-supervisor/cmdline.o: supervisor/cmdline.c supervisor/cmdline.h
+supervisor/cmdline.o: supervisor/cmdline.c supervisor/cmdline.h \
+    supervisor/cmdline_scan.h
+supervisor/cmdline_scan.o: supervisor/cmdline_scan.c supervisor/cmdline_scan.h
+supervisor/cmdline_path.o: supervisor/cmdline_path.c supervisor/cmdline.h
 supervisor/fdpack.o: supervisor/fdpack.c supervisor/fdpack.h
 
 # The child API: one object, position-independent, in both libraries.
@@ -259,15 +263,17 @@ tests/bench/web-mhd: tests/bench/web-mhd.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) `pkg-config --cflags libmicrohttpd` \
 	    $(LDFLAGS) -o $@ tests/bench/web-mhd.c \
 	    `pkg-config --libs libmicrohttpd`
-tests/unit/test_cmdline: tests/unit/test_cmdline.c supervisor/cmdline.o
+CMDLINE_LINK = supervisor/cmdline.o supervisor/cmdline_scan.o \
+	  supervisor/cmdline_path.o
+tests/unit/test_cmdline: tests/unit/test_cmdline.c $(CMDLINE_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_cmdline.c \
-	    supervisor/cmdline.o $(CMOCKA_LIBS)
+	    $(CMDLINE_LINK) $(CMOCKA_LIBS)
 tests/unit/test_buildloop: tests/unit/test_buildloop.c supervisor/buildloop.o \
-    supervisor/cmdline.o supervisor/util.o
+    $(CMDLINE_LINK) supervisor/util.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_buildloop.c \
-	    supervisor/buildloop.o supervisor/cmdline.o supervisor/util.o \
+	    supervisor/buildloop.o $(CMDLINE_LINK) supervisor/util.o \
 	    $(CMOCKA_LIBS)
 SOCKUSE_DEPS = supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/pollset.o \
 	  supervisor/log.o supervisor/fd.o supervisor/util.o $(PROC_OBJ)
@@ -276,7 +282,7 @@ tests/unit/test_sockuse: tests/unit/test_sockuse.c $(SOCKUSE_DEPS)
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sockuse.c \
 	    $(SOCKUSE_DEPS) $(CMOCKA_LIBS)
 ADVISE_DEPS = supervisor/advise.o supervisor/wrapper.o supervisor/pkgjson.o \
-	  supervisor/cmdline.o supervisor/log.o supervisor/util.o
+	  $(CMDLINE_LINK) supervisor/log.o supervisor/util.o
 tests/unit/test_advise: tests/unit/test_advise.c $(ADVISE_DEPS) $(CONF_OBJS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_advise.c \
