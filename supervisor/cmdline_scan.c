@@ -343,16 +343,51 @@ scan_equals(struct scan *s)
 	s->assign = 1;
 }
 
-/*
- * Cuts the next word of the command into s->word, rewritten for
- * wordexp(3): an unquoted '{' or '}', which wordexp(3) refuses but the
- * shell takes as itself outside the first word, gets a backslash, and so
- * does a '~' within a word (a POSIX shell expands a tilde only at the
- * start of a word, and in an assignment's value at its start and after a
- * ':'; glibc's wordexp(3) also after any '='). Returns 1 with a word, 0 at the
- * end of the command (a comment ends it too), -1 with errno EINVAL and s->err
- * on syntax that is not a simple command's.
- */
+/* At a backslash outside quotes: copies it, leaving the character it
+ * quotes for the caller to copy. Returns 0, or -1 (s->err set) when it
+ * ends the command with nothing to quote. */
+static int
+scan_backslash(struct scan *s)
+{
+	s->quoted = 1;
+	put(s, *s->p++);
+	if (*s->p == '\0')
+		return scan_fail(s,
+		    "command: a backslash ends it, with nothing to quote; "
+		    "remove it, or write \\\\ for a backslash");
+	return 0;
+}
+
+/* At a single quote: copies the quoted string up to its closing quote,
+ * s->p left on that quote for the caller to copy. Returns 0, or -1
+ * (s->err set) when it is not closed. */
+static int
+scan_squote(struct scan *s)
+{
+	const char *q = strchr(s->p + 1, '\'');
+
+	if (q == NULL)
+		return scan_unclosed(s, "a single quote");
+	s->quoted = 1;
+	put_n(s, s->p, (size_t)(q - s->p));
+	s->p = q;
+	return 0;
+}
+
+/* At an unquoted '~', which the caller copies: it stays a tilde-prefix
+ * at the start of the word, or of an assignment's value or of a part of
+ * it after a ':' (PATH=~/bin:~/sbin); elsewhere it gets a backslash. */
+static void
+scan_tilde(struct scan *s)
+{
+	if (s->wlen > 0 &&
+	    !(s->assign &&
+		(s->word[s->wlen - 1] == '=' || s->word[s->wlen - 1] == ':')))
+		put(s, '\\');
+}
+
+/* One switch over the next character, as the shell's token recognition
+ * reads it; a case longer than a few lines is a function of its own. */
 int
 scan_word(struct scan *s)
 {
@@ -376,25 +411,13 @@ scan_word(struct scan *s)
 			    "command: a line break is shell syntax; %s",
 			    CMDLINE_WAYS_OUT);
 		case '\\':
-			s->quoted = 1;
-			put(s, *s->p++);
-			if (*s->p == '\0')
-				return scan_fail(s,
-				    "command: a backslash ends it, with "
-				    "nothing "
-				    "to quote; remove it, or write \\\\ for a "
-				    "backslash");
+			if (scan_backslash(s) == -1)
+				return -1;
 			break;
-		case '\'': {
-			const char *q = strchr(s->p + 1, '\'');
-
-			if (q == NULL)
-				return scan_unclosed(s, "a single quote");
-			s->quoted = 1;
-			put_n(s, s->p, (size_t)(q - s->p));
-			s->p = q;
+		case '\'':
+			if (scan_squote(s) == -1)
+				return -1;
 			break;
-		}
 		case '"':
 			s->quoted = 1;
 			if (scan_dquote(s) == -1)
@@ -427,14 +450,7 @@ scan_word(struct scan *s)
 			put(s, '\\');
 			break;
 		case '~':
-			/* a tilde-prefix: at the start of the word, or of
-			 * an assignment's value or of a part of it after a
-			 * ':' (PATH=~/bin:~/sbin) */
-			if (s->wlen > 0 &&
-			    !(s->assign &&
-				(s->word[s->wlen - 1] == '=' ||
-				    s->word[s->wlen - 1] == ':')))
-				put(s, '\\');
+			scan_tilde(s);
 			break;
 		case '=':
 			scan_equals(s);
