@@ -41,7 +41,7 @@ INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
 	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
-	  supervisor/watch.o supervisor/notify.o \
+	  supervisor/sv_query.o supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/reg_text.o supervisor/reg_dir.o \
 	  supervisor/holder.o supervisor/cmd.o \
@@ -170,12 +170,12 @@ tests/unit/test_ignore: tests/unit/test_ignore.c $(WATCH_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_ignore.c \
 	    $(WATCH_DEPS) $(CMOCKA_LIBS)
-tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/log.o \
-    $(CONF_OBJS)
+tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/sv_query.o \
+    supervisor/log.o $(CONF_OBJS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sv.c \
-	    supervisor/sv.o supervisor/log.o $(CONF_OBJS) $(INIH_LIBS) \
-	    $(CMOCKA_LIBS)
+	    supervisor/sv.o supervisor/sv_query.o supervisor/log.o $(CONF_OBJS) \
+	    $(INIH_LIBS) $(CMOCKA_LIBS)
 tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
