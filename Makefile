@@ -36,13 +36,15 @@ CONF_OBJS = supervisor/conf.o supervisor/conf_base.o supervisor/conf_finish.o \
 	  supervisor/conf_keys.o supervisor/conf_apply.o supervisor/conf_ini.o \
 	  supervisor/conf_opts.o supervisor/conf_print.o \
 	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
-	  supervisor/cmdline.o supervisor/dotenv.o supervisor/util.o
+	  supervisor/cmdline.o supervisor/cmdline_scan.o \
+	  supervisor/cmdline_path.o supervisor/dotenv.o supervisor/util.o
 INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
 	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
-	  supervisor/watch.o supervisor/notify.o \
+	  supervisor/sv_query.o supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
+	  supervisor/reg_text.o supervisor/reg_dir.o \
 	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/pollset.o supervisor/fdstore.o supervisor/term.o \
 	  supervisor/buildloop.o supervisor/polled.o supervisor/pollwatch.o \
@@ -51,8 +53,8 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  $(WATCH_OBJ) $(PROC_OBJ) $(WEB_OBJS)
 # The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
-	   supervisor/web.o supervisor/webpage.o supervisor/out.o \
-	   supervisor/browser.o
+	   supervisor/web.o supervisor/webclient.o supervisor/webpage.o \
+	   supervisor/out.o supervisor/browser.o
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -112,13 +114,20 @@ supervisor/out.o: supervisor/out.c supervisor/out.h supervisor/ring.h \
 supervisor/ansi.o: supervisor/ansi.c supervisor/ansi.h
 supervisor/http.o: supervisor/http.c supervisor/http.h
 supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
-    supervisor/http.h supervisor/hp.h supervisor/conf.h supervisor/pollset.h
+    supervisor/webclient.h supervisor/http.h supervisor/hp.h \
+    supervisor/conf.h supervisor/pollset.h
+supervisor/webclient.o: supervisor/webclient.c supervisor/webclient.h \
+    supervisor/web.h supervisor/http.h supervisor/hp.h supervisor/conf.h \
+    supervisor/pollset.h
 supervisor/webpage.o: supervisor/webpage.c supervisor/webpage.h \
     supervisor/web.h supervisor/ansi.h supervisor/util.h supervisor/pollset.h
 
 # Not linked into holdports yet: the child's command split at load, and
 # the packing of its descriptors, with their tests.
-supervisor/cmdline.o: supervisor/cmdline.c supervisor/cmdline.h
+supervisor/cmdline.o: supervisor/cmdline.c supervisor/cmdline.h \
+    supervisor/cmdline_scan.h
+supervisor/cmdline_scan.o: supervisor/cmdline_scan.c supervisor/cmdline_scan.h
+supervisor/cmdline_path.o: supervisor/cmdline_path.c supervisor/cmdline.h
 supervisor/fdpack.o: supervisor/fdpack.c supervisor/fdpack.h
 
 # The child API: one object, position-independent, in both libraries.
@@ -162,12 +171,12 @@ tests/unit/test_ignore: tests/unit/test_ignore.c $(WATCH_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_ignore.c \
 	    $(WATCH_DEPS) $(CMOCKA_LIBS)
-tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/log.o \
-    $(CONF_OBJS)
+tests/unit/test_sv: tests/unit/test_sv.c supervisor/sv.o supervisor/sv_query.o \
+    supervisor/log.o $(CONF_OBJS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sv.c \
-	    supervisor/sv.o supervisor/log.o $(CONF_OBJS) $(INIH_LIBS) \
-	    $(CMOCKA_LIBS)
+	    supervisor/sv.o supervisor/sv_query.o supervisor/log.o $(CONF_OBJS) \
+	    $(INIH_LIBS) $(CMOCKA_LIBS)
 tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
@@ -205,7 +214,8 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 	$(CC) $(HP_CFLAGS) $(SYSTEMD_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/helpers/sd-echo.c \
 	    $(SYSTEMD_LIBS)
-REG_DEPS = supervisor/reg.o supervisor/holder.o supervisor/cmd.o \
+REG_DEPS = supervisor/reg.o supervisor/reg_text.o supervisor/reg_dir.o \
+	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/sock.o supervisor/fd.o supervisor/log.o $(CONF_OBJS) \
 	  $(PROC_OBJ)
 tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
@@ -224,9 +234,9 @@ tests/unit/test_http: tests/unit/test_http.c supervisor/http.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_http.c \
 	    supervisor/http.o $(CMOCKA_LIBS)
-WEB_LINK = supervisor/web.o supervisor/webpage.o supervisor/http.o \
-	   supervisor/ansi.o supervisor/pollset.o supervisor/util.o \
-	   supervisor/fd.o supervisor/log.o
+WEB_LINK = supervisor/web.o supervisor/webclient.o supervisor/webpage.o \
+	   supervisor/http.o supervisor/ansi.o supervisor/pollset.o \
+	   supervisor/util.o supervisor/fd.o supervisor/log.o
 tests/unit/test_web: tests/unit/test_web.c $(WEB_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_web.c \
@@ -254,15 +264,17 @@ tests/bench/web-mhd: tests/bench/web-mhd.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) `pkg-config --cflags libmicrohttpd` \
 	    $(LDFLAGS) -o $@ tests/bench/web-mhd.c \
 	    `pkg-config --libs libmicrohttpd`
-tests/unit/test_cmdline: tests/unit/test_cmdline.c supervisor/cmdline.o
+CMDLINE_LINK = supervisor/cmdline.o supervisor/cmdline_scan.o \
+	  supervisor/cmdline_path.o
+tests/unit/test_cmdline: tests/unit/test_cmdline.c $(CMDLINE_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_cmdline.c \
-	    supervisor/cmdline.o $(CMOCKA_LIBS)
+	    $(CMDLINE_LINK) $(CMOCKA_LIBS)
 tests/unit/test_buildloop: tests/unit/test_buildloop.c supervisor/buildloop.o \
-    supervisor/cmdline.o supervisor/util.o
+    $(CMDLINE_LINK) supervisor/util.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_buildloop.c \
-	    supervisor/buildloop.o supervisor/cmdline.o supervisor/util.o \
+	    supervisor/buildloop.o $(CMDLINE_LINK) supervisor/util.o \
 	    $(CMOCKA_LIBS)
 SOCKUSE_DEPS = supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/pollset.o \
 	  supervisor/log.o supervisor/fd.o supervisor/util.o $(PROC_OBJ)
@@ -271,7 +283,7 @@ tests/unit/test_sockuse: tests/unit/test_sockuse.c $(SOCKUSE_DEPS)
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_sockuse.c \
 	    $(SOCKUSE_DEPS) $(CMOCKA_LIBS)
 ADVISE_DEPS = supervisor/advise.o supervisor/wrapper.o supervisor/pkgjson.o \
-	  supervisor/cmdline.o supervisor/log.o supervisor/util.o
+	  $(CMDLINE_LINK) supervisor/log.o supervisor/util.o
 tests/unit/test_advise: tests/unit/test_advise.c $(ADVISE_DEPS) $(CONF_OBJS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_advise.c \

@@ -44,6 +44,8 @@ struct cmdline {
 	size_t nenv;
 };
 
+/* cmdline.c (with the scanner of cmdline_scan.c): the split. */
+
 /* Splits cmd, the value of `command =`, into cl (which it zeroes first).
  * Returns 0, or -1 with errno EINVAL (shell syntax that is not a simple
  * command, an unterminated quote, an empty command, nothing but
@@ -63,6 +65,9 @@ void cmdline_free(struct cmdline *cl);
  * Returns the errno value that goes with it: ENOMEM for WRDE_NOSPACE,
  * else EINVAL. */
 int cmdline_wrde_message(int wrde, const char *word, char *err, size_t len);
+
+/* cmdline_path.c: the search of the program in the child's PATH, as
+ * execvp(3) searches it. */
 
 /* Returns the value of PATH in the NULL-terminated environment envp
  * ("NAME=value" strings; the first PATH wins, as getenv(3) would), or

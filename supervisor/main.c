@@ -89,6 +89,14 @@ opt_append(char ***v, size_t *n, char *s)
 	*v = nv;
 }
 
+/* Parses the options of holdports (run and check) into o, which points
+ * into argv: only the lists of -l, -w and -i are new (exits 1 when
+ * memory runs out for them). Stores the log level of -q or -v in *level;
+ * the words after -- are the command. Prints the help or the version
+ * and exits 0 for -h and -V; exits 2 with the synopsis on an unknown
+ * option or a word before --. One piece despite its length: a table of
+ * options and one getopt switch of a line or two a case, which a reader
+ * checks against the synopsis row by row; a split would part them. */
 static void
 parse_opts(int argc, char **argv, struct opts *o, enum log_level *level)
 {

@@ -98,15 +98,89 @@ hex4(struct jp *j, uint32_t *v)
 	return 0;
 }
 
-/*
- * Reads a string, j->p on its opening quote, decoded into j->buf. A
- * surrogate pair makes one code point; a lone surrogate becomes U+FFFD,
- * as most decoders do. Returns 0 or -1 (EINVAL, ENOMEM).
- */
+/* For escape(): reads the rest of a \uXXXX escape, j->p past the 'u',
+ * into *cpp. A \uXXXX low surrogate that follows a high one makes one
+ * code point with it; a lone surrogate becomes U+FFFD, as most decoders
+ * do. Returns 0, or -1 with errno EINVAL (not 4 hex digits, or \u0000,
+ * which a C string cannot hold). */
+static int
+unicode(struct jp *j, uint32_t *cpp)
+{
+	uint32_t cp, lo;
+
+	if (hex4(j, &cp) == -1)
+		return -1;
+	if (cp == 0)
+		return bad(); /* no NUL inside a C string */
+	if (cp >= 0xD800 && cp <= 0xDBFF && j->end - j->p >= 6 &&
+	    j->p[0] == '\\' && j->p[1] == 'u') {
+		const char *save = j->p;
+
+		j->p += 2;
+		if (hex4(j, &lo) == -1)
+			return -1;
+		if (lo >= 0xDC00 && lo <= 0xDFFF)
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		else
+			j->p = save;
+	}
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		cp = 0xFFFD;
+	*cpp = cp;
+	return 0;
+}
+
+/* For string(): decodes the escape whose backslash was just read (j->p
+ * on the character after it) and appends it to j->buf. Returns 0, or -1
+ * with errno EINVAL (no such escape, or the text ends) or ENOMEM. */
+static int
+escape(struct jp *j)
+{
+	unsigned char c;
+	uint32_t cp;
+
+	if (j->p >= j->end)
+		return bad();
+	switch (*j->p++) {
+	case '"':
+		c = '"';
+		break;
+	case '\\':
+		c = '\\';
+		break;
+	case '/':
+		c = '/';
+		break;
+	case 'b':
+		c = '\b';
+		break;
+	case 'f':
+		c = '\f';
+		break;
+	case 'n':
+		c = '\n';
+		break;
+	case 'r':
+		c = '\r';
+		break;
+	case 't':
+		c = '\t';
+		break;
+	case 'u':
+		if (unicode(j, &cp) == -1)
+			return -1;
+		return put_utf8(j, cp);
+	default:
+		return bad();
+	}
+	return put(j, c);
+}
+
+/* Reads a string, j->p on its opening quote, decoded into j->buf (its
+ * escapes by escape()). Returns 0 or -1 (EINVAL, ENOMEM). */
 static int
 string(struct jp *j)
 {
-	uint32_t cp, lo;
 	unsigned char c;
 
 	j->blen = 0;
@@ -127,61 +201,7 @@ string(struct jp *j)
 				return -1;
 			continue;
 		}
-		if (j->p >= j->end)
-			return bad();
-		switch (*j->p++) {
-		case '"':
-			c = '"';
-			break;
-		case '\\':
-			c = '\\';
-			break;
-		case '/':
-			c = '/';
-			break;
-		case 'b':
-			c = '\b';
-			break;
-		case 'f':
-			c = '\f';
-			break;
-		case 'n':
-			c = '\n';
-			break;
-		case 'r':
-			c = '\r';
-			break;
-		case 't':
-			c = '\t';
-			break;
-		case 'u':
-			if (hex4(j, &cp) == -1)
-				return -1;
-			if (cp == 0)
-				return bad(); /* no NUL inside a C string */
-			if (cp >= 0xD800 && cp <= 0xDBFF &&
-			    j->end - j->p >= 6 && j->p[0] == '\\' &&
-			    j->p[1] == 'u') {
-				const char *save = j->p;
-
-				j->p += 2;
-				if (hex4(j, &lo) == -1)
-					return -1;
-				if (lo >= 0xDC00 && lo <= 0xDFFF)
-					cp = 0x10000 + ((cp - 0xD800) << 10) +
-					    (lo - 0xDC00);
-				else
-					j->p = save;
-			}
-			if (cp >= 0xD800 && cp <= 0xDFFF)
-				cp = 0xFFFD;
-			if (put_utf8(j, cp) == -1)
-				return -1;
-			continue;
-		default:
-			return bad();
-		}
-		if (put(j, c) == -1)
+		if (escape(j) == -1)
 			return -1;
 	}
 }

@@ -277,6 +277,65 @@ unreadable(struct pollwatch *pw, long i, size_t root, const char *rel, int e)
 	    pw->roots[root], *rel != '\0' ? "/" : "", rel, strerror(e));
 }
 
+/* For walk(): writes into pw->rel the path of name, an entry of the
+ * directory whose path is the first len bytes of pw->rel, and the new
+ * path's length into *np. Returns 0, or -1 with errno ENOMEM. */
+static int
+walk_rel(struct pollwatch *pw, size_t len, const char *name, size_t *np)
+{
+	size_t n = strlen(name);
+
+	if (grow_buf(&pw->rel, &pw->relcap, len + 1 + n + 1) == -1)
+		return -1;
+	if (len > 0)
+		pw->rel[len] = '/';
+	memcpy(pw->rel + len + (len > 0), name, n + 1);
+	*np = len + (len > 0) + n;
+	return 0;
+}
+
+/*
+ * For walk(): descends into name, a directory read from the top frame
+ * (*top - 1), the root's entry i, whose path (sublen bytes) is in
+ * pw->rel: opens it and pushes it as a new frame, moving *top. A
+ * directory deeper than max_depth is not pushed (said once for pw), nor
+ * one that cannot be opened (said once until it can be, and not at all
+ * when it went away meanwhile). Returns 0, or -1 with errno ENOMEM.
+ */
+static int
+walk_down(struct pollwatch *pw, size_t root, size_t *top, const char *name,
+    long i, size_t sublen)
+{
+	int sub;
+
+	if (*top > (size_t)pw->max_depth) {
+		if (!pw->warned_deep)
+			log_warnx("polling %s: directories more than "
+				  "%d levels deep are not polled (%s)",
+			    pw->roots[root], pw->max_depth, pw->rel);
+		pw->warned_deep = 1;
+		return 0;
+	}
+	if ((sub = openat(dirfd(pw->frames[*top - 1].d), name,
+		 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+			unreadable(pw, i, root, pw->rel, errno);
+		return 0;
+	}
+	pw->ents[i].warned = 0;
+	if ((pw->frames = grow(pw->frames, &pw->framecap, *top + 1,
+		 sizeof(*pw->frames))) == NULL) {
+		(void)close(sub);
+		return -1;
+	}
+	if ((pw->frames[*top].d = fdopendir(sub)) == NULL) {
+		(void)close(sub);
+		return errno == ENOMEM ? -1 : 0;
+	}
+	pw->frames[(*top)++].len = sublen;
+	return 0;
+}
+
 /*
  * Walks the directory open at fd (which it closes), the root r's, with
  * an explicit stack of open directories (pw->frames, one per level, so
@@ -290,9 +349,9 @@ walk(struct pollwatch *pw, size_t root, int fd)
 	struct dirent *de;
 	struct frame *f;
 	struct stat st;
-	size_t top = 0, n, len;
+	size_t top = 0, len;
 	long i;
-	int sub, isdir;
+	int isdir;
 
 	if ((pw->frames = grow(
 		 pw->frames, &pw->framecap, 1, sizeof(*pw->frames))) == NULL) {
@@ -315,13 +374,8 @@ walk(struct pollwatch *pw, size_t root, int fd)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		len = f->len;
-		n = strlen(de->d_name);
-		if (grow_buf(&pw->rel, &pw->relcap, len + 1 + n + 1) == -1)
+		if (walk_rel(pw, f->len, de->d_name, &len) == -1)
 			goto fail;
-		if (len > 0)
-			pw->rel[len] = '/';
-		memcpy(pw->rel + len + (len > 0), de->d_name, n + 1);
 		/* gone since readdir(3), or unreadable: not seen, as if it
 		 * were not there */
 		if (fstatat(dirfd(f->d), de->d_name, &st,
@@ -335,35 +389,8 @@ walk(struct pollwatch *pw, size_t root, int fd)
 			goto fail;
 		if (!isdir || i < 0)
 			continue;
-		if (top > (size_t)pw->max_depth) {
-			if (!pw->warned_deep)
-				log_warnx("polling %s: directories more than "
-					  "%d levels deep are not polled (%s)",
-				    pw->roots[root], pw->max_depth, pw->rel);
-			pw->warned_deep = 1;
-			continue;
-		}
-		if ((sub = openat(dirfd(f->d), de->d_name,
-			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) ==
-		    -1) {
-			if (errno != ENOENT && errno != ENOTDIR &&
-			    errno != ELOOP)
-				unreadable(pw, i, root, pw->rel, errno);
-			continue;
-		}
-		pw->ents[i].warned = 0;
-		if ((pw->frames = grow(pw->frames, &pw->framecap, top + 1,
-			 sizeof(*pw->frames))) == NULL) {
-			(void)close(sub);
+		if (walk_down(pw, root, &top, de->d_name, i, len) == -1)
 			goto fail;
-		}
-		if ((pw->frames[top].d = fdopendir(sub)) == NULL) {
-			(void)close(sub);
-			if (errno == ENOMEM)
-				goto fail;
-			continue;
-		}
-		pw->frames[top++].len = len + (len > 0) + n;
 	}
 	return 0;
 fail:

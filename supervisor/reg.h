@@ -14,8 +14,6 @@
 
 struct sock;
 
-/* reg.c */
-
 /* One socket of a registered instance. */
 struct reg_sock {
 	char name[CONF_FDNAME_MAX + 1];
@@ -45,6 +43,9 @@ struct reg_entry {
 	size_t nprocs, capprocs;
 };
 
+/* reg_text.c: a registry file's text and the names of the files in the
+ * registry folder; no system calls. */
+
 /* Formats e as the text of its registry file into a new string stored in
  * *out (malloc(3), the caller frees it). Returns 0, or -1 with errno
  * ENOMEM. */
@@ -56,6 +57,26 @@ int reg_format(const struct reg_entry *e, char **out);
 int reg_parse(const char *text, struct reg_entry *e);
 /* Frees what reg_parse() allocated in e (not e itself). */
 void reg_entry_free(struct reg_entry *e);
+/* Formats t (seconds since the epoch) as RFC 3339 UTC
+ * ("2026-01-02T03:04:05Z") into buf (at least 21 bytes). Returns 0, or
+ * -1 with errno EOVERFLOW. */
+int reg_time(int64_t t, char *buf, size_t len);
+/* Parses what reg_time() writes into *t. Returns 0 or -1 (EINVAL). */
+int reg_time_parse(const char *s, int64_t *t);
+
+/* Returns the pid of a registry file name: "PID" (*tmp 0), or ".PID.tmp"
+ * (an unfinished write) or ".PID.reload.CHILD" (a request) (*tmp 1); 0
+ * for any other name. */
+pid_t reg_name_pid(const char *name, int *tmp);
+/* Writes the prefix of the request files of the instance pid into buf
+ * (len bytes): ".PID.reload.", which the child's name follows. A leading
+ * '.' as for unfinished writes: readers of the registry skip both, and
+ * prune them once pid is gone. */
+void reg_request_prefix(pid_t pid, char *buf, size_t len);
+
+/* reg_dir.c: the registry folder, as every reader (holdports ls, reload,
+ * stop) sees it. */
+
 /* The pruning rule, apart from the system calls: returns 1 if e must be
  * dropped, because its process is gone (alive 0) or its pid now names
  * another process (start, the start time of the process that has the pid
@@ -82,12 +103,14 @@ int reg_opendir(int create, char *err, size_t len);
 int reg_list(int dirfd, struct reg_entry **vp, size_t *np);
 /* Frees an array from reg_list(). */
 void reg_list_free(struct reg_entry *v, size_t n);
-/* Formats t (seconds since the epoch) as RFC 3339 UTC
- * ("2026-01-02T03:04:05Z") into buf (at least 21 bytes). Returns 0, or
- * -1 with errno EOVERFLOW. */
-int reg_time(int64_t t, char *buf, size_t len);
-/* Parses what reg_time() writes into *t. Returns 0 or -1 (EINVAL). */
-int reg_time_parse(const char *s, int64_t *t);
+/* Leaves a request in the registry folder dirfd for the instance pid to
+ * reload its child called child (a name of letters, digits, '.', '_' and
+ * '-'); the caller then sends it SIGHUP. Returns 0 or -1 with errno from
+ * openat(2). */
+int reg_request(int dirfd, pid_t pid, const char *child);
+
+/* reg.c: this instance's own entry, which the supervisor keeps up to
+ * date while it runs. */
 
 struct reg;
 
@@ -118,10 +141,5 @@ void reg_close(struct reg *r);
  * removes the request files. Returns 0, or -1 with errno ENOMEM (the
  * requests stay for the next call). */
 int reg_requests(struct reg *r, char ***names, size_t *n);
-/* Leaves a request in the registry folder dirfd for the instance pid to
- * reload its child called child (a name of letters, digits, '.', '_' and
- * '-'); the caller then sends it SIGHUP. Returns 0 or -1 with errno from
- * openat(2). */
-int reg_request(int dirfd, pid_t pid, const char *child);
 
 #endif

@@ -127,6 +127,10 @@ void sv_init(struct sv *, const struct childconf *, const char *who,
  * "SIGHUP") is used for TR_RELOAD and may be NULL. */
 void sv_step(struct sv *, enum trigger, int64_t now, pid_t pid, int status,
     const char *reason);
+
+/* sv_query.c: questions about a struct sv that change nothing, and the
+ * words of its lines. No syscalls either. */
+
 /* Returns the absolute time of the next TR_TIMER, or -1 for none. */
 int64_t sv_deadline(const struct sv *);
 /* Stores in pgids (at most max) the process groups being stopped whose
@@ -155,5 +159,12 @@ void sv_build_line(const struct sv *, char *buf, size_t len);
 /* Describes a wait(2) status: "exited with status 1", "killed by SIGSEGV
  * (core dumped)". Returns buf. */
 char *sv_describe(int status, char *buf, size_t len);
+/* Formats a duration of ms milliseconds for the log into buf (len bytes):
+ * "3 ms", "<1 ms" (below 1), "1.31 s" (from 1000 on). Returns buf. */
+const char *sv_ms(int64_t ms, char *buf, size_t len);
+/* Writes signal sig's name with "SIG" ("SIGTERM"), or "signal N" for a
+ * number without a name, into buf (len bytes), for messages. Returns
+ * buf. */
+const char *sv_signame(int sig, char *buf, size_t len);
 
 #endif

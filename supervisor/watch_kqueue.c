@@ -284,6 +284,41 @@ kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
 	return 0;
 }
 
+/* For scan(): says whether the entry name of directory node fd, open
+ * as dfd, is watched: a directory or a regular file (through a symbolic
+ * link only for a file root, whose one name it must be), not excluded by
+ * a glob or a .gitignore. Returns 1 with its stat(2) in *st and its path
+ * relative to its root in a new string *relp ("" for a file root), 0
+ * when it is not watched, or -1 with errno ENOMEM. */
+static int
+scan_wanted(struct watch *w, int fd, int dfd, const char *name, struct stat *st,
+    char **relp)
+{
+	const struct watch_root *rt = &w->b.roots[w->nodes[fd].root];
+	int follow = rt->file != NULL;
+	char *rel;
+
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    (rt->file != NULL && strcmp(name, rt->file) != 0))
+		return 0;
+	if (fstatat(dfd, name, st, follow ? 0 : AT_SYMLINK_NOFOLLOW) == -1 ||
+	    (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode)))
+		return 0;
+	rel = rt->file != NULL ? strdup("") : path_join(w->nodes[fd].rel, name);
+	if (rel == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (rt->file == NULL &&
+	    watch_excluded(
+		rt, w->b.globs, w->b.nglobs, rel, S_ISDIR(st->st_mode))) {
+		free(rel);
+		return 0;
+	}
+	*relp = rel;
+	return 1;
+}
+
 /*
  * Brings the children of directory node fd in line with the directory:
  * opens the entries that are new, reopens those whose name now holds
@@ -294,8 +329,7 @@ kids_of(struct watch *w, int fd, struct kid **kidsp, size_t *np)
  * .gitignore is read first; when it or one above changed, entries now
  * excluded are forgotten (and reported, if report is set), and the
  * directories below are scanned again too. Returns 0, or -1 with errno
- * ENOSPC or ENOMEM. Long because the merge of the old and new listings is
- * one loop whose cases share its cursor.
+ * ENOSPC or ENOMEM.
  */
 static int
 scan(struct watch *w, int fd, int reportit, struct fds *todo,
@@ -307,7 +341,7 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo,
 	struct stat st;
 	const char *p;
 	size_t nkids = 0, i;
-	int nfd, e = 0, follow = rt->file != NULL, regit;
+	int nfd, e = 0, follow = rt->file != NULL, regit, wanted;
 	char *rel;
 	DIR *d;
 
@@ -325,25 +359,11 @@ scan(struct watch *w, int fd, int reportit, struct fds *todo,
 	if (kids_of(w, fd, &kids, &nkids) == -1)
 		goto nomem;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0 ||
-		    (rt->file != NULL && strcmp(de->d_name, rt->file) != 0))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st,
-			follow ? 0 : AT_SYMLINK_NOFOLLOW) == -1 ||
-		    (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
-			continue;
-		rel = rt->file != NULL ?
-		    strdup("") :
-		    path_join(w->nodes[fd].rel, de->d_name);
-		if (rel == NULL)
+		if ((wanted = scan_wanted(
+			 w, fd, dirfd(d), de->d_name, &st, &rel)) == -1)
 			goto nomem;
-		if (rt->file == NULL &&
-		    watch_excluded(rt, w->b.globs, w->b.nglobs, rel,
-			S_ISDIR(st.st_mode))) {
-			free(rel);
+		if (!wanted)
 			continue;
-		}
 		key.name = de->d_name;
 		k = nkids > 0 ?
 		    bsearch(&key, kids, nkids, sizeof(*kids), kid_cmp) :

@@ -36,10 +36,6 @@ for f in "$@"; do
 	# instance runs (it falls back to all of them), so target is not
 	# NULL where k == 0 && n > 0, and v is not NULL where k == 1.
 	*/cmd.c) extra=-clang-analyzer-core.NullDereference,-clang-analyzer-core.NonNullParamChecker ;;
-	# reg_parse() after reg_slurp(): the analyzer does not model
-	# strncmp(3), so it reads past a short buffer's NUL that strncmp()
-	# has already stopped at.
-	*/reg.c) extra=-clang-analyzer-core.UndefinedBinaryOperatorResult ;;
 	# "if (errno > 0) return -errno;": the analyzer reads errno twice
 	# as two unknown values, so it follows a path where the error
 	# return is >= 0 and *ret was never written.
