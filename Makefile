@@ -44,7 +44,7 @@ PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
 UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_env tests/unit/test_holdports tests/unit/test_notify \
-	  tests/unit/test_ignore tests/unit/test_reg
+	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_log
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold
@@ -125,6 +125,10 @@ tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
 	    supervisor/env.o $(CMOCKA_LIBS)
+tests/unit/test_log: tests/unit/test_log.c supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_log.c \
+	    supervisor/log.o $(CMOCKA_LIBS)
 tests/unit/test_holdports: tests/unit/test_holdports.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_holdports.c \

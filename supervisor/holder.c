@@ -108,7 +108,9 @@ holder_note(const struct psock *ps, void *arg)
 static int
 holder_registry(const struct spec *sp, unsigned port, char *buf, size_t len)
 {
-	char err[CONF_ERR_MAX];
+	char err[CONF_ERR_MAX], name[CONF_NAME_MAX + 1];
+	char sname[CONF_FDNAME_MAX + 1], addr[CONF_PATH_MAX + 16];
+	char config[512]; /* shown cut: the whole line is cut anyway */
 	struct reg_entry *v;
 	size_t n, i, j;
 	int fd, found = 0;
@@ -120,25 +122,32 @@ holder_registry(const struct spec *sp, unsigned port, char *buf, size_t len)
 		return 0;
 	}
 	(void)close(fd);
+	/* The entries' text is another instance's (its config path is a
+	 * folder name anyone may have chosen): cleaned for the terminal. */
 	for (i = 0; i < n && !found; i++)
 		for (j = 0; j < v[i].nsocks && !found; j++) {
 			if (!holder_addr_clash(v[i].socks[j].addr, sp, port))
 				continue;
 			found = 1;
-			if (v[i].pid == getpid())
+			(void)log_clean(
+			    sname, sizeof(sname), v[i].socks[j].name);
+			(void)log_clean(addr, sizeof(addr), v[i].socks[j].addr);
+			if (v[i].pid == getpid()) {
 				(void)snprintf(buf, len,
 				    "this holdports instance, as its socket "
 				    "'%s' (%s)",
-				    v[i].socks[j].name, v[i].socks[j].addr);
-			else
-				(void)snprintf(buf, len,
-				    "holdports instance '%s' (pid %ld, socket "
-				    "'%s', %s%s)",
-				    v[i].name, (long)v[i].pid,
-				    v[i].socks[j].name,
-				    v[i].config != NULL ? "config " :
-							  "no config file",
-				    v[i].config != NULL ? v[i].config : "");
+				    sname, addr);
+				continue;
+			}
+			(void)log_clean(name, sizeof(name), v[i].name);
+			(void)log_clean(config, sizeof(config),
+			    v[i].config != NULL ? v[i].config : "");
+			(void)snprintf(buf, len,
+			    "holdports instance '%s' (pid %ld, socket '%s', "
+			    "%s%s)",
+			    name, (long)v[i].pid, sname,
+			    v[i].config != NULL ? "config " : "no config file",
+			    config);
 		}
 	reg_list_free(v, n);
 	return found;

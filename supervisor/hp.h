@@ -36,6 +36,24 @@ void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
 const char *errno_name(int);
+/*
+ * Writes the string s into buf (len bytes), fit to be shown on a terminal
+ * whoever wrote it (another user's command line, a file name, a child's
+ * STATUS=): each control character (C0, DEL, C1), line or paragraph
+ * separator and bidirectional override, and each byte that is not part
+ * of well-formed UTF-8, becomes \xNN for each of its bytes (ESC is
+ * \x1b), and a backslash becomes \\, so that the text cannot move the
+ * cursor, erase or recolour a line, or pass for an escape it is not.
+ * Other UTF-8 is kept. Cut to fit, never inside an escape or a UTF-8
+ * sequence, and NUL-terminated when len > 0. Returns buf. Cannot fail.
+ */
+const char *log_clean(char *buf, size_t len, const char *s);
+/* log_clean() of the n bytes at s, which need not end in a NUL (a NUL
+ * among them is escaped too). Returns buf. */
+const char *log_clean_mem(char *buf, size_t len, const char *s, size_t n);
+/* Every log_* function above writes its message as log_clean() would but
+ * leaves backslashes alone: nothing reaches stderr raw, and text already
+ * cleaned is shown as it is. */
 
 /* A message that may repeat without end (a failing fork(2) retried, a
  * child's flood of bad datagrams) is logged the first times only: at most
@@ -266,8 +284,9 @@ pid_t proc_sock_owner(unsigned long inode, size_t *unreadable);
 /* Writes the command line of pid into buf (len bytes, cut there), its
  * arguments joined by spaces (Linux: /proc/PID/cmdline; for a process
  * without one, a kernel thread or a zombie, "[comm]" from
- * /proc/PID/stat). Returns 0, or -1 with errno (ENOSYS where not
- * implemented, ESRCH when gone) and buf "". */
+ * /proc/PID/stat), cleaned with log_clean(): another user chose those
+ * bytes, and they may hold escape sequences. Returns 0, or -1 with errno
+ * (ENOSYS where not implemented, ESRCH when gone) and buf "". */
 int proc_cmdline(pid_t pid, char *buf, size_t len);
 
 /* sv.c: the supervisor state machine. No syscalls: actions go through

@@ -113,29 +113,14 @@ notify_number(const char *v, size_t len, int *out)
 }
 
 /* Copies the len bytes of a STATUS= value into dst (size > 0 bytes) as a
- * string: cut to size - 1 bytes, never inside a UTF-8 sequence, and with
- * each control character but tab replaced by '?', so that the status
- * cannot forge a log line or move a terminal's cursor. */
+ * string cleaned by log_clean_mem(): cut to fit, never inside an escape
+ * or a UTF-8 sequence, each control character and each byte that is not
+ * UTF-8 shown as \xNN, so that the status cannot forge a log line or move
+ * a terminal's cursor. */
 static void
 notify_status(char *dst, size_t size, const char *v, size_t len)
 {
-	unsigned char c;
-	size_t i, stop;
-
-	if (len >= size) {
-		len = size - 1;
-		/* v[len] is the first byte cut off; while it continues a
-		 * sequence (10xxxxxx), the bytes before it are an incomplete
-		 * one, of at most 3 bytes in valid UTF-8. */
-		stop = len > 3 ? len - 3 : 0;
-		while (len > stop && ((unsigned char)v[len] & 0xc0) == 0x80)
-			len--;
-	}
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)v[i];
-		dst[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
-	}
-	dst[len] = '\0';
+	(void)log_clean_mem(dst, size, v, len);
 }
 
 /* Applies one KEY=VALUE line (key of klen bytes, value of vlen bytes) to

@@ -22,6 +22,10 @@
 
 #include "hp.h"
 
+/* Bytes of a command line read before it is cleaned for proc_cmdline():
+ * more than any caller shows. */
+#define PROC_CMDLINE_MAX 1024
+
 int
 proc_subreaper(void)
 {
@@ -522,25 +526,30 @@ proc_sock_owner(unsigned long inode, size_t *unreadable)
 int
 proc_cmdline(pid_t pid, char *buf, size_t len)
 {
-	char path[64], stat[512], *b, *e;
+	char path[64], raw[PROC_CMDLINE_MAX], stat[512], *b, *e;
 	ssize_t n, i;
 
+	if (len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	buf[0] = '\0';
 	(void)snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
-	if ((n = proc_read(path, buf, len)) == -1) {
+	if ((n = proc_read(path, raw, sizeof(raw))) == -1) {
 		if (errno == ENOENT)
 			errno = ESRCH;
-		buf[0] = '\0';
 		return -1;
 	}
 	/* proc(5): the arguments, each ended by a NUL byte. */
 	for (i = 0; i < n; i++)
-		if (buf[i] == '\0' || buf[i] == '\n')
-			buf[i] = ' ';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	if (n > 0)
+		if (raw[i] == '\0')
+			raw[i] = ' ';
+	while (n > 0 && raw[n - 1] == ' ')
+		raw[--n] = '\0';
+	if (n > 0) {
+		(void)log_clean(buf, len, raw);
 		return 0;
+	}
 	/* None (a kernel thread, a zombie): "[comm]" as ps(1) shows it. */
 	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	if (proc_read(path, stat, sizeof(stat)) == -1 ||
@@ -549,6 +558,8 @@ proc_cmdline(pid_t pid, char *buf, size_t len)
 		errno = errno == ENOENT ? ESRCH : EINVAL;
 		return -1;
 	}
-	(void)snprintf(buf, len, "[%.*s]", (int)(e - b - 1), b + 1);
+	/* comm is the program's name as it chose it (prctl PR_SET_NAME). */
+	(void)snprintf(raw, sizeof(raw), "[%.*s]", (int)(e - b - 1), b + 1);
+	(void)log_clean(buf, len, raw);
 	return 0;
 }

@@ -53,10 +53,13 @@ static const struct parse_case parse_cases[] = {
     {"STATUS=up and serving", 0, 0, 0, 0, 0, 0, 0, "up and serving"},
     {"STATUS=", 0, 0, 0, 0, 0, 0, 0, ""},
     {"STATUS=a=b", 0, 0, 0, 0, 0, 0, 0, "a=b"},
-    /* Control characters but tab become '?': no forged log line, no
-     * terminal escape. UTF-8 is kept. */
-    {"STATUS=a\033[2Jb\tc\177d\001", 0, 0, 0, 0, 0, 0, 0, "a?[2Jb\tc?d?"},
+    /* Control characters and bytes that are not UTF-8 are shown as
+     * \xNN (log_clean()): no forged log line, no terminal escape.
+     * UTF-8 is kept. */
+    {"STATUS=a\033[2Jb\tc\177d\001", 0, 0, 0, 0, 0, 0, 0,
+	"a\\x1b[2Jb\\x09c\\x7fd\\x01"},
     {"STATUS=caf\303\251", 0, 0, 0, 0, 0, 0, 0, "caf\303\251"},
+    {"STATUS=caf\351 C:\\", 0, 0, 0, 0, 0, 0, 0, "caf\\xe9 C:\\\\"},
     /* '\r' ends a line, as in systemd (strv_split(buf, "\n\r")). */
     {"STATUS=x\r\nREADY=1\r\n", 0, 0, 1, 0, 0, 0, 0, "x"},
     /* The first of a repeated key counts, as in systemd. */
@@ -172,10 +175,11 @@ test_parse_status_is_cut(void **state)
 	assert_int_equal(notify_parse(buf, 7 + max - 1 + 3, &m), 0);
 	assert_int_equal(strlen(m.status), max - 1);
 
-	/* Not UTF-8 at all: at most 3 bytes are given back. */
+	/* Not UTF-8 at all: each byte is "\x80", and none is cut. */
 	memset(buf + 7, 0x80, 300);
 	assert_int_equal(notify_parse(buf, 7 + 300, &m), 0);
-	assert_int_equal(strlen(m.status), max - 3);
+	assert_int_equal(strlen(m.status), max / 4 * 4);
+	assert_memory_equal(m.status + max / 4 * 4 - 4, "\\x80", 4);
 
 	/* Exactly 255 bytes fit, whatever they are. */
 	memset(buf + 7, 'a', max - 2);
