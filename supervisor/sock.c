@@ -90,6 +90,10 @@ sock_describe(struct sock *s)
  * whose listener is gone (connect(2) is refused): a stale file of a
  * crashed server, removed, 0. A live socket: -1, EADDRINUSE. Anything
  * else (a regular file, a directory): -1, EEXIST, and it is left alone.
+ * Never blocks: the probe's connect(2) is non-blocking, because a live
+ * listener whose backlog is full (a server that stopped accepting) makes
+ * a blocking one wait until it accepts, which may be never; on a unix
+ * socket EAGAIN (Linux) or EINPROGRESS then means a live listener.
  */
 static int
 sock_unix_clear(const struct spec *sp, const union addr *a, socklen_t len)
@@ -105,9 +109,17 @@ sock_unix_clear(const struct spec *sp, const union addr *a, socklen_t len)
 	}
 	if ((fd = fd_socket(AF_UNIX, sp->type)) == -1)
 		return -1;
+	if (fd_set_nonblock(fd) == -1) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
 	r = connect(fd, &a->sa, len);
 	e = errno;
 	(void)close(fd);
+	if (r == -1 && e == ENOENT)
+		return 0; /* removed meanwhile */
 	if (r == 0 || e != ECONNREFUSED) {
 		errno = EADDRINUSE;
 		return -1;
