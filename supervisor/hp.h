@@ -248,6 +248,28 @@ void proc_closefrom(int lowfd);
  * system cannot tell (proc_none.c), or from open(2) or read(2). */
 int proc_start_time(pid_t pid, unsigned long long *start);
 
+/*
+ * Gives the unix socket file at path the mode (when not -1: chmod(2)),
+ * owner uid and group gid (each -1: unchanged; chown(2)), but only if the
+ * path still names the socket inode (dev, ino) that bind(2) made, and
+ * never through a symbolic link: in a folder that others can write, the
+ * file can be replaced by a link to any file at any moment, and root would
+ * then change that file. Linux: the file is opened with O_PATH |
+ * O_NOFOLLOW, checked with fstat(2), and changed through that descriptor
+ * (fchownat(2) AT_EMPTY_PATH; chmod(2) of /proc/self/fd/N, which reaches
+ * the inode the descriptor holds, not a name): no window at all.
+ * Elsewhere: lstat(2), then lchown(2) and fchmodat(2) with
+ * AT_SYMLINK_NOFOLLOW, which never follow a link, then lstat(2) again; a
+ * hard link to another file put at the path between the checks is still
+ * changed, which is why such a folder is no place for the socket there.
+ * Returns 0, or -1 with errno: ELOOP (the path is a symbolic link now),
+ * ESTALE (it names another file now), EOPNOTSUPP (Linux without /proc:
+ * the mode cannot be changed safely), or from open(2), chmod(2),
+ * fchownat(2) (EPERM: user = needs root).
+ */
+int proc_sock_own(
+    const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid);
+
 /* What a socket the kernel lists on a port is doing (proc_socks()). */
 enum psock_state {
 	PSOCK_LISTEN, /* holds the address: a TCP listener, a bound UDP

@@ -322,6 +322,8 @@ static const struct {
     E(E2BIG),
     E(ECHILD),
     E(EPIPE),
+    E(ESTALE),
+    E(EOPNOTSUPP),
 };
 #undef E
 

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -562,4 +563,47 @@ proc_cmdline(pid_t pid, char *buf, size_t len)
 	(void)snprintf(raw, sizeof(raw), "[%.*s]", (int)(e - b - 1), b + 1);
 	(void)log_clean(buf, len, raw);
 	return 0;
+}
+
+int
+proc_sock_own(
+    const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid)
+{
+	char fdpath[64];
+	struct stat st;
+	int fd, e;
+
+	/* O_PATH opens a socket file without connecting to it; with
+	 * O_NOFOLLOW a link at the path is refused (ELOOP), not followed. */
+	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != dev || st.st_ino != ino) {
+		errno = ESTALE;
+		goto fail;
+	}
+	/* fchmod(2) refuses an O_PATH descriptor; /proc/self/fd/N is a
+	 * magic link that resolves to the inode fd holds, whatever the
+	 * path names now (glibc's fchmodat(AT_SYMLINK_NOFOLLOW) does the
+	 * same). Mode first, while the file is surely ours to change. */
+	if (mode != -1) {
+		(void)snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		if (chmod(fdpath, (mode_t)mode) == -1) {
+			if (errno == ENOENT)
+				errno = EOPNOTSUPP; /* no /proc */
+			goto fail;
+		}
+	}
+	if ((uid != -1 || gid != -1) &&
+	    fchownat(fd, "", uid == -1 ? (uid_t)-1 : (uid_t)uid,
+		gid == -1 ? (gid_t)-1 : (gid_t)gid, AT_EMPTY_PATH) == -1)
+		goto fail;
+	(void)close(fd);
+	return 0;
+fail:
+	e = errno;
+	(void)close(fd);
+	errno = e;
+	return -1;
 }

@@ -4,8 +4,10 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "hp.h"
@@ -134,4 +136,43 @@ proc_cmdline(pid_t pid, char *buf, size_t len)
 		buf[0] = '\0';
 	errno = ENOSYS;
 	return -1;
+}
+
+/* Returns 0 if path names the socket inode (dev, ino), without following
+ * a link; else -1 with errno ELOOP (a link), ESTALE (another file), or
+ * from lstat(2). */
+static int
+proc_sock_same(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != dev || st.st_ino != ino) {
+		errno = ESTALE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+proc_sock_own(
+    const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid)
+{
+	/* Without O_PATH a socket file cannot be opened: checked by path
+	 * before and after, changed by calls that never follow a link. */
+	if (proc_sock_same(path, dev, ino) == -1)
+		return -1;
+	if (mode != -1 &&
+	    fchmodat(AT_FDCWD, path, (mode_t)mode, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if ((uid != -1 || gid != -1) &&
+	    lchown(path, uid == -1 ? (uid_t)-1 : (uid_t)uid,
+		gid == -1 ? (gid_t)-1 : (gid_t)gid) == -1)
+		return -1;
+	return proc_sock_same(path, dev, ino);
 }

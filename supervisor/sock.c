@@ -128,23 +128,35 @@ sock_unix_clear(const struct spec *sp, const union addr *a, socklen_t len)
 }
 
 /*
- * Gives the socket file that bind(2) just made the configured mode, owner
- * and group, through its path: on Linux fchmod(2) and fchown(2) on the
- * socket's descriptor change the socket's own inode, not the file in the
- * folder (unix(7)), so they are not enough. The mode first, while the file
- * is still ours to change; lchown(2), which never follows a link.
- * Returns 0 or -1 with errno from chmod(2) or lchown(2).
+ * Records the socket file that bind(2) just made at sp->path in s (its
+ * device and inode), and gives it the configured owner and group. The
+ * mode needs nothing here: bind(2) made the file with it (the umask was
+ * set for that). The file is never changed through its path: in a folder
+ * that others can write, it may be a link to /etc/shadow by now, and root
+ * would change that; proc_sock_own() changes the inode recorded here and
+ * nothing else. Returns 0 or -1 with errno: ELOOP or ESTALE when the path
+ * no longer holds a socket file (replaced since the bind), or from
+ * proc_sock_own().
  */
 static int
-sock_unix_own(const struct sockconf *sc)
+sock_unix_own(struct sock *s)
 {
-	if (sc->mode != -1 && chmod(sc->spec.path, (mode_t)sc->mode) == -1)
+	const struct sockconf *sc = s->conf;
+	struct stat st;
+
+	if (lstat(sc->spec.path, &st) == -1)
 		return -1;
-	if ((sc->uid != -1 || sc->gid != -1) &&
-	    lchown(sc->spec.path, sc->uid == -1 ? (uid_t)-1 : (uid_t)sc->uid,
-		sc->gid == -1 ? (gid_t)-1 : (gid_t)sc->gid) == -1)
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = S_ISLNK(st.st_mode) ? ELOOP : ESTALE;
 		return -1;
-	return 0;
+	}
+	s->unlink_on_close = 1;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	if (sc->uid == -1 && sc->gid == -1)
+		return 0;
+	return proc_sock_own(
+	    sc->spec.path, s->dev, s->ino, -1, sc->uid, sc->gid);
 }
 
 /* sock_bind() on one port (ignored for unix sockets). Returns 0 or -1
@@ -156,7 +168,6 @@ sock_bind_at(struct sock *s, unsigned port)
 	const struct spec *sp = &s->conf->spec;
 	union addr a;
 	socklen_t len;
-	struct stat st;
 	mode_t mask = 0;
 	int fd, e, r;
 
@@ -180,8 +191,8 @@ sock_bind_at(struct sock *s, unsigned port)
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
 		goto fail;
 	/* bind(2) makes a unix socket file 0777 less the umask: with mode
-	 * set, a umask that leaves exactly it, so that the file is never
-	 * more open than asked, not even until the chmod(2) below. */
+	 * set, a umask that leaves exactly it. That is the whole of the
+	 * mode: no chmod(2) after, which would go through the path. */
 	if (sp->family == AF_UNIX && s->conf->mode != -1)
 		mask = umask((mode_t)~s->conf->mode & 0777);
 	r = bind(fd, &a.sa, len);
@@ -189,15 +200,8 @@ sock_bind_at(struct sock *s, unsigned port)
 		(void)umask(mask);
 	if (r == -1)
 		goto fail;
-	if (sp->family == AF_UNIX) {
-		if (lstat(sp->path, &st) == -1)
-			goto fail;
-		s->unlink_on_close = 1;
-		s->dev = st.st_dev;
-		s->ino = st.st_ino;
-		if (sock_unix_own(s->conf) == -1)
-			goto fail;
-	}
+	if (sp->family == AF_UNIX && sock_unix_own(s) == -1)
+		goto fail;
 	if (sp->type == SOCK_STREAM && listen(fd, s->conf->backlog) == -1)
 		goto fail;
 	if ((s->flags = fcntl(fd, F_GETFL)) == -1)
@@ -322,9 +326,25 @@ sock_hint(int err, const struct spec *sp)
 		return "the socket file's file system is read-only; choose a "
 		       "path on another one";
 	case ENOTDIR:
-	case ELOOP:
 		return "a part of the socket file's path is not a folder; "
 		       "check the path";
+	case ELOOP:
+		if (sp->family == AF_UNIX)
+			return "the socket file was replaced by a symbolic "
+			       "link, or its path has too many of them; "
+			       "anyone who can write to its folder can do "
+			       "that: choose a folder only you can write";
+		return "too many symbolic links; check the path";
+	case ESTALE:
+		return "the socket file was replaced by another file after "
+		       "holdports made it; anyone who can write to its folder "
+		       "can do that: choose a folder only you can write";
+	case EOPNOTSUPP:
+		if (sp->family == AF_UNIX)
+			return "the socket file's mode cannot be changed "
+			       "safely without /proc; mount /proc, or restart "
+			       "holdports to apply it";
+		return "";
 	case ENAMETOOLONG:
 		return "the path is too long for a unix socket; choose a "
 		       "shorter one";
