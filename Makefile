@@ -38,7 +38,7 @@ SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/parse.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o supervisor/util.o \
-	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/pollset.o supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ)
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -47,7 +47,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_log
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
-	  tests/helpers/guard-drive tests/helpers/hp-hold
+	  tests/helpers/guard-drive tests/helpers/hp-hold tests/helpers/sock-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf
@@ -158,12 +158,12 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 	    $(SYSTEMD_LIBS)
 tests/unit/test_reg: tests/unit/test_reg.c supervisor/reg.o \
     supervisor/holder.o supervisor/cmd.o supervisor/sock.o supervisor/fd.o \
-    supervisor/log.o supervisor/parse.o $(PROC_OBJ)
+    supervisor/log.o supervisor/parse.o supervisor/rand.o $(PROC_OBJ)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_reg.c \
 	    supervisor/reg.o supervisor/holder.o supervisor/cmd.o \
 	    supervisor/sock.o supervisor/fd.o supervisor/log.o \
-	    supervisor/parse.o $(PROC_OBJ) $(CMOCKA_LIBS)
+	    supervisor/parse.o supervisor/rand.o $(PROC_OBJ) $(CMOCKA_LIBS)
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c
@@ -175,6 +175,16 @@ tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
 	    supervisor/fd.o supervisor/log.o $(PROC_OBJ)
+
+tests/helpers/sock-drive: tests/helpers/sock-drive.c supervisor/sock.o \
+    supervisor/holder.o supervisor/reg.o supervisor/cmd.o supervisor/fd.o \
+    supervisor/log.o supervisor/parse.o supervisor/rand.o $(PROC_OBJ) \
+    supervisor/hp.h
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/sock-drive.c supervisor/sock.o \
+	    supervisor/holder.o supervisor/reg.o supervisor/cmd.o \
+	    supervisor/fd.o supervisor/log.o supervisor/parse.o \
+	    supervisor/rand.o $(PROC_OBJ)
 
 # The kqueue backend cannot be built on Linux; compile it against a
 # stand-in <sys/event.h> so that it cannot rot unseen. The same for the

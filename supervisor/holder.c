@@ -5,6 +5,9 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <pwd.h>
@@ -324,4 +327,57 @@ holder_warn(const struct sock *s, const char *where)
 		    where, s->name, text, who);
 		break;
 	}
+}
+
+/* What holder_others() found: listeners on the port but ours. */
+struct others {
+	const struct spec *sp;
+	unsigned long ours; /* our socket's inode */
+	size_t n;
+	struct psock first;
+};
+
+/* proc_socks() callback of holder_others(). */
+static void
+holder_other(const struct psock *ps, void *arg)
+{
+	struct others *o = arg;
+
+	if (ps->state != PSOCK_LISTEN || ps->inode == o->ours ||
+	    !holder_hosts_clash(o->sp->host, ps->host))
+		return;
+	if (o->n++ == 0)
+		o->first = *ps;
+}
+
+int
+holder_others(const struct sock *s, char *buf, size_t len)
+{
+	const struct spec *sp = &s->conf->spec;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct others o;
+	struct stat st;
+	unsigned port;
+
+	if (sp->family == AF_UNIX || s->fd == -1 || fstat(s->fd, &st) == -1 ||
+	    getsockname(s->fd, (struct sockaddr *)&ss, &sl) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.sp = sp;
+	/* A socket's inode in the kernel's tables is that of its
+	 * descriptor (fstat(2) on a socket). */
+	o.ours = (unsigned long)st.st_ino;
+	if (proc_socks(sp->type, port, NULL, holder_other, &o) == -1)
+		return 0;
+	if (o.n == 0)
+		return 0;
+	holder_owner(&o.first, buf, len);
+	return (int)o.n;
 }

@@ -104,8 +104,25 @@ int sigfd_open(void);
 /* Empties the pipe; returns the SIGFD_* bits of the signals that arrived. */
 int sigfd_drain(int fd);
 
+/* rand.c */
+
+/* Fills buf with len random bytes from the kernel (/dev/urandom, random(4)).
+ * Returns 0, or -1 with errno from open(2) or read(2) (EIO: the device
+ * ended). */
+int rand_bytes(void *buf, size_t len);
+#define RAND_NAME_MAX 64
+/* Writes n (at most RAND_NAME_MAX) random characters of [a-z2-7], 5 bits
+ * each, and a NUL into buf (n + 1 bytes): a name nobody can guess. Returns
+ * 0, or -1 with errno from rand_bytes(), or EINVAL for n too large. */
+int rand_name(char *buf, size_t n);
+
 /* sock.c */
 
+#define SOCK_OPTS_MAX 128 /* options kept; at least proc_sockopts()' */
+#define SOCK_OPT_SIZE 40 /* bytes of one option's value (IP_OPTIONS) */
+#define SOCK_OPT_NONE 0xff /* in optlen[]: not kept (not on this socket) */
+
+/* One held socket. Plain data: the loop copies it by value. */
 struct sock {
 	const struct sockconf *conf; /* listen spec, backlog, name */
 	char name[CONF_FDNAME_MAX + 1]; /* name given to the child */
@@ -115,11 +132,19 @@ struct sock {
 	int unlink_on_close; /* we created this unix socket file */
 	dev_t dev; /* its device and inode, so that we */
 	ino_t ino; /* never unlink a file that is not ours */
+	/* What sock_check() restores, as found right after bind and
+	 * listen: the address (with the port the kernel chose), the owner
+	 * for SIGIO and SIGURG, and each option of proc_sockopts(). */
+	struct sockaddr_storage bound;
+	socklen_t boundlen;
+	int owner; /* F_GETOWN */
+	unsigned char optlen[SOCK_OPTS_MAX]; /* or SOCK_OPT_NONE */
+	unsigned char opt[SOCK_OPTS_MAX][SOCK_OPT_SIZE];
 };
 
 /* Binds and, for stream sockets, listens on s->conf->spec with
  * SO_REUSEADDR (never SO_REUSEPORT). Fills s->fd, s->flags, s->addr (with
- * the port the kernel chose for port 0). A unix socket file left by a dead
+ * the port the kernel chose for port 0) and what sock_check() restores. A unix socket file left by a dead
  * listener (connect(2) refused) is replaced; any other file at the path is
  * never unlinked; a new one gets the configured mode, user and group.
  * With fallback = next:N, a port in use (EADDRINUSE from bind(2) or
@@ -128,11 +153,50 @@ struct sock {
  * for a path that holds a live socket and when every port of the range is
  * in use, EEXIST for a path that is not a socket). */
 int sock_bind(struct sock *s);
-/* Restores the state each child must find (DESIGN 3): the status flags
- * saved at bind (so O_NONBLOCK set by one child does not leak to the next)
- * and the backlog (a child's listen(2) may have changed it). Returns 0 or
- * -1 with errno. */
-int sock_reset(const struct sock *s);
+/* sock_check() flags */
+#define SOCK_CHECK_KEEP_FLAGS 0x01 /* leave the file status flags alone */
+/* sock_check() results besides -1 */
+#define SOCK_CHECK_SAME 0 /* nothing differed */
+#define SOCK_CHECK_RESTORED 1 /* something was set back in place */
+#define SOCK_CHECK_REBOUND 2 /* a new socket took the old one's place */
+
+/*
+ * Undoes what a child left on the held socket s, so that the next child
+ * finds it as bind left it; call it when each child exits (a listener a
+ * child shut down must listen again at once, before another process binds
+ * the port) and before each start. In place: the file status flags
+ * (O_NONBLOCK is shared by every holder of the socket; with
+ * SOCK_CHECK_KEEP_FLAGS, for while an older child still serves on it,
+ * they are left alone), the F_SETOWN owner, each option of
+ * proc_sockopts() that differs (set back, then read back), an attached
+ * BPF filter (detached), a connect(2) of a datagram socket (dissolved
+ * with AF_UNSPEC), a TCP listener shut down (listen(2) again: the
+ * connections queued on it were reset by the shutdown) and the backlog.
+ * What cannot be undone in place (a locked filter, a unix or UDP socket
+ * shut down, a TCP socket connected, an option the kernel will not set
+ * back, an address lost) is repaired by binding the same address again
+ * with a new socket, which takes the old one's descriptor number (dup2:
+ * every copy of s->fd stays valid; the child's copies are gone with it):
+ * for TCP the old socket is shut down first, so that it lets go of the
+ * port also where another process still holds it, and the new one binds
+ * and listens right after, with SO_REUSEADDR (until then, microseconds,
+ * another process could bind the port; a SO_REUSEPORT hand-over would
+ * leave the port open to any socket of our user for good); for UDP the
+ * old one is closed first; a unix socket is bound at a new random name in
+ * the same folder and renamed over the old file: no window at all. Each
+ * repair is logged (the option names at -v, the rest as warnings). A
+ * SO_REUSEPORT a child set is cleared, and another process that joined
+ * the port meanwhile is named in a warning (it keeps a share of the
+ * connections until it is stopped). Returns SOCK_CHECK_SAME,
+ * SOCK_CHECK_RESTORED or SOCK_CHECK_REBOUND, or -1 with errno (logged)
+ * when the socket could not be repaired: EADDRINUSE when another process
+ * took the port meanwhile; s->fd is then a socket that the next call tries
+ * to repair again.
+ */
+int sock_check(struct sock *s, int flags);
+/* sock_check(s, 0), for the start of a child: returns 0, or -1 with
+ * errno. */
+int sock_reset(struct sock *s);
 /* Closes s->fd and removes the unix socket file if we created it and it is
  * still the same file. */
 void sock_close(struct sock *s);
@@ -269,6 +333,39 @@ int proc_start_time(pid_t pid, unsigned long long *start);
  */
 int proc_sock_own(
     const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid);
+
+/* A socket option whose value sock_check() keeps as it was after bind. */
+struct proc_sockopt {
+	int level; /* SOL_SOCKET, IPPROTO_TCP, ... */
+	int name; /* SO_RCVBUF, TCP_DEFER_ACCEPT, ... */
+	const char *text; /* "SO_RCVBUF", for messages */
+	int quirk; /* PROC_SOCKOPT_* */
+};
+#define PROC_SOCKOPT_PLAIN 0 /* set back the bytes read after bind */
+#define PROC_SOCKOPT_DOUBLED 1 /* reads twice what was set (Linux: the
+				  buffer sizes, socket(7)): set back half */
+#define PROC_SOCKOPT_LINGER 2 /* struct linger: l_linger counts only when
+				 l_onoff is set */
+#define PROC_SOCKOPT_ZERO 3 /* set back 0 ("none"), which reads as the
+			       default (TCP_MAXSEG: setting the default
+			       would clamp every connection to it) */
+/* Stores in *v the table of the socket options that matter on a held
+ * socket (inherited by accepted connections, or changing what the next
+ * child's accept(2) or recv(2) does), each guarded by #ifdef. Returns its
+ * length. Cannot fail. */
+size_t proc_sockopts(const struct proc_sockopt **v);
+/* Returns 1 if socket fd's receiving side was shut down (shutdown(2)
+ * SHUT_RD or SHUT_RDWR; Linux: POLLRDHUP, elsewhere only POLLHUP, both
+ * sides), which on a unix listener or a UDP socket no call undoes; 0 if
+ * not; -1 with errno from poll(2). Never blocks. */
+int proc_sock_shut(int fd);
+/* Removes a BPF filter attached to socket fd (SO_ATTACH_FILTER,
+ * SO_ATTACH_BPF; socket(7)) and a reuseport program
+ * (SO_ATTACH_REUSEPORT_CBPF). Returns 1 if a filter was removed, 0 if
+ * there was none, or -1 with errno: EPERM when it is locked
+ * (SO_LOCK_FILTER: only a new socket is free of it), ENOSYS where the
+ * system has no such filters. */
+int proc_sock_unfilter(int fd);
 
 /* What a socket the kernel lists on a port is doing (proc_socks()). */
 enum psock_state {
@@ -754,6 +851,12 @@ enum holder_kind {
  * about sockets that do not listen. Returns what it found. */
 enum holder_kind holder_find(
     const struct spec *sp, unsigned port, char *buf, size_t len);
+/* Counts the sockets other than s itself that listen on s's port
+ * (Linux: /proc/net/tcp and tcp6, or udp; a unix socket: never), such as
+ * one that joined while a child had set SO_REUSEPORT on s, and describes
+ * the first into buf (len bytes) as holder_find() does. Returns the
+ * count; 0 also when the system cannot tell. */
+int holder_others(const struct sock *s, char *buf, size_t len);
 /* Logs why binding s failed with EADDRINUSE (where: its SPEC): the
  * holder and what to do, or, with fallback, the range that was tried and
  * the holders of its first ports. */

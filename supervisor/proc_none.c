@@ -5,9 +5,12 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "hp.h"
@@ -175,4 +178,65 @@ proc_sock_own(
 		gid == -1 ? (gid_t)-1 : (gid_t)gid) == -1)
 		return -1;
 	return proc_sock_same(path, dev, ino);
+}
+
+#define PROC_OPT(level, name, quirk) \
+	{ \
+		level, name, #name, quirk \
+	}
+
+/* The options of POSIX (<sys/socket.h>, <netinet/tcp.h>, <netinet/in.h>)
+ * that a child can set on the shared socket and that reach later children
+ * (see proc_linux.c for the reasons); the system's own are not visible
+ * under _POSIX_C_SOURCE. */
+static const struct proc_sockopt proc_opts[] = {
+    PROC_OPT(SOL_SOCKET, SO_REUSEADDR, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_KEEPALIVE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_LINGER, PROC_SOCKOPT_LINGER),
+    PROC_OPT(SOL_SOCKET, SO_RCVBUF, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_SNDBUF, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_RCVLOWAT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_SNDLOWAT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_RCVTIMEO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_SNDTIMEO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_OOBINLINE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_DONTROUTE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_BROADCAST, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_NODELAY, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, PROC_SOCKOPT_PLAIN),
+};
+
+size_t
+proc_sockopts(const struct proc_sockopt **v)
+{
+	*v = proc_opts;
+	return sizeof(proc_opts) / sizeof(proc_opts[0]);
+}
+
+int
+proc_sock_shut(int fd)
+{
+	struct pollfd p;
+	int r;
+
+	/* Without POLLRDHUP only a socket shut down both ways shows. */
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	while ((r = poll(&p, 1, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		return -1;
+	return (p.revents & POLLHUP) != 0;
+}
+
+int
+proc_sock_unfilter(int fd)
+{
+	/* No socket filters here that sock_check() knows how to read. */
+	(void)fd;
+	errno = ENOSYS;
+	return -1;
 }

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /* hp-hold.c: holds a port the way other programs do, for the tests of what
  * holdports says when a port is in use: a plain listener, a port left only
- * in TIME_WAIT, a listening unix socket, or one whose backlog is full. */
+ * in TIME_WAIT, a listening unix socket, or one whose backlog is full; and
+ * tries to take a port the way a stray server would, with SO_REUSEADDR or
+ * SO_REUSEPORT. */
+
+#define _DEFAULT_SOURCE /* SO_REUSEPORT */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -46,6 +50,46 @@ bound(unsigned port)
 		die("socket");
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		die("bind");
+	return fd;
+}
+
+/*
+ * -t port: tries to take 127.0.0.1:port as a server with SO_REUSEADDR
+ * does: bind(2) and listen(2). Prints "taken" and holds it, or prints the
+ * errno name of the call that failed ("EADDRINUSE") and exits 1. -r port:
+ * the same with SO_REUSEPORT too.
+ */
+static int
+take(unsigned port, int reuseport)
+{
+	struct sockaddr_in sin;
+	int fd, on = 1;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		die("socket");
+#ifdef SO_REUSEPORT
+	if (reuseport &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == -1)
+		die("SO_REUSEPORT");
+#else
+	if (reuseport) {
+		errno = ENOPROTOOPT;
+		die("SO_REUSEPORT");
+	}
+#endif
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, 8) == -1) {
+		(void)printf("%s\n",
+		    errno == EADDRINUSE ? "EADDRINUSE" : strerror(errno));
+		(void)fflush(stdout);
+		exit(1);
+	}
+	(void)printf("taken\n");
 	return fd;
 }
 
@@ -155,6 +199,10 @@ main(int argc, char **argv)
 		/* a live server that has stopped accepting */
 		fd = unix_listener(argv[2], 0);
 		(void)printf("%s %d\n", argv[2], fill_backlog(argv[2]));
+	} else if (argc == 3 &&
+	    (strcmp(argv[1], "-t") == 0 || strcmp(argv[1], "-r") == 0)) {
+		fd = take((unsigned)strtol(argv[2], NULL, 10),
+		    strcmp(argv[1], "-r") == 0);
 	} else {
 		if (argc < 2 || argc > 3 ||
 		    (argc == 3 && strcmp(argv[1], "-w") != 0))
