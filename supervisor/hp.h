@@ -197,6 +197,18 @@ int sock_check(struct sock *s, int flags);
 /* sock_check(s, 0), for the start of a child: returns 0, or -1 with
  * errno. */
 int sock_reset(struct sock *s);
+/*
+ * Gives the unix socket file of s, bound earlier, the mode, user and group
+ * of nc, its new configuration (a live edit of mode =, user =, group =):
+ * what a new bind would give, so a key removed goes back to the default
+ * (0777 less the umask; holdports' own user and group). Only the inode
+ * that s bound is changed, never through a link (proc_sock_own()). Does
+ * nothing (returns 0) for a socket that is not a unix socket file of
+ * ours. Returns 0, or -1 with errno from proc_sock_own() (ELOOP, ESTALE:
+ * the file at the path is not ours any more; EPERM); the file is then as
+ * it was, or with the new mode and the old owner.
+ */
+int sock_unix_apply(const struct sock *s, const struct sockconf *nc);
 /* Closes s->fd and removes the unix socket file if we created it and it is
  * still the same file. */
 void sock_close(struct sock *s);

@@ -577,13 +577,14 @@ proc_sock_own(
 	int fd, e;
 
 	/* O_PATH opens a socket file without connecting to it; with
-	 * O_NOFOLLOW a link at the path is refused (ELOOP), not followed. */
+	 * O_NOFOLLOW a link at the path is opened itself, not followed
+	 * (open(2)), and refused below. */
 	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;
 	if (!S_ISSOCK(st.st_mode) || st.st_dev != dev || st.st_ino != ino) {
-		errno = ESTALE;
+		errno = S_ISLNK(st.st_mode) ? ELOOP : ESTALE;
 		goto fail;
 	}
 	/* fchmod(2) refuses an O_PATH descriptor; /proc/self/fd/N is a

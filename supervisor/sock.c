@@ -282,6 +282,27 @@ fail:
 	return -1;
 }
 
+int
+sock_unix_apply(const struct sock *s, const struct sockconf *nc)
+{
+	mode_t mask;
+	int mode;
+
+	if (s->fd == -1 || s->conf->spec.family != AF_UNIX ||
+	    !s->unlink_on_close)
+		return 0;
+	/* What bind(2) would give a new file: without mode, 0777 less the
+	 * umask; without user or group, ours. */
+	if ((mode = nc->mode) == -1) {
+		mask = umask(0);
+		(void)umask(mask);
+		mode = (int)(0777 & ~mask);
+	}
+	return proc_sock_own(s->conf->spec.path, s->dev, s->ino, mode & 0777,
+	    nc->uid != -1 ? nc->uid : (long)geteuid(),
+	    nc->gid != -1 ? nc->gid : (long)getegid());
+}
+
 unsigned
 sock_last_port(const struct sockconf *sc)
 {

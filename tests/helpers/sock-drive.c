@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* sock-drive.c: drives sock.c for the system tests, as the loop does: binds
- * one socket, runs children on it, and checks it after each. */
+ * one socket, runs children on it, checks it after each, applies a live
+ * edit of a unix socket's mode and owner. */
 
 /*
  * Reads one command a line on stdin and answers each with one line on
@@ -16,6 +17,9 @@
  *   check [keep]    sock_check(), with SOCK_CHECK_KEEP_FLAGS for "keep";
  *                   "check R FD" (R: 0 nothing, 1 restored, 2 bound
  *                   again) or "error ERRNAME"
+ *   apply MODE|- UID|- GID|-
+ *                   sock_unix_apply() of a new configuration that differs
+ *                   in mode, user and group; "applied" or "error ERRNAME"
  *   close           sock_close(); "closed"
  *   quit            exits 0 (so does end-of-file)
  *
@@ -145,6 +149,26 @@ do_check(char **w, int n)
 		reply("check %d %d", r, s.fd);
 }
 
+static void
+do_apply(char **w, int n)
+{
+	struct sockconf nc = sc;
+
+	if (n < 4) {
+		reply("error usage");
+		return;
+	}
+	nc.mode = (int)num(w[1], 8);
+	nc.uid = num(w[2], 10);
+	nc.gid = num(w[3], 10);
+	if (sock_unix_apply(&s, &nc) == -1) {
+		reply("error %s", errno_name(errno));
+		return;
+	}
+	sc = nc;
+	reply("applied");
+}
+
 int
 main(void)
 {
@@ -166,6 +190,8 @@ main(void)
 			do_child(w, n);
 		else if (strcmp(w[0], "check") == 0)
 			do_check(w, n);
+		else if (strcmp(w[0], "apply") == 0)
+			do_apply(w, n);
 		else if (strcmp(w[0], "close") == 0) {
 			sock_close(&s);
 			reply("closed");
