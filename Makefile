@@ -47,7 +47,8 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_ignore tests/unit/test_reg tests/unit/test_log
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
-	  tests/helpers/guard-drive tests/helpers/hp-hold tests/helpers/sock-drive
+	  tests/helpers/guard-drive tests/helpers/hp-hold tests/helpers/sock-drive \
+	  tests/helpers/squat
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf
@@ -139,11 +140,11 @@ tests/compat/test_compat: tests/compat/test_compat.c libholdports.a
 	    tests/compat/test_compat.c libholdports.a $(SYSTEMD_LIBS) \
 	    $(CMOCKA_LIBS)
 tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
-    supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+    supervisor/log.o supervisor/fd.o supervisor/rand.o $(PROC_OBJ)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
-	    supervisor/notify.o supervisor/log.o supervisor/fd.o $(PROC_OBJ) \
-	    $(CMOCKA_LIBS)
+	    supervisor/notify.o supervisor/log.o supervisor/fd.o \
+	    supervisor/rand.o $(PROC_OBJ) $(CMOCKA_LIBS)
 tests/compat/test_notify: tests/compat/test_notify.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
 	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
@@ -167,6 +168,9 @@ tests/unit/test_reg: tests/unit/test_reg.c supervisor/reg.o \
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c
+tests/helpers/squat: tests/helpers/squat.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/squat.c
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c

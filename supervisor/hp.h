@@ -710,11 +710,18 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m);
 
 struct notify;
 
-/* Opens the datagram socket children send to: on Linux an abstract
- * address, elsewhere a socket file in dir (created 0700 by the caller).
- * Close-on-exec, non-blocking, with the sender's credentials passed.
- * Returns NULL with errno. */
+/* Opens the datagram socket children send to: an abstract address with
+ * a random name ("@holdports/RANDOM": another process can neither guess
+ * it nor take it first), or, where the system has no abstract names or
+ * they cannot be had, a socket file in a folder of our own made in dir
+ * (an absolute path; mkdtemp(3), mode 0700). A name taken never makes it
+ * fail. Close-on-exec, non-blocking, with the sender's credentials
+ * passed. Returns NULL with errno (EINVAL: no abstract names and dir NULL
+ * or relative; or from socket(2), mkdtemp(3), bind(2)). */
 struct notify *notify_open(const char *dir);
+/* notify_open() without trying an abstract name: the socket file in a
+ * folder of our own in dir. */
+struct notify *notify_open_file(const char *dir);
 /* The value for NOTIFY_SOCKET ("@holdports/..." or a path). */
 const char *notify_addr(const struct notify *);
 int notify_fd(const struct notify *);
@@ -725,7 +732,8 @@ int notify_fd(const struct notify *);
  * warning: the first of each kind, then at most one per LOG_REPEAT_MS
  * that counts those held back (log_limit()). */
 int notify_recv(struct notify *, struct notify_msg *m);
-/* Closes the socket and removes its file, if it has one. */
+/* Closes the socket and removes its file and folder, if it has them (a
+ * file that replaced its socket file is left alone). NULL is fine. */
 void notify_close(struct notify *);
 
 /* guard.c: kills the children's process groups if holdports dies (DESIGN

@@ -49,9 +49,9 @@ FUZZ_CONF_OBJ = supervisor/conf.o supervisor/parse.o supervisor/log.o
 FUZZ_PARSE_SRC = supervisor/parse.c
 FUZZ_PARSE_OBJ = supervisor/parse.o
 FUZZ_NOTIFY_SRC = supervisor/notify.c supervisor/log.c supervisor/fd.c \
-		  $(PROC_OBJ:.o=.c)
+		  supervisor/rand.c $(PROC_OBJ:.o=.c)
 FUZZ_NOTIFY_OBJ = supervisor/notify.o supervisor/log.o supervisor/fd.o \
-		  $(PROC_OBJ)
+		  supervisor/rand.o $(PROC_OBJ)
 FUZZ_WATCH_SRC = supervisor/watch.c supervisor/ignore.c supervisor/log.c
 FUZZ_WATCH_OBJ = supervisor/watch.o supervisor/ignore.o supervisor/log.o
 
