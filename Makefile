@@ -175,10 +175,11 @@ tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c
 tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
-    supervisor/fd.o supervisor/log.o $(PROC_OBJ) supervisor/hp.h
+    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+    supervisor/hp.h
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
-	    supervisor/fd.o supervisor/log.o $(PROC_OBJ)
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ)
 
 tests/helpers/sock-drive: tests/helpers/sock-drive.c supervisor/sock.o \
     supervisor/holder.o supervisor/reg.o supervisor/cmd.o supervisor/fd.o \

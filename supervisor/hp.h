@@ -346,6 +346,12 @@ int proc_start_time(pid_t pid, unsigned long long *start);
 int proc_sock_own(
     const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid);
 
+/* Returns a new file of len bytes of zeros that has no name (Linux:
+ * memfd_create(2); elsewhere a mkstemp(3) file in /tmp, unlinked at once),
+ * close-on-exec, for the state two processes of ours share. Returns -1
+ * with errno from the calls. */
+int proc_anonfile(size_t len);
+
 /* A socket option whose value sock_check() keeps as it was after bind. */
 struct proc_sockopt {
 	int level; /* SOL_SOCKET, IPPROTO_TCP, ... */
@@ -739,24 +745,26 @@ void notify_close(struct notify *);
 /* guard.c: kills the children's process groups if holdports dies (DESIGN
  * 5: PR_SET_PDEATHSIG reaches only the direct child). */
 
-/* Forks the guard process, joined to us by a pipe, and stores its pid in
- * *pidp: the guard is our child, so the reaper sees it if it dies, and
- * proc_children() lists it (it is no stray). The guard runs in its own
- * process group, ignores the signals meant for holdports or its terminal,
- * holds no descriptor but 0, 1, 2 and the pipe, and on end-of-file (we
- * are gone, however we died) sends SIGKILL to each group it was told of
- * and exits 0. Returns the pipe's write end (close-on-exec, non-blocking;
- * closing it makes the guard do that at once), or -1 with errno from
- * pipe(2), fcntl(2) or fork(2). */
+/* Forks the guard process and stores its pid in *pidp: the guard is our
+ * child, so the reaper sees it if it dies, and proc_children() lists it
+ * (it is no stray). The guard runs in its own process group, ignores the
+ * signals meant for holdports or its terminal, and holds no descriptor but
+ * 0, 1, 2 and a file shared with us (proc_anonfile()) that lists the
+ * process groups guard_tell() recorded. We hold a write lock on that file
+ * (fcntl(2)); once it is released, because we closed the returned
+ * descriptor or died however (even by SIGKILL), the guard sends SIGKILL to
+ * each group still listed and exits 0. Returns the file's descriptor
+ * (close-on-exec; never dup(2) it or open the file again: closing any
+ * descriptor of it releases the lock), or -1 with errno from
+ * proc_anonfile(), fcntl(2) or fork(2). */
 int guard_start(pid_t *pidp);
-/* Tells the guard that process group pgid (> 1) exists (add = 1) or is
- * gone (add = 0): tell it as soon as the group is empty, before its pgid
- * can be reused. Never blocks. Returns 0, or -1 with errno: EPIPE when
- * the guard is gone (SIGPIPE must be ignored, as sigfd_open() does),
- * EAGAIN when the pipe is full (the guard is stopped), EINVAL for pgid <=
- * 1. */
+/* Records in the guard's file (fd from guard_start()) that process group
+ * pgid (> 1) exists (add = 1) or is gone (add = 0): tell it as soon as the
+ * group is empty, before its pgid can be reused. Never waits for the guard
+ * (a stopped guard changes nothing) and never loses a change. Returns 0,
+ * or -1 with errno: EINVAL for pgid <= 1, ENOSPC when 1024 groups are
+ * recorded already, or from pread(2) and pwrite(2). */
 int guard_tell(int fd, pid_t pgid, int add);
-
 /* reg.c: the registry of running instances, one file per instance
  * (DESIGN 8). */
 

@@ -5,6 +5,7 @@
 
 #define _GNU_SOURCE /* prctl(2) constants, dirfd(3), struct ucred */
 
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -846,4 +847,26 @@ proc_sock_unfilter(int fd)
 	    errno != ENOENT)
 		return -1;
 	return 1;
+}
+
+int
+proc_anonfile(size_t len)
+{
+	char path[] = "/tmp/holdports.XXXXXX";
+	int fd, e;
+
+	/* memfd_create(2), Linux 3.17 and glibc 2.27; a file in /tmp,
+	 * removed at once, where it fails (ENOSYS, seccomp). */
+	if ((fd = memfd_create("holdports-guard", MFD_CLOEXEC)) == -1) {
+		if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
+			return -1;
+		(void)unlink(path);
+	}
+	if (ftruncate(fd, (off_t)len) == -1) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

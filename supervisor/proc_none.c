@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "hp.h"
@@ -239,4 +240,23 @@ proc_sock_unfilter(int fd)
 	(void)fd;
 	errno = ENOSYS;
 	return -1;
+}
+
+int
+proc_anonfile(size_t len)
+{
+	char path[] = "/tmp/holdports.XXXXXX";
+	int fd, e;
+
+	/* mkstemp(3) makes it 0600 with O_EXCL: nobody else's. */
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	(void)unlink(path);
+	if (fd_set_cloexec(fd) == -1 || ftruncate(fd, (off_t)len) == -1) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
