@@ -48,7 +48,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold tests/helpers/sock-drive \
-	  tests/helpers/squat
+	  tests/helpers/squat tests/helpers/noreap
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf
@@ -168,6 +168,9 @@ tests/unit/test_reg: tests/unit/test_reg.c supervisor/reg.o \
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c
+tests/helpers/noreap: tests/helpers/noreap.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/noreap.c
 tests/helpers/squat: tests/helpers/squat.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/squat.c

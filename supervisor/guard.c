@@ -20,9 +20,11 @@
  */
 
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -38,6 +40,10 @@
 /* Where the guard keeps the file, so that it can close every descriptor
  * above it in one call. */
 #define GUARD_FD 3
+/* guard_stop(): how long a clean exit waits for the guard to end by
+ * itself, in steps of GUARD_STEP_MS, before it kills it (ms). */
+#define GUARD_STOP_MS 2000
+#define GUARD_STEP_MS 5
 
 /*
  * Dispositions for a process that must live until its job is done: the
@@ -224,6 +230,42 @@ guard_tell(int fd, pid_t pgid, int add)
 		return -1;
 	if (n != (ssize_t)sizeof(v)) {
 		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+guard_stop(int fd, pid_t pid)
+{
+	int waited, e = 0;
+	pid_t r;
+
+	/* Our lock goes with our descriptor: the guard wakes, kills what
+	 * is left (nothing, after a clean stop) and exits. */
+	if (fd != -1)
+		(void)close(fd);
+	if (pid <= 0)
+		return 0;
+	for (waited = 0; waited < GUARD_STOP_MS; waited += GUARD_STEP_MS) {
+		if ((r = waitpid(pid, NULL, WNOHANG)) == pid)
+			return 0;
+		if (r == -1 && errno == ECHILD)
+			return 0; /* reaped already, by the loop */
+		if (r == -1 && errno != EINTR)
+			return -1;
+		/* The loop is over: this is the last wait of the run. */
+		(void)poll(NULL, 0, GUARD_STEP_MS);
+	}
+	/* Stopped (SIGSTOP), or stuck: its job is done anyway. */
+	if (kill(pid, SIGKILL) == -1 && errno != ESRCH)
+		e = errno;
+	while ((r = waitpid(pid, NULL, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1 && errno != ECHILD)
+		return -1;
+	if (e != 0) {
+		errno = e;
 		return -1;
 	}
 	return 0;

@@ -765,6 +765,15 @@ int guard_start(pid_t *pidp);
  * or -1 with errno: EINVAL for pgid <= 1, ENOSPC when 1024 groups are
  * recorded already, or from pread(2) and pwrite(2). */
 int guard_tell(int fd, pid_t pgid, int add);
+/* For a clean exit, once every child is stopped: closes fd (the guard
+ * then kills what is still recorded and exits) and reaps the guard pid,
+ * so that no zombie is left where nothing else reaps (the init of a
+ * container). Waits at most 2 s for it to exit, then kills it (a guard
+ * stopped by SIGSTOP cannot exit by itself) and reaps it. A guard reaped
+ * already (ECHILD) is fine. Blocks: call it after the loop. Returns 0, or
+ * -1 with errno from waitpid(2) or kill(2). */
+int guard_stop(int fd, pid_t pid);
+
 /* reg.c: the registry of running instances, one file per instance
  * (DESIGN 8). */
 

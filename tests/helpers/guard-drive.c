@@ -25,8 +25,8 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: guard-drive groups N R | flood N | full | children | "
-	    "pdeathsig\n");
+	    "usage: guard-drive groups N R | flood N | full | stop [stopped] "
+	    "| children | pdeathsig\n");
 	exit(2);
 }
 
@@ -186,6 +186,53 @@ flood(long n)
 }
 
 /*
+ * stop [stopped]: starts the guard, tells it of a group and that it is
+ * gone, then ends it with guard_stop() as holdports does at a clean exit
+ * (with "stopped", after a SIGSTOP of the guard, which then cannot end by
+ * itself). The guard must be reaped by then, and the group left alone.
+ * Prints "stopped in MS ms" and exits 0, or says what is wrong and exits
+ * 1.
+ */
+static int
+stop(int stopped)
+{
+	pid_t leader, gc, guard;
+	int64_t t0;
+	int gfd, bad = 0;
+
+	(void)fflush(stdout);
+	(void)proc_subreaper();
+	if ((gfd = guard_start(&guard)) == -1)
+		die("guard_start");
+	leader = spawn_group(gfd, &gc);
+	if (guard_tell(gfd, leader, 1) == -1 ||
+	    guard_tell(gfd, leader, 0) == -1)
+		die("guard_tell");
+	if (stopped)
+		(void)kill(guard, SIGSTOP);
+	t0 = now_ms();
+	if (guard_stop(gfd, guard) == -1) {
+		fprintf(stderr, "guard_stop: %s\n", strerror(errno));
+		bad = 1;
+	}
+	printf("stopped in %ld ms\n", (long)(now_ms() - t0));
+	if (waitpid(guard, NULL, WNOHANG) != -1 || errno != ECHILD) {
+		fprintf(stderr, "the guard %ld was not reaped\n", (long)guard);
+		bad = 1;
+	}
+	if (kill(leader, 0) == -1 || kill(gc, 0) == -1) {
+		fprintf(stderr, "a group told gone was killed\n");
+		bad = 1;
+	}
+	/* Both ours to reap (a subreaper gets the grandchild), so that
+	 * only a guard left unreaped can be a zombie here. */
+	(void)kill(-leader, SIGKILL);
+	while (waitpid(-1, NULL, 0) != -1 || errno == EINTR)
+		;
+	return bad;
+}
+
+/*
  * full: fills the guard's table with groups that cannot exist (pgids above
  * PID_MAX_LIMIT), checks that one more is refused with ENOSPC, that a
  * group told again is no new entry, and that a slot set free takes a new
@@ -221,7 +268,8 @@ full(void)
 		fprintf(stderr, "process group 1 accepted\n");
 		bad = 1;
 	}
-	(void)close(gfd);
+	if (guard_stop(gfd, guard) == -1)
+		die("guard_stop");
 	printf("%d groups, then ENOSPC\n", n);
 	return bad;
 }
@@ -426,6 +474,8 @@ main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "full") == 0)
 		return full();
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "stop") == 0)
+		return stop(argc == 3 && strcmp(argv[2], "stopped") == 0);
 	if (argc == 2 && strcmp(argv[1], "children") == 0)
 		return children();
 	if (argc == 2 && strcmp(argv[1], "pdeathsig") == 0)

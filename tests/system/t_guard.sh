@@ -124,7 +124,21 @@ kill9
 wait_until 1 all_dead $live && ok "kill -9: the groups told last are killed" ||
 	fail "kill -9: still running: $live"
 
-# 5. proc_children() and proc_pdeathsig().
+# 5. A clean exit reaps the guard (guard_stop()), even a stopped one:
+# under a parent that reaps nothing but its own child, as the init of a
+# container, no zombie is left.
+NOREAP=$TOP/tests/helpers/noreap
+for how in "" stopped; do
+	out=$("$NOREAP" "$DRIVE" stop $how 2>&1)
+	st=$?
+	case $st:$out in
+	"0:stopped in "*) ok "guard_stop${how:+ of a stopped guard}: reaped, no zombie (${out#stopped in })" ;;
+	3:*) skip "skipped: no subreaper here: $out" ;;
+	*) fail "guard_stop $how: exit $st: $out" ;;
+	esac
+done
+
+# 6. proc_children() and proc_pdeathsig().
 for mode in children pdeathsig; do
 	out=$("$DRIVE" "$mode" 2>&1)
 	case $? in
