@@ -38,7 +38,8 @@ SV_OBJS = supervisor/conf.o supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/parse.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o supervisor/util.o \
-	  supervisor/pollset.o supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/pollset.o supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) \
+	  $(CGROUP_OBJ)
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -48,7 +49,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold tests/helpers/sock-drive \
-	  tests/helpers/squat tests/helpers/noreap
+	  tests/helpers/squat tests/helpers/noreap tests/helpers/cgroup-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf
@@ -74,7 +75,7 @@ supervisor/conf.o: supervisor/conf.c supervisor/hp.h supervisor/conf.h
 	$(CC) $(HP_CFLAGS) -Isupervisor $(INIH_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    -c supervisor/conf.c -o $@
 $(SV_OBJS): supervisor/hp.h supervisor/conf.h supervisor/util.h \
-    supervisor/pollset.h
+    supervisor/pollset.h supervisor/cgroup.h
 
 # The child API: one object, position-independent, in both libraries.
 $(API_OBJ): child-api/holdports.c child-api/holdports.h
@@ -179,10 +180,18 @@ tests/helpers/hp-load: tests/helpers/hp-load.c
 	    -o $@ tests/helpers/hp-load.c
 tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
     supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
-    supervisor/hp.h
+    $(CGROUP_OBJ) supervisor/hp.h
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
-	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ)
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+	    $(CGROUP_OBJ)
+tests/helpers/cgroup-drive: tests/helpers/cgroup-drive.c supervisor/guard.o \
+    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+    $(CGROUP_OBJ) supervisor/hp.h supervisor/cgroup.h
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/cgroup-drive.c supervisor/guard.o \
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+	    $(CGROUP_OBJ)
 
 tests/helpers/sock-drive: tests/helpers/sock-drive.c supervisor/sock.o \
     supervisor/holder.o supervisor/reg.o supervisor/cmd.o supervisor/fd.o \
@@ -198,10 +207,11 @@ tests/helpers/sock-drive: tests/helpers/sock-drive.c supervisor/sock.o \
 # stand-in <sys/event.h> so that it cannot rot unseen. The same for the
 # process helpers of systems without prctl(2).
 kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
-    supervisor/proc_none.c
+    supervisor/proc_none.c supervisor/cgroup_none.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/watch_kqueue.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/proc_none.c
+	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/cgroup_none.c
 
 deps:
 	@sh contrib/install-deps.sh

@@ -30,13 +30,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "hp.h"
 #include "util.h"
 
 /* The shared file: the process groups, one int32_t slot each (0: free).
- * 1024 slots, 4 KiB: a few children, builds and strays exist at a time. */
+ * 1024 slots, 4 KiB: a few children, builds and strays exist at a time.
+ * Then the folder of holdports' cgroups, a string (guard_cgroup()). */
 #define GUARD_SLOTS 1024
 #define GUARD_SIZE (GUARD_SLOTS * sizeof(int32_t))
+#define GUARD_PATH_MAX 4096
+#define GUARD_FILE_SIZE (GUARD_SIZE + GUARD_PATH_MAX)
 /* Where the guard keeps the file, so that it can close every descriptor
  * above it in one call. */
 #define GUARD_FD 3
@@ -115,6 +119,25 @@ guard_kill(int fd)
 	}
 }
 
+/* holdports is gone: kills every process in its cgroups, if it told us
+ * their folder, and removes them (cgroup_kill_tree()). */
+static void
+guard_kill_cgroups(int fd)
+{
+	char dir[GUARD_PATH_MAX];
+	ssize_t n;
+
+	while ((n = pread(fd, dir, sizeof(dir), (off_t)GUARD_SIZE)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n <= 0 || dir[0] == '\0' || memchr(dir, '\0', (size_t)n) == NULL)
+		return;
+	if (cgroup_kill_tree(dir) == -1)
+		log_warn("guard: killing the cgroups of %s", dir);
+	else
+		log_info("guard: holdports is gone; killed its cgroups");
+}
+
 /*
  * The guard itself. It runs in a forked copy of the single-threaded
  * supervisor, so any call is safe here; it still keeps to a few. fd is the
@@ -152,6 +175,7 @@ guard_run(int fd)
 			_exit(1);
 		}
 	guard_kill(GUARD_FD);
+	guard_kill_cgroups(GUARD_FD);
 	_exit(0);
 }
 
@@ -163,7 +187,7 @@ guard_start(pid_t *pidp)
 	int fd, e;
 	pid_t pid;
 
-	if ((fd = proc_anonfile(GUARD_SIZE)) == -1)
+	if ((fd = proc_anonfile(GUARD_FILE_SIZE)) == -1)
 		return -1;
 	/* Ours until we end: the guard waits for it. F_SETLK does not
 	 * block; nobody else has the file. */
@@ -229,6 +253,28 @@ guard_tell(int fd, pid_t pgid, int add)
 	if (n == -1)
 		return -1;
 	if (n != (ssize_t)sizeof(v)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+guard_cgroup(int fd, const char *dir)
+{
+	size_t len = strlen(dir) + 1;
+	ssize_t n;
+
+	if (len > GUARD_PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	while ((n = pwrite(fd, dir, len, (off_t)GUARD_SIZE)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == -1)
+		return -1;
+	if ((size_t)n != len) {
 		errno = EIO;
 		return -1;
 	}

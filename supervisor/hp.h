@@ -765,6 +765,12 @@ int guard_start(pid_t *pidp);
  * or -1 with errno: EINVAL for pgid <= 1, ENOSPC when 1024 groups are
  * recorded already, or from pread(2) and pwrite(2). */
 int guard_tell(int fd, pid_t pgid, int add);
+/* Records in the guard's file the folder of holdports' cgroups (dir,
+ * cgroup_path()): once holdports is gone the guard kills every process in
+ * them too (cgroup_kill_tree()), which reaches what left its process
+ * group, and removes them. An empty dir forgets it. Returns 0, or -1 with
+ * errno (ENAMETOOLONG, or from pwrite(2)). */
+int guard_cgroup(int fd, const char *dir);
 /* For a clean exit, once every child is stopped: closes fd (the guard
  * then kills what is still recorded and exits) and reaps the guard pid,
  * so that no zombie is left where nothing else reaps (the init of a
