@@ -144,12 +144,12 @@ struct sock {
 
 /* Binds and, for stream sockets, listens on s->conf->spec with
  * SO_REUSEADDR (never SO_REUSEPORT). Fills s->fd, s->flags, s->addr (with
- * the port the kernel chose for port 0) and what sock_check() restores. A unix socket file left by a dead
- * listener (connect(2) refused) is replaced; any other file at the path is
- * never unlinked; a new one gets the configured mode, user and group.
- * With fallback = next:N, a port in use (EADDRINUSE from bind(2) or
- * listen(2)) makes it try the next, up to sock_last_port(): by binding,
- * never by checking first. Returns 0 or -1 with errno (EADDRINUSE also
+ * the port the kernel chose for port 0) and what sock_check() restores. A unix
+ * socket file left by a dead listener (connect(2) refused) is replaced; any
+ * other file at the path is never unlinked; a new one gets the configured mode,
+ * user and group. With fallback = next:N, a port in use (EADDRINUSE from
+ * bind(2) or listen(2)) makes it try the next, up to sock_last_port(): by
+ * binding, never by checking first. Returns 0 or -1 with errno (EADDRINUSE also
  * for a path that holds a live socket and when every port of the range is
  * in use, EEXIST for a path that is not a socket). */
 int sock_bind(struct sock *s);
@@ -174,7 +174,8 @@ int sock_bind(struct sock *s);
  * connections queued on it were reset by the shutdown) and the backlog.
  * What cannot be undone in place (a locked filter, a unix or UDP socket
  * shut down, a TCP socket connected, an option the kernel will not set
- * back, an address lost) is repaired by binding the same address again
+ * back, an address lost, a unix socket file removed) is repaired by
+ * binding the same address again
  * with a new socket, which takes the old one's descriptor number (dup2:
  * every copy of s->fd stays valid; the child's copies are gone with it):
  * for TCP the old socket is shut down first, so that it lets go of the
@@ -359,14 +360,16 @@ struct proc_sockopt {
 	const char *text; /* "SO_RCVBUF", for messages */
 	int quirk; /* PROC_SOCKOPT_* */
 };
-#define PROC_SOCKOPT_PLAIN 0 /* set back the bytes read after bind */
-#define PROC_SOCKOPT_DOUBLED 1 /* reads twice what was set (Linux: the
-				  buffer sizes, socket(7)): set back half */
-#define PROC_SOCKOPT_LINGER 2 /* struct linger: l_linger counts only when
-				 l_onoff is set */
-#define PROC_SOCKOPT_ZERO 3 /* set back 0 ("none"), which reads as the
-			       default (TCP_MAXSEG: setting the default
-			       would clamp every connection to it) */
+/* How sock_check() sets an option back (struct proc_sockopt's quirk):
+ * PLAIN, the bytes read after bind; DOUBLED, half of them, for an option
+ * that reads twice what was set (Linux: the buffer sizes, socket(7));
+ * LINGER, a struct linger, whose l_linger counts only when l_onoff is
+ * set; ZERO, 0 ("none"), which reads as the default (TCP_MAXSEG: setting
+ * the default itself would clamp every connection to it). */
+#define PROC_SOCKOPT_PLAIN 0
+#define PROC_SOCKOPT_DOUBLED 1
+#define PROC_SOCKOPT_LINGER 2
+#define PROC_SOCKOPT_ZERO 3
 /* Stores in *v the table of the socket options that matter on a held
  * socket (inherited by accepted connections, or changing what the next
  * child's accept(2) or recv(2) does), each guarded by #ifdef. Returns its

@@ -609,6 +609,7 @@ sock_check_link(struct sock *s, char *why)
 	static const struct sockaddr none = {.sa_family = AF_UNSPEC};
 	const struct spec *sp = &s->conf->spec;
 	struct sockaddr_storage ss;
+	struct stat st;
 	socklen_t len;
 	int restored = 0, on;
 
@@ -643,6 +644,12 @@ sock_check_link(struct sock *s, char *why)
 		sock_why(why, "a child shut it down (shutdown(2))");
 	if (!sock_same_addr(s))
 		sock_why(why, "it is no longer bound to its address");
+	/* A unix socket is found by its file: one removed (a child's
+	 * cleanup code, say) makes it unreachable. Another file there now
+	 * is not ours: sock_rebind_unix() refuses to replace it. */
+	if (sp->family == AF_UNIX && s->unlink_on_close &&
+	    lstat(sp->path, &st) == -1 && errno == ENOENT)
+		sock_why(why, "its socket file was removed");
 	return restored;
 }
 

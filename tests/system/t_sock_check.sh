@@ -168,6 +168,10 @@ nino=$(ls -i "$T/u.sock" | cut -d' ' -f1)
 	[ "$(ls -l "$T/u.sock" | cut -c1-10)" = srw-rw---- ] &&
 	ok "a new socket file took the old one's place, mode kept, no temporary left" ||
 	fail "socket file: $(ls -li "$T")"
+rm "$T/u.sock"
+expect "the socket file removed: bound again" "$(cmd check)" "check 2 3"
+[ -S "$T/u.sock" ] && ok "the file is back" || fail "no socket file"
+expect "the next child finds it listening" "$(state)" "$clean"
 cmd close > /dev/null
 [ ! -e "$T/u.sock" ] && ok "closing removes the new file" ||
 	fail "the new file stays after close"
