@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* guard.c: a tiny process that kills the children's process groups once
- * holdports is gone, however holdports died (DESIGN 5). */
+ * holdports is gone, however holdports died: the parent-death signal
+ * reaches only the direct child. */
 
 /*
  * holdports and the guard share one small file without a name

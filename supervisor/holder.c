@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* holder.c: names who holds a port or a socket path when a bind fails with
  * EADDRINUSE: a holdports instance from the registry, else a process from
- * the kernel's socket tables (DESIGN 7). */
+ * the kernel's socket tables. */
 
 #include <sys/types.h>
 #include <sys/socket.h>

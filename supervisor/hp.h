@@ -697,7 +697,7 @@ int watch_drain(
 size_t watch_count(const struct watch *);
 void watch_close(struct watch *);
 
-/* notify.c: the supervisor's end of the sd_notify(3) protocol (DESIGN 6). */
+/* notify.c: the supervisor's end of the sd_notify(3) protocol. */
 
 #define NOTIFY_MAX 4096 /* bytes a datagram may have; systemd: PIPE_BUF */
 
@@ -745,8 +745,8 @@ int notify_recv(struct notify *, struct notify_msg *m);
  * file that replaced its socket file is left alone). NULL is fine. */
 void notify_close(struct notify *);
 
-/* guard.c: kills the children's process groups if holdports dies (DESIGN
- * 5: PR_SET_PDEATHSIG reaches only the direct child). */
+/* guard.c: kills the children's process groups if holdports dies: the
+ * parent-death signal reaches only the direct child. */
 
 /* Forks the guard process and stores its pid in *pidp: the guard is our
  * child, so the reaper sees it if it dies, and proc_children() lists it
@@ -870,7 +870,7 @@ void reg_retry(struct reg *r, int64_t now);
 /* Removes this instance's file and frees r (NULL is fine). */
 void reg_close(struct reg *r);
 
-/* holder.c: who holds a port or a socket path (DESIGN 7). */
+/* holder.c: who holds a port or a socket path. */
 
 /* Returns 1 if sockets bound to the numeric hosts a and b (as spec_scan()
  * makes them, or as the kernel lists them) would clash on one port: the

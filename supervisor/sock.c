@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* sock.c: bind each configured socket once and keep it (DESIGN 3, 7). */
+/* sock.c: bind each configured socket once, keep it, and give each child
+ * the socket as it was bound. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -321,8 +322,8 @@ sock_bind(struct sock *s)
 	const struct spec *sp = &s->conf->spec;
 	unsigned port = sp->port, last = sock_last_port(s->conf);
 
-	/* Binding is the only check (DESIGN 7): a port is in use when
-	 * bind(2) says so, or listen(2), when another socket with
+	/* Binding is the only check, never a test before it: a port is in
+	 * use when bind(2) says so, or listen(2), when another socket with
 	 * SO_REUSEADDR was bound to it but not yet listening. */
 	while (sock_bind_at(s, port) == -1) {
 		if (errno != EADDRINUSE || port >= last)

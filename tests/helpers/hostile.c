@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* hostile.c: a test child that misbehaves as asked, to show that the
- * supervisor stays responsive and leaves nothing behind (issue 7). */
+ * supervisor stays responsive, leaves nothing behind and gives the next
+ * child its sockets as they were bound. */
 
 /*
  * usage: hostile [-N] [-r dir] [-b bytes] [-f modefile | -m mode]
