@@ -42,7 +42,8 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o $(WATCH_OBJ) $(PROC_OBJ)
+	  supervisor/pollset.o supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) \
+	  $(CGROUP_OBJ)
 # The browser side: not linked into holdports yet; built by make all so
 # that they cannot rot, and used by their tests and tests/helpers/web-drive.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
@@ -56,12 +57,14 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
-	  tests/unit/test_web
+	  tests/unit/test_web tests/unit/test_log
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive tests/helpers/init-drive \
-	  tests/helpers/web-drive tests/helpers/web-client
+	  tests/helpers/web-drive tests/helpers/web-client \
+	  tests/helpers/sock-drive tests/helpers/squat tests/helpers/noreap \
+	  tests/helpers/cgroup-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -83,7 +86,8 @@ holdports: supervisor/main.o $(SV_OBJS)
 
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
-	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h
+	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
+	  supervisor/cgroup.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -145,6 +149,10 @@ tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
 	    supervisor/env.o $(CMOCKA_LIBS)
+tests/unit/test_log: tests/unit/test_log.c supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_log.c \
+	    supervisor/log.o $(CMOCKA_LIBS)
 tests/unit/test_holdports: tests/unit/test_holdports.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_holdports.c \
@@ -155,11 +163,11 @@ tests/compat/test_compat: tests/compat/test_compat.c libholdports.a
 	    tests/compat/test_compat.c libholdports.a $(SYSTEMD_LIBS) \
 	    $(CMOCKA_LIBS)
 tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
-    supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+    supervisor/log.o supervisor/fd.o supervisor/rand.o $(PROC_OBJ)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
-	    supervisor/notify.o supervisor/log.o supervisor/fd.o $(PROC_OBJ) \
-	    $(CMOCKA_LIBS)
+	    supervisor/notify.o supervisor/log.o supervisor/fd.o \
+	    supervisor/rand.o $(PROC_OBJ) $(CMOCKA_LIBS)
 tests/compat/test_notify: tests/compat/test_notify.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
 	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
@@ -174,7 +182,7 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 	    $(SYSTEMD_LIBS)
 REG_DEPS = supervisor/reg.o supervisor/holder.o supervisor/cmd.o \
 	  supervisor/sock.o supervisor/fd.o supervisor/log.o $(CONF_OBJS) \
-	  $(PROC_OBJ)
+	  supervisor/rand.o $(PROC_OBJ)
 tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_reg.c \
@@ -218,15 +226,33 @@ tests/helpers/hp-hold: tests/helpers/hp-hold.c
 tests/helpers/fdstore-drive: tests/helpers/fdstore-drive.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/fdstore-drive.c
+tests/helpers/noreap: tests/helpers/noreap.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/noreap.c
+tests/helpers/squat: tests/helpers/squat.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/squat.c
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c
 tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
     supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
-    supervisor/hp.h
+    $(CGROUP_OBJ) supervisor/hp.h
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
-	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ)
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+	    $(CGROUP_OBJ)
+tests/helpers/cgroup-drive: tests/helpers/cgroup-drive.c supervisor/guard.o \
+    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+    $(CGROUP_OBJ) supervisor/hp.h supervisor/cgroup.h
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/cgroup-drive.c supervisor/guard.o \
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+	    $(CGROUP_OBJ)
+tests/helpers/sock-drive: tests/helpers/sock-drive.c $(REG_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/sock-drive.c $(REG_DEPS) \
+	    $(INIH_LIBS)
 
 tests/unit/test_suggest: tests/unit/test_suggest.c supervisor/suggest.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
@@ -292,13 +318,14 @@ tests/helpers/init-drive: tests/helpers/init-drive.c $(INIT_OBJS) \
 # process helpers of systems without prctl(2).
 kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
     supervisor/proc_none.c supervisor/fstype_bsd.c tests/stub/sys/mount.h \
-    supervisor/fstype_none.c
+    supervisor/fstype_none.c supervisor/cgroup_none.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/watch_kqueue.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/fstype_bsd.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/fstype_none.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/proc_none.c
+	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/cgroup_none.c
 
 deps:
 	@sh contrib/install-deps.sh

@@ -61,7 +61,7 @@ static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
-	const struct sock *s;
+	struct sock *s;
 	const char *stage;
 	size_t i;
 	pid_t pid;
