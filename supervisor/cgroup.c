@@ -38,6 +38,8 @@ struct cgroup_leaf {
 
 struct cgroup {
 	char *path; /* C/holdports.PID */
+	char *rel; /* the same as /proc/PID/cgroup names it:
+		      "/.../holdports.PID" */
 	int has_kill; /* cgroup.kill exists (Linux 5.14) */
 	struct cgroup_leaf *leaves;
 };
@@ -98,11 +100,12 @@ cgroup_unescape(char *s)
  * /proc/self/mountinfo (fields: id, parent, dev, root, mount point, ...,
  * "-", type). When that mount shows only part of the tree (its root is
  * not "/": a cgroup namespace, a bind mount), the path must lie below it.
- * Writes it into buf (len bytes). Returns 0, or -1 with errno EOPNOTSUPP
- * (no cgroup v2, or ours is not reachable) and why set.
+ * Writes it into buf (len bytes), and the path in the hierarchy ("" for
+ * its root) into rel (PATH_MAX bytes). Returns 0, or -1 with errno
+ * EOPNOTSUPP (no cgroup v2, or ours is not reachable) and why set.
  */
 static int
-cgroup_self(char *buf, size_t len, char *why, size_t wlen)
+cgroup_self(char *buf, size_t len, char *rel, char *why, size_t wlen)
 {
 	char line[PATH_MAX * 2], cg[PATH_MAX] = "", *root, *mnt, *dash;
 	char *save, *f[5];
@@ -125,6 +128,8 @@ cgroup_self(char *buf, size_t len, char *why, size_t wlen)
 		errno = EOPNOTSUPP;
 		return -1;
 	}
+	/* "/" for the root: nothing, so that "/holdports.PID" follows. */
+	(void)snprintf(rel, PATH_MAX, "%s", strcmp(cg, "/") == 0 ? "" : cg);
 	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL) {
 		(void)snprintf(
 		    why, wlen, "/proc/self/mountinfo: %s", strerror(errno));
@@ -204,11 +209,11 @@ cgroup_sweep(const char *dir)
 struct cgroup *
 cgroup_open(char *why, size_t len)
 {
-	char self[PATH_MAX], path[PATH_MAX], test[PATH_MAX];
+	char self[PATH_MAX], path[PATH_MAX], test[PATH_MAX], rel[PATH_MAX];
 	struct cgroup *cg;
 	int e;
 
-	if (cgroup_self(self, sizeof(self), why, len) == -1)
+	if (cgroup_self(self, sizeof(self), rel, why, len) == -1)
 		return NULL;
 	/* Moving a process from C into our leaf needs write access to C's
 	 * cgroup.procs: the common ancestor's (delegation containment). */
@@ -240,8 +245,12 @@ cgroup_open(char *why, size_t len)
 		return NULL;
 	}
 	if ((cg = calloc(1, sizeof(*cg))) == NULL ||
-	    (cg->path = strdup(path)) == NULL) {
+	    (cg->path = strdup(path)) == NULL ||
+	    asprintf(&cg->rel, "%s/" CGROUP_NAME "%ld", rel, (long)getpid()) ==
+		-1) {
 		e = errno;
+		if (cg != NULL)
+			free(cg->path);
 		free(cg);
 		(void)rmdir(path);
 		(void)snprintf(why, len, "%s", strerror(e));
@@ -289,6 +298,7 @@ cgroup_close(struct cgroup *cg)
 		cgroup_leaf_free(cg->leaves);
 	r = cgroup_kill_tree_ms(cg->path, CGROUP_CLOSE_MS);
 	free(cg->path);
+	free(cg->rel);
 	free(cg);
 	return r;
 }
@@ -377,10 +387,11 @@ cgroup_enter(int procs_fd)
 	return n == 1 ? 0 : -1;
 }
 
-/* Sends signo to every pid in the cgroup.procs of folder dir. Returns the
- * number signalled, or -1 with errno from fopen(3). */
+/* Sends signo to every pid in the cgroup.procs of folder dir but those in
+ * process group skip (0: none). Returns the number signalled, or -1 with
+ * errno from fopen(3). */
 static int
-cgroup_signal_dir(const char *dir, int signo)
+cgroup_signal_dir(const char *dir, int signo, pid_t skip)
 {
 	char path[PATH_MAX];
 	long pid;
@@ -391,16 +402,17 @@ cgroup_signal_dir(const char *dir, int signo)
 	    (f = fopen(path, "re")) == NULL)
 		return -1;
 	while (fscanf(f, "%ld", &pid) == 1)
-		if (pid > 1 && kill((pid_t)pid, signo) == 0)
+		if (pid > 1 && (skip == 0 || getpgid((pid_t)pid) != skip) &&
+		    kill((pid_t)pid, signo) == 0)
 			n++;
 	(void)fclose(f);
 	return n;
 }
 
 int
-cgroup_signal(struct cgroup_leaf *l, int signo)
+cgroup_signal(struct cgroup_leaf *l, int signo, pid_t skip)
 {
-	return cgroup_signal_dir(l->path, signo);
+	return cgroup_signal_dir(l->path, signo, skip);
 }
 
 /* Kills every process in the cgroup dir: cgroup.kill where has_kill,
@@ -414,7 +426,7 @@ cgroup_kill_dir(const char *dir, int has_kill)
 	if (has_kill && cgroup_write(dir, "cgroup.kill", "1") == 0)
 		return 0;
 	for (i = 0; i < CGROUP_ROUNDS; i++) {
-		if ((n = cgroup_signal_dir(dir, SIGKILL)) == -1)
+		if ((n = cgroup_signal_dir(dir, SIGKILL, 0)) == -1)
 			return -1;
 		if (n == 0)
 			return 0;
@@ -465,10 +477,33 @@ cgroup_fd(const struct cgroup_leaf *l)
 int
 cgroup_remove(struct cgroup_leaf *l)
 {
-	if (rmdir(l->path) == -1 && errno != ENOENT)
+	/* EBUSY also when the child made cgroups below its leaf (a nested
+	 * holdports does): those go first, if they are empty too. */
+	if (rmdir(l->path) == -1 && errno != ENOENT &&
+	    (errno != EBUSY || cgroup_rmdir_tree(l->path) == -1))
 		return -1;
 	cgroup_leaf_free(l);
 	return 0;
+}
+
+int
+cgroup_holds(const struct cgroup *cg, pid_t pid)
+{
+	char path[64], line[PATH_MAX + 8];
+	size_t n = strlen(cg->rel);
+	int found = 0;
+	FILE *fp;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/cgroup", (long)pid);
+	if ((fp = fopen(path, "re")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	/* "0::/.../holdports.PID/LEAF[/...]": below a leaf of ours. */
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = strncmp(line, "0::", 3) == 0 &&
+		    strncmp(line + 3, cg->rel, n) == 0 && line[3 + n] == '/' &&
+		    line[4 + n] != '\n' && line[4 + n] != '\0';
+	(void)fclose(fp);
+	return found;
 }
 
 /* Returns "populated" of the cgroup folder dir (1 or 0), or -1 with errno

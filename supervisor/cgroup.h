@@ -9,6 +9,8 @@
 #ifndef HP_CGROUP_H
 #define HP_CGROUP_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 /*
@@ -69,10 +71,13 @@ int cgroup_procs_fd(const struct cgroup_leaf *l);
  * was opened by the parent, whose permissions count (cgroup checks them
  * at open time). Returns 0, or -1 with errno from write(2). */
 int cgroup_enter(int procs_fd);
-/* Sends signo to every process in the leaf (its cgroup.procs): a stop
- * signal that reaches what left the child's process group too. Returns
- * the number of processes signalled, or -1 with errno. */
-int cgroup_signal(struct cgroup_leaf *l, int signo);
+/* Sends signo to every process in the leaf (its cgroup.procs) that is not
+ * in process group skip (0: none): a stop signal that reaches what left
+ * the child's process group too, after kill(2) of the group itself, so
+ * that no process gets it twice (a second SIGTERM or SIGINT makes some
+ * servers quit at once, without finishing their requests). Returns the
+ * number of processes signalled, or -1 with errno. */
+int cgroup_signal(struct cgroup_leaf *l, int signo, pid_t skip);
 /* Kills every process in the leaf: cgroup.kill (Linux 5.14), which
  * reaches processes forking meanwhile; else SIGKILL to each process of
  * cgroup.procs, read again until it is empty (at most 100 rounds).
@@ -85,9 +90,16 @@ int cgroup_populated(struct cgroup_leaf *l);
  * (and POLLERR) when it changes, as when the leaf empties; then
  * cgroup_populated() tells. */
 int cgroup_fd(const struct cgroup_leaf *l);
-/* Removes the leaf, which must be empty, and frees l. Returns 0, or -1
- * with errno (EBUSY: still populated; l is kept then). */
+/* Removes the leaf, which must be empty of processes, and the cgroups a
+ * child made below it (deepest first), and frees l. Returns 0, or -1 with
+ * errno (EBUSY: still populated; l is kept then, and cgroup_close() frees
+ * it). */
 int cgroup_remove(struct cgroup_leaf *l);
+/* Returns 1 if process pid is in a leaf of cg (or below one: its
+ * /proc/PID/cgroup), so that a child of ours accounts for it even if it
+ * left the child's process group; 0 if not (or it is gone), -1 with errno
+ * from open(2). */
+int cgroup_holds(const struct cgroup *cg, pid_t pid);
 
 /* For the guard, holdports gone: kills every process below dir (its
  * cgroup.kill, or SIGKILL to the processes of each cgroup.procs of the

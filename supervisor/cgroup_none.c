@@ -54,10 +54,11 @@ cgroup_enter(int procs_fd)
 }
 
 int
-cgroup_signal(struct cgroup_leaf *l, int signo)
+cgroup_signal(struct cgroup_leaf *l, int signo, pid_t skip)
 {
 	(void)l;
 	(void)signo;
+	(void)skip;
 	errno = EOPNOTSUPP;
 	return -1;
 }
@@ -91,6 +92,14 @@ cgroup_remove(struct cgroup_leaf *l)
 	(void)l;
 	errno = EOPNOTSUPP;
 	return -1;
+}
+
+int
+cgroup_holds(const struct cgroup *cg, pid_t pid)
+{
+	(void)cg;
+	(void)pid;
+	return 0;
 }
 
 int

@@ -28,6 +28,8 @@
  * cgroup v2).
  */
 
+#define _XOPEN_SOURCE 700 /* getpgid(2) */
+
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -182,7 +184,7 @@ count_alive(const pid_t *d)
 static int
 mode_kill(void)
 {
-	char why[512], line[128];
+	char why[512], line[128], sub[4096];
 	struct cgroup *cg;
 	struct cgroup_leaf *l;
 	struct pollfd pfd;
@@ -219,8 +221,14 @@ mode_kill(void)
 	(void)snprintf(line, sizeof(line),
 	    "after SIGKILL of the child %d daemons live on", count_alive(d));
 	check(count_alive(d) == DAEMONS, line);
-	check(cgroup_signal(l, 0) == DAEMONS,
+	check(cgroup_signal(l, 0, 0) == DAEMONS,
 	    "cgroup_signal() reaches every daemon");
+	check(cgroup_signal(l, 0, getpgid(d[0])) == DAEMONS - 1,
+	    "cgroup_signal() skips the process group it is told to");
+	for (i = 0, n = 0; i < DAEMONS; i++)
+		n += cgroup_holds(cg, d[i]) == 1;
+	check(n == DAEMONS && cgroup_holds(cg, getpid()) == 0,
+	    "cgroup_holds() knows the daemons, and not us");
 	check(cgroup_kill(l) == 0, "cgroup_kill()");
 	pfd.fd = cgroup_fd(l);
 	pfd.events = POLLPRI;
@@ -240,7 +248,11 @@ mode_kill(void)
 	(void)snprintf(
 	    line, sizeof(line), "%d daemons left alive", count_alive(d));
 	check(count_alive(d) == 0, line);
-	check(cgroup_remove(l) == 0, "cgroup_remove() of the empty leaf");
+	/* A nested holdports makes cgroups below its leaf. */
+	(void)snprintf(sub, sizeof(sub), "%s/child.1/nested", dir);
+	check(mkdir(sub, 0755) == 0, "a cgroup below the leaf");
+	check(cgroup_remove(l) == 0,
+	    "cgroup_remove() of the empty leaf and what is below it");
 	check(cgroup_close(cg) == 0, "cgroup_close()");
 	check(stat(dir, &st) == -1 && errno == ENOENT, "the subtree is gone");
 	free(dir);
