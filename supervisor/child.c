@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,27 +56,171 @@ child_spawn_worked(struct child *ch)
 	ch->spawn_fails = 0;
 }
 
+/* Returns 1 while a process group of ch's children (not a build) may
+ * still hold its sockets: serving, starting, or being stopped. */
+static int
+child_holding(const struct child *ch)
+{
+	size_t i;
+
+	if (ch->sv.cur.pid != 0 || ch->sv.next.pid != 0)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (ch->sv.stopping[i].pid != 0 && !ch->sv.stopping[i].is_build)
+			return 1;
+	return 0;
+}
+
+/*
+ * Undoes what a child left on ch's sockets (sock_check(), which logs what
+ * it repairs and what it cannot). While an older process group of ch
+ * still holds them, their file status flags are shared with it: clearing
+ * O_NONBLOCK under a running event loop would make its accept(2) block,
+ * so they are left alone until it is gone. A socket bound again keeps its
+ * descriptor number and its address: the plans and the registry stay
+ * right.
+ */
+static void
+child_check_socks(struct child *ch)
+{
+	int flags = child_holding(ch) ? SOCK_CHECK_KEEP_FLAGS : 0;
+	size_t i;
+
+	for (i = 0; i < ch->conf.nsocks; i++)
+		(void)sock_check(&ch->sh->socks[ch->conf.socks[i]], flags);
+}
+
+/* Returns the leaf of ch's process group pgid, or NULL. */
+static struct child_leaf *
+child_leaf_find(struct child *ch, pid_t pgid)
+{
+	size_t i;
+
+	for (i = 0; i < ch->nleaves; i++)
+		if (pgid != 0 && ch->leaves[i].pgid == pgid)
+			return &ch->leaves[i];
+	return NULL;
+}
+
+/* Makes a new cgroup leaf for a start (what "run") or a build (what
+ * "build") of ch, named "run-N-NAME", "build-N-NAME": unique, and never a
+ * cgroup's own file name. Returns it, or NULL when the instance has no
+ * cgroups or it could not be made (said once a child: that start uses its
+ * process group alone). */
+static struct cgroup_leaf *
+child_leaf_new(struct child *ch, const char *what)
+{
+	struct cgroups *cgs = ch->sh->cgroups;
+	struct cgroup_leaf *leaf;
+	char name[CONF_NAME_MAX + 48];
+
+	if (cgs == NULL || cgs->cg == NULL || cgs->off)
+		return NULL;
+	(void)snprintf(name, sizeof(name), "%s-%lu%s%s", what, ++cgs->made,
+	    ch->conf.name[0] != '\0' ? "-" : "", ch->conf.name);
+	if ((leaf = cgroup_new(cgs->cg, name)) == NULL && !ch->leaf_warned) {
+		ch->leaf_warned = 1;
+		log_warn("%scgroup %s; using the process group alone", ch->who,
+		    name);
+	}
+	return leaf;
+}
+
+/* Records that process group pgid (0: its start failed) runs in leaf,
+ * for the stop and for child_check_groups(). A leaf that cannot be
+ * recorded is left to cgroup_close() at the end of the run. */
+static void
+child_leaf_keep(struct child *ch, pid_t pgid, struct cgroup_leaf *leaf)
+{
+	struct child_leaf *v;
+
+	if (leaf == NULL)
+		return;
+	if (pgid == 0 && cgroup_remove(leaf) == 0)
+		return; /* its one process was reaped in spawn() */
+	v = grow(ch->leaves, &ch->capleaves, ch->nleaves + 1, sizeof(*v));
+	if (v == NULL) {
+		log_warn("%scgroup of pid %ld", ch->who, (long)pgid);
+		return;
+	}
+	ch->leaves = v;
+	v[ch->nleaves].pgid = pgid;
+	v[ch->nleaves++].leaf = leaf;
+}
+
+/* Removes the leaf at index i of ch, whose processes are all gone, and
+ * forgets it. A leaf that cannot be removed is left to cgroup_close(). */
+static void
+child_leaf_drop(struct child *ch, size_t i)
+{
+	if (cgroup_remove(ch->leaves[i].leaf) == -1)
+		log_debug("%sremoving the cgroup of pid %ld: %s", ch->who,
+		    (long)ch->leaves[i].pgid, strerror(errno));
+	ch->leaves[i] = ch->leaves[--ch->nleaves];
+}
+
+/* Returns 1 if a process is still in the leaf of entry cl. A leaf that
+ * cannot be read is taken for empty: never wait for ever on it. */
+static int
+child_leaf_busy(struct child *ch, const struct child_leaf *cl)
+{
+	int r = cgroup_populated(cl->leaf);
+
+	if (r == -1)
+		log_debug("%sreading the cgroup of pid %ld: %s", ch->who,
+		    (long)cl->pgid, strerror(errno));
+	return r == 1;
+}
+
+/*
+ * Spawns plan p of ch (what: "run" or "build") in a leaf of its own where
+ * the instance has cgroups. Returns its pid, or -1 with errno and *stage
+ * as spawn() does. A process that could not enter its leaf (the kernel
+ * refused the move) turns cgroups off for the rest of the run, with a
+ * warning, and returns SV_START_AGAIN: the start is tried again without.
+ */
+static pid_t
+child_spawn(
+    struct child *ch, struct plan *p, const char *what, const char **stage)
+{
+	struct cgroup_leaf *leaf = child_leaf_new(ch, what);
+	pid_t pid;
+	int e;
+
+	p->cgroup = leaf != NULL ? cgroup_procs_fd(leaf) : -1;
+	pid = spawn(p, stage);
+	e = errno;
+	p->cgroup = -1;
+	child_leaf_keep(ch, pid == -1 ? 0 : pid, leaf);
+	if (pid == -1 && strcmp(*stage, "cgroup") == 0) {
+		ch->sh->cgroups->off = 1;
+		log_warnx("%scannot move a process into its cgroup: %s (%s); "
+			  "using process groups alone from now on",
+		    ch->who, errno_name(e), strerror(e));
+		errno = e;
+		return SV_START_AGAIN;
+	}
+	errno = e;
+	return pid;
+}
+
 /* sv_ops.start: restores the child's sockets to the state each child
  * must find, then spawns it. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
-	struct sock *s;
 	const char *stage;
-	size_t i;
 	pid_t pid;
 
-	for (i = 0; i < ch->conf.nsocks; i++) {
-		s = &ch->sh->socks[ch->conf.socks[i]];
-		if (sock_reset(s) == -1)
-			log_warn("%s: restoring flags and backlog", s->name);
-	}
+	child_check_socks(ch);
 	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.command, "plan");
 	}
-	if ((pid = spawn(&ch->run, &stage)) == -1)
+	if ((pid = child_spawn(ch, &ch->run, "run", &stage)) == SV_START_AGAIN)
+		return pid;
+	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.command, stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
@@ -95,7 +240,10 @@ child_build_op(void *arg)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, "plan");
 	}
-	if ((pid = spawn(&ch->build, &stage)) == -1)
+	pid = child_spawn(ch, &ch->build, "build", &stage);
+	if (pid == SV_START_AGAIN)
+		return pid;
+	if (pid == -1)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, stage);
 	child_spawn_worked(ch);
@@ -104,16 +252,30 @@ child_build_op(void *arg)
 	return pid;
 }
 
-/* sv_ops.kill: an empty group is not an error here. */
+/* sv_ops.kill: signals process group pgid and, where it runs in a leaf,
+ * every other process of the leaf (what left the group: setsid(2), a
+ * double fork); SIGKILL kills the whole leaf (cgroup_kill()). An empty
+ * group is not an error here. */
 static int
 child_kill_op(void *arg, pid_t pgid, int signo)
 {
 	struct child *ch = arg;
+	struct child_leaf *cl = child_leaf_find(ch, pgid);
+	int r, n;
 
-	if (spawn_kill(pgid, signo) == -1) {
-		if (errno != ESRCH)
-			log_warn(
-			    "%skill process group %ld", ch->who, (long)pgid);
+	if ((r = spawn_kill(pgid, signo)) == -1 && errno != ESRCH)
+		log_warn("%skill process group %ld", ch->who, (long)pgid);
+	if (cl == NULL)
+		return r;
+	if (signo == SIGKILL)
+		n = cgroup_kill(cl->leaf);
+	else if ((n = cgroup_signal(cl->leaf, signo, pgid)) > 0)
+		log_info("%sstopping %d process%s that left the process group "
+			 "of pid %ld, in its cgroup",
+		    ch->who, n, n == 1 ? "" : "es", (long)pgid);
+	if (n == -1) {
+		log_warn(
+		    "%ssignalling the cgroup of pid %ld", ch->who, (long)pgid);
 		return -1;
 	}
 	return 0;
@@ -243,6 +405,7 @@ child_plan(struct child *ch)
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
+	ch->run.cgroup = -1;
 	if (cc->build == NULL)
 		return 0;
 	/* The build gets the child's environment without the sockets, and
@@ -258,6 +421,7 @@ child_plan(struct child *ch)
 	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
+	ch->build.cgroup = -1;
 	return 0;
 }
 
@@ -321,6 +485,10 @@ child_apply(struct child *ch, const struct childconf *cc)
 void
 child_close(struct child *ch)
 {
+	/* The leaves themselves are the cgroup's: cgroup_close(). */
+	free(ch->leaves);
+	ch->leaves = NULL;
+	ch->nleaves = ch->capleaves = 0;
 	child_unplan(ch);
 	if (ch->watch != NULL)
 		watch_close(ch->watch);
@@ -352,7 +520,7 @@ child_term(struct child *ch, int64_t now)
 int
 child_done(const struct child *ch)
 {
-	return ch->sv.state == ST_DONE;
+	return ch->sv.state == ST_DONE && ch->nleaves == 0;
 }
 
 int
@@ -376,7 +544,18 @@ child_pid(const struct child *ch)
 void
 child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 {
+	int run = 0;
+	size_t i;
+
+	if (pid == ch->sv.cur.pid || pid == ch->sv.next.pid)
+		run = 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (ch->sv.stopping[i].pid == pid &&
+		    !ch->sv.stopping[i].is_build)
+			run = 1;
 	sv_step(&ch->sv, TR_CHILD_EXIT, now, pid, status, NULL);
+	if (run)
+		child_check_socks(ch);
 }
 
 void
@@ -415,13 +594,17 @@ child_changed(const char *path, void *arg)
 {
 	struct child *ch = arg;
 	size_t n = strlen(ch->sh->cwd);
+	char shown[sizeof(ch->deb.last)];
 
 	if (ch->sh->conf_real != NULL && strcmp(path, ch->sh->conf_real) == 0)
 		return;
 	if (strncmp(path, ch->sh->cwd, n) == 0 && path[n] == '/')
 		path += n + 1;
-	log_debug("%s%s changed", ch->who, path);
-	debounce_note(&ch->deb, path, now_ms(), ch->conf.debounce_ms);
+	/* Whoever made the file chose its name: escape sequences in it
+	 * must not reach the terminal in the reload line. */
+	(void)log_clean(shown, sizeof(shown), path);
+	log_debug("%s%s changed", ch->who, shown);
+	debounce_note(&ch->deb, shown, now_ms(), ch->conf.debounce_ms);
 }
 
 int
@@ -448,14 +631,19 @@ size_t
 child_check_groups(struct child *ch, int64_t now)
 {
 	pid_t pgids[SV_STOP_MAX];
+	struct child_leaf *cl;
 	size_t n, i, left = 0;
 
 	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
 	for (i = 0; i < n; i++) {
-		if (spawn_group_alive(pgids[i])) {
+		cl = child_leaf_find(ch, pgids[i]);
+		if (spawn_group_alive(pgids[i]) ||
+		    (cl != NULL && child_leaf_busy(ch, cl))) {
 			left++;
 			continue;
 		}
+		if (cl != NULL)
+			child_leaf_drop(ch, (size_t)(cl - ch->leaves));
 		/* The next child first (it may start right here), the guard
 		 * after: it is ours to wait for, not the reload. An empty
 		 * group's id cannot be reused yet: pids are handed out in
@@ -463,5 +651,30 @@ child_check_groups(struct child *ch, int64_t now)
 		sv_step(&ch->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
 		guard_note(ch->sh->guard, pgids[i], 0);
 	}
+	/* Leaves sv no longer knows (a group it had to SIGKILL and forget,
+	 * a start that failed): removed once empty. */
+	for (i = 0; i < ch->nleaves;) {
+		cl = &ch->leaves[i];
+		if (!sv_knows(&ch->sv, cl->pgid) && !child_leaf_busy(ch, cl))
+			child_leaf_drop(ch, i);
+		else
+			i++;
+	}
 	return left;
+}
+
+size_t
+child_leaf_fds(const struct child *ch, int *fds, size_t max)
+{
+	pid_t pgids[SV_STOP_MAX];
+	size_t n, i, j, k = 0;
+
+	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
+	for (i = 0; i < ch->nleaves && k < max; i++) {
+		for (j = 0; j < n && pgids[j] != ch->leaves[i].pgid; j++)
+			;
+		if (j < n || !sv_knows(&ch->sv, ch->leaves[i].pgid))
+			fds[k++] = cgroup_fd(ch->leaves[i].leaf);
+	}
+	return k;
 }

@@ -8,9 +8,20 @@
 #ifndef HP_CHILD_H
 #define HP_CHILD_H
 
+#include "cgroup.h"
 #include "hp.h"
 #include "sv.h"
 #include "watch.h"
+
+/* The instance's cgroups, which the loop owns: where it could create
+ * them, each start and build of every child runs in a leaf of its own
+ * (cgroup_new()), so that stopping it reaches even what left its process
+ * group. */
+struct cgroups {
+	struct cgroup *cg; /* holdports' subtree, or NULL: process groups */
+	unsigned long made; /* leaves made so far, for their names */
+	int off; /* a process could not enter its leaf: no new ones */
+};
 
 /* What the loop shares with every child; the loop owns it and keeps it
  * up to date when the configuration changes. */
@@ -24,6 +35,13 @@ struct shared {
 	const char *cwd; /* changed paths are shown relative to it */
 	const char *conf_real; /* the configuration file, canonical, or
 				  NULL: its changes are the loop's */
+	struct cgroups *cgroups;
+};
+
+/* A process group of a child or build that runs in a cgroup leaf. */
+struct child_leaf {
+	pid_t pgid; /* 0: a start that failed */
+	struct cgroup_leaf *leaf;
 };
 
 struct child {
@@ -50,6 +68,11 @@ struct child {
 	char reason[256]; /* a reload asked for in this turn; "" for none */
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
+	/* The cgroup leaf of each of its process groups that has one,
+	 * removed once the group and its leaf are empty. */
+	struct child_leaf *leaves;
+	size_t nleaves, capleaves;
+	int leaf_warned; /* a leaf could not be made: said once */
 };
 
 /* Prepares ch, zeroed by the caller, for the configuration cc (copied)
@@ -76,7 +99,8 @@ void child_reload(struct child *ch, int64_t now, const char *reason);
 /* Stops ch for good: its child and build (TR_TERM); a second call sends
  * SIGKILL at once. */
 void child_term(struct child *ch, int64_t now);
-/* Returns 1 once ch has stopped for good and nothing of it is left. */
+/* Returns 1 once ch has stopped for good and nothing of it is left (its
+ * cgroup leaves too). */
 int child_done(const struct child *ch);
 /* Returns 1 if pid is a process ch started (a child or a build, running
  * or being stopped), else 0. */
@@ -87,7 +111,10 @@ int child_speaks(const struct child *ch, pid_t pgid);
 /* Returns the pid of ch's newest child (the one starting, else the one
  * serving), or 0 for none. */
 pid_t child_pid(const struct child *ch);
-/* The process pid of ch was reaped with wait(2) status: TR_CHILD_EXIT. */
+/* The process pid of ch was reaped with wait(2) status: TR_CHILD_EXIT.
+ * When it was a child (not a build), its sockets are checked at once
+ * (sock_check()): a listener it shut down listens again before another
+ * process can take the port. */
 void child_reaped(struct child *ch, pid_t pid, int status, int64_t now);
 /* READY=1 came from process group pgid of ch: TR_READY. */
 void child_ready(struct child *ch, pid_t pgid, int64_t now);
@@ -108,8 +135,13 @@ void child_debounce(struct child *ch, int64_t now);
 void child_ask(struct child *ch, const char *reason);
 
 /* Looks at every process group of ch that is being stopped and whose
- * leader is reaped; feeds TR_GROUP_GONE for each that is empty now and
- * tells the guard. Returns how many are still lingering. */
+ * leader is reaped; feeds TR_GROUP_GONE for each that is empty now (and
+ * its cgroup leaf too, which is then removed) and tells the guard.
+ * Returns how many are still lingering. */
 size_t child_check_groups(struct child *ch, int64_t now);
+/* Stores in fds (at most max) the cgroup.events descriptors of ch's
+ * leaves that are waited for to empty: poll(2) them for POLLPRI, then
+ * child_check_groups(). Returns how many. */
+size_t child_leaf_fds(const struct child *ch, int *fds, size_t max);
 
 #endif

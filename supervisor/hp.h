@@ -289,14 +289,16 @@ struct plan {
 	size_t nfds;
 	const char *directory; /* chdir(2) before exec, or NULL */
 	pid_t parent; /* the supervisor: PR_SET_PDEATHSIG; 0: none */
+	int cgroup; /* cgroup.procs of its cgroup (cgroup_procs_fd()),
+		       entered first thing after fork(2); -1: none */
 };
 
 /* Starts plan as the leader of a new process group, with the plan's
  * descriptors at 3, 4, ..., the default signal dispositions, an empty
  * signal mask and /dev/null on stdin, and returns its pid once execve(2)
  * has succeeded. Returns -1 with errno when fork(2) fails or when the
- * process could not chdir or exec (it is reaped before returning); *stage
- * is then "fork", "chdir", "execve", ... */
+ * process could not enter its cgroup, chdir or exec (it is reaped before
+ * returning); *stage is then "fork", "cgroup", "chdir", "execve", ... */
 pid_t spawn(const struct plan *plan, const char **stage);
 /* Sends signo to process group pgid. Returns 0, or -1 with errno (ESRCH
  * when the group is empty). */

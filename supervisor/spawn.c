@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "hp.h"
 
 /* What the child reports through the status pipe when it cannot exec. */
@@ -21,14 +22,15 @@ struct spawn_err {
 };
 
 static const char *const stages[] = {
-    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone"};
+    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone", "cgroup"};
 enum {
 	S_SETPGID,
 	S_DUP,
 	S_DUP2,
 	S_CHDIR,
 	S_EXECVE,
-	S_PDEATHSIG
+	S_PDEATHSIG,
+	S_CGROUP
 };
 
 /* In the child: report stage and errno, then _exit. Async-signal-safe. */
@@ -46,15 +48,20 @@ spawn_die(int fd, int stage)
 /*
  * The child between fork() and execve(): only async-signal-safe calls.
  * status is the write end of the status pipe (close-on-exec), devnull a
- * descriptor of /dev/null. The order: signals reset, own process group,
- * death signal, descriptors packed, stdin, directory, LISTEN_PID,
- * execve(2).
+ * descriptor of /dev/null. The order: its cgroup, signals reset, own
+ * process group, death signal, descriptors packed, stdin, directory,
+ * LISTEN_PID, execve(2).
  */
 static void
 spawn_exec(const struct plan *p, int status, int devnull)
 {
 	int hi[1024], need = (int)p->nfds + HP_LISTEN_FDS_START;
 	size_t i;
+
+	/* Its cgroup first, before it can start anything that must be in
+	 * it too. */
+	if (p->cgroup != -1 && cgroup_enter(p->cgroup) == -1)
+		spawn_die(status, S_CGROUP);
 
 	/* Default dispositions (ignored ones too: an ignored SIGPIPE or
 	 * SIGINT survives exec), then an empty mask. The parent blocked
