@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "parse.h"
 #include "reg.h"
 
 /* Ports of an exhausted fallback range whose holders are named. */
@@ -31,33 +32,6 @@ struct scan {
 	struct psock first_listen; /* valid when listen > 0 */
 	struct psock first_conn; /* valid when conn > 0 */
 };
-
-/* Returns 1 if wildcard host w ("0.0.0.0" or "::") clashes with host o:
- * 0.0.0.0 with every IPv4 address (also in its IPv4-mapped IPv6 form)
- * and with ::, and :: with everything (an IPv6 socket takes IPv4 too
- * unless IPV6_V6ONLY is set, and holdports does not know). */
-static int
-wild_clash(const char *w, const char *o)
-{
-	if (strcmp(w, "::") == 0)
-		return 1;
-	return strchr(o, ':') == NULL || strncmp(o, "::ffff:", 7) == 0 ||
-	    strcmp(o, "::") == 0;
-}
-
-int
-holder_hosts_clash(const char *a, const char *b)
-{
-	if (strcmp(a, b) == 0)
-		return 1;
-	if (strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0)
-		return wild_clash(a, b);
-	if (strcmp(b, "0.0.0.0") == 0 || strcmp(b, "::") == 0)
-		return wild_clash(b, a);
-	if (strncmp(b, "::ffff:", 7) == 0 && strcmp(b + 7, a) == 0)
-		return 1;
-	return strncmp(a, "::ffff:", 7) == 0 && strcmp(a + 7, b) == 0;
-}
 
 int
 holder_addr_clash(const char *addr, const struct spec *sp, unsigned port)
@@ -87,7 +61,7 @@ holder_addr_clash(const char *addr, const struct spec *sp, unsigned port)
 		return 0;
 	memcpy(host, h, n);
 	host[n] = '\0';
-	return holder_hosts_clash(sp->host, host);
+	return spec_hosts_clash(sp->host, host);
 }
 
 /* proc_socks() callback: counts the sockets that clash with s->sp. */
@@ -97,7 +71,7 @@ holder_note(const struct psock *ps, void *arg)
 	struct scan *s = arg;
 
 	if (s->sp->family != AF_UNIX &&
-	    !holder_hosts_clash(s->sp->host, ps->host))
+	    !spec_hosts_clash(s->sp->host, ps->host))
 		return;
 	if (ps->state == PSOCK_LISTEN && s->listen++ == 0)
 		s->first_listen = *ps;
@@ -345,7 +319,7 @@ holder_other(const struct psock *ps, void *arg)
 	struct others *o = arg;
 
 	if (ps->state != PSOCK_LISTEN || ps->inode == o->ours ||
-	    !holder_hosts_clash(o->sp->host, ps->host))
+	    !spec_hosts_clash(o->sp->host, ps->host))
 		return;
 	if (o->n++ == 0)
 		o->first = *ps;

@@ -601,11 +601,6 @@ void strays_free(struct strays *st);
 /* holder.c: who holds a port or a socket path, for the message of a
  * bind(2) that failed with EADDRINUSE. */
 
-/* Returns 1 if sockets bound to the numeric hosts a and b (as spec_scan()
- * makes them, or as the kernel lists them) would clash on one port: the
- * same address, or a wildcard (0.0.0.0, ::) on either side, or b the
- * IPv4-mapped form of a. Else 0. */
-int holder_hosts_clash(const char *a, const char *b);
 /* Returns 1 if addr, an address of the registry ("127.0.0.1:8080",
  * "[::1]:8080", "unix:/x", with "udp:" first for datagram sockets),
  * clashes with spec sp bound at port (ignored for unix), else 0. */

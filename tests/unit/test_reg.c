@@ -439,7 +439,7 @@ test_clash(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
-		if (holder_hosts_clash(hosts[i].a, hosts[i].b) !=
+		if (spec_hosts_clash(hosts[i].a, hosts[i].b) !=
 		    hosts[i].clash)
 			fail_msg("hosts %s and %s", hosts[i].a, hosts[i].b);
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
