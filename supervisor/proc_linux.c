@@ -137,13 +137,18 @@ proc_read_pids(const char *path, pid_t *pids, size_t max, size_t *n)
 			errno = e;
 			return -1;
 		}
-		/* r == 0 ends the last number, as a space would. */
+		/* A number may go on in the next read: only a non-digit, or
+		 * the end of the file (r == 0), ends it. Ending it at the end
+		 * of a full buffer would make two pids of one, "10" and "614"
+		 * of 10614, and the caller would signal them. */
 		for (i = 0; i <= r; i++) {
 			if (i < r && buf[i] >= '0' && buf[i] <= '9') {
 				if (v <= 100000000)
 					v = v * 10 + (buf[i] - '0');
 				continue;
 			}
+			if (i == r && r != 0)
+				break;
 			if (v > 0 && *n < max)
 				pids[(*n)++] = (pid_t)v;
 			v = 0;

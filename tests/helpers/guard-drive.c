@@ -301,10 +301,49 @@ zombie(pid_t pid)
 	return (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == 'Z';
 }
 
+#define MANY 200 /* children: more than one read(2) of the list */
+
+/* Forks MANY children: proc_children() must list exactly them, though
+ * their list takes several reads, none cutting a pid in two. Returns 0,
+ * or 1 (said on stderr). */
+static int
+children_many(void)
+{
+	static pid_t kid[MANY], got[MANY + 8];
+	size_t n, i;
+	int bad = 0;
+
+	for (i = 0; i < MANY; i++) {
+		if ((kid[i] = fork()) == -1)
+			die("fork");
+		if (kid[i] == 0)
+			linger();
+	}
+	n = proc_children(got, MANY + 8);
+	if (n != MANY) {
+		fprintf(stderr, "%d children: listed %zu\n", MANY, n);
+		bad = 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!has(kid, MANY, got[i])) {
+			fprintf(stderr,
+			    "%d children: listed pid %ld, not one "
+			    "of them\n",
+			    MANY, (long)got[i]);
+			bad = 1;
+		}
+	for (i = 0; i < MANY; i++) {
+		(void)kill(kid[i], SIGKILL);
+		while (waitpid(kid[i], NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	return bad;
+}
+
 /*
  * children: forks 3 children; proc_children() must list exactly them, at
  * most max of them when asked for fewer, a zombie too, and none once they
- * are reaped.
+ * are reaped; then MANY (children_many()).
  */
 static int
 children(void)
@@ -356,6 +395,8 @@ out:
 		fprintf(stderr, "listed %zu children after reaping\n", n);
 		bad = 1;
 	}
+	if (bad != EXIT_SKIP && children_many() != 0)
+		bad = 1;
 	return bad;
 }
 
