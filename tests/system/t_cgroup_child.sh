@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: ISC
+# Each start and build in a cgroup of its own, through the binary: a
+# daemon that left the child's process group and ignores SIGTERM is
+# killed with the cgroup (cgroup.kill) at the stop timeout, the next child
+# starts only once the old cgroup is empty, each cgroup is removed when
+# its group is gone, and a clean stop removes holdports' subtree. Needs
+# root (or a delegated cgroup) and cgroup v2.
+. tests/system/lib.sh
+
+mkdir -p "$T/d"
+# child.sh DIR: leaves a daemon in a session of its own that ignores
+# SIGTERM (an ignored signal stays ignored across exec), then runs
+# hp-echo.
+cat > "$T/child.sh" <<EOS
+#!/bin/sh
+(setsid sh -c 'trap "" TERM; exec sleep 1000' & echo \$! >> "\$1/daemons")
+exec $ECHO
+EOS
+chmod 755 "$T/child.sh"
+cat > "$T/ports.ini" <<INI
+[holdports]
+stop_timeout = 500ms
+[socket.http]
+listen = 127.0.0.1:0
+[child]
+command = $T/child.sh $T/d
+build = true
+INI
+hp_start -v -c "$T/ports.ini"
+port=$(wait_port http)
+wait_until 10 at_least 1 'started pid' || fail "no child: $(cat "$T/hp.log")"
+dir=$(sed -n 's/^holdports: each child runs in a cgroup below \(.*\)$/\1/p' "$T/hp.log")
+if [ -z "$dir" ]; then
+	skip "skipped: no cgroups here: $(grep 'no cgroups' "$T/hp.log")"
+	finish
+fi
+child=$(latest_pid)
+wait_until 10 test -s "$T/d/daemons" || fail "no daemon"
+d1=$(cat "$T/d/daemons")
+track "$d1"
+leaves() { find "$dir" -mindepth 1 -maxdepth 1 -type d; }
+grep -qx "$d1" "$dir"/run-*/cgroup.procs && grep -qx "$child" "$dir"/run-*/cgroup.procs &&
+	ok "the child and its daemon are in its cgroup" ||
+	fail "not in a leaf: $(cat "$dir"/*/cgroup.procs)"
+# The build's cgroup is gone with the build.
+wait_until 10 sh -c "! ls '$dir' | grep -q '^build-'" &&
+	ok "the build's cgroup is removed once it is done" ||
+	fail "leaves: $(leaves)"
+
+kill -HUP "$HP_PID"
+wait_until 10 at_least 1 'SIGHUP, build ok .*, restarted pid' ||
+	fail "no reload: $(cat "$T/hp.log")"
+grep -q "stopping 1 process that left the process group of pid $child, in its cgroup" "$T/hp.log" &&
+	grep -q "pid $child did not stop within 500 ms of SIGTERM; sending SIGKILL" "$T/hp.log" &&
+	ok "its daemon got SIGTERM, ignored it, and got the cgroup's SIGKILL" ||
+	fail "log: $(cat "$T/hp.log")"
+dead "$d1" && ok "the daemon is gone before the next child started" ||
+	fail "daemon $d1 alive"
+wait_until 10 sh -c "[ \$(ls '$dir' | grep -c '^run-') -eq 1 ]" &&
+	ok "the old cgroup is removed" || fail "leaves: $(leaves)"
+untrack "$d1"
+d2=$(tail -n 1 "$T/d/daemons")
+track "$d2"
+kill -TERM "$HP_PID"
+wait "$HP_PID"
+st=$?
+untrack "$HP_PID"
+HP_PID=
+[ "$st" -eq 0 ] && dead "$d2" && [ ! -e "$dir" ] && ! listening "$port" &&
+	ok "a clean stop kills the daemon and removes the subtree $dir" ||
+	fail "exit $st, daemon $d2 $(alive "$d2" && echo alive), $dir $([ -e "$dir" ] && echo left)"
+finish
