@@ -145,6 +145,7 @@ child_leaf_keep(struct child *ch, pid_t pgid, struct cgroup_leaf *leaf)
 	}
 	ch->leaves = v;
 	v[ch->nleaves].pgid = pgid;
+	v[ch->nleaves].kill_at = -1;
 	v[ch->nleaves++].leaf = leaf;
 }
 
@@ -568,15 +569,36 @@ void
 child_timer(struct child *ch, int64_t now)
 {
 	int64_t d = sv_deadline(&ch->sv);
+	size_t i;
 
 	if (d >= 0 && now >= d)
 		sv_step(&ch->sv, TR_TIMER, now, 0, 0, NULL);
+	for (i = 0; i < ch->nleaves; i++) {
+		struct child_leaf *cl = &ch->leaves[i];
+
+		if (cl->kill_at < 0 || now < cl->kill_at)
+			continue;
+		cl->kill_at = -2;
+		log_warnx("%sprocesses left in the cgroup of pid %ld did not "
+			  "stop; killing them",
+		    ch->who, (long)cl->pgid);
+		if (cgroup_kill(cl->leaf) == -1)
+			log_warn("%skilling the cgroup of pid %ld", ch->who,
+			    (long)cl->pgid);
+	}
 }
 
 int64_t
 child_deadline(const struct child *ch)
 {
-	return sv_deadline(&ch->sv);
+	int64_t d = sv_deadline(&ch->sv);
+	size_t i;
+
+	for (i = 0; i < ch->nleaves; i++)
+		if (ch->leaves[i].kill_at >= 0 &&
+		    (d < 0 || ch->leaves[i].kill_at < d))
+			d = ch->leaves[i].kill_at;
+	return d;
 }
 
 void
@@ -633,6 +655,7 @@ child_check_groups(struct child *ch, int64_t now)
 	pid_t pgids[SV_STOP_MAX];
 	struct child_leaf *cl;
 	size_t n, i, left = 0;
+	int r;
 
 	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
 	for (i = 0; i < n; i++) {
@@ -651,14 +674,30 @@ child_check_groups(struct child *ch, int64_t now)
 		sv_step(&ch->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
 		guard_note(ch->sh->guard, pgids[i], 0);
 	}
-	/* Leaves sv no longer knows (a group it had to SIGKILL and forget,
-	 * a start that failed): removed once empty. */
+	/* Leaves sv no longer knows (a build that succeeded, a group it had
+	 * to SIGKILL and forget, a start that failed): removed once empty;
+	 * what a build left running there is stopped, as it would be as a
+	 * stray. */
 	for (i = 0; i < ch->nleaves;) {
 		cl = &ch->leaves[i];
-		if (!sv_knows(&ch->sv, cl->pgid) && !child_leaf_busy(ch, cl))
-			child_leaf_drop(ch, i);
-		else
+		if (sv_knows(&ch->sv, cl->pgid)) {
 			i++;
+			continue;
+		}
+		if (!child_leaf_busy(ch, cl)) {
+			child_leaf_drop(ch, i);
+			continue;
+		}
+		if (cl->kill_at == -1) {
+			cl->kill_at = now + ch->conf.stop_timeout_ms;
+			if ((r = cgroup_signal(
+				 cl->leaf, ch->conf.stop_signal, 0)) > 0)
+				log_info("%sstopping %d process%s left in the "
+					 "cgroup of pid %ld",
+				    ch->who, r, r == 1 ? "" : "es",
+				    (long)cl->pgid);
+		}
+		i++;
 	}
 	return left;
 }

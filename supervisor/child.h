@@ -42,6 +42,11 @@ struct shared {
 struct child_leaf {
 	pid_t pgid; /* 0: a start that failed */
 	struct cgroup_leaf *leaf;
+	/* Once sv has forgotten its group (a build that succeeded, a group
+	 * it had to SIGKILL and drop) while processes are left in it: they
+	 * get the stop signal, then SIGKILL (cgroup_kill()) at this time
+	 * (ms); -1 before, -2 once killed. */
+	int64_t kill_at;
 };
 
 struct child {
@@ -119,9 +124,11 @@ void child_reaped(struct child *ch, pid_t pid, int status, int64_t now);
 /* READY=1 came from process group pgid of ch: TR_READY. */
 void child_ready(struct child *ch, pid_t pgid, int64_t now);
 /* Runs ch's state machine on its deadline (TR_TIMER) if it is due at
- * now. */
+ * now, and kills the cgroup leaves left behind whose stop timeout has
+ * passed. */
 void child_timer(struct child *ch, int64_t now);
-/* Returns ch's next deadline (ms), or -1 for none. */
+/* Returns ch's next deadline (ms), its state machine's or a leftover
+ * leaf's, or -1 for none. */
 int64_t child_deadline(const struct child *ch);
 /* Reads the pending events of ch's watcher and notes each changed path
  * for the debounce. Returns 0, or -1 with errno (logged). */
@@ -136,8 +143,10 @@ void child_ask(struct child *ch, const char *reason);
 
 /* Looks at every process group of ch that is being stopped and whose
  * leader is reaped; feeds TR_GROUP_GONE for each that is empty now (and
- * its cgroup leaf too, which is then removed) and tells the guard.
- * Returns how many are still lingering. */
+ * its cgroup leaf too, which is then removed) and tells the guard. A
+ * leaf of a group sv no longer knows is removed once empty; what is left
+ * in it is stopped as a group would be (stop signal, then SIGKILL after
+ * stop_timeout: child_timer()). Returns how many are still lingering. */
 size_t child_check_groups(struct child *ch, int64_t now);
 /* Stores in fds (at most max) the cgroup.events descriptors of ch's
  * leaves that are waited for to empty: poll(2) them for POLLPRI, then

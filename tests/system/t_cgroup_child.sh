@@ -2,9 +2,10 @@
 # Each start and build in a cgroup of its own, through the binary: a
 # daemon that left the child's process group and ignores SIGTERM is
 # killed with the cgroup (cgroup.kill) at the stop timeout, the next child
-# starts only once the old cgroup is empty, each cgroup is removed when
-# its group is gone, and a clean stop removes holdports' subtree. Needs
-# root (or a delegated cgroup) and cgroup v2.
+# starts only once the old cgroup is empty, what a build that succeeded
+# left running is stopped the same way, each cgroup is removed when its
+# group is gone, and a clean stop removes holdports' subtree. Needs root
+# (or a delegated cgroup) and cgroup v2.
 . tests/system/lib.sh
 
 mkdir -p "$T/d"
@@ -17,6 +18,12 @@ cat > "$T/child.sh" <<EOS
 exec $ECHO
 EOS
 chmod 755 "$T/child.sh"
+# build.sh DIR: a build that leaves such a daemon behind, and succeeds.
+cat > "$T/build.sh" <<EOS
+#!/bin/sh
+(setsid sh -c 'trap "" TERM; exec sleep 1000' & echo \$! >> "\$1/built")
+EOS
+chmod 755 "$T/build.sh"
 cat > "$T/ports.ini" <<INI
 [holdports]
 stop_timeout = 500ms
@@ -24,7 +31,7 @@ stop_timeout = 500ms
 listen = 127.0.0.1:0
 [child]
 command = $T/child.sh $T/d
-build = true
+build = $T/build.sh $T/d
 INI
 hp_start -v -c "$T/ports.ini"
 port=$(wait_port http)
@@ -42,10 +49,16 @@ leaves() { find "$dir" -mindepth 1 -maxdepth 1 -type d; }
 grep -qx "$d1" "$dir"/run-*/cgroup.procs && grep -qx "$child" "$dir"/run-*/cgroup.procs &&
 	ok "the child and its daemon are in its cgroup" ||
 	fail "not in a leaf: $(cat "$dir"/*/cgroup.procs)"
-# The build's cgroup is gone with the build.
-wait_until 10 sh -c "! ls '$dir' | grep -q '^build-'" &&
-	ok "the build's cgroup is removed once it is done" ||
-	fail "leaves: $(leaves)"
+# What the build left is stopped (SIGTERM, then SIGKILL), as a stray
+# would be, and its cgroup removed.
+b1=$(cat "$T/d/built")
+track "$b1"
+wait_until 10 sh -c "! ls '$dir' | grep -q '^build-'" && dead "$b1" &&
+	grep -q "stopping 1 process left in the cgroup of pid" "$T/hp.log" &&
+	grep -q "processes left in the cgroup of pid [0-9]* did not stop; killing them" "$T/hp.log" &&
+	ok "what the build left is killed, its cgroup removed" ||
+	fail "build daemon $b1 $(alive "$b1" && echo alive); leaves: $(leaves); $(cat "$T/hp.log")"
+untrack "$b1"
 
 kill -HUP "$HP_PID"
 wait_until 10 at_least 1 'SIGHUP, build ok .*, restarted pid' ||
