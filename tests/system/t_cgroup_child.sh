@@ -10,18 +10,24 @@
 
 mkdir -p "$T/d"
 # child.sh DIR: leaves a daemon in a session of its own that ignores
-# SIGTERM (an ignored signal stays ignored across exec), then runs
-# hp-echo.
+# SIGTERM (an ignored signal stays ignored across exec), waits until it
+# does, then runs hp-echo.
 cat > "$T/child.sh" <<EOS
 #!/bin/sh
-(setsid sh -c 'trap "" TERM; exec sleep 1000' & echo \$! >> "\$1/daemons")
+: > "\$1/d.new"
+(setsid sh -c 'trap "" TERM; echo \$\$ > "\$0"; exec sleep 1000' "\$1/d.new" &)
+while [ ! -s "\$1/d.new" ]; do sleep 0.01; done
+cat "\$1/d.new" >> "\$1/daemons"
 exec $ECHO
 EOS
 chmod 755 "$T/child.sh"
 # build.sh DIR: a build that leaves such a daemon behind, and succeeds.
 cat > "$T/build.sh" <<EOS
 #!/bin/sh
-(setsid sh -c 'trap "" TERM; exec sleep 1000' & echo \$! >> "\$1/built")
+: > "\$1/b.new"
+(setsid sh -c 'trap "" TERM; echo \$\$ > "\$0"; exec sleep 1000' "\$1/b.new" &)
+while [ ! -s "\$1/b.new" ]; do sleep 0.01; done
+cat "\$1/b.new" >> "\$1/built"
 EOS
 chmod 755 "$T/build.sh"
 cat > "$T/ports.ini" <<INI
@@ -43,7 +49,7 @@ if [ -z "$dir" ]; then
 fi
 child=$(latest_pid)
 wait_until 10 test -s "$T/d/daemons" || fail "no daemon"
-d1=$(cat "$T/d/daemons")
+d1=$(head -n 1 "$T/d/daemons")
 track "$d1"
 leaves() { find "$dir" -mindepth 1 -maxdepth 1 -type d; }
 grep -qx "$d1" "$dir"/run-*/cgroup.procs && grep -qx "$child" "$dir"/run-*/cgroup.procs &&
@@ -51,7 +57,7 @@ grep -qx "$d1" "$dir"/run-*/cgroup.procs && grep -qx "$child" "$dir"/run-*/cgrou
 	fail "not in a leaf: $(cat "$dir"/*/cgroup.procs)"
 # What the build left is stopped (SIGTERM, then SIGKILL), as a stray
 # would be, and its cgroup removed.
-b1=$(cat "$T/d/built")
+b1=$(head -n 1 "$T/d/built")
 track "$b1"
 wait_until 10 sh -c "! ls '$dir' | grep -q '^build-'" && dead "$b1" &&
 	grep -q "stopping 1 process left in the cgroup of pid" "$T/hp.log" &&
