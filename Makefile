@@ -35,15 +35,15 @@ VERSION_STR = `cat VERSION`
 CONF_OBJS = supervisor/conf.o supervisor/conf_keys.o supervisor/conf_ini.o \
 	  supervisor/conf_opts.o supervisor/conf_print.o \
 	  supervisor/conf_procfile.o supervisor/parse.o supervisor/suggest.o \
-	  supervisor/util.o
+	  supervisor/cmdline.o supervisor/util.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
-	  supervisor/spawn.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
+	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
 	  supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) \
-	  $(CGROUP_OBJ)
+	  supervisor/pollset.o supervisor/fdstore.o supervisor/term.o \
+	  supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) $(CGROUP_OBJ)
 # The browser side: not linked into holdports yet; built by make all so
 # that they cannot rot, and used by their tests and tests/helpers/web-drive.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
@@ -57,14 +57,16 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_dotenv tests/unit/test_fstype tests/unit/test_pollwatch \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
-	  tests/unit/test_web tests/unit/test_log
+	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
+	  tests/unit/test_fdstore tests/unit/test_log
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive tests/helpers/init-drive \
-	  tests/helpers/web-drive tests/helpers/web-client \
-	  tests/helpers/sock-drive tests/helpers/squat tests/helpers/noreap \
-	  tests/helpers/cgroup-drive
+	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop \
+	  tests/helpers/fdstore-clients tests/helpers/hp-store \
+	  tests/helpers/pty-drive tests/helpers/sock-drive tests/helpers/squat \
+	  tests/helpers/noreap tests/helpers/cgroup-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -87,7 +89,7 @@ holdports: supervisor/main.o $(SV_OBJS)
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
 	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
-	  supervisor/cgroup.h
+	  supervisor/fdstore.h supervisor/cgroup.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -102,6 +104,11 @@ supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
     supervisor/http.h supervisor/hp.h supervisor/conf.h supervisor/pollset.h
 supervisor/webpage.o: supervisor/webpage.c supervisor/webpage.h \
     supervisor/web.h supervisor/ansi.h supervisor/util.h supervisor/pollset.h
+
+# Not linked into holdports yet: the child's command split at load, and
+# the packing of its descriptors, with their tests.
+supervisor/cmdline.o: supervisor/cmdline.c supervisor/cmdline.h
+supervisor/fdpack.o: supervisor/fdpack.c supervisor/fdpack.h
 
 # The child API: one object, position-independent, in both libraries.
 $(API_OBJ): child-api/holdports.c child-api/holdports.h
@@ -168,6 +175,13 @@ tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
 	    supervisor/notify.o supervisor/log.o supervisor/fd.o \
 	    supervisor/rand.o $(PROC_OBJ) $(CMOCKA_LIBS)
+FDSTORE_DEPS = supervisor/fdstore.o supervisor/notify.o supervisor/pollset.o \
+	  supervisor/util.o supervisor/log.o supervisor/fd.o supervisor/rand.o \
+	  $(PROC_OBJ)
+tests/unit/test_fdstore: tests/unit/test_fdstore.c $(FDSTORE_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdstore.c \
+	    $(FDSTORE_DEPS) $(CMOCKA_LIBS)
 tests/compat/test_notify: tests/compat/test_notify.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(SYSTEMD_CFLAGS) \
 	    $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) -o $@ \
@@ -214,12 +228,26 @@ tests/helpers/web-drive: tests/helpers/web-drive.c $(WEB_LINK) \
 tests/helpers/web-client: tests/helpers/web-client.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/web-client.c
+tests/helpers/pty-drive: tests/helpers/pty-drive.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/pty-drive.c
 # The libmicrohttpd prototype that doc/http-choice.md measured; not
 # built by default (holdports does not use the library).
 tests/bench/web-mhd: tests/bench/web-mhd.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) `pkg-config --cflags libmicrohttpd` \
 	    $(LDFLAGS) -o $@ tests/bench/web-mhd.c \
 	    `pkg-config --libs libmicrohttpd`
+tests/unit/test_cmdline: tests/unit/test_cmdline.c supervisor/cmdline.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_cmdline.c \
+	    supervisor/cmdline.o $(CMOCKA_LIBS)
+tests/unit/test_fdpack: tests/unit/test_fdpack.c supervisor/fdpack.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdpack.c \
+	    supervisor/fdpack.o $(CMOCKA_LIBS)
+tests/helpers/hp-evloop: tests/helpers/hp-evloop.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/hp-evloop.c libholdports.a
 tests/helpers/hp-hold: tests/helpers/hp-hold.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-hold.c
@@ -232,6 +260,12 @@ tests/helpers/noreap: tests/helpers/noreap.c
 tests/helpers/squat: tests/helpers/squat.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/squat.c
+tests/helpers/fdstore-clients: tests/helpers/fdstore-clients.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/fdstore-clients.c
+tests/helpers/hp-store: tests/helpers/hp-store.c libholdports.a
+	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/hp-store.c libholdports.a
 tests/helpers/hp-load: tests/helpers/hp-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/hp-load.c

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "cmdline.h"
 
 extern char **environ;
 
@@ -32,8 +33,9 @@ child_spawn_failed(
 	int e = errno;
 
 	if (!errno_transient(e)) {
-		log_warn(
-		    "%scannot start %s'%s': %s", ch->who, what, cmd, stage);
+		log_warnx("%scannot start %s'%s': %s: %s (%s)", ch->who, what,
+		    cmd, stage, strerror(e), errno_name(e));
+		errno = e;
 		return -1;
 	}
 	if (ch->spawn_fails++ == 0)
@@ -56,21 +58,6 @@ child_spawn_worked(struct child *ch)
 	ch->spawn_fails = 0;
 }
 
-/* Returns 1 while a process group of ch's children (not a build) may
- * still hold its sockets: serving, starting, or being stopped. */
-static int
-child_holding(const struct child *ch)
-{
-	size_t i;
-
-	if (ch->sv.cur.pid != 0 || ch->sv.next.pid != 0)
-		return 1;
-	for (i = 0; i < SV_STOP_MAX; i++)
-		if (ch->sv.stopping[i].pid != 0 && !ch->sv.stopping[i].is_build)
-			return 1;
-	return 0;
-}
-
 /*
  * Undoes what a child left on ch's sockets (sock_check(), which logs what
  * it repairs and what it cannot). While an older process group of ch
@@ -83,7 +70,7 @@ child_holding(const struct child *ch)
 static void
 child_check_socks(struct child *ch)
 {
-	int flags = child_holding(ch) ? SOCK_CHECK_KEEP_FLAGS : 0;
+	int flags = sv_holding(&ch->sv) ? SOCK_CHECK_KEEP_FLAGS : 0;
 	size_t i;
 
 	for (i = 0; i < ch->conf.nsocks; i++)
@@ -173,56 +160,142 @@ child_leaf_busy(struct child *ch, const struct child_leaf *cl)
 	return r == 1;
 }
 
-/*
- * Spawns plan p of ch (what: "run" or "build") in a leaf of its own where
- * the instance has cgroups. Returns its pid, or -1 with errno and *stage
- * as spawn() does. A process that could not enter its leaf (the kernel
- * refused the move) turns cgroups off for the rest of the run, with a
- * warning, and returns SV_START_AGAIN: the start is tried again without.
- */
-static pid_t
-child_spawn(
-    struct child *ch, struct plan *p, const char *what, const char **stage)
+/* Makes the leaf of the next start (what "run") or build ("build") of
+ * ch and has plan p enter it (p->cgroup). Returns the leaf, or NULL:
+ * none, p->cgroup -1. */
+static struct cgroup_leaf *
+child_leaf_open(struct child *ch, struct plan *p, const char *what)
 {
 	struct cgroup_leaf *leaf = child_leaf_new(ch, what);
-	pid_t pid;
-	int e;
 
 	p->cgroup = leaf != NULL ? cgroup_procs_fd(leaf) : -1;
-	pid = spawn(p, stage);
-	e = errno;
+	return leaf;
+}
+
+/*
+ * After spawn() of plan p in leaf (NULL: none) returned pid, at stage,
+ * with errno: records the leaf of the new group, or removes it. A process
+ * that could not enter its leaf (the kernel refused the move) turns
+ * cgroups off for the rest of the run, with a warning, and makes this
+ * return SV_START_AGAIN: the start is tried again without. Else returns
+ * pid. Keeps errno.
+ */
+static pid_t
+child_leaf_close(struct child *ch, struct plan *p, struct cgroup_leaf *leaf,
+    pid_t pid, const char *stage)
+{
+	int e = errno;
+
 	p->cgroup = -1;
 	child_leaf_keep(ch, pid == -1 ? 0 : pid, leaf);
-	if (pid == -1 && strcmp(*stage, "cgroup") == 0) {
+	if (pid == -1 && strcmp(stage, "cgroup") == 0) {
 		ch->sh->cgroups->off = 1;
 		log_warnx("%scannot move a process into its cgroup: %s (%s); "
 			  "using process groups alone from now on",
 		    ch->who, errno_name(e), strerror(e));
-		errno = e;
-		return SV_START_AGAIN;
+		pid = SV_START_AGAIN;
 	}
 	errno = e;
 	return pid;
 }
 
+/*
+ * Spawns the child with its stored descriptors after its sockets: the
+ * plan of every start with the descriptors, LISTEN_FDS and LISTEN_FDNAMES
+ * made for this one (the store changes between starts; without stored
+ * descriptors the plan is used as it is). Returns the pid, or -1 with
+ * errno (ENOMEM, or from spawn()) and *stage set.
+ */
+static pid_t
+child_spawn_stored(struct child *ch, const char **stage)
+{
+	size_t ns = ch->conf.nsocks, n = fdstore_count(&ch->store);
+	struct plan p = ch->run;
+	const char **names;
+	char **envp = NULL;
+	int *fds, *scratch, e;
+	pid_t pid = -1;
+
+	*stage = "plan";
+	fds = calloc(ns + n, sizeof(*fds));
+	scratch = calloc(ns + n, sizeof(*scratch)); /* spawn()'s copy */
+	names = calloc(ns + n, sizeof(*names));
+	if (fds == NULL || scratch == NULL || names == NULL)
+		goto out;
+	memcpy(fds, ch->fds, ns * sizeof(*fds));
+	memcpy(names, ch->names, ns * sizeof(*names));
+	fdstore_list(&ch->store, fds + ns, names + ns);
+	p.pidslot = NULL;
+	envp = env_build(environ, ch->extra, ch->nextra, names, ns + n,
+	    ch->notify, ch->conf.no_listen_pid ? NULL : &p.pidslot);
+	if (envp == NULL)
+		goto out;
+	p.envp = envp;
+	p.path = cmdline_path(envp);
+	p.fds = fds;
+	p.scratch = scratch;
+	p.nfds = ns + n;
+	log_debug("%spassing %zu stored descriptor%s after %zu socket%s",
+	    ch->who, n, n == 1 ? "" : "s", ns, ns == 1 ? "" : "s");
+	pid = spawn(&p, stage);
+out:
+	e = errno;
+	free(envp);
+	free(names);
+	free(scratch);
+	free(fds);
+	errno = e;
+	return pid;
+}
+
 /* sv_ops.start: restores the child's sockets to the state each child
- * must find, then spawns it. */
+ * must find, then spawns it. The file status flags (O_NONBLOCK) belong
+ * to the open file description every holder shares: while an older
+ * child still holds the sockets (mode = overlap) they are left alone,
+ * or its accept(2) would turn blocking under its event loop. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
+	struct cgroup_leaf *leaf;
 	const char *stage;
 	pid_t pid;
+	int e;
 
 	child_check_socks(ch);
+	if (ch->sh->prestart != NULL)
+		ch->sh->prestart(ch->sh->prestart_arg);
 	if (ch->run_envp == NULL) {
 		errno = ENOMEM; /* child_apply() could not plan it */
-		return child_spawn_failed(ch, "", ch->conf.command, "plan");
+		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
 	}
-	if ((pid = child_spawn(ch, &ch->run, "run", &stage)) == SV_START_AGAIN)
+	/* A peer that hung up as the last child stopped, in the turn of
+	 * its exit: poll(2) has not told yet. */
+	fdstore_sweep(&ch->store);
+	/* stdin = tty: the terminal, if holdports can lend it now. */
+	ch->run.tty = ch->conf.stdin_tty && ch->sh->term != NULL &&
+	    term_lend(ch->sh->term);
+	if (ch->conf.stdin_tty && !ch->run.tty && !ch->tty_warned) {
+		log_warnx("%sstdin = tty: holdports' stdin is not a terminal "
+			  "it has in the foreground; the child gets /dev/null",
+		    ch->who);
+		ch->tty_warned = 1;
+	}
+	leaf = child_leaf_open(ch, &ch->run, "run");
+	if (fdstore_count(&ch->store) > 0)
+		pid = child_spawn_stored(ch, &stage);
+	else
+		pid = spawn(&ch->run, &stage);
+	e = errno;
+	if (ch->run.tty)
+		term_lent(ch->sh->term, pid == -1 ? 0 : pid);
+	ch->run.tty = 0;
+	errno = e;
+	pid = child_leaf_close(ch, &ch->run, leaf, pid, stage);
+	if (pid == SV_START_AGAIN)
 		return pid;
 	if (pid == -1)
-		return child_spawn_failed(ch, "", ch->conf.command, stage);
+		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
 	return pid;
@@ -233,6 +306,7 @@ static pid_t
 child_build_op(void *arg)
 {
 	struct child *ch = arg;
+	struct cgroup_leaf *leaf;
 	const char *stage;
 	pid_t pid;
 
@@ -241,7 +315,9 @@ child_build_op(void *arg)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, "plan");
 	}
-	pid = child_spawn(ch, &ch->build, "build", &stage);
+	leaf = child_leaf_open(ch, &ch->build, "build");
+	pid = spawn(&ch->build, &stage);
+	pid = child_leaf_close(ch, &ch->build, leaf, pid, stage);
 	if (pid == SV_START_AGAIN)
 		return pid;
 	if (pid == -1)
@@ -256,24 +332,31 @@ child_build_op(void *arg)
 /* sv_ops.kill: signals process group pgid and, where it runs in a leaf,
  * every other process of the leaf (what left the group: setsid(2), a
  * double fork); SIGKILL kills the whole leaf (cgroup_kill()). An empty
- * group is not an error here. */
+ * group is not an error here. A stop signal is followed by SIGCONT, as
+ * systemd does, so that a stopped group (Ctrl-Z in a debugger, kill
+ * -STOP) acts on it now rather than at SIGKILL. */
 static int
 child_kill_op(void *arg, pid_t pgid, int signo)
 {
 	struct child *ch = arg;
 	struct child_leaf *cl = child_leaf_find(ch, pgid);
-	int r, n;
+	int r, n, cont = signo != SIGKILL && signo != SIGCONT;
 
 	if ((r = spawn_kill(pgid, signo)) == -1 && errno != ESRCH)
 		log_warn("%skill process group %ld", ch->who, (long)pgid);
+	if (r == 0 && cont)
+		(void)spawn_kill(pgid, SIGCONT);
 	if (cl == NULL)
 		return r;
-	if (signo == SIGKILL)
+	if (signo == SIGKILL) {
 		n = cgroup_kill(cl->leaf);
-	else if ((n = cgroup_signal(cl->leaf, signo, pgid)) > 0)
+	} else if ((n = cgroup_signal(cl->leaf, signo, pgid)) > 0) {
 		log_info("%sstopping %d process%s that left the process group "
 			 "of pid %ld, in its cgroup",
 		    ch->who, n, n == 1 ? "" : "es", (long)pgid);
+		if (cont)
+			(void)cgroup_signal(cl->leaf, SIGCONT, pgid);
+	}
 	if (n == -1) {
 		log_warn(
 		    "%ssignalling the cgroup of pid %ld", ch->who, (long)pgid);
@@ -285,18 +368,21 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 static const struct sv_ops child_ops = {
     child_start_op, child_build_op, child_kill_op};
 
-/* Builds into ch->socketvars the HOLDPORTS_SOCKET_ variables of every
- * socket of the instance, when it has several children (env_sockets()).
- * Returns 0 or -1 with errno ENOMEM. */
-static int
-child_socketvars(struct child *ch)
+/* Returns the HOLDPORTS_SOCKET_ variables of every socket of the
+ * instance, when it has several children (env_sockets()), as a new array
+ * (free() it); NULL when there is one child, or with *failed set when
+ * memory is out. */
+static char **
+child_socketvars(const struct child *ch, int *failed)
 {
 	const struct shared *sh = ch->sh;
 	const char **names, **addrs;
+	char **sv = NULL;
 	size_t i;
 
+	*failed = 0;
 	if (sh->conf->nchildren < 2)
-		return 0;
+		return NULL;
 	names = calloc(sh->nsocks + 1, sizeof(*names));
 	addrs = calloc(sh->nsocks + 1, sizeof(*addrs));
 	if (names != NULL && addrs != NULL) {
@@ -304,24 +390,27 @@ child_socketvars(struct child *ch)
 			names[i] = sh->socks[i].name;
 			addrs[i] = sh->socks[i].addr;
 		}
-		ch->socketvars = env_sockets(names, addrs, sh->nsocks);
+		sv = env_sockets(names, addrs, sh->nsocks);
 	}
 	free(names);
 	free(addrs);
-	return ch->socketvars != NULL ? 0 : -1;
+	*failed = sv == NULL;
+	return sv;
 }
 
-/* Returns the child's environment= variables followed by those of
- * compat (built into ch->compat) and the HOLDPORTS_SOCKET_ ones, as a
- * new array of *np pointers to strings it does not own (free() only the
- * array), or NULL with errno ENOMEM. */
+/* Returns the child's environment= variables followed by FDSTORE=N
+ * when its fd store is on (as systemd sets it), those of compat (built
+ * into ch->compat), the HOLDPORTS_SOCKET_ ones and the NAME=value words
+ * that start its command, as a new array of *np pointers to strings it
+ * does not own (free() only the array), or NULL with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
 	const char **addrs;
-	char **extra;
+	char **extra, **sv;
 	size_t i, n, k = 0;
+	int failed;
 
 	if ((addrs = calloc(cc->nsocks + 1, sizeof(*addrs))) == NULL)
 		return NULL;
@@ -329,19 +418,32 @@ child_extra(struct child *ch, size_t *np)
 		addrs[i] = ch->sh->socks[cc->socks[i]].addr;
 	ch->compat = env_compat(ch->sh->conf->compat, addrs, cc->nsocks);
 	free(addrs);
-	if (ch->compat == NULL || child_socketvars(ch) == -1)
+	if (ch->compat == NULL)
 		return NULL;
-	n = cc->nenv + ch->sh->nsocks;
+	sv = child_socketvars(ch, &failed);
+	if (failed)
+		return NULL;
+	ch->socketvars = sv;
+	n = cc->nenv + 1 + ch->sh->nsocks + cc->nassign;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
 		return NULL;
 	for (i = 0; i < cc->nenv; i++)
 		extra[k++] = cc->env[i];
+	if (cc->fdstore_max > 0) {
+		(void)snprintf(ch->fdstore_env, sizeof(ch->fdstore_env),
+		    "FDSTORE=%d", cc->fdstore_max);
+		extra[k++] = ch->fdstore_env;
+	}
 	for (i = 0; ch->compat[i] != NULL; i++)
 		extra[k++] = ch->compat[i];
-	for (i = 0; ch->socketvars != NULL && ch->socketvars[i] != NULL; i++)
-		extra[k++] = ch->socketvars[i];
+	for (i = 0; sv != NULL && sv[i] != NULL; i++)
+		extra[k++] = sv[i];
+	/* NAME=value words before the program, last: they win, as in the
+	 * shell. */
+	for (i = 0; i < cc->nassign; i++)
+		extra[k++] = cc->assign[i];
 	*np = k;
 	return extra;
 }
@@ -351,8 +453,8 @@ child_extra(struct child *ch, size_t *np)
 static void
 child_unplan(struct child *ch)
 {
-	free(ch->run_argv[2]);
-	ch->run_argv[2] = NULL;
+	free(ch->run.pathbuf);
+	ch->run.pathbuf = NULL;
 	free(ch->run_envp);
 	ch->run_envp = NULL;
 	free(ch->build_envp);
@@ -361,8 +463,13 @@ child_unplan(struct child *ch)
 	ch->compat = NULL;
 	free(ch->socketvars);
 	ch->socketvars = NULL;
+	free(ch->extra);
+	ch->extra = NULL;
+	ch->nextra = 0;
 	free(ch->fds);
 	ch->fds = NULL;
+	free(ch->scratch);
+	ch->scratch = NULL;
 	free(ch->names);
 	ch->names = NULL;
 }
@@ -373,40 +480,52 @@ static int
 child_plan(struct child *ch)
 {
 	const struct childconf *cc = &ch->conf;
-	char *bpid, **extra;
-	size_t i, nextra;
+	char *bpid;
+	size_t i;
 
-	if ((ch->run_argv[2] = malloc(strlen(cc->command) + sizeof("exec "))) ==
-	    NULL)
-		return -1;
-	(void)strcpy(ch->run_argv[2], "exec ");
-	(void)strcat(ch->run_argv[2], cc->command);
-	ch->run_argv[0] = "/bin/sh";
-	ch->run_argv[1] = "-c";
 	ch->fds = calloc(cc->nsocks + 1, sizeof(*ch->fds));
+	ch->scratch = calloc(cc->nsocks + 1, sizeof(*ch->scratch));
 	ch->names = calloc(cc->nsocks + 1, sizeof(*ch->names));
-	if (ch->fds == NULL || ch->names == NULL)
+	if (ch->fds == NULL || ch->scratch == NULL || ch->names == NULL ||
+	    (ch->stack == NULL &&
+		(ch->stack = malloc(PROC_SPAWN_STACK)) == NULL))
 		return -1;
 	for (i = 0; i < cc->nsocks; i++) {
 		ch->fds[i] = ch->sh->socks[cc->socks[i]].fd;
 		ch->names[i] = ch->sh->socks[cc->socks[i]].name;
 	}
 	/* The child alone gets the compat variables: they name sockets. */
-	if ((extra = child_extra(ch, &nextra)) == NULL)
+	if ((ch->extra = child_extra(ch, &ch->nextra)) == NULL)
 		return -1;
+	/* NOTIFY_SOCKET for readiness and for the fd store alone: another
+	 * child's ready = notify opens the socket, not this one's reason to
+	 * speak. */
+	ch->notify = cc->ready == READY_NOTIFY || cc->fdstore_max > 0 ?
+	    ch->sh->notify :
+	    NULL;
 	ch->run.pidslot = NULL;
-	ch->run_envp = env_build(environ, extra, nextra, ch->names, cc->nsocks,
-	    ch->sh->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
-	free(extra);
+	ch->run_envp =
+	    env_build(environ, ch->extra, ch->nextra, ch->names, cc->nsocks,
+		ch->notify, cc->no_listen_pid ? NULL : &ch->run.pidslot);
 	if (ch->run_envp == NULL)
 		return -1;
-	ch->run.argv = ch->run_argv;
+	/* Executed directly, so that its pid is LISTEN_PID: the program is
+	 * searched in the PATH of its own environment, into a buffer made
+	 * now, for the forked process may not allocate. */
+	ch->run.argv = cc->argv;
 	ch->run.envp = ch->run_envp;
 	ch->run.fds = ch->fds;
+	ch->run.scratch = ch->scratch;
+	ch->run.stack = ch->stack;
 	ch->run.nfds = cc->nsocks;
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
+	ch->run.limit = ch->sh->limit;
 	ch->run.cgroup = -1;
+	ch->run.path = cmdline_path(ch->run_envp);
+	ch->run.pathlen = cmdline_bufsize(cc->argv[0], ch->run.path);
+	if ((ch->run.pathbuf = malloc(ch->run.pathlen)) == NULL)
+		return -1;
 	if (cc->build == NULL)
 		return 0;
 	/* The build gets the child's environment without the sockets, and
@@ -422,6 +541,8 @@ child_plan(struct child *ch)
 	ch->build.envp = ch->build_envp;
 	ch->build.directory = cc->directory;
 	ch->build.parent = ch->run.parent;
+	ch->build.stack = ch->stack;
+	ch->build.limit = ch->sh->limit;
 	ch->build.cgroup = -1;
 	return 0;
 }
@@ -457,9 +578,11 @@ child_open(struct child *ch, const struct childconf *cc,
 	ch->deb.deadline = -1;
 	if (named)
 		(void)snprintf(ch->who, sizeof(ch->who), "%s: ", cc->name);
+	fdstore_init(&ch->store, ch->who, cc->name);
 	if (childconf_copy(&ch->conf, cc) == -1)
 		return -1;
 	sv_init(&ch->sv, &ch->conf, ch->who, &child_ops, ch);
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	return child_plan(ch);
 }
 
@@ -477,6 +600,8 @@ child_apply(struct child *ch, const struct childconf *cc)
 	childconf_free(&ch->conf);
 	ch->conf = copy;
 	ch->sv.conf = &ch->conf;
+	/* A lower fdstore_max closes what it no longer allows; 0 all. */
+	fdstore_limit(&ch->store, (size_t)cc->fdstore_max, cc->nsocks);
 	if (child_plan(ch) == -1)
 		return -1;
 	child_watch(ch);
@@ -490,7 +615,10 @@ child_close(struct child *ch)
 	free(ch->leaves);
 	ch->leaves = NULL;
 	ch->nleaves = ch->capleaves = 0;
+	fdstore_free(&ch->store);
 	child_unplan(ch);
+	free(ch->stack);
+	ch->stack = NULL;
 	if (ch->watch != NULL)
 		watch_close(ch->watch);
 	ch->watch = NULL;
@@ -533,7 +661,17 @@ child_knows(const struct child *ch, pid_t pid)
 int
 child_speaks(const struct child *ch, pid_t pgid)
 {
-	return pgid != 0 && (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid);
+	size_t i;
+
+	if (pgid == 0)
+		return 0;
+	if (pgid == ch->sv.cur.pid || pgid == ch->sv.next.pid)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (pgid == ch->sv.stopping[i].pid &&
+		    !ch->sv.stopping[i].is_build)
+			return 1;
+	return 0;
 }
 
 pid_t
@@ -649,13 +787,29 @@ child_debounce(struct child *ch, int64_t now)
 		child_ask(ch, reason);
 }
 
+/* Stops what is left in the leaf of cl, whose group sv no longer knows:
+ * the stop signal (and SIGCONT, as a group gets), then SIGKILL at
+ * stop_timeout (child_timer()). */
+static void
+child_leaf_stop(struct child *ch, struct child_leaf *cl, int64_t now)
+{
+	int sig = ch->conf.stop_signal, n;
+
+	cl->kill_at = now + ch->conf.stop_timeout_ms;
+	if ((n = cgroup_signal(cl->leaf, sig, 0)) <= 0)
+		return;
+	log_info("%sstopping %d process%s left in the cgroup of pid %ld",
+	    ch->who, n, n == 1 ? "" : "es", (long)cl->pgid);
+	if (sig != SIGKILL && sig != SIGCONT)
+		(void)cgroup_signal(cl->leaf, SIGCONT, 0);
+}
+
 size_t
 child_check_groups(struct child *ch, int64_t now)
 {
 	pid_t pgids[SV_STOP_MAX];
 	struct child_leaf *cl;
 	size_t n, i, left = 0;
-	int r;
 
 	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
 	for (i = 0; i < n; i++) {
@@ -688,15 +842,8 @@ child_check_groups(struct child *ch, int64_t now)
 			child_leaf_drop(ch, i);
 			continue;
 		}
-		if (cl->kill_at == -1) {
-			cl->kill_at = now + ch->conf.stop_timeout_ms;
-			if ((r = cgroup_signal(
-				 cl->leaf, ch->conf.stop_signal, 0)) > 0)
-				log_info("%sstopping %d process%s left in the "
-					 "cgroup of pid %ld",
-				    ch->who, r, r == 1 ? "" : "es",
-				    (long)cl->pgid);
-		}
+		if (cl->kill_at == -1)
+			child_leaf_stop(ch, cl, now);
 		i++;
 	}
 	return left;

@@ -9,8 +9,10 @@
 #define HP_CHILD_H
 
 #include "cgroup.h"
+#include "fdstore.h"
 #include "hp.h"
 #include "sv.h"
+#include "term.h"
 #include "watch.h"
 
 /* The instance's cgroups, which the loop owns: where it could create
@@ -32,9 +34,18 @@ struct shared {
 	const char *notify; /* the value of NOTIFY_SOCKET, or NULL */
 	struct guard *guard; /* told of every process group started */
 	pid_t supervisor; /* our pid, for PR_SET_PDEATHSIG */
+	const struct fdpack_limit *limit; /* the descriptor limits */
 	const char *cwd; /* changed paths are shown relative to it */
 	const char *conf_real; /* the configuration file, canonical, or
 				  NULL: its changes are the loop's */
+	/* Called with prestart_arg right before each start of a child: the
+	 * loop stops the strays of earlier children then, when only those
+	 * can exist (after the start, the new child's own daemon might be
+	 * taken for one). */
+	void (*prestart)(void *arg);
+	void *prestart_arg;
+	struct term *term; /* holdports' terminal, lent to a child with
+			      stdin = tty; NULL: none */
 	struct cgroups *cgroups;
 };
 
@@ -59,12 +70,23 @@ struct child {
 	/* The plans every start reuses, made again when the configuration
 	 * changes: argv, envp and descriptors of the child and the build. */
 	struct plan run, build;
-	char *run_argv[4], *build_argv[4];
+	char *build_argv[4];
 	char **run_envp, **build_envp;
 	char **compat; /* from env_compat() */
 	char **socketvars; /* from env_sockets(), or NULL */
+	char **extra; /* what env_build() adds for the child: environment=,
+			 FDSTORE=, compat's, socketvars (strings not its
+			 own) */
+	size_t nextra;
+	char fdstore_env[32]; /* "FDSTORE=N" */
+	const char *notify; /* its NOTIFY_SOCKET, or NULL */
 	int *fds;
+	int *scratch; /* the copy of fds a start packs */
+	char *stack; /* the stack of a new process (proc_spawn()) */
 	const char **names;
+	/* The descriptors it keeps across its restarts (FDSTORE=1): every
+	 * start passes them after the sockets. */
+	struct fdstore store;
 	/* Starts and builds that failed for want of a resource since the
 	 * last one that worked (child_spawn_failed()). */
 	unsigned long spawn_fails;
@@ -73,6 +95,7 @@ struct child {
 	char reason[256]; /* a reload asked for in this turn; "" for none */
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
+	int tty_warned; /* said that stdin = tty could not be had */
 	/* The cgroup leaf of each of its process groups that has one,
 	 * removed once the group and its leaf are empty. */
 	struct child_leaf *leaves;
@@ -110,8 +133,9 @@ int child_done(const struct child *ch);
 /* Returns 1 if pid is a process ch started (a child or a build, running
  * or being stopped), else 0. */
 int child_knows(const struct child *ch, pid_t pid);
-/* Returns 1 if pgid is the process group of ch's serving or starting
- * child: the processes that may speak for it on NOTIFY_SOCKET. */
+/* Returns 1 if pgid is the process group of ch's serving, starting or
+ * stopping child (not of a build): the processes that may speak for it
+ * on NOTIFY_SOCKET. A child stores its connections as it stops. */
 int child_speaks(const struct child *ch, pid_t pgid);
 /* Returns the pid of ch's newest child (the one starting, else the one
  * serving), or 0 for none. */

@@ -99,6 +99,7 @@ struct row {
 	const struct reg_sock *sock; /* NULL: none */
 	const char *child; /* the child's name, "" for the only one */
 	pid_t pid; /* the child's pid; 0: none */
+	unsigned long fdstore; /* descriptors in the child's fd store */
 };
 
 /* Returns the pid of the child called name of e: from its proc= lines,
@@ -113,6 +114,19 @@ cmd_child_pid(const struct reg_entry *e, const char *name)
 		if (strcmp(e->procs[i].name, name) == 0)
 			return e->procs[i].pid;
 	return e->nprocs == 0 ? e->child : 0;
+}
+
+/* Returns how many descriptors the fd store of e's child called name
+ * holds: 0 for none, or in a file of a version without fd stores. */
+static unsigned long
+cmd_child_fdstore(const struct reg_entry *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nprocs; i++)
+		if (strcmp(e->procs[i].name, name) == 0)
+			return e->procs[i].fdstore;
+	return 0;
 }
 
 /* Returns 1 if the child p of e gets one of e's sockets. */
@@ -141,6 +155,7 @@ cmd_each_row(const struct reg_entry *e,
 		r.sock = &e->socks[i];
 		r.child = e->socks[i].child;
 		r.pid = cmd_child_pid(e, r.child);
+		r.fdstore = cmd_child_fdstore(e, r.child);
 		fn(e, &r, arg);
 	}
 	for (i = 0; i < e->nprocs; i++) {
@@ -149,6 +164,7 @@ cmd_each_row(const struct reg_entry *e,
 		r.sock = NULL;
 		r.child = e->procs[i].name;
 		r.pid = e->procs[i].pid;
+		r.fdstore = e->procs[i].fdstore;
 		fn(e, &r, arg);
 		n++;
 	}
@@ -156,6 +172,7 @@ cmd_each_row(const struct reg_entry *e,
 		r.sock = NULL;
 		r.child = "";
 		r.pid = e->child;
+		r.fdstore = 0;
 		fn(e, &r, arg);
 	}
 }
@@ -365,12 +382,13 @@ cmd_json_row(const struct reg_entry *e, const struct row *r, void *arg)
 	json_out(e->started);
 	(void)fputs(",\"child\":", stdout);
 	json_out(r->child[0] != '\0' ? r->child : NULL);
-	(void)fputs("}\n", stdout);
+	(void)printf(",\"fdstore\":%lu}\n", r->fdstore);
 }
 
 /* Prints the JSON lines of holdports ls --json: one object a row of the
  * table, with the keys name, pid, socket, address, config, child_pid,
- * started and child (its name, null for the only child). */
+ * started, child (its name, null for the only child) and fdstore (the
+ * descriptors in that child's fd store). */
 static void
 cmd_json(const struct reg_entry *v, size_t n)
 {

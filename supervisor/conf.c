@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "conf_int.h"
 #include "util.h"
 
@@ -124,6 +125,8 @@ childconf_free(struct childconf *ch)
 	size_t nwatch = ch->watch != NULL ? ch->nwatch : 0;
 	size_t nignore = ch->ignore != NULL ? ch->nignore : 0;
 	size_t nsocknames = ch->socknames != NULL ? ch->nsocknames : 0;
+	size_t argc = ch->argv != NULL ? ch->argc : 0;
+	size_t nassign = ch->assign != NULL ? ch->nassign : 0;
 
 	free(ch->name);
 	free(ch->command);
@@ -133,6 +136,8 @@ childconf_free(struct childconf *ch)
 	strlist_free(ch->watch, nwatch);
 	strlist_free(ch->ignore, nignore);
 	strlist_free(ch->socknames, nsocknames);
+	strlist_free(ch->argv, argc);
+	strlist_free(ch->assign, nassign);
 	free(ch->socks);
 	memset(ch, 0, sizeof(*ch));
 }
@@ -154,6 +159,28 @@ strlist_copy(char ***dst, char *const *src, size_t n)
 	return 0;
 }
 
+/* Copies the n strings of src into a new NULL-terminated list *dst
+ * (NULL for src NULL). Returns 0 or -1 with errno ENOMEM and *dst NULL. */
+static int
+strlist_copy_terminated(char ***dst, char *const *src, size_t n)
+{
+	size_t i;
+
+	*dst = NULL;
+	if (src == NULL)
+		return 0;
+	if ((*dst = calloc(n + 1, sizeof(**dst))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (((*dst)[i] = strdup(src[i])) == NULL) {
+			strlist_free(*dst, i);
+			*dst = NULL;
+			errno = ENOMEM;
+			return -1;
+		}
+	return 0;
+}
+
 /* Copies the string src (NULL too) into *dst. Returns 0 or -1 (ENOMEM). */
 static int
 str_copy(char **dst, const char *src)
@@ -168,6 +195,7 @@ childconf_copy(struct childconf *dst, const struct childconf *src)
 	*dst = *src;
 	dst->name = dst->command = dst->build = dst->directory = NULL;
 	dst->env = dst->watch = dst->ignore = dst->socknames = NULL;
+	dst->argv = dst->assign = NULL;
 	dst->socks = NULL;
 	if (str_copy(&dst->name, src->name) == -1 ||
 	    str_copy(&dst->command, src->command) == -1 ||
@@ -179,6 +207,9 @@ childconf_copy(struct childconf *dst, const struct childconf *src)
 	    (src->socknames != NULL &&
 		strlist_copy(
 		    &dst->socknames, src->socknames, src->nsocknames) == -1) ||
+	    strlist_copy_terminated(&dst->argv, src->argv, src->argc) == -1 ||
+	    strlist_copy_terminated(&dst->assign, src->assign, src->nassign) ==
+		-1 ||
 	    (dst->socks = calloc(src->nsocks + 1, sizeof(*dst->socks))) ==
 		NULL) {
 		childconf_free(dst);
@@ -233,7 +264,8 @@ conf_add_sock(struct conf *c, const char *name)
 {
 	struct sockconf *s;
 
-	if ((s = realloc(c->socks, (c->nsocks + 1) * sizeof(*s))) == NULL)
+	if ((s = grow(c->socks, &c->capsocks, c->nsocks + 1, sizeof(*s))) ==
+	    NULL)
 		return NULL;
 	c->socks = s;
 	s = &c->socks[c->nsocks++];
@@ -379,7 +411,19 @@ conf_clear_socks(struct conf *c)
 		free(c->socks[i].listen);
 	free(c->socks);
 	c->socks = NULL;
-	c->nsocks = 0;
+	c->nsocks = c->capsocks = 0;
+}
+
+size_t
+conf_sock_fd(const struct conf *c, size_t i)
+{
+	size_t j, k;
+
+	for (j = 0; j < c->nchildren; j++)
+		for (k = 0; k < c->children[j].nsocks; k++)
+			if (c->children[j].socks[k] == i)
+				return 3 + k;
+	return 3 + i;
 }
 
 /* The last port of a fallback range. */
@@ -550,8 +594,7 @@ sock_index(const struct conf *c, const char *name)
 	return -1;
 }
 
-/* Writes "[child.NAME]" or "[child]" for messages about ch into buf. */
-static const char *
+const char *
 child_where(const struct childconf *ch, char *buf, size_t len)
 {
 	(void)snprintf(
@@ -592,6 +635,43 @@ finish_child_socks(const struct conf *c, struct childconf *ch, char *err)
 		}
 		ch->socks[ch->nsocks++] = (size_t)k;
 	}
+	return 0;
+}
+
+/* Splits ch's command into the argv and the variables it is started
+ * with, unless the command line gave them already (-- COMMAND ARGS);
+ * with listen_pid = none it runs as written through /bin/sh -c. Returns
+ * 0 or -1 with err set ("file:line: [child] command: ..."). */
+static int
+finish_argv(const struct conf *c, struct childconf *ch, char *err)
+{
+	char where[CONF_NAME_MAX + 16], msg[CONF_ERR_MAX];
+	const char *sh[] = {"/bin/sh", "-c", ch->command};
+	struct cmdline cl;
+
+	if (ch->argv != NULL)
+		return 0;
+	if (ch->no_listen_pid) {
+		if (strlist_copy_terminated(&ch->argv, (char *const *)sh, 3) ==
+		    -1) {
+			msgf(err, "out of memory");
+			return -1;
+		}
+		ch->argc = 3;
+		return 0;
+	}
+	if (cmdline_split(ch->command, &cl, msg, sizeof(msg)) == -1) {
+		if (c->file != NULL && ch->command_line > 0)
+			msgf(err, "%s:%d: %s %s", c->file, ch->command_line,
+			    child_where(ch, where, sizeof(where)), msg);
+		else
+			msgf(err, "%s", msg);
+		return -1;
+	}
+	ch->argv = cl.argv;
+	ch->argc = cl.argc;
+	ch->assign = cl.env;
+	ch->nassign = cl.env != NULL ? cl.nenv : 0;
 	return 0;
 }
 
@@ -677,10 +757,41 @@ finish_child(struct conf *c, struct childconf *ch, char *err)
 			memcpy((char *)ch + kd->off,
 			    (char *)&c->defaults + kd->off, size);
 	}
-	if (finish_child_socks(c, ch, err) == -1)
+	if (finish_child_socks(c, ch, err) == -1 ||
+	    finish_argv(c, ch, err) == -1)
 		return -1;
 	if (ch->directory == NULL && (ch->directory = strdup(c->dir)) == NULL) {
 		msgf(err, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* One terminal: at most one child may have stdin = tty. Returns 0 or -1
+ * with err set. */
+static int
+finish_tty(const struct conf *c, char *err)
+{
+	char a[CONF_NAME_MAX + 16], b[CONF_NAME_MAX + 16];
+	const struct childconf *first = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nchildren; i++) {
+		const struct childconf *ch = &c->children[i];
+
+		if (!ch->stdin_tty)
+			continue;
+		if (first == NULL) {
+			first = ch;
+			continue;
+		}
+		msgf(err,
+		    "%s:%d: %s stdin: tty is set for %s too (line %d); the "
+		    "terminal goes to one child: set stdin = tty in one "
+		    "section only",
+		    c->file != NULL ? c->file : "ports.ini", ch->line,
+		    child_where(ch, a, sizeof(a)),
+		    child_where(first, b, sizeof(b)), first->line);
 		return -1;
 	}
 	return 0;
@@ -706,7 +817,8 @@ conf_finish(struct conf *c, char *err)
 	for (i = 0; i < c->nchildren; i++)
 		if (finish_child(c, &c->children[i], err) == -1)
 			return -1;
-	if (finish_owners(c, err) == -1 || finish_compat(c, err) == -1)
+	if (finish_owners(c, err) == -1 || finish_compat(c, err) == -1 ||
+	    finish_tty(c, err) == -1)
 		return -1;
 	if (c->name == NULL && name_default(c) == -1) {
 		msgf(err, "out of memory");
@@ -751,6 +863,7 @@ childconf_equal(const struct conf *ca, const struct childconf *a,
 	    !strlist_equal(a->ignore, a->nignore, b->ignore, b->nignore) ||
 	    a->gitignore != b->gitignore ||
 	    a->no_listen_pid != b->no_listen_pid ||
+	    a->fdstore_max != b->fdstore_max || a->stdin_tty != b->stdin_tty ||
 	    a->debounce_ms != b->debounce_ms ||
 	    a->stop_signal != b->stop_signal ||
 	    a->stop_timeout_ms != b->stop_timeout_ms ||

@@ -12,10 +12,11 @@
 
 #include "parse.h"
 
-#define CONF_SOCKS_MAX 256 /* sockets of one instance: fds 3..258 */
+#define CONF_SOCKS_MAX 16384 /* sockets of one instance: fds 3..16386 */
 #define CONF_NAME_MAX \
 	64 /* instance name: [A-Za-z0-9._-], not all digits; \
 	      a child's name: [A-Za-z0-9._-] */
+#define CONF_FDSTORE_MAX 4096 /* the most fdstore_max may be */
 
 /* What a child's exit on its own leads to. */
 enum restart {
@@ -64,7 +65,15 @@ struct childconf {
 	char *name; /* NAME of [child.NAME]; "" for [child] and the command
 		       line */
 	int line; /* line of its section header; 0: none */
-	char *command; /* run as /bin/sh -c 'exec COMMAND' */
+	char *command; /* as written, for messages and holdports check */
+	int command_line; /* the line of command =; 0: none */
+	char **argv; /* what is executed: command split as a shell splits
+			a simple command (cmdline.h), or with listen_pid =
+			none { "/bin/sh", "-c", command }; NULL-terminated */
+	size_t argc;
+	char **assign; /* the leading NAME=value words of command, for the
+			  child's environment */
+	size_t nassign;
 	char *build; /* before every start: /bin/sh -c BUILD; NULL: none */
 	char *directory; /* absolute working directory of the child */
 	char **env; /* KEY=VALUE strings added to the child's */
@@ -75,6 +84,11 @@ struct childconf {
 	size_t nignore;
 	int gitignore; /* honour .gitignore files under watched directories */
 	int no_listen_pid; /* listen_pid = none: LISTEN_PID is left unset */
+	int fdstore_max; /* descriptors kept across its restarts (FDSTORE=1
+			    of sd_notify(3)); 0: none, no fd store */
+	int stdin_tty; /* stdin = tty: holdports' terminal is its stdin and
+			  it is the foreground process group while it runs;
+			  0: /dev/null */
 	size_t *socks; /* indexes into conf.socks, in fd order: socks[i]
 			  becomes fd 3 + i */
 	size_t nsocks;
@@ -98,10 +112,12 @@ struct conf {
 	char *name; /* instance name (registry, log) */
 	unsigned compat; /* COMPAT_* bits */
 	struct sockconf *socks; /* in the order of the file */
-	size_t nsocks;
+	size_t nsocks, capsocks;
 	struct childconf defaults; /* what [holdports] sets for children */
 	struct childconf *children; /* in the order of the file */
 	size_t nchildren;
+	int clear; /* clear = yes (--clear): clear the screen before each
+		      reload's output when stderr is a terminal */
 	int holdports_line; /* line of the [holdports] header; 0: none */
 	int last_line; /* lines in the file (at least 1) */
 };
@@ -115,6 +131,7 @@ struct opts {
 	size_t nlisten, nwatch, nignore;
 	const char *debounce, *name, *build, *mode, *ready, *fallback;
 	const char *procfile; /* --procfile FILE, or NULL */
+	int clear; /* --clear: clear = yes */
 	char **command; /* argv after "--", or NULL */
 	int ncommand;
 };
@@ -199,6 +216,10 @@ int conf_finish(struct conf *c, char *err);
 int childconf_copy(struct childconf *dst, const struct childconf *src);
 /* Frees what ch holds (not ch itself). */
 void childconf_free(struct childconf *ch);
+
+/* Returns the descriptor socket i of the finished c becomes in the child
+ * that gets it (3 for its first socket), or 3 + i when no child does. */
+size_t conf_sock_fd(const struct conf *c, size_t i);
 
 /* Returns the last port a bind of sc tries: PORT + N - 1 with fallback =
  * next:N (at most 65535), else PORT. */

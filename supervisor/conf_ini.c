@@ -496,6 +496,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		sc->line = p->lineno;
 	if (k == K_SOCKETS && ch != NULL && ch->socknames_line == 0)
 		ch->socknames_line = p->lineno;
+	if (k == K_COMMAND && ch != NULL)
+		ch->command_line = p->lineno;
 	if (p->seen[k] == 0)
 		p->seen[k] = p->lineno;
 	return 1;

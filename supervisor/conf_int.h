@@ -46,6 +46,9 @@ enum key {
 	K_GITIGNORE,
 	K_LISTEN_PID,
 	K_SOCKETS,
+	K_FDSTORE_MAX,
+	K_CLEAR,
+	K_STDIN,
 	K_COUNT
 };
 
@@ -154,6 +157,10 @@ FILE *conf_fopen(const char *path, char *err);
  * path against the current directory (canonical with realpath(3) when
  * canon is set). Returns 0 or -1 with err set. */
 int conf_file_set(struct conf *c, const char *path, int canon, char *err);
+
+/* Writes "[child.NAME]" or "[child]" for messages about ch into buf (len
+ * bytes). Returns buf. */
+const char *child_where(const struct childconf *ch, char *buf, size_t len);
 
 /* conf_ini.c */
 

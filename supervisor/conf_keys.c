@@ -43,6 +43,12 @@ static const struct word yesno_words[] = {
     {"no", 0},
     {NULL, 0},
 };
+/* stdin = tty lends holdports' terminal to the child, for a debugger. */
+static const struct word stdin_words[] = {
+    {"null", 0},
+    {"tty", 1},
+    {NULL, 0},
+};
 /* listen_pid = none is for a command that cannot keep its pid (a shell
  * pipeline, a wrapper that forks): LISTEN_PID is then left unset. */
 static const struct word listen_pid_words[] = {
@@ -108,13 +114,21 @@ const struct keydef keydefs[K_COUNT] = {
 	"none"},
     [K_SOCKETS] = {"sockets", SB_CHILD, CHILD(socknames), KT_SPECIAL,
 	LIST(nsocknames), NULL, NULL, "http admin"},
+    [K_FDSTORE_MAX] = {"fdstore_max", SB_CHILD, CHILD(fdstore_max), KT_SPECIAL,
+	0, NULL, NULL, "16"},
+    [K_CLEAR] = {"clear", SB_HOLDPORTS, CONF(clear), KT_WORD, 0, yesno_words,
+	NULL, "yes"},
+    [K_STDIN] = {"stdin", SB_CHILD, CHILD(stdin_tty), KT_WORD, 0, stdin_words,
+	"use null (the default: /dev/null) or tty (holdports' terminal, for "
+	"a debugger)",
+	"tty"},
 };
 
 /* Variables the supervisor sets or removes itself, and those of compat
  * (with EINHORN_FD_<i>, see env_check()). */
 static const char *const env_reserved[] = {"LISTEN_PID", "LISTEN_PIDFDID",
-    "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "SERVER_STARTER_PORT",
-    "EINHORN_FD_COUNT"};
+    "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "FDSTORE",
+    "SERVER_STARTER_PORT", "EINHORN_FD_COUNT"};
 
 int
 key_find(enum sect sect, const char *name)
@@ -536,6 +550,17 @@ special_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 		    "or a number",
 		    v, k == K_GROUP ? "group" : "user",
 		    k == K_GROUP ? "/etc/group" : "/etc/passwd");
+		return -1;
+	case K_FDSTORE_MAX:
+		if (uint_parse(v, CONF_FDSTORE_MAX, &n) == 0) {
+			ch->fdstore_max = (int)n;
+			return 0;
+		}
+		msgf(msg,
+		    "'%s' is not a number from 0 (off) to %d; write the most "
+		    "descriptors a child may keep across its restarts, e.g. "
+		    "fdstore_max = 16",
+		    v, CONF_FDSTORE_MAX);
 		return -1;
 	case K_ENVIRONMENT:
 		if (env_check(ch, v, msg) == -1)

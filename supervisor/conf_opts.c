@@ -153,17 +153,25 @@ conf_set_fallback(struct conf *c, const char *value, char *err)
 static int
 canon_watch(struct conf *c, struct childconf *ch, char *err)
 {
-	char *real;
+	char *real, where[CONF_NAME_MAX + 16];
 	size_t i;
 
 	for (i = 0; i < ch->nwatch; i++) {
 		if ((real = realpath(ch->watch[i], NULL)) == NULL) {
-			msgf(err,
-			    "%s%swatch '%s': %s; create it or remove it from "
-			    "the watch list",
-			    c->file != NULL ? c->file : "",
-			    c->file != NULL ? ": [child] " : "", ch->watch[i],
-			    strerror(errno));
+			if (c->file != NULL)
+				msgf(err,
+				    "%s: %s watch '%s': %s; create it or "
+				    "remove "
+				    "it from the watch list",
+				    c->file,
+				    child_where(ch, where, sizeof(where)),
+				    ch->watch[i], strerror(errno));
+			else
+				msgf(err,
+				    "watch '%s': %s; create it or remove it "
+				    "from "
+				    "the watch list",
+				    ch->watch[i], strerror(errno));
 			return -1;
 		}
 		free(ch->watch[i]);
@@ -225,6 +233,8 @@ build_opts(struct conf *c, const struct opts *o, char *err)
 			return -2;
 		}
 	}
+	if (o->clear)
+		c->clear = 1;
 	/* after -l: every socket of the file or the command line */
 	if (o->fallback != NULL &&
 	    conf_set_fallback(c, o->fallback, msg) == -1) {
@@ -323,11 +333,23 @@ conf_build(struct conf *c, const struct opts *o, char *err)
 			goto fail;
 		}
 		free(ch->command);
+		strlist_free(ch->argv, ch->argv != NULL ? ch->argc : 0);
+		ch->argv = NULL;
+		/* already split by the shell that ran holdports: executed as
+		 * given; the joined form is for messages */
 		if ((ch->command = argv_join(o->command, o->ncommand)) ==
-		    NULL) {
+			NULL ||
+		    (ch->argv = calloc(
+			 (size_t)o->ncommand + 1, sizeof(*ch->argv))) == NULL) {
 			msgf(err, "out of memory");
 			goto fail;
 		}
+		for (ch->argc = 0; ch->argc < (size_t)o->ncommand; ch->argc++)
+			if ((ch->argv[ch->argc] =
+				    strdup(o->command[ch->argc])) == NULL) {
+				msgf(err, "out of memory");
+				goto fail;
+			}
 	}
 	if (conf_finish(c, err) == -1)
 		goto fail;

@@ -124,6 +124,8 @@ print_child(FILE *f, const struct conf *c, const struct childconf *ch)
 	(void)fprintf(f, "gitignore = %s\n", ch->gitignore ? "yes" : "no");
 	(void)fprintf(
 	    f, "listen_pid = %s\n", ch->no_listen_pid ? "none" : "child");
+	(void)fprintf(f, "fdstore_max = %d\n", ch->fdstore_max);
+	(void)fprintf(f, "stdin = %s\n", key_word(K_STDIN, ch->stdin_tty));
 }
 
 void
@@ -142,6 +144,7 @@ conf_print(const struct conf *c, FILE *f)
 	    c->compat & COMPAT_EINHORN ? "einhorn" :
 		c->compat == 0	       ? "none" :
 					 "");
+	(void)fprintf(f, "clear = %s\n", c->clear ? "yes" : "no");
 	for (i = 0; i < c->nsocks; i++) {
 		spec_format(&c->socks[i].spec, spec, sizeof(spec));
 		/* a path with '=' in it needs its name to read back whole */

@@ -17,13 +17,16 @@
 static const char *const stale[] = {"LISTEN_PID=", "LISTEN_PIDFDID=",
     "LISTEN_FDS=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET="};
 
-/* Those of compat, never inherited whether compat is on or not:
- * Server::Starter's (its generation counts its own restarts), and every
- * EINHORN_ variable, which all describe an einhorn master and its
- * descriptors, none of them ours. "EINHORN_" is a prefix. Fresh ones come
- * from env_compat() through extra (conf.c refuses them in environment). */
-static const char *const stale_compat[] = {
-    "SERVER_STARTER_PORT=", "SERVER_STARTER_GENERATION=", "EINHORN_"};
+/* Those never inherited, whose fresh values come through extra (conf.c
+ * refuses them in environment): FDSTORE, the most descriptors the fd
+ * store keeps, as systemd sets it (a parent's describes its own store);
+ * and those of compat, whether compat is on or not: Server::Starter's
+ * (its generation counts its own restarts), and every EINHORN_ variable,
+ * which all describe an einhorn master and its descriptors, none of them
+ * ours. "EINHORN_" is a prefix. Fresh compat ones come from
+ * env_compat(). */
+static const char *const stale_compat[] = {"FDSTORE=", "SERVER_STARTER_PORT=",
+    "SERVER_STARTER_GENERATION=", "EINHORN_"};
 
 /* Returns 1 if a and b are "KEY=..." strings with the same KEY. */
 static int

@@ -19,14 +19,19 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "fdpack.h"
 #include "pollset.h"
 #include "reg.h"
 
 /* Without a subreaper a lingering group is checked on this period (ms). */
 #define GROUP_RECHECK_MS 20
 /* Messages loop_notify() handles at most per turn: a child sending
- * without pause cannot hold the loop from signals and deadlines. */
+ * without pause cannot hold the loop from signals and deadlines. Before
+ * an exit is acted on, the messages sent before it are read, up to
+ * NOTIFY_DRAIN: a child that stores its connections as it stops sends
+ * one a connection (FDSTORE=1, at most CONF_FDSTORE_MAX of them). */
 #define NOTIFY_BATCH 256
+#define NOTIFY_DRAIN (2 * CONF_FDSTORE_MAX)
 /* STATUS= and ERRNO= lines of one child logged per period (log_limit()):
  * a few progress reports pass, a flood does not. */
 #define NOTIFY_CHATTER 5
@@ -34,6 +39,10 @@
  * is tried again after this, doubling up to the most (ms). */
 #define RECONF_RETRY_MIN_MS 100
 #define RECONF_RETRY_MAX_MS 10000
+/* The registry's counts of the fd stores lag by at most this (ms): a
+ * child that stores a thousand connections, a message each, makes one
+ * write of the file, not a thousand. A start writes it at once. */
+#define REG_STORES_MS 100
 
 struct loop {
 	const struct opts *opts;
@@ -41,11 +50,13 @@ struct loop {
 	struct sock *socks; /* the held sockets, as conf.socks */
 	size_t nsocks;
 	struct shared sh; /* what the children see of the above */
+	struct fdpack_limit limit; /* RLIMIT_NOFILE, ours and the children's */
 	struct child **children;
 	size_t nchildren;
 	struct pollset ps;
 	int sigfd;
-	int exiting; /* SIGTERM or SIGINT came */
+	int exiting; /* SIGTERM or SIGINT came, or q was typed */
+	struct term term; /* holdports' terminal: keys, stdin = tty */
 	struct notify *notify;
 	struct guard guard;
 	struct cgroups cgroups; /* a leaf per start and build, if we can */
@@ -72,6 +83,9 @@ struct loop {
 	 * child (chatter_pgid), errors of recvmsg(2) and poll(2). */
 	struct log_limit foreign, chatter, notify_err, poll_err;
 	pid_t chatter_pgid;
+	unsigned long stores; /* the sum of the children's fd store
+				 changes when the registry was written */
+	int64_t stores_at; /* it is written again then for them, or -1 */
 };
 
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
@@ -109,6 +123,14 @@ loop_strays(struct loop *l, int64_t now)
 	if (l->subreaper)
 		strays_scan(&l->strays, now, &l->conf.defaults, loop_known, l,
 		    &l->guard);
+}
+
+/* struct shared's prestart hook: before a child starts, only strays of
+ * earlier children can exist. */
+static void
+loop_prestart(void *arg)
+{
+	loop_strays(arg, now_ms());
 }
 
 /* pollset timer: SIGKILL for strays that outlived stop_timeout. */
@@ -155,6 +177,8 @@ loop_reap(struct loop *l, int64_t now)
 			log_warn("waitpid");
 			break;
 		}
+		/* A child that had the terminal gives it back as it exits. */
+		term_reaped(&l->term, pid);
 		for (i = 0; i < l->nchildren; i++)
 			if (child_knows(l->children[i], pid)) {
 				child_reaped(l->children[i], pid, st, now);
@@ -205,25 +229,63 @@ loop_hup(struct loop *l)
 	strlist_free(names, n);
 }
 
+static void loop_notify_some(struct loop *l, int max, int64_t now);
+
+/* SIGTERM, SIGINT or q: stops every child for good, then the loop ends;
+ * again, sends SIGKILL at once (child_term()). */
+static void
+loop_stop(struct loop *l, int64_t now)
+{
+	size_t i;
+
+	l->exiting = 1;
+	for (i = 0; i < l->nchildren; i++)
+		child_term(l->children[i], now);
+	loop_strays(l, now);
+}
+
 /* pollset callback of the signal pipe: reaps, reloads, stops. */
 static void
 loop_signals(void *arg, int fd, short revents, int64_t now)
 {
 	struct loop *l = arg;
 	int bits = sigfd_drain(fd);
-	size_t i;
 
 	(void)revents;
+	/* What a child sent before it exited comes first (systemd reads
+	 * its notify socket before SIGCHLD too): the connections it stored
+	 * as it stopped must be in the store when the next child starts,
+	 * and the sender's process group is known only until it is reaped. */
+	if ((bits & SIGFD_CHLD) && l->notify != NULL)
+		loop_notify_some(l, NOTIFY_DRAIN, now);
 	if (bits & SIGFD_CHLD)
 		loop_reap(l, now);
+	if (bits & SIGFD_CHLD)
+		term_child_stopped(&l->term, sigfd_stop);
 	if (bits & SIGFD_HUP)
 		loop_hup(l);
-	if (bits & SIGFD_TERM) {
-		l->exiting = 1;
-		for (i = 0; i < l->nchildren; i++)
-			child_term(l->children[i], now);
-		loop_strays(l, now);
-	}
+	if (bits & SIGFD_TERM)
+		loop_stop(l, now);
+	if (bits & SIGFD_TSTP)
+		term_stop(&l->term, sigfd_stop);
+	if (bits & SIGFD_CONT)
+		term_resume(&l->term);
+}
+
+/* pollset callback of the terminal: the keys r, q and c. */
+static void
+loop_keys(void *arg, int fd, short revents, int64_t now)
+{
+	struct loop *l = arg;
+	int keys = term_key(&l->term, revents);
+
+	(void)fd;
+	if (keys & TERM_KEY_CLEAR)
+		term_clear();
+	if ((keys & TERM_KEY_RELOAD) && !l->exiting)
+		reload(l, NULL, "key r");
+	if (keys & TERM_KEY_QUIT)
+		loop_stop(l, now);
 }
 
 /* Returns 1 if a STATUS= or ERRNO= line of group pgid may be logged now,
@@ -254,8 +316,8 @@ loop_speaker(const struct loop *l, pid_t pgid)
 
 /* Acts on one readiness message m from group pgid of child ch. */
 static void
-loop_message(struct loop *l, struct child *ch, pid_t pgid,
-    const struct notify_msg *m, int64_t now)
+loop_message(struct loop *l, struct child *ch, pid_t pgid, struct notify_msg *m,
+    int64_t now)
 {
 	unsigned long held;
 	char more[64];
@@ -272,19 +334,20 @@ loop_message(struct loop *l, struct child *ch, pid_t pgid,
 	}
 	if (m->stopping)
 		log_debug("%spid %ld is stopping", ch->who, (long)pgid);
+	fdstore_message(&ch->store, m, m->pid != 0 ? m->pid : pgid, now);
 	if (m->ready)
 		child_ready(ch, pgid, now);
 }
 
 /*
- * pollset callback of the notify socket: reads readiness messages. Only a
- * process of the group of a serving or starting child may speak for it:
- * its pid comes from the kernel (SCM_CREDENTIALS), not from the message.
+ * Reads up to max readiness messages. Only a process of the group of a
+ * serving, starting or stopping child may speak for it: its pid comes
+ * from the kernel (SCM_CREDENTIALS), not from the message. Descriptors a
+ * message carries and no child keeps are closed.
  */
 static void
-loop_notify(void *arg, int fd, short revents, int64_t now)
+loop_notify_some(struct loop *l, int max, int64_t now)
 {
-	struct loop *l = arg;
 	struct notify_msg m;
 	struct child *ch;
 	unsigned long held;
@@ -292,10 +355,7 @@ loop_notify(void *arg, int fd, short revents, int64_t now)
 	pid_t pgid;
 	int r = 0, batch;
 
-	(void)fd;
-	(void)revents;
-	for (batch = 0;
-	     batch < NOTIFY_BATCH && (r = notify_recv(l->notify, &m)) == 1;
+	for (batch = 0; batch < max && (r = notify_recv(l->notify, &m)) == 1;
 	     batch++) {
 		if (m.pid == 0 && l->nchildren == 1) {
 			/* No credentials on this system: trust the socket's
@@ -310,17 +370,31 @@ loop_notify(void *arg, int fd, short revents, int64_t now)
 			if (log_limit(&l->foreign, now, 1, &held))
 				log_warnx("notify: ignored a message from pid "
 					  "%ld, which is not in %s process "
-					  "group%s",
+					  "group%s%s",
 				    (long)m.pid,
 				    l->nchildren == 1 ? "the child's" :
 							"a child's",
+				    m.nfds > 0 ? "; closed the descriptors "
+						 "it sent" :
+						 "",
 				    log_held(held, more, sizeof(more)));
+			(void)notify_msg_close(&m);
 			continue;
 		}
 		loop_message(l, ch, pgid, &m, now);
+		(void)notify_msg_close(&m);
 	}
 	if (r == -1 && log_limit(&l->notify_err, now, 1, &held))
 		log_warn("notify%s", log_held(held, more, sizeof(more)));
+}
+
+/* pollset callback of the notify socket. */
+static void
+loop_notify(void *arg, int fd, short revents, int64_t now)
+{
+	(void)fd;
+	(void)revents;
+	loop_notify_some(arg, NOTIFY_BATCH, now);
 }
 
 /* Returns 1 if child ch, as the old configuration oc has it, starts
@@ -365,6 +439,45 @@ loop_add_child(struct loop *l, const struct childconf *cc, int64_t now)
 	if (now >= 0)
 		child_start(ch, now);
 	return 0;
+}
+
+/*
+ * Raises our descriptor limit (RLIMIT_NOFILE, the soft one, toward the
+ * hard one) so that nsocks sockets fit besides our own descriptors; the
+ * children get back the limit we were started with. Returns 0, or -1
+ * when even the hard limit is too low (logged, with how to raise it).
+ */
+static int
+loop_limit(struct loop *l, size_t nsocks)
+{
+	if (fdpack_limit_raise(&l->limit, nsocks) == 0)
+		return 0;
+	if (errno == EMFILE)
+		log_warnx(
+		    "%zu sockets need %llu descriptors, more than the hard "
+		    "limit of %llu; raise it (ulimit -Hn as root, "
+		    "LimitNOFILE= in a systemd unit) or hold fewer "
+		    "sockets",
+		    nsocks,
+		    (unsigned long long)fdpack_limit_want(&l->limit, nsocks),
+		    (unsigned long long)l->limit.hard);
+	else
+		log_warn("raising the descriptor limit");
+	return -1;
+}
+
+/* Raises our descriptor limit as loop_limit() does, as far as the hard
+ * limit allows, so that the fd stores of c's children fit too, besides
+ * nsocks sockets; where they do not, fdstore_limit() says how many do. */
+static void
+loop_limit_stores(struct loop *l, const struct conf *c, size_t nsocks)
+{
+	size_t i, n = nsocks;
+
+	for (i = 0; i < c->nchildren; i++)
+		n += (size_t)c->children[i].fdstore_max;
+	if (n > nsocks)
+		(void)fdpack_limit_raise(&l->limit, n);
 }
 
 /* Returns the name of the child of c that gets socket i, or "". */
@@ -412,6 +525,7 @@ loop_register(struct loop *l, pid_t last)
 		(void)snprintf(rp[i].name, sizeof(rp[i].name), "%s",
 		    l->children[i]->conf.name);
 		rp[i].pid = child_pid(l->children[i]);
+		rp[i].fdstore = fdstore_count(&l->children[i]->store);
 		if (last == 0)
 			last = rp[i].pid;
 	}
@@ -521,17 +635,18 @@ match_free(struct match *m)
 }
 
 /* Opens the readiness socket (in the runtime directory where the system
- * has no abstract sockets) if a child waits for READY=1 and it is not
- * open yet. Returns 0 or -1 (logged). */
+ * has no abstract sockets) if a child of c waits for READY=1 or has an
+ * fd store, and it is not open yet. Returns 0 or -1 (logged). */
 static int
-loop_open_notify(struct loop *l)
+loop_open_notify(struct loop *l, const struct conf *c)
 {
 	const char *dir;
 	size_t i;
 	int need = 0;
 
-	for (i = 0; i < l->conf.nchildren; i++)
-		need |= l->conf.children[i].ready == READY_NOTIFY;
+	for (i = 0; i < c->nchildren; i++)
+		need |= c->children[i].ready == READY_NOTIFY ||
+		    c->children[i].fdstore_max > 0;
 	if (!need || l->notify != NULL)
 		return 0;
 	if ((dir = getenv("XDG_RUNTIME_DIR")) == NULL || *dir != '/')
@@ -568,6 +683,9 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		l->reconf_fails = 0;
 		return;
 	}
+	/* The old sockets and the new ones are held at once for a moment. */
+	(void)loop_limit(l, l->nsocks + nc.nsocks);
+	loop_limit_stores(l, &nc, l->nsocks + nc.nsocks);
 	if (loop_match(l, &nc, &m) == -1) {
 		log_warn("%s; keeping the running configuration", l->conf.file);
 		conf_free(&nc);
@@ -605,9 +723,10 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		    l->reconf_fails, l->reconf_fails == 1 ? "" : "s");
 		l->reconf_fails = 0;
 	}
+	/* Before the children plan their starts: each needs its address. */
+	(void)loop_open_notify(l, &nc);
 	loop_adopt(l, &nc, ns, &m, now, reason);
 	match_free(&m);
-	(void)loop_open_notify(l);
 }
 
 /* watch_drain() callback of the configuration file's watcher. */
@@ -740,6 +859,8 @@ loop_gather(struct loop *l, int64_t now)
 
 	pollset_clear(ps);
 	(void)pollset_add(ps, l->sigfd, POLLIN, loop_signals, l);
+	if (term_reading(&l->term))
+		(void)pollset_add(ps, l->term.fd, POLLIN, loop_keys, l);
 	if (l->notify != NULL)
 		(void)pollset_add(
 		    ps, notify_fd(l->notify), POLLIN, loop_notify, l);
@@ -748,6 +869,7 @@ loop_gather(struct loop *l, int64_t now)
 		    ps, watch_fd(l->conf_watch), POLLIN, loop_conf_events, l);
 	(void)pollset_timer(ps, l->conf_deb.deadline, loop_conf_due, l);
 	(void)pollset_timer(ps, l->reconf_at, loop_conf_retry, l);
+	(void)pollset_timer(ps, l->stores_at, loop_wake, l);
 	(void)pollset_timer(ps, reg_deadline(l->reg), loop_reg_retry, l);
 	(void)pollset_timer(
 	    ps, strays_deadline(&l->strays), loop_strays_timer, l);
@@ -756,6 +878,7 @@ loop_gather(struct loop *l, int64_t now)
 		if (ch->watch != NULL)
 			(void)pollset_add(ps, watch_fd(ch->watch), POLLIN,
 			    loop_child_events, ch);
+		fdstore_watch(&ch->store, ps);
 		(void)pollset_timer(
 		    ps, ch->deb.deadline, loop_child_debounce, ch);
 		(void)pollset_timer(
@@ -799,10 +922,17 @@ loop_settle(struct loop *l, int64_t now)
 {
 	struct child *ch;
 	pid_t last = 0;
+	unsigned long stores = 0;
 	size_t i;
 
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
+	/* clear = yes: a clean screen for what the reloads print. */
+	for (i = 0; l->conf.clear && i < l->nchildren; i++)
+		if (l->children[i]->reason[0] != '\0') {
+			term_clear();
+			break;
+		}
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
 		if (ch->reason[0] == '\0')
@@ -812,16 +942,22 @@ loop_settle(struct loop *l, int64_t now)
 	}
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
+		stores += ch->store.changes;
 		if (ch->sv.generation == ch->seen)
 			continue;
 		ch->seen = ch->sv.generation;
 		last = child_pid(ch);
 	}
-	if (last != 0)
+	if (stores != l->stores && l->stores_at < 0)
+		l->stores_at = now + REG_STORES_MS;
+	if (last != 0 || (l->stores_at >= 0 && now >= l->stores_at)) {
+		l->stores = stores;
+		l->stores_at = -1;
 		loop_register(l, last);
-	/* After a start only strays of earlier children exist; while
-	 * stopping, each turn may bring new orphans. */
-	if (last != 0 || l->exiting)
+	}
+	/* While stopping, each turn may bring new orphans; otherwise the
+	 * strays are stopped right before each start (loop_prestart()). */
+	if (l->exiting)
 		loop_strays(l, now);
 	/* A start or a stop above may already have an empty group. */
 	for (i = 0; i < l->nchildren; i++)
@@ -879,13 +1015,29 @@ loop_open(struct loop *l)
 	l->sh.socks = l->socks;
 	l->sh.nsocks = l->nsocks;
 	l->sh.guard = &l->guard;
+	l->sh.limit = &l->limit;
+	l->sh.prestart = loop_prestart;
+	l->sh.prestart_arg = l;
 	l->sh.supervisor = getpid();
 	l->sh.cwd = l->cwd;
 	if ((l->sigfd = sigfd_open()) == -1) {
 		log_warn("signal pipe");
 		return -1;
 	}
-	if (loop_open_notify(l) == -1)
+	l->sh.term = &l->term;
+	(void)term_open(&l->term, 1);
+	if (term_reading(&l->term))
+		log_info("keys: r reloads, q stops, c clears the screen");
+	for (i = 0; i < l->conf.nchildren; i++) {
+		const char *n =
+		    l->conf.nchildren > 1 ? l->conf.children[i].name : "";
+
+		if (l->conf.children[i].stdin_tty && l->term.fd != -1)
+			log_info("%s%sstdin = tty: the terminal is the child's "
+				 "while it runs; keys wait until it exits",
+			    n, *n != '\0' ? ": " : "");
+	}
+	if (loop_open_notify(l, &l->conf) == -1)
 		return -1;
 	loop_watch_conf(l);
 	l->subreaper = proc_subreaper() == 0;
@@ -927,6 +1079,7 @@ loop_close(struct loop *l)
 		log_warn("stopping the guard process");
 	if (l->sigfd != -1)
 		(void)close(l->sigfd);
+	term_close(&l->term);
 	free(l->conf_real);
 	reg_close(l->reg);
 	strays_free(&l->strays);
@@ -948,14 +1101,23 @@ loop_run(struct conf *c, const struct opts *o)
 	l.conf = *c;
 	conf_init(c); /* it is the loop's now */
 	l.sigfd = -1;
+	l.term.fd = -1;
 	l.guard.fd = -1;
 	l.conf_deb.deadline = -1;
 	l.reconf_at = -1;
+	l.stores_at = -1;
 	(void)snprintf(l.cwd, sizeof(l.cwd), "%s", o->cwd);
-	if (socks_bind(&l.conf, &l.socks) == -1) {
+	if (fdpack_limit_init(&l.limit) == -1) {
+		log_warn("reading the descriptor limit");
 		conf_free(&l.conf);
 		return 1;
 	}
+	if (loop_limit(&l, l.conf.nsocks) == -1 ||
+	    socks_bind(&l.conf, &l.socks) == -1) {
+		conf_free(&l.conf);
+		return 1;
+	}
+	loop_limit_stores(&l, &l.conf, l.conf.nsocks);
 	l.nsocks = l.conf.nsocks;
 	if (loop_open(&l) == -1)
 		goto out;

@@ -23,7 +23,7 @@
 /* Printed exactly by -h and on a usage error; the SYNOPSIS of holdports(1). */
 static const char synopsis[] =
     "usage: holdports [-qv] [-b command] [-c file] [-d duration] [-i glob]\n"
-    "                 [-l spec] [-n name] [-w path]\n"
+    "                 [-l spec] [-n name] [-w path] [--clear]\n"
     "                 [--fallback none|next[:N]] [--mode replace|overlap]\n"
     "                 [--procfile file] [--ready none|notify]\n"
     "                 [-- command [arg ...]]\n"
@@ -50,6 +50,7 @@ static const char help[] =
     "      --fallback HOW     none, or next[:N]: when a port is in use, bind\n"
     "                         the next free one of PORT..PORT+N-1 (N: 100)\n"
     "      --procfile FILE    run each NAME: COMMAND line of FILE as a child\n"
+    "      --clear            clear the screen before each reload\n"
     "  -n, --name NAME        instance name\n"
     "  -q, --quiet            print errors only\n"
     "  -v, --verbose          print every event\n"
@@ -58,6 +59,7 @@ static const char help[] =
     "\n"
     "Signals: SIGHUP reloads the child; SIGTERM or SIGINT stops it and "
     "exits.\n"
+    "Keys, when stdin is a terminal: r reloads, q stops, c clears.\n"
     "See holdports(1) and holdports.ini(5).\n";
 
 static void __attribute__((noreturn)) usage(const char *fmt, const char *arg)
@@ -99,6 +101,7 @@ parse_opts(int argc, char **argv, struct opts *o, enum log_level *level)
 	    {"ready", required_argument, NULL, 'R'},
 	    {"fallback", required_argument, NULL, 'F'},
 	    {"procfile", required_argument, NULL, 'P'},
+	    {"clear", no_argument, NULL, 'C'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -156,6 +159,9 @@ parse_opts(int argc, char **argv, struct opts *o, enum log_level *level)
 			break;
 		case 'P':
 			o->procfile = optarg;
+			break;
+		case 'C':
+			o->clear = 1;
 			break;
 		default:
 			usage(NULL, NULL);

@@ -34,10 +34,9 @@ _Static_assert(sizeof(pid_t) >= sizeof(int), "pid_t narrower than int");
 #define NOTIFY_RCVBUF_MAX (1024 * 1024)
 #define NOTIFY_RCVBUF_MIN (64 * 1024)
 /* Room for SCM_CREDENTIALS and for the most descriptors one datagram can
- * carry (Linux: SCM_MAX_FD, 253), so that each of them reaches us and is
+ * carry (NOTIFY_FDS_MAX), so that each of them reaches us, to be kept or
  * closed; where the room is short the kernel sets MSG_CTRUNC and disposes
  * of the rest itself. 512 bytes cover the headers and the credentials. */
-#define NOTIFY_FDS_MAX 253
 #define NOTIFY_CMSG_SIZE (NOTIFY_FDS_MAX * sizeof(int) + 512)
 
 /* recvmsg(2) flags. MSG_TRUNC makes Linux return a datagram's real length
@@ -126,6 +125,22 @@ notify_status(char *dst, size_t size, const char *v, size_t len)
 	(void)log_clean_mem(dst, size, v, len);
 }
 
+/* Returns 1 if the len bytes at v are a name for LISTEN_FDNAMES as
+ * systemd's fdname_is_valid() takes one: printable ASCII (a space too)
+ * but ':', at most 255 bytes; the empty name is valid. Else 0. */
+static int
+notify_fdname_valid(const char *v, size_t len)
+{
+	size_t i;
+
+	if (len > CONF_FDNAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (v[i] < ' ' || v[i] > '~' || v[i] == ':')
+			return 0;
+	return 1;
+}
+
 /* Applies one KEY=VALUE line (key of klen bytes, value of vlen bytes) to
  * m. Of a key given twice the first counts, as in systemd's
  * service_notify_message() (strv_find_startswith()), but every value is
@@ -134,6 +149,7 @@ notify_status(char *dst, size_t size, const char *v, size_t len)
 #define NOTIFY_SEEN_MAINPID 0x01
 #define NOTIFY_SEEN_ERRNO 0x02
 #define NOTIFY_SEEN_STATUS 0x04
+#define NOTIFY_SEEN_FDNAME 0x08
 static int
 notify_line(struct notify_msg *m, const char *k, size_t klen, const char *v,
     size_t vlen, int *seen, const char **why)
@@ -168,9 +184,29 @@ notify_line(struct notify_msg *m, const char *k, size_t klen, const char *v,
 		if (!(*seen & NOTIFY_SEEN_STATUS))
 			notify_status(m->status, sizeof(m->status), v, vlen);
 		*seen |= NOTIFY_SEEN_STATUS;
+	} else if (notify_is(k, klen, "FDSTORE"))
+		m->fdstore |= notify_is(v, vlen, "1");
+	else if (notify_is(k, klen, "FDSTOREREMOVE"))
+		m->fdstoreremove |= notify_is(v, vlen, "1");
+	else if (notify_is(k, klen, "BARRIER"))
+		m->barrier |= notify_is(v, vlen, "1");
+	else if (notify_is(k, klen, "FDPOLL"))
+		m->no_fdpoll |= notify_is(v, vlen, "0");
+	else if (notify_is(k, klen, "FDNAME")) {
+		/* A bad name is no reason to drop the message: systemd
+		 * stores under the default name, and says so. */
+		if (!(*seen & NOTIFY_SEEN_FDNAME)) {
+			if (notify_fdname_valid(v, vlen)) {
+				memcpy(m->fdname, v, vlen);
+				m->fdname[vlen] = '\0';
+				m->fdname_set = 1;
+			} else
+				m->fdname_bad = 1;
+		}
+		*seen |= NOTIFY_SEEN_FDNAME;
 	}
-	/* Anything else (X_*, WATCHDOG=1, FDSTORE=1, MONOTONIC_USEC=, ...)
-	 * is ignored: sd_notify(3) says unknown keys must be. */
+	/* Anything else (X_*, WATCHDOG=1, MONOTONIC_USEC=, ...) is ignored:
+	 * sd_notify(3) says unknown keys must be. */
 	return 0;
 }
 
@@ -220,6 +256,21 @@ notify_parse(const char *buf, size_t len, struct notify_msg *m)
 	const char *why;
 
 	return notify_parse_why(buf, len, m, &why);
+}
+
+size_t
+notify_msg_close(struct notify_msg *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nfds; i++)
+		if (m->fds[i] >= 0) {
+			(void)close(m->fds[i]);
+			m->fds[i] = -1;
+			n++;
+		}
+	m->nfds = 0;
+	return n;
 }
 
 /* Asks for a receive buffer of NOTIFY_RCVBUF_MAX bytes, halving the size
@@ -392,20 +443,19 @@ notify_fd(const struct notify *n)
 	return n->fd;
 }
 
-/* Closes every descriptor passed in msg's SCM_RIGHTS control messages: a
- * child may send FDSTORE=1 with descriptors, which holdports does not
- * keep, and each one received is already installed in our table. Returns
- * how many were closed. */
-static int
-notify_close_rights(const struct msghdr *msg)
+/* Calls fn(fd, arg) for every descriptor passed in msg's SCM_RIGHTS
+ * control messages, in the order sent: each one received is already
+ * installed in our table, to be kept or closed. */
+static void
+notify_each_right(const struct msghdr *msg, void (*fn)(int, void *), void *arg)
 {
 	const unsigned char *data, *end;
 	struct cmsghdr *c;
 	size_t hdr, len, i;
-	int fd, count = 0;
+	int fd;
 
 	if (msg->msg_control == NULL)
-		return 0;
+		return;
 	end = (const unsigned char *)msg->msg_control + msg->msg_controllen;
 	/* CMSG_NXTHDR() takes a non-const msghdr but only reads it. */
 	for (c = CMSG_FIRSTHDR(msg); c != NULL;
@@ -423,11 +473,31 @@ notify_close_rights(const struct msghdr *msg)
 			len = (size_t)(end - data);
 		for (i = 0; i + sizeof(int) <= len; i += sizeof(int)) {
 			memcpy(&fd, data + i, sizeof(fd)); /* unaligned */
-			(void)close(fd);
-			count++;
+			fn(fd, arg);
 		}
 	}
-	return count;
+}
+
+/* notify_each_right() callback of a dropped datagram: closes fd. */
+static void
+notify_close_one(int fd, void *arg)
+{
+	(void)arg;
+	(void)close(fd);
+}
+
+/* notify_each_right() callback of a message returned: hands fd to the
+ * message arg (there is room for every descriptor a datagram carries;
+ * one more than that would be closed). */
+static void
+notify_take_one(int fd, void *arg)
+{
+	struct notify_msg *m = arg;
+
+	if (m->nfds < NOTIFY_FDS_MAX)
+		m->fds[m->nfds++] = fd;
+	else
+		(void)close(fd);
 }
 
 /* Writes "pid P", or "an unknown sender" for pid 0, into buf. Returns buf. */
@@ -481,7 +551,7 @@ notify_recv(struct notify *n, struct notify_msg *m)
 	const char *why;
 	ssize_t r;
 	pid_t pid;
-	int nfds, drops;
+	int drops;
 
 	for (drops = 0; drops < NOTIFY_DROPS_MAX; drops++) {
 		memset(&msg, 0, sizeof(msg));
@@ -500,11 +570,8 @@ notify_recv(struct notify *n, struct notify_msg *m)
 		}
 		pid = proc_cred_pid(&msg);
 		(void)notify_sender(pid, who, sizeof(who));
-		if ((nfds = notify_close_rights(&msg)) > 0)
-			log_debug("notify: closed %d descriptor%s from %s "
-				  "(FDSTORE is not kept)",
-			    nfds, nfds == 1 ? "" : "s", who);
 		if ((size_t)r > NOTIFY_MAX) {
+			notify_each_right(&msg, notify_close_one, NULL);
 			/* r is the real length where MSG_TRUNC gives it
 			 * (Linux); elsewhere only the buffer's. */
 			if ((size_t)r > sizeof(n->buf) ||
@@ -521,17 +588,21 @@ notify_recv(struct notify *n, struct notify_msg *m)
 			continue;
 		}
 		if (n->passcred && pid == 0) {
+			notify_each_right(&msg, notify_close_one, NULL);
 			notify_dropped(n, "no credentials",
 			    "a datagram without credentials");
 			continue;
 		}
 		if (notify_parse_why(n->buf, (size_t)r, m, &why) == -1) {
+			notify_each_right(&msg, notify_close_one, NULL);
 			/* why is a static string: a kind of its own */
 			notify_dropped(n, why,
 			    "a malformed datagram from %s: %s", who, why);
 			continue;
 		}
 		m->pid = pid;
+		notify_each_right(&msg, notify_take_one, m);
+		m->fds_lost = (msg.msg_flags & MSG_CTRUNC) != 0;
 		return 1;
 	}
 	return 0; /* more may wait: the next poll(2) tells */

@@ -3,23 +3,27 @@
  * a datagram sender's credentials, children, the parent-death signal,
  * start times, and who holds a port (from /proc, proc(5)). */
 
-#define _GNU_SOURCE /* prctl(2) constants, dirfd(3), struct ucred */
+/* prctl(2) constants, dirfd(3), struct ucred, syscall(2), POLLRDHUP */
+#define _GNU_SOURCE
 
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <arpa/inet.h>
 
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +34,17 @@
 /* Bytes of a command line read before it is cleaned for proc_cmdline():
  * more than any caller shows. */
 #define PROC_CMDLINE_MAX 1024
+
+pid_t
+proc_spawn(int (*fn)(void *), void *arg, char *stack)
+{
+	/* The stack grows down on every architecture Linux runs us on but
+	 * for PA-RISC; clone(2) takes its top, 16-byte aligned. */
+	char *top = stack + PROC_SPAWN_STACK;
+
+	top -= (uintptr_t)top % 16;
+	return clone(fn, top, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+}
 
 int
 proc_subreaper(void)
@@ -96,6 +111,34 @@ proc_cred_pid(const struct msghdr *msg)
 		return uc.pid > 0 ? uc.pid : 0;
 	}
 	return 0;
+}
+
+/* kcmp(2)'s type for "the same open file": KCMP_FILE of
+ * <linux/kcmp.h>, a header not every libc's kernel headers carry. */
+#define PROC_KCMP_FILE 0
+
+int
+proc_same_file(int a, int b)
+{
+#ifdef SYS_kcmp
+	long self = (long)getpid(), r;
+
+	/* kcmp(2) orders the two files: 0 equal, 1 or 2 less or greater,
+	 * 3 not comparable. */
+	r = syscall(SYS_kcmp, self, self, PROC_KCMP_FILE, (long)a, (long)b);
+	return r >= 0 ? r == 0 : -1;
+#else
+	(void)a;
+	(void)b;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+short
+proc_poll_rdhup(void)
+{
+	return POLLRDHUP;
 }
 
 /* Returns the value of s if it is all decimal digits (a /proc entry such

@@ -16,6 +16,17 @@
 
 #include "hp.h"
 
+pid_t
+proc_spawn(int (*fn)(void *), void *arg, char *stack)
+{
+	pid_t pid;
+
+	(void)stack;
+	if ((pid = fork()) == 0)
+		_exit(fn(arg)); /* fn never returns */
+	return pid;
+}
+
 int
 proc_subreaper(void)
 {
@@ -62,6 +73,23 @@ proc_cred_pid(const struct msghdr *msg)
 {
 	(void)msg;
 	return 0;
+}
+
+int
+proc_same_file(int a, int b)
+{
+	/* No way to compare open files: the caller compares inodes and
+	 * status flags instead, as systemd's same_fd() does. */
+	(void)a;
+	(void)b;
+	errno = ENOSYS;
+	return -1;
+}
+
+short
+proc_poll_rdhup(void)
+{
+	return 0; /* a TCP peer's FIN is seen by the next child instead */
 }
 
 size_t

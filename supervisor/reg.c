@@ -118,7 +118,8 @@ reg_format(const struct reg_entry *e, char **out)
 	for (i = 0; i < e->nprocs; i++) {
 		(void)fputs("proc=", f);
 		put_escaped(f, e->procs[i].name);
-		(void)fprintf(f, "\t%ld\n", (long)e->procs[i].pid);
+		(void)fprintf(f, "\t%ld\t%lu\n", (long)e->procs[i].pid,
+		    e->procs[i].fdstore);
 	}
 	bad = ferror(f);
 	if (fclose(f) != 0 || bad) {
@@ -196,20 +197,26 @@ bad:
 	return -1;
 }
 
-/* Parses the value of a proc= line, "NAME\tPID", into e. Returns 0 or -1
- * with errno EINVAL or ENOMEM. */
+/* Parses the value of a proc= line, "NAME\tPID\tFDSTORE", into e; a file
+ * written before the fd store has no FDSTORE (0). Returns 0 or -1 with
+ * errno EINVAL or ENOMEM. */
 static int
 reg_line_proc(struct reg_entry *e, char *v)
 {
-	unsigned long long n;
+	unsigned long long n, stored = 0;
 	struct reg_proc *rp;
-	char *pid;
+	char *pid, *fdstore;
 
 	if ((pid = strchr(v, '\t')) == NULL)
 		goto bad;
 	*pid++ = '\0';
-	/* later fields, of later versions, are skipped */
-	pid[strcspn(pid, "\t")] = '\0';
+	if ((fdstore = strchr(pid, '\t')) != NULL) {
+		*fdstore++ = '\0';
+		/* later fields, of later versions, are skipped */
+		fdstore[strcspn(fdstore, "\t")] = '\0';
+		if (reg_number(fdstore, ULONG_MAX, &stored) == -1)
+			goto bad;
+	}
 	if ((rp = grow(e->procs, &e->capprocs, e->nprocs + 1, sizeof(*rp))) ==
 	    NULL)
 		return -1;
@@ -221,6 +228,7 @@ reg_line_proc(struct reg_entry *e, char *v)
 	    reg_number(pid, INT_MAX, &n) == -1)
 		goto bad;
 	rp->pid = (pid_t)n;
+	rp->fdstore = (unsigned long)stored;
 	e->nprocs++;
 	return 0;
 bad:
@@ -526,10 +534,9 @@ reg_name_pid(const char *name, int *tmp)
 {
 	unsigned long long n;
 	char digits[24];
-	size_t len = strlen(name);
+	size_t len;
 
-	*tmp = name[0] == '.';
-	if (*tmp) {
+	if ((*tmp = name[0] == '.')) {
 		/* ".PID.tmp", an unfinished write, or ".PID.reload.CHILD",
 		 * a request (reg_request()) */
 		len = strcspn(name + 1, ".");

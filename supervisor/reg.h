@@ -27,6 +27,8 @@ struct reg_sock {
 struct reg_proc {
 	char name[CONF_NAME_MAX + 1]; /* "" for the only child, [child] */
 	pid_t pid; /* its process now; 0: none */
+	unsigned long fdstore; /* descriptors in its fd store; 0 also in a
+				  file written before the field was added */
 };
 
 /* One registered instance, as its file holds it. */

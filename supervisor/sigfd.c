@@ -8,8 +8,7 @@
 
 #include "hp.h"
 
-/* The only file-scope mutable variable of the supervisor: a signal
- * handler has no other way to reach the loop. */
+/* File-scope: a signal handler has no other way to reach the loop. */
 static int sigfd_w = -1;
 
 /* Async-signal-safe: writes the signal number and nothing else. */
@@ -26,7 +25,8 @@ sigfd_catch(int signo)
 int
 sigfd_open(void)
 {
-	static const int sigs[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT};
+	static const int sigs[] = {
+	    SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGTSTP, SIGCONT};
 	struct sigaction sa;
 	int fds[2];
 	size_t i;
@@ -45,7 +45,9 @@ sigfd_open(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	/* No SA_NOCLDSTOP: a child stopped from the terminal it was lent
+	 * (stdin = tty) must be seen, as a shell sees its jobs stop. */
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = sigfd_catch;
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		(void)sigaction(sigs[i], &sa, NULL);
@@ -76,6 +78,31 @@ sigfd_drain(int fd)
 			case SIGINT:
 				bits |= SIGFD_TERM;
 				break;
+			case SIGTSTP:
+				bits |= SIGFD_TSTP;
+				break;
+			case SIGCONT:
+				bits |= SIGFD_CONT;
+				break;
 			}
 	return bits;
+}
+
+void
+sigfd_stop(void)
+{
+	struct sigaction sa, old;
+	sigset_t tstp, mask;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	(void)sigaction(SIGTSTP, &sa, &old);
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	(void)sigprocmask(SIG_UNBLOCK, &tstp, &mask);
+	/* Stops here; returns once SIGCONT came. */
+	(void)raise(SIGTSTP);
+	(void)sigprocmask(SIG_SETMASK, &mask, NULL);
+	(void)sigaction(SIGTSTP, &old, NULL);
 }

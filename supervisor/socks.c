@@ -29,7 +29,7 @@ socks_bind(const struct conf *c, struct sock **sp)
 		    s[i].name, sizeof(s[i].name), "%s", c->socks[i].spec.name);
 		if (sock_bind(&s[i]) == 0) {
 			log_info("%s listening on %s (fd %zu)", s[i].name,
-			    s[i].addr, HP_LISTEN_FDS_START + i);
+			    s[i].addr, conf_sock_fd(c, i));
 			continue;
 		}
 		sock_warn(&s[i], errno);
@@ -166,7 +166,7 @@ socks_move(
 		    nc->socks[i].spec.name);
 		if (m != -1)
 			continue;
-		if (socks_bind_new(&ns[i], HP_LISTEN_FDS_START + i, why, len) ==
+		if (socks_bind_new(&ns[i], conf_sock_fd(nc, i), why, len) ==
 		    -1) {
 			e = errno;
 			for (j = 0; j < i; j++)

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cmdline.h"
+#include "fdpack.h"
 #include "hp.h"
 
 /* What the child reports through the status pipe when it cannot exec. */
@@ -21,8 +23,8 @@ struct spawn_err {
 	int err; /* errno */
 };
 
-static const char *const stages[] = {
-    "setpgid", "dup", "dup2", "chdir", "execve", "parent gone", "cgroup"};
+static const char *const stages[] = {"setpgid", "dup", "dup2", "chdir",
+    "execve", "parent gone", "setrlimit", "tcsetpgrp", "cgroup"};
 enum {
 	S_SETPGID,
 	S_DUP,
@@ -30,6 +32,8 @@ enum {
 	S_CHDIR,
 	S_EXECVE,
 	S_PDEATHSIG,
+	S_LIMIT,
+	S_TCSETPGRP,
 	S_CGROUP
 };
 
@@ -49,14 +53,13 @@ spawn_die(int fd, int stage)
  * The child between fork() and execve(): only async-signal-safe calls.
  * status is the write end of the status pipe (close-on-exec), devnull a
  * descriptor of /dev/null. The order: its cgroup, signals reset, own
- * process group, death signal, descriptors packed, stdin, directory,
- * LISTEN_PID, execve(2).
+ * process group, death signal, descriptors packed, stdin (or the
+ * terminal's foreground), directory, LISTEN_PID, execve(2).
  */
 static void
 spawn_exec(const struct plan *p, int status, int devnull)
 {
-	int hi[1024], need = (int)p->nfds + HP_LISTEN_FDS_START;
-	size_t i;
+	int keep[2];
 
 	/* Its cgroup first, before it can start anything that must be in
 	 * it too. */
@@ -78,24 +81,37 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	if (p->parent != 0 && proc_pdeathsig(p->parent) == -1)
 		spawn_die(status, S_PDEATHSIG);
 
-	/* Move what we keep above the target range, then pack the
-	 * sockets down to 3, 4, ... dup2() clears FD_CLOEXEC on exactly
-	 * those (POSIX); the high copies keep theirs and
-	 * vanish at exec. */
-	if ((status = fcntl(status, F_DUPFD_CLOEXEC, need)) == -1)
-		_exit(126); /* no way left to report it */
-	if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, need)) == -1)
-		spawn_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if ((hi[i] = fcntl(p->fds[i], F_DUPFD_CLOEXEC, need)) == -1)
-			spawn_die(status, S_DUP);
-	for (i = 0; i < p->nfds; i++)
-		if (dup2(hi[i], HP_LISTEN_FDS_START + (int)i) == -1)
-			spawn_die(status, S_DUP2);
+	/* Pack the sockets down to 3, 4, ..., in place, with FD_CLOEXEC
+	 * cleared on exactly those; the status pipe and /dev/null are moved
+	 * out of the way first and keep theirs. */
+	keep[0] = status;
+	keep[1] = devnull;
+	if (fdpack_move(p->scratch, p->nfds, keep, 2) == -1)
+		spawn_die(keep[0] >= 0 ? keep[0] : status, S_DUP);
+	status = keep[0];
+	devnull = keep[1];
 
-	/* stdin from /dev/null: the terminal belongs to holdports. */
-	if (dup2(devnull, STDIN_FILENO) == -1)
+	/* stdin from /dev/null: the terminal belongs to holdports. Unless
+	 * it is lent (stdin = tty): then the child keeps holdports' stdin,
+	 * the terminal, and makes its process group the foreground one, as
+	 * a shell's child does, before it can read (SIGTTIN otherwise).
+	 * From a background group tcsetpgrp(3) needs SIGTTOU blocked. */
+	if (p->tty) {
+		sigset_t ttou, none;
+
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		(void)sigprocmask(SIG_BLOCK, &ttou, &none);
+		if (tcsetpgrp(STDIN_FILENO, getpid()) == -1)
+			spawn_die(status, S_TCSETPGRP);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	} else if (dup2(devnull, STDIN_FILENO) == -1)
 		spawn_die(status, S_DUP2);
+
+	/* The descriptor limit holdports was started with: it may have
+	 * raised its own to hold many sockets. */
+	if (p->limit != NULL && fdpack_limit_child(p->limit, p->nfds) == -1)
+		spawn_die(status, S_LIMIT);
 
 	if (p->directory != NULL && chdir(p->directory) == -1)
 		spawn_die(status, S_CHDIR);
@@ -104,20 +120,42 @@ spawn_exec(const struct plan *p, int status, int devnull)
 	if (p->pidslot != NULL)
 		env_set_pid(p->pidslot, getpid());
 
-	execve(p->argv[0], p->argv, p->envp);
+	(void)cmdline_execve(
+	    p->argv[0], p->argv, p->envp, p->path, p->pathbuf, p->pathlen);
 	spawn_die(status, S_EXECVE);
+}
+
+/* What the new process gets from spawn(). */
+struct spawn_arg {
+	const struct plan *p;
+	int status; /* the status pipe's write end */
+	int devnull;
+	int unused; /* the status pipe's read end, ours */
+};
+
+/* The new process of proc_spawn(): closes our end of the status pipe and
+ * becomes the child. Never returns. */
+static int
+spawn_main(void *arg)
+{
+	const struct spawn_arg *sa = arg;
+
+	(void)close(sa->unused);
+	spawn_exec(sa->p, sa->status, sa->devnull);
+	/* NOTREACHED */
+	return 127;
 }
 
 pid_t
 spawn(const struct plan *p, const char **stage)
 {
+	struct spawn_arg sa;
 	struct spawn_err se;
 	sigset_t all, old;
 	int st[2], devnull, e;
 	ssize_t n;
 	pid_t pid;
 
-	assert(p->nfds <= 1000);
 	*stage = "pipe";
 	if (fd_pipe(st) == -1)
 		return -1;
@@ -125,14 +163,18 @@ spawn(const struct plan *p, const char **stage)
 	if ((devnull = fd_devnull(O_RDONLY)) == -1)
 		goto fail;
 
+	/* The new process may share our memory until it execs: it packs a
+	 * copy of the descriptors, and learns where the pipe and /dev/null
+	 * are from sa. */
+	if (p->nfds > 0)
+		memcpy(p->scratch, p->fds, p->nfds * sizeof(*p->fds));
+	sa.p = p;
+	sa.status = st[1];
+	sa.devnull = devnull;
+	sa.unused = st[0];
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = fork();
-	if (pid == 0) {
-		(void)close(st[0]);
-		spawn_exec(p, st[1], devnull);
-		/* NOTREACHED */
-	}
+	pid = proc_spawn(spawn_main, &sa, p->stack);
 	e = errno;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(st[1]);

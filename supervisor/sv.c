@@ -721,3 +721,16 @@ sv_knows(const struct sv *sv, pid_t pid)
 			return 1;
 	return 0;
 }
+
+int
+sv_holding(const struct sv *sv)
+{
+	size_t i;
+
+	if (sv->cur.pid != 0 || sv->next.pid != 0)
+		return 1;
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (sv->stopping[i].pid != 0 && !sv->stopping[i].is_build)
+			return 1;
+	return 0;
+}

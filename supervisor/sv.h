@@ -109,6 +109,10 @@ int64_t sv_deadline(const struct sv *);
  * leader is already reaped: the loop feeds TR_GROUP_GONE once each is
  * empty. Returns how many. */
 size_t sv_lingering(const struct sv *, pid_t *pgids, size_t max);
+/* Returns 1 while a child of sv (not a build) runs or is being stopped:
+ * its process group may still hold the sockets, and with them their
+ * shared file status flags. */
+int sv_holding(const struct sv *);
 /* Returns 1 if pid is a process sv started (child or build, running or
  * stopping), else 0. */
 int sv_knows(const struct sv *, pid_t pid);

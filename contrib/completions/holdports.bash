@@ -139,8 +139,8 @@ _holdports() {
 	local line cur prev word head i sub= dashdash=0
 	local -a _hp_words
 	local opts='-c --config -l --listen -w --watch -i --ignore -b --build
-	    -d --debounce --mode --ready --fallback --procfile -n --name
-	    -q --quiet
+	    -d --debounce --mode --ready --fallback --procfile --clear
+	    -n --name -q --quiet
 	    -v --verbose -h --help -V --version'
 
 	# Split the line up to the cursor at blanks only, so that a word such

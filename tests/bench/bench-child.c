@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* bench-child.c: the benchmarks' child, a minimal HTTP/1.1 server that
  * starts at once, answers "pid=N" with keep-alive, and shuts down
- * gracefully. */
+ * gracefully. It takes its sockets from LISTEN_FDS (holdports, systemd),
+ * SERVER_STARTER_PORT (Server::Starter), or binds -p PORT itself. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -78,6 +79,24 @@ set_flags(int fd)
 {
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* Server::Starter's socket: the descriptor of the first entry of
+ * SERVER_STARTER_PORT ("127.0.0.1:8080=5;..."), or -1 when it is unset. */
+static int
+starter_fd(void)
+{
+	const char *v = getenv("SERVER_STARTER_PORT"), *eq;
+	char *end;
+	long fd;
+
+	if (v == NULL || (eq = strchr(v, '=')) == NULL)
+		return -1;
+	fd = strtol(eq + 1, &end, 10);
+	if (end == eq + 1 || (*end != '\0' && *end != ';') || fd < 0 ||
+	    fd > 65535)
+		return -1;
+	return (int)fd;
 }
 
 /* Without passed sockets (the baseline, no supervisor): binds
@@ -357,13 +376,16 @@ main(int argc, char *argv[])
 	(void)sigaction(SIGPIPE, &sa, NULL);
 
 	n = take_fds((int)want);
-	if (n == 0 && port == 0) {
+	if (n == 0 && port == 0 && starter_fd() == -1) {
 		errno = 0;
-		die("no socket passed and no -p port");
+		die("no socket passed (LISTEN_FDS, SERVER_STARTER_PORT) and no "
+		    "-p port");
 	}
 	if ((lfds = calloc(n > 0 ? (size_t)n : 1, sizeof(*lfds))) == NULL)
 		die("calloc");
-	if (n == 0)
+	if (n == 0 && starter_fd() != -1)
+		lfds[n++] = starter_fd(); /* Server::Starter's worker */
+	else if (n == 0)
 		lfds[n++] = bind_own(port);
 	else
 		for (i = 0; i < n; i++)

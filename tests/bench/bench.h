@@ -16,6 +16,8 @@ struct paths {
 	const char *child; /* tests/bench/bench-child */
 	const char *load; /* tests/bench/bench-load */
 	const char *baseline; /* tests/bench/baseline.sh */
+	const char *floor; /* tests/bench/bench-floor */
+	const char *starter; /* Server::Starter's start_server, or NULL */
 	const char *wrk; /* wrk, or NULL when it is not installed */
 	const char *tmp; /* a scratch directory of this run */
 };
@@ -185,8 +187,9 @@ int cmd_idle(const struct paths *P, const char *tree, long n, long secs);
  * tree_make() with ndirs directories). */
 int cmd_watch(const struct paths *P, const char *tree, long ndirs);
 
-/* Socket scale: n held sockets checked by the child; start and reload
- * times, or the refusal. */
-int cmd_socks(const struct paths *P, long n);
+/* Socket scale: n held sockets checked by the child, under a soft
+ * descriptor limit of limit (0: as inherited); start and reload times,
+ * next to those of one socket in the same run, or the refusal. */
+int cmd_socks(const struct paths *P, long n, long limit);
 
 #endif

@@ -8,7 +8,7 @@
 BENCH_OBJS = tests/bench/hp-bench.o tests/bench/bench_util.o \
 	     tests/bench/bench_scale.o tests/bench/bench_tree.o
 BENCH_BINS = tests/bench/hp-bench tests/bench/bench-load \
-	     tests/bench/bench-child tests/bench/bench-poll
+	     tests/bench/bench-child tests/bench/bench-floor tests/bench/bench-poll
 
 tests/bench/hp-bench: $(BENCH_OBJS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LDLIBS)
@@ -16,6 +16,9 @@ $(BENCH_OBJS): tests/bench/bench.h
 tests/bench/bench-load: tests/bench/bench-load.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/bench/bench-load.c $(LDLIBS)
+tests/bench/bench-floor: tests/bench/bench-floor.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/bench/bench-floor.c $(LDLIBS)
 tests/bench/bench-child: tests/bench/bench-child.c child-api/holdports.h \
     libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \

@@ -362,6 +362,160 @@ listener(int *port)
 
 /* Prints NAME_med, NAME_p95 and NAME_max of v[0..n-1] (ms); returns the
  * median. */
+static double stats(const char *name, double *v, size_t n);
+
+/*
+ * The floor of a replace-mode reload, next to holdports' own: bench-floor
+ * (bind once; on SIGHUP: SIGTERM the child, wait for it, fork and execve
+ * a new one with the socket at fd 3, no shell) and holdports in replace
+ * mode run the same child side by side, and RELOADS reloads of each are
+ * timed alternately, SIGHUP to the new child's first reply. Prints the
+ * medians and 95th percentiles, their ratios (holdports / floor) and
+ * differences (holdports - floor; the target is a median within 0.5 ms).
+ */
+static int
+cmd_floor(const struct paths *P)
+{
+	double hp[RELOADS], fl[RELOADS], mh, mf, ph, pf;
+	struct bproc h, f;
+	struct av a = {0}, b = {0};
+	int hport, fport;
+	long hcur, fcur;
+	size_t i;
+
+	hp_args(P, &a, NULL, NULL);
+	av_add(&a, "--");
+	av_add(&a, "%s", P->child);
+	av_add(&b, "%s", P->floor);
+	av_add(&b, "%s", P->child);
+	if (bp_up(&h, &a, "http", &hport, &hcur) == -1)
+		die(0, "floor: holdports did not start");
+	if (bp_up(&f, &b, "http", &fport, &fcur) == -1)
+		die(0, "floor: bench-floor did not start");
+	(void)bp_pump(&h, now_us() + 100000);
+	(void)bp_pump(&f, now_us() + 100000);
+	for (i = 0; i < RELOADS; i++) {
+		/* alternate which goes first, so that neither always
+		 * follows the other's exit */
+		if (i % 2 == 0 &&
+		    (hp[i] = reload_once(&h, hport, &hcur, NULL, i + 1)) < 0)
+			die(0, "floor: holdports reload %zu failed", i + 1);
+		if ((fl[i] = reload_once(&f, fport, &fcur, NULL, i + 1)) < 0)
+			die(0, "floor: bench-floor reload %zu failed", i + 1);
+		if (i % 2 == 1 &&
+		    (hp[i] = reload_once(&h, hport, &hcur, NULL, i + 1)) < 0)
+			die(0, "floor: holdports reload %zu failed", i + 1);
+	}
+	(void)bp_stop(&h, SIGTERM);
+	(void)bp_stop(&f, SIGTERM);
+	bp_free(&h);
+	bp_free(&f);
+	av_free(&a);
+	av_free(&b);
+	ph = pct(hp, RELOADS, 95);
+	pf = pct(fl, RELOADS, 95);
+	mh = stats("hp", hp, RELOADS);
+	mf = stats("floor", fl, RELOADS);
+	(void)printf("ratio_med=%.3f ratio_p95=%.3f over_med=%.3f "
+		     "over_p95=%.3f\n",
+	    mh / mf, ph / pf, mh - mf, ph - pf);
+	return 0;
+}
+
+/* Reads the pid of the worker from start_server's line "starting new
+ * worker N" number nth (1: the first), or -1 after 10 s. */
+static long
+starter_worker(struct bproc *s, size_t nth)
+{
+	const char *t;
+	long i;
+
+	if ((i = bp_wait(
+		 s, "starting new worker ", nth, now_us() + 10 * SEC)) == -1)
+		return -1;
+	t = strstr(s->lines[i].text, "starting new worker ");
+	return strtol(t + 20, NULL, 10);
+}
+
+/*
+ * mode = overlap with ready = none against Server::Starter's start_server
+ * --interval=0, which also starts the new worker and at once sends the
+ * old one SIGTERM: RELOADS reloads of each, alternately, SIGHUP to the
+ * first reply of the new worker. start_server binds a port it is given
+ * (free_port(): check-then-use, racy, acceptable here).
+ */
+static int
+cmd_starter(const struct paths *P)
+{
+	double hp[RELOADS], ss[RELOADS], mh, ms, ph, ps;
+	struct bproc h, s;
+	struct av a = {0}, b = {0};
+	int hport, sport;
+	long hcur, scur;
+	int64_t t0, t1;
+	size_t i;
+
+	if (P->starter == NULL)
+		die(0, "starter: start_server is not installed");
+	hp_args(P, &a, NULL, NULL);
+	av_add(&a, "--mode");
+	av_add(&a, "overlap");
+	av_add(&a, "--ready");
+	av_add(&a, "none");
+	av_add(&a, "--");
+	av_add(&a, "%s", P->child);
+	if (bp_up(&h, &a, "http", &hport, &hcur) == -1)
+		die(0, "starter: holdports did not start");
+	if ((sport = free_port()) == -1)
+		die(1, "free port");
+	av_add(&b, "%s", P->starter);
+	av_add(&b, "--port=127.0.0.1:%d", sport);
+	av_add(&b, "--interval=0");
+	av_add(&b, "--");
+	av_add(&b, "%s", P->child);
+	if (bp_spawn(&s, b.v, 0) == -1)
+		die(1, "start %s", P->starter);
+	if ((scur = starter_worker(&s, 1)) == -1 ||
+	    probe_until(sport, 0, now_us() + 10 * SEC, &s, NULL) == -1) {
+		bp_dump(&s, 10);
+		die(0, "starter: start_server did not start");
+	}
+	(void)bp_pump(&h, now_us() + 100000);
+	(void)bp_pump(&s, now_us() + 100000);
+	for (i = 0; i < RELOADS; i++) {
+		if ((hp[i] = reload_once(&h, hport, &hcur, NULL, i + 1)) < 0)
+			die(0, "starter: holdports reload %zu failed", i + 1);
+		t0 = now_us();
+		(void)kill(s.pid, SIGHUP);
+		if ((scur = probe_until(sport, scur, t0 + 10 * SEC, &s, &t1)) ==
+		    -1) {
+			bp_dump(&s, 10);
+			die(0, "starter: start_server reload %zu failed",
+			    i + 1);
+		}
+		ss[i] = (double)(t1 - t0) / 1000;
+		/* its reload is over once it has signalled the old one */
+		if (bp_wait(&s, "killing old workers", i + 1,
+			now_us() + 10 * SEC) == -1)
+			die(0, "starter: reload %zu not logged", i + 1);
+		(void)bp_pump(&s, now_us() + 5000);
+	}
+	(void)bp_stop(&h, SIGTERM);
+	(void)bp_stop(&s, SIGTERM);
+	bp_free(&h);
+	bp_free(&s);
+	av_free(&a);
+	av_free(&b);
+	ph = pct(hp, RELOADS, 95);
+	ps = pct(ss, RELOADS, 95);
+	mh = stats("hp", hp, RELOADS);
+	ms = stats("ss", ss, RELOADS);
+	(void)printf("ratio_med=%.3f ratio_p95=%.3f\n", mh / ms, ph / ps);
+	return 0;
+}
+
+/* Prints NAME_med, NAME_p95 and NAME_max of v[0..n-1] (ms); returns the
+ * median. */
 static double
 stats(const char *name, double *v, size_t n)
 {
@@ -554,10 +708,13 @@ usage(void)
 {
 	(void)fprintf(stderr,
 	    "usage: hp-bench -t tmpdir [-H holdports] [-C child] [-L load]\n"
-	    "                [-B baseline.sh] [-W wrk] COMMAND [ARG...]\n"
+	    "                [-B baseline.sh] [-F bench-floor] [-S "
+	    "start_server]\n"
+	    "                [-W wrk] COMMAND [ARG...]\n"
 	    "commands: gap replace|overlap|baseline hup|file load|wrk\n"
-	    "          latency | memory N | burst N MS | idle TREE N SECS\n"
-	    "          watch TREE DIRS | socks N | tree ROOT DIRS FILES 0|1\n");
+	    "          latency | floor | starter | memory N | burst N MS\n"
+	    "          idle TREE N SECS | watch TREE DIRS | socks N [LIMIT]\n"
+	    "          tree ROOT DIRS FILES 0|1\n");
 	exit(2);
 }
 
@@ -589,11 +746,12 @@ int
 main(int argc, char *argv[])
 {
 	struct paths P = {"./holdports", "tests/bench/bench-child",
-	    "tests/bench/bench-load", "tests/bench/baseline.sh", NULL, NULL};
+	    "tests/bench/bench-load", "tests/bench/baseline.sh",
+	    "tests/bench/bench-floor", NULL, NULL, NULL};
 	const char *cmd;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "B:C:H:L:t:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "B:C:F:H:L:S:t:W:")) != -1) {
 		switch (ch) {
 		case 'B':
 			P.baseline = optarg;
@@ -601,8 +759,14 @@ main(int argc, char *argv[])
 		case 'C':
 			P.child = optarg;
 			break;
+		case 'F':
+			P.floor = optarg;
+			break;
 		case 'H':
 			P.holdports = optarg;
+			break;
+		case 'S':
+			P.starter = optarg;
 			break;
 		case 'L':
 			P.load = optarg;
@@ -625,6 +789,8 @@ main(int argc, char *argv[])
 	absolute(&P.child);
 	absolute(&P.load);
 	absolute(&P.baseline);
+	absolute(&P.floor);
+	absolute(&P.starter);
 	absolute(&P.tmp);
 	track_signals();
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -633,6 +799,10 @@ main(int argc, char *argv[])
 		return cmd_gap(&P, argv[1], argv[2], argv[3]);
 	if (strcmp(cmd, "latency") == 0 && argc == 1)
 		return cmd_latency(&P);
+	if (strcmp(cmd, "floor") == 0 && argc == 1)
+		return cmd_floor(&P);
+	if (strcmp(cmd, "starter") == 0 && argc == 1)
+		return cmd_starter(&P);
 	if (strcmp(cmd, "memory") == 0 && argc == 2)
 		return cmd_memory(&P, num(argv[1]));
 	if (strcmp(cmd, "burst") == 0 && argc == 3)
@@ -641,8 +811,9 @@ main(int argc, char *argv[])
 		return cmd_idle(&P, argv[1], num(argv[2]), num(argv[3]));
 	if (strcmp(cmd, "watch") == 0 && argc == 3)
 		return cmd_watch(&P, argv[1], num(argv[2]));
-	if (strcmp(cmd, "socks") == 0 && argc == 2)
-		return cmd_socks(&P, num(argv[1]));
+	if (strcmp(cmd, "socks") == 0 && (argc == 2 || argc == 3))
+		return cmd_socks(
+		    &P, num(argv[1]), argc == 3 ? num(argv[2]) : 0);
 	if (strcmp(cmd, "tree") == 0 && argc == 5)
 		return tree_make(argv[1], num(argv[2]), num(argv[3]),
 			   num(argv[4]) != 0) == -1 ?

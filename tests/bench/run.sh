@@ -119,13 +119,25 @@ fi
 WRKOPT=
 [ -n "$WRK" ] && WRKOPT="-W $WRK"
 
+# Server::Starter's start_server (Debian: libserver-starter-perl, which
+# contrib/install-deps.sh --toolchains installs), for the overlap
+# comparison; skipped with the reason when it is missing.
+STARTER=$(command -v start_server 2>/dev/null)
+STARTER_SKIP=
+[ -n "$STARTER" ] || STARTER_SKIP="start_server is not installed (Debian: apt-get install libserver-starter-perl)"
+[ -n "$STARTER" ] && WRKOPT="$WRKOPT -S $STARTER"
+
+# The socket-scale pass runs under this soft descriptor limit, the one
+# most sessions give a process.
+NOFILE=1024
+
 say "generating trees"
 "$B" -t "$T/run" tree "$T/idle" 1000 10 0 > "$R/tree-idle" || exit 1
 for n in 1000 10000 50000; do
 	"$B" -t "$T/run" tree "$T/tree$n" "$n" 1 1 > "$R/watch$n" || exit 1
 done
 
-say "1/8 reload gap"
+say "1/10 reload gap"
 for client in load wrk; do
 	[ "$client" = wrk ] && [ -z "$WRK" ] && continue
 	for cfg in "replace hup" "replace file" "overlap hup" "overlap file" \
@@ -134,27 +146,33 @@ for client in load wrk; do
 		reps "$REPS" bench "gap-$1-$2-$client" 60 gap "$1" "$2" "$client"
 	done
 done
-say "2/8 reload latency"
+say "2/10 reload latency"
 reps "$REPS" bench latency 120 latency
-say "3/8 memory"
+say "3/10 memory"
 reps "$REPS" bench memory 120 memory 1000
 XDG_TMPFS=$XDG_RUNTIME_DIR
 XDG_RUNTIME_DIR=$XDG_DISK
 reps "$REPS" bench memdisk 120 memory 200
 XDG_RUNTIME_DIR=$XDG_TMPFS
-say "4/8 idle cost"
+say "4/10 idle cost"
 bench idle 120 idle "$T/idle" "$REPS" 10
-say "5/8 watch scale"
+say "5/10 watch scale"
 for n in 1000 10000 50000; do
 	reps "$REPS" bench "watch$n" 120 watch "$T/tree$n" "$n"
 done
-say "6/8 socket scale"
-reps "$REPS" bench socks256 60 socks 256
-bench socks257 60 socks 257
-bench socks1000 60 socks 1000
-say "7/8 burst coalescing"
+say "6/10 socket scale"
+for n in 1 100 256; do
+	reps "$REPS" bench "socks$n" 120 socks "$n" "$NOFILE"
+done
+bench socks257 60 socks 257 "$NOFILE"
+reps "$REPS" bench socks1000 120 socks 1000 "$NOFILE"
+say "7/10 burst coalescing"
 reps "$REPS" bench burst 60 burst 1000 100
-say "8/8 polling"
+say "8/10 replace reload against its floor"
+reps "$REPS" bench floor 120 floor
+say "9/10 overlap against Server::Starter"
+[ -n "$STARTER" ] && reps "$REPS" bench starter 300 starter
+say "10/10 polling"
 # poll DIR NAME: one bench-poll run on 10 000 files under DIR, appended to
 # $R/poll-NAME; a failed run is reported and left out.
 poll() {
@@ -253,16 +271,20 @@ done
 out ""
 out "**6. Socket scale**: N sockets on 127.0.0.1, checked by the child with"
 out "hp_listen_fds_with_names() (count, names, listening TCP) before it"
-out "serves. Start: exec → first reply on the last socket; reload: SIGHUP →"
-out "the new child's first reply there (median and max of 10), ms."
+out "serves, under a soft descriptor limit (RLIMIT_NOFILE) of $NOFILE, what most"
+out "sessions give a process. Start: exec → first reply on the last socket;"
+out "reload: SIGHUP → the new child's first reply there (median and max of"
+out "10), ms. ÷ 1 socket: against one socket measured in the same run."
 out ""
-out "| sockets | accepted | start | reload | reload max | supervisor fds |"
-out "|---|---|---|---|---|---|"
-row 256 socks256 "accepted start_ms reload_ms reload_max fds"
-row 257 socks257 "accepted - - - -"
-row 1000 socks1000 "accepted - - - -"
-msg=$(sed -n 's/^hp-bench: socks 257: //p' "$T/errors" | grep -v 'listening on' | head -n 1)
-[ -n "$msg" ] && out "" && out "257 and more are refused: \`$msg\`"
+out "| sockets | accepted | start | reload | reload max | start ÷ 1 socket | reload ÷ 1 socket | supervisor fds |"
+out "|---|---|---|---|---|---|---|---|"
+for n in 1 100 256 257 1000; do
+	row "$n" "socks$n" "accepted start_ms reload_ms reload_max start_ratio reload_ratio fds"
+done
+for n in 257 1000; do
+	msg=$(sed -n "s/^hp-bench: socks $n: //p" "$T/errors" | head -n 1)
+	[ -n "$msg" ] && out "" && out "$n sockets are refused: \`$msg\`"
+done
 out ""
 out "**7. Burst coalescing**: 1000 file writes (100 files) spread over 100 ms,"
 out "default debounce 100 ms."
@@ -271,7 +293,38 @@ out "| writes | span (ms) | reloads | changes named in the reload line |"
 out "|---|---|---|---|"
 row 1000 burst "span_ms reloads changes"
 out ""
-out "**8. Polling** (the poll watcher, for roots on NFS, SMB, 9p, FUSE):"
+out "**8. Replace-mode reload against its floor**, ms: holdports in replace"
+out "mode and bench-floor, the least a supervisor can do (bind once; on"
+out "SIGHUP: SIGTERM to the old child, wait for it, fork + execve the new one"
+out "with the socket at fd 3 and LISTEN_*, no shell, no registry), run the"
+out "same child side by side; 50 SIGHUP reloads of each a repetition,"
+out "alternating; SIGHUP → first reply of the new child. Target: holdports'"
+out "median within 0.5 ms of the floor's."
+out ""
+out "| | median | p95 | max |"
+out "|---|---|---|---|"
+row "holdports, replace" floor "hp_med hp_p95 hp_max"
+row "floor (bench-floor)" floor "floor_med floor_p95 floor_max"
+row "holdports − floor (target: median ≤ 0.5)" floor "over_med over_p95 -"
+row "holdports ÷ floor" floor "ratio_med ratio_p95 -"
+out ""
+out "**9. Overlap against Server::Starter**, ms: \`mode = overlap\`, \`ready ="
+out "none\` and \`start_server --interval=0\` (Server::Starter), which both start"
+out "the new worker and at once send SIGTERM to the old one, run the same"
+out "child (it takes SERVER_STARTER_PORT); 50 SIGHUP reloads of each a"
+out "repetition, alternating; SIGHUP → first reply of the new worker."
+out ""
+out "| | median | p95 | max |"
+out "|---|---|---|---|"
+if [ -n "$STARTER" ]; then
+	row "holdports, overlap, ready none" starter "hp_med hp_p95 hp_max"
+	row "start_server --interval=0" starter "ss_med ss_p95 ss_max"
+	row "holdports ÷ start_server" starter "ratio_med ratio_p95 -"
+else
+	out "| (all) | skipped: $STARTER_SKIP | | |"
+fi
+out ""
+out "**10. Polling** (the poll watcher, for roots on NFS, SMB, 9p, FUSE):"
 out "10 000 files, 10 a directory, in a tree of 1 000 directories; one scan"
 out "is a readdir + fstatat walk compared with the snapshot (median of 21"
 out "scans of the unchanged tree, warm cache), ms; change: the scan that"

@@ -11,9 +11,9 @@
  *
  * The control file holds one rule a line, "FUNCTION ERRNO [PERCENT [TEXT]]":
  *
- *	fork EAGAIN                  every fork(2) fails with EAGAIN
- *	poll EINTR 50                half of the poll(2) calls, at random
- *	write ENOSPC 100 /holdports/ writes to files whose path contains TEXT
+ *	fork EAGAIN                  every fork(2) and clone(2) fails with
+ *EAGAIN poll EINTR 50                half of the poll(2) calls, at random write
+ *ENOSPC 100 /holdports/ writes to files whose path contains TEXT
  *
  * FUNCTION is one of fork, inotify_add_watch, accept, accept4, dup2,
  * socket, write, poll; ERRNO one of the names in errnos[] below. A missing
@@ -57,7 +57,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +100,7 @@ struct rule {
 
 /* The real functions, found with dlsym(RTLD_NEXT) at load. */
 static pid_t (*real_fork)(void);
+static int (*real_clone)(int (*)(void *), void *, int, void *, ...);
 static int (*real_inotify_add_watch)(int, const char *, uint32_t);
 /* glibc declares the address with a transparent union under _GNU_SOURCE. */
 static int (*real_accept)(int, __SOCKADDR_ARG, socklen_t *restrict);
@@ -319,6 +322,7 @@ shim_init(void)
 	const char *prog = getenv("HP_FAULT_PROG");
 
 	resolve(&real_fork, sizeof(real_fork), "fork");
+	resolve(&real_clone, sizeof(real_clone), "clone");
 	resolve(&real_inotify_add_watch, sizeof(real_inotify_add_watch),
 	    "inotify_add_watch");
 	resolve(&real_accept, sizeof(real_accept), "accept");
@@ -352,6 +356,32 @@ fork(void)
 		return -1;
 	}
 	return real_fork();
+}
+
+/* holdports starts its children with clone(2) (CLONE_VM | CLONE_VFORK):
+ * the fork rule faults it too. The optional arguments are passed on
+ * only when a flag says they are there. */
+int
+clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
+{
+	int err = fault(FN_FORK, -1);
+	void *ptid, *tls, *ctid;
+	va_list ap;
+
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	if ((flags &
+		(CLONE_PARENT_SETTID | CLONE_SETTLS | CLONE_CHILD_SETTID |
+		    CLONE_CHILD_CLEARTID)) == 0)
+		return real_clone(fn, stack, flags, arg);
+	va_start(ap, arg);
+	ptid = va_arg(ap, void *);
+	tls = va_arg(ap, void *);
+	ctid = va_arg(ap, void *);
+	va_end(ap);
+	return real_clone(fn, stack, flags, arg, ptid, tls, ctid);
 }
 
 int

@@ -42,6 +42,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(m.stopping == 0 || m.stopping == 1);
 	FUZZ_CHECK(m.mainpid >= 0 && m.errnum >= 0);
 	FUZZ_CHECK(fuzz_strz(m.status, sizeof(m.status)));
+	FUZZ_CHECK(m.fdstore == 0 || m.fdstore == 1);
+	FUZZ_CHECK(m.fdstoreremove == 0 || m.fdstoreremove == 1);
+	FUZZ_CHECK(m.no_fdpoll == 0 || m.no_fdpoll == 1);
+	FUZZ_CHECK(m.barrier == 0 || m.barrier == 1);
+	FUZZ_CHECK(m.nfds == 0 && m.fds_lost == 0);
+	/* A name is kept only when valid, as LISTEN_FDNAMES takes it. */
+	FUZZ_CHECK(!(m.fdname_set && m.fdname_bad));
+	FUZZ_CHECK(fuzz_strz(m.fdname, sizeof(m.fdname)));
+	FUZZ_CHECK(m.fdname_set || m.fdname[0] == '\0');
+	for (i = 0; m.fdname[i] != '\0'; i++)
+		FUZZ_CHECK(m.fdname[i] >= ' ' && m.fdname[i] <= '~' &&
+		    m.fdname[i] != ':');
 	for (i = 0; m.status[i] != '\0'; i++)
 		FUZZ_CHECK(((unsigned char)m.status[i] >= 0x20 ||
 			       m.status[i] == '\t') &&

@@ -3,6 +3,7 @@
  * connection with its pid. */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -287,15 +288,17 @@ serve(int n)
 }
 
 /* Appends what the tests check about how we were started: ids, the
- * variables as found, every descriptor, cwd and HPT_*, SERVER_STARTER_*
- * and EINHORN_* variables; then what hp_listen_fds_with_names() makes of
- * it, with the flags of each passed descriptor as they were before it set
+ * variables as found, every descriptor, cwd and HPT_*, SERVER_STARTER_*,
+ * EINHORN_* and HOLDPORTS_* variables, the soft descriptor limit, the
+ * nargs operands; then what hp_listen_fds_with_names() makes of it, with
+ * the flags of each passed descriptor as they were before it set
  * FD_CLOEXEC. Returns its result. */
 static int
-report_start(struct buf *r)
+report_start(struct buf *r, char **args, int nargs)
 {
 	int fdflags[FLAGS_MAX], flflags[FLAGS_MAX], i, n;
 	char cwd[PATH_MAX], **names = NULL, **e;
+	struct rlimit rl;
 
 	buf_printf(r, "pid=%ld\nppid=%ld\npgid=%ld\nsid=%ld\n", (long)getpid(),
 	    (long)getppid(), (long)getpgrp(), (long)getsid(0));
@@ -310,12 +313,18 @@ report_start(struct buf *r)
 		flflags[i] = fcntl(HP_LISTEN_FDS_START + i, F_GETFL);
 	}
 	buf_printf(r, "cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
-	/* and those of compat = server-starter einhorn */
+	/* and those of compat = server-starter einhorn, and of a stack */
 	for (e = environ; *e != NULL; e++)
 		if (strncmp(*e, "HPT_", 4) == 0 ||
 		    strncmp(*e, "SERVER_STARTER_", 15) == 0 ||
-		    strncmp(*e, "EINHORN_", 8) == 0)
+		    strncmp(*e, "EINHORN_", 8) == 0 ||
+		    strncmp(*e, "HOLDPORTS_", 10) == 0)
 			buf_printf(r, "env.%s\n", *e);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		buf_printf(r, "nofile=%llu\n", (unsigned long long)rl.rlim_cur);
+	buf_printf(r, "nargs=%d\n", nargs);
+	for (i = 0; i < nargs; i++)
+		buf_printf(r, "arg.%d=%s\n", i, args[i]);
 
 	n = hp_listen_fds_with_names(0, &names);
 	buf_printf(r, "hp_listen_fds=%d\nnames=", n);
@@ -402,7 +411,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: hp-echo [-DgnT] [-d ms] [-k signo] [-N ms] [-r dir] "
-	    "[-S state] [-x code]\n");
+	    "[-S state] [-x code] [-- arg ...]\n");
 	exit(FAILED);
 }
 
@@ -456,8 +465,7 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc)
-		usage();
+	/* operands (after "--"): only reported */
 	/* -S: one sd_notify(3) message from outside any child's group. */
 	if (send_state != NULL)
 		return hp_notify(0, send_state) > 0 ? 0 : FAILED;
@@ -466,7 +474,7 @@ main(int argc, char *argv[])
 	sigaction(SIGPIPE, &sa, NULL); /* a client that leaves early */
 	sa.sa_handler = ignore_term ? SIG_IGN : on_term; /* no SA_RESTART */
 	sigaction(SIGTERM, &sa, NULL);
-	n = report_start(&r);
+	n = report_start(&r, argv + optind, argc - optind);
 	nlisten = n > 0 ? n : 0;
 	if (grandchild)
 		buf_printf(

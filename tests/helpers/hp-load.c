@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* hp-load.c: opens connections back to back and counts every one that is
- * not answered, to prove that a restart refuses no connection. */
+/* hp-load.c: opens connections back to back (or at a given rate) and
+ * counts every one that is not answered, to prove that a restart refuses
+ * no connection; it also tells the latency percentiles and how late an
+ * older child still answered after a newer one had. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -44,8 +46,8 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: hp-load -p port [-h host] [-n count] "
-	    "[-o logfile] [-r request] [-s stopfile] [-t seconds]\n");
+	    "usage: hp-load -p port [-h host] [-n count] [-o logfile] "
+	    "[-R per_second] [-r request] [-s stopfile] [-t seconds]\n");
 	exit(2);
 }
 
@@ -220,19 +222,58 @@ unescape(char *s)
 	*d = '\0';
 }
 
-/* Returns 1 if pid is in seen[0..n-1]; else adds it (if there is room)
- * and returns 0. */
-static int
-seen_before(long *seen, size_t *n, size_t max, long pid)
+/* Returns the index of pid in seen[0..n-1], the order in which the
+ * pids first answered; else adds it (if there is room), with when its
+ * first reply came in first[], and returns its index (or max when full). */
+static size_t
+seen_index(
+    long *seen, int64_t *first, size_t *n, size_t max, long pid, int64_t when)
 {
 	size_t i;
 
 	for (i = 0; i < *n; i++)
 		if (seen[i] == pid)
-			return 1;
-	if (*n < max)
-		seen[(*n)++] = pid;
-	return 0;
+			return i;
+	if (*n == max)
+		return max;
+	first[*n] = when;
+	seen[(*n)++] = pid;
+	return *n - 1;
+}
+
+static int
+cmp_us(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The p-th percentile (nearest rank) of the n latencies v (µs), in ms;
+ * sorts v. 0 for none. */
+static double
+percentile(int32_t *v, size_t n, double p)
+{
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_us);
+	k = (size_t)(p / 100 * (double)n + 0.999999);
+	if (k < 1)
+		k = 1;
+	if (k > n)
+		k = n;
+	return (double)v[k - 1] / 1000;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int
@@ -242,7 +283,10 @@ main(int argc, char *argv[])
 	char *req = NULL, reply[16384];
 	long port = -1, seconds = 120, count = 0, made, pid = 0, last = 0;
 	long counts[OUT_OTHER + 1] = {0}, seen[PIDS_MAX], maxms = 0;
-	size_t nseen = 0;
+	long rate = 0, late = 0, latems = 0;
+	int64_t first[PIDS_MAX], t0us, next_us = 0;
+	int32_t *lat = NULL, *nl;
+	size_t nseen = 0, nlat = 0, caplat = 0, idx, newest = 0;
 	struct sockaddr_storage ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
@@ -253,7 +297,7 @@ main(int argc, char *argv[])
 	FILE *log = NULL;
 	int c, err;
 
-	while ((c = getopt(argc, argv, "h:n:o:p:r:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "h:n:o:p:R:r:s:t:")) != -1) {
 		switch (c) {
 		case 'h':
 			host = optarg;
@@ -266,6 +310,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			port = number(optarg, 1, 65535);
+			break;
+		case 'R':
+			rate = number(optarg, 1, 1000000);
 			break;
 		case 'r':
 			unescape(req = optarg);
@@ -305,6 +352,23 @@ main(int argc, char *argv[])
 		if (now_ms() - start >= seconds * 1000 ||
 		    (stopfile != NULL && access(stopfile, F_OK) == 0))
 			break;
+		/* -R: connections on a fixed schedule, each timed from when
+		 * it was due, not from when it could start: one that waits
+		 * behind a stalled one counts the stall too (no coordinated
+		 * omission). */
+		t0us = now_us();
+		if (rate > 0) {
+			if (next_us == 0)
+				next_us = t0us;
+			else if (next_us > t0us)
+				(void)nanosleep(
+				    &(struct timespec){
+					(next_us - t0us) / 1000000,
+					((next_us - t0us) % 1000000) * 1000},
+				    NULL);
+			t0us = next_us;
+			next_us += 1000000 / rate;
+		}
 		t0 = now_ms();
 		out = exchange((struct sockaddr *)&ss, salen, req, reply,
 		    sizeof(reply), &err);
@@ -315,11 +379,33 @@ main(int argc, char *argv[])
 		if (out == OUT_OK) {
 			if (ms > maxms)
 				maxms = (long)ms;
+			if (nlat == caplat) {
+				caplat = caplat ? 2 * caplat : 4096;
+				if ((nl = realloc(
+					 lat, caplat * sizeof(*lat))) == NULL) {
+					fprintf(
+					    stderr, "hp-load: out of memory\n");
+					return 2;
+				}
+				lat = nl;
+			}
+			lat[nlat++] = (int32_t)(now_us() - t0us);
 			if (req != NULL) /* -r: the body is the output */
 				fputs(reply, stdout);
 			if (pid == 0)
 				continue;
-			(void)seen_before(seen, &nseen, PIDS_MAX, pid);
+			idx = seen_index(seen, first, &nseen, PIDS_MAX, pid,
+			    now_ms() - start);
+			/* An older child answered after a newer one had:
+			 * how long after. */
+			if (idx < PIDS_MAX && idx > newest)
+				newest = idx;
+			else if (idx < newest) {
+				late++;
+				if (now_ms() - start - first[newest] > latems)
+					latems = (long)(now_ms() - start -
+					    first[newest]);
+			}
 			if (pid != last && log != NULL) {
 				fprintf(log, "PIDCHANGE %lld %ld\n",
 				    (long long)(now_ms() - start), pid);
@@ -350,8 +436,12 @@ main(int argc, char *argv[])
 	if (log != NULL)
 		fclose(log);
 	printf("ok=%ld refused=%ld reset=%ld timeout=%ld other=%ld pids=%ld "
-	       "maxms=%ld\n",
+	       "maxms=%ld p50ms=%.2f p95ms=%.2f p99ms=%.2f late=%ld "
+	       "latems=%ld\n",
 	    counts[OUT_OK], counts[OUT_REFUSED], counts[OUT_RESET],
-	    counts[OUT_TIMEOUT], counts[OUT_OTHER], (long)nseen, maxms);
+	    counts[OUT_TIMEOUT], counts[OUT_OTHER], (long)nseen, maxms,
+	    percentile(lat, nlat, 50), percentile(lat, nlat, 95),
+	    percentile(lat, nlat, 99), late, latems);
+	free(lat);
 	return made == counts[OUT_OK] ? 0 : 1;
 }

@@ -124,15 +124,16 @@ churn(int n)
 
 			/* The status line into head, the rest dropped. */
 			while (wait_in(fds[k], deadline)) {
-				r = got < sizeof(head) ?
+				r = got < sizeof(head) - 1 ?
 				    read(fds[k], head + got,
-					sizeof(head) - got) :
+					sizeof(head) - 1 - got) :
 				    read(fds[k], buf, sizeof(buf));
 				if (r <= 0)
 					break;
-				if (got < sizeof(head))
+				if (got < sizeof(head) - 1)
 					got += (size_t)r;
 			}
+			head[got] = '\0';
 			if (got >= 12 && strncmp(head, "HTTP/1.1 ", 9) == 0) {
 				answered++;
 				if (first == 0)

@@ -27,12 +27,20 @@ st=$?
 HP_PID=
 [ "$st" -eq 0 ] && ok "exit 0 after SIGTERM while backing off" || fail "exit $st"
 
-# A command that does not exist: sh says so, exits 127, and it is logged.
-hp_start -l 127.0.0.1:0=http -- "$T/no-such-server"
-wait_until 10 at_least 1 'exited with status 127' &&
-	grep -q "no-such-server: .*not found" "$T/hp.log" &&
-	ok "missing command: sh's message and status 127 logged" ||
-	fail "missing command: $(cat "$T/hp.log")"
+# A program that does not exist: named with ENOENT, then retried like a
+# crash (with back-off, until the crash loop stops).
+hp_start -l 127.0.0.1:0=http -- "$T/no-such-server" --flag
+wait_until 10 at_least 1 "cannot start '$T/no-such-server': execve: No such file or directory (ENOENT)" &&
+	wait_until 10 at_least 1 'restarting in 200 ms' &&
+	ok "missing program: named with ENOENT, and retried with back-off" ||
+	fail "missing program: $(cat "$T/hp.log")"
+kill -TERM "$HP_PID"
+wait "$HP_PID"
+HP_PID=
+# The same found through PATH: the search is the child's, and says so.
+hp_start -l 127.0.0.1:0=http -- no-such-server-in-path
+wait_until 10 at_least 1 "cannot start 'no-such-server-in-path': execve: No such file or directory (ENOENT)" &&
+	ok "missing program in PATH: named with ENOENT" || fail "PATH: $(cat "$T/hp.log")"
 kill -TERM "$HP_PID"; wait "$HP_PID"; HP_PID=
 
 # A working directory that does not exist: the child cannot chdir; the

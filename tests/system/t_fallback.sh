@@ -73,7 +73,7 @@ grep -q "port $base is in use; fallback bound 127.0.0.1:" "$T"/log.* &&
 	ok "a fallback says which port it bound" || fail "no fallback line"
 wait_until 10 sh -c "[ \$('$HP' ls --json | grep -c .) -eq $N ]"
 "$HP" ls --json > "$T/ls.json"
-sed -n 's/^{"name":"inst[0-9]*","pid":\([0-9]*\),"socket":"http","address":"127\.0\.0\.1:\([0-9]*\)",.*"child_pid":[0-9]*,"started":"[0-9TZ:-]*"}$/\1 \2/p' \
+sed -n 's/^{"name":"inst[0-9]*","pid":\([0-9]*\),"socket":"http","address":"127\.0\.0\.1:\([0-9]*\)",.*"child_pid":[0-9]*,"started":"[0-9TZ:-]*".*}$/\1 \2/p' \
     "$T/ls.json" | sort > "$T/listed"
 [ "$(grep -c . "$T/ls.json")" -eq "$N" ] && cmp -s "$T/printed" "$T/listed" &&
 	ok "ls --json lists exactly those $N, with the right pids" ||

@@ -71,7 +71,7 @@ fi
 q=$!
 track "$q"
 n=$(hits dup2)
-[ "$(count 'dup2: EMFILE')" -eq 1 ] && ok "dup2: $n failed starts, one log line" ||
+[ "$(count ': dup: EMFILE')" -eq 1 ] && ok "dup2: $n failed starts, one log line" ||
 	fail "dup2: $n failed starts: $(cat "$T/hp.log")"
 listening "$http" && ok "dup2: the port stays bound" || fail "port $http closed"
 no_fault

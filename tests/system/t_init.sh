@@ -174,7 +174,7 @@ fi
 # Makefile and ignores it, so that building it triggers no reload.
 project make
 cp "$EX/server.c" "$P/server.c"
-printf 'server: server.c\n\t$(CC) -o server -I%s server.c %s\nclean:\n\trm -f server\n' \
+printf 'server: server.c\n\t$(CC) $(SAN) -o server -I%s server.c %s\nclean:\n\trm -f server\n' \
     "$TOP/child-api" "$TOP/libholdports.a" > "$P/Makefile"
 if init_ok make ./server; then
 	if grep -qx 'ignore = server' "$P/ports.ini"; then

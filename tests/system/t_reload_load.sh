@@ -12,6 +12,9 @@ wait_until 10 watching "$HP_PID" || fail "no inotify watch"
 "$LOAD" -p "$port" -s "$T/stop" -t 100 -o "$T/load.log" > "$T/load.out" &
 load=$!
 track "$load"
+# The first child answers before the first reload, or it would not count.
+wait_until 10 grep -q " $(latest_pid)\$" "$T/load.log" ||
+    fail "the first child did not answer"
 
 # reload N HOW: trigger reload number N, wait for holdports to say so and
 # for the load client to get an answer from the new child.

@@ -114,7 +114,7 @@ static const struct {
     /* unknown keys and sections */
     {"[holdports]\nname = x\ncolour = red\n",
 	"ports.ini:3: [holdports] colour: unknown key; valid keys are name, "
-	"compat, debounce, stop_signal, stop_timeout, restart, mode, ready "
+	"compat, clear, debounce, stop_signal, stop_timeout, restart, mode, ready "
 	"and ready_timeout"},
     {"[socket.http]\nlisten = 80\nport = 80\n",
 	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen, "
@@ -122,8 +122,8 @@ static const struct {
     {"[child]\ncmd = ./x\n",
 	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
 	"directory, environment, watch, ignore, build, gitignore, listen_pid, "
-	"sockets, debounce, stop_signal, stop_timeout, restart, mode, ready "
-	"and ready_timeout"},
+	"sockets, fdstore_max, stdin, debounce, stop_signal, stop_timeout, "
+	"restart, mode, ready and ready_timeout"},
     /* a typo: did you mean */
     {"[child]\nCommand = ./x\n",
 	"ports.ini:2: [child] Command: unknown key; did you mean command?"},
@@ -733,8 +733,8 @@ test_too_many_sockets(void **state)
 	t += sprintf(t, "[socket.one-more]\nlisten = 0\n");
 	strcpy(t, FINAL);
 	(void)snprintf(want, sizeof(want),
-	    "ports.ini:%d: more than 256 sockets; holdports holds at most 256",
-	    2 * CONF_SOCKS_MAX + 1);
+	    "ports.ini:%d: more than %d sockets; holdports holds at most %d",
+	    2 * CONF_SOCKS_MAX + 1, CONF_SOCKS_MAX, CONF_SOCKS_MAX);
 	assert_int_equal(load(&c, text, err), -1);
 	assert_string_equal(err, want);
 	conf_free(&c);
@@ -1196,7 +1196,7 @@ test_full_file(void **state)
 	    "[socket.dns]\n"
 	    "listen: udp:[::1]:5353\n"
 	    "[child]\n"
-	    "command = make -s;exec ./server --flag='x;y'\n"
+	    "command = ./server --flag='x;y'\n"
 	    "build = make -s;./gen --out=src/gen.c\n"
 	    "directory = build/../out/.\n"
 	    "environment = A=1\n"
@@ -1247,8 +1247,12 @@ test_full_file(void **state)
 	assert_int_equal(c.socks[2].spec.type, SOCK_DGRAM);
 	assert_string_equal(c.socks[2].spec.host, "::1");
 	assert_int_equal(c.socks[2].spec.port, 5353);
-	assert_string_equal(
-	    CH(c)->command, "make -s;exec ./server --flag='x;y'");
+	assert_string_equal(CH(c)->command, "./server --flag='x;y'");
+	/* split as a shell splits a simple command, quotes removed */
+	assert_int_equal(CH(c)->argc, 2);
+	assert_string_equal(CH(c)->argv[0], "./server");
+	assert_string_equal(CH(c)->argv[1], "--flag=x;y");
+	assert_null(CH(c)->argv[2]);
 	assert_string_equal(CH(c)->build, "make -s;./gen --out=src/gen.c");
 	assert_string_equal(CH(c)->directory, "/nonexistent/x/p/build/../out");
 	assert_int_equal(CH(c)->nenv, 3);
@@ -1322,6 +1326,7 @@ test_defaults(void **state)
 		assert_int_equal(CH(c)->mode, MODE_REPLACE);
 		assert_int_equal(CH(c)->ready, READY_NONE);
 		assert_int_equal(CH(c)->ready_timeout_ms, 30000);
+		assert_int_equal(CH(c)->fdstore_max, 0);
 		assert_null(CH(c)->build);
 		assert_int_equal(c.nsocks, 0);
 		assert_int_equal(
@@ -2090,6 +2095,78 @@ test_compat_gitignore(void **state)
 	conf_free(&c);
 }
 
+/* fdstore_max: 0 (off) to 4096, in [child] only; FDSTORE is holdports'
+ * own variable; a child that changes only it starts differently. */
+static const struct {
+	const char *text;
+	int max;
+	const char *err; /* NULL: accepted */
+} fdstore[] = {
+    {FINAL, 0, NULL},
+    {CHILD "fdstore_max = 0\n", 0, NULL},
+    {CHILD "fdstore_max = 16\n", 16, NULL},
+    {CHILD "fdstore_max = 4096\n", 4096, NULL},
+    {CHILD "fdstore_max = 4097\n", 0,
+	"ports.ini:3: [child] fdstore_max: '4097' is not a number from 0 "
+	"(off) to 4096; write the most descriptors a child may keep across "
+	"its restarts, e.g. fdstore_max = 16"},
+    {CHILD "fdstore_max = -1\n", 0,
+	"ports.ini:3: [child] fdstore_max: '-1' is not a number from 0 "
+	"(off) to 4096; write the most descriptors a child may keep across "
+	"its restarts, e.g. fdstore_max = 16"},
+    {CHILD "fdstore_max = 8 descriptors\n", 0,
+	"ports.ini:3: [child] fdstore_max: '8 descriptors' is not a number "
+	"from 0 (off) to 4096; write the most descriptors a child may keep "
+	"across its restarts, e.g. fdstore_max = 16"},
+    {CHILD "fdstore_max =\n", 0,
+	"ports.ini:3: [child] fdstore_max: empty value; give one, e.g. "
+	"fdstore_max = 16"},
+    {CHILD "fdstore_max = 1\nfdstore_max = 2\n", 0,
+	"ports.ini:4: [child] fdstore_max: given twice (first on line 3); "
+	"keep one"},
+    {"[holdports]\nfdstore_max = 4\n" FINAL, 0,
+	"ports.ini:2: [holdports] fdstore_max: not a key of [holdports]; "
+	"move it to [child]"},
+    {CHILD "environment = FDSTORE=4\n", 0,
+	"ports.ini:3: [child] environment: holdports sets FDSTORE itself; "
+	"remove the line"},
+};
+
+static void
+test_fdstore_max(void **state)
+{
+	struct conf c, d;
+	char err[CONF_ERR_MAX], *out;
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(fdstore) / sizeof(fdstore[0]); i++) {
+		r = load(&c, fdstore[i].text, err);
+		if (fdstore[i].err != NULL) {
+			if (r != -1 || strcmp(err, fdstore[i].err) != 0)
+				fail_msg("%s\n  got %d: %s\n  want: %s",
+				    fdstore[i].text, r, err, fdstore[i].err);
+		} else {
+			if (r != 0)
+				fail_msg("%s\n  got: %s", fdstore[i].text, err);
+			assert_int_equal(CH(c)->fdstore_max, fdstore[i].max);
+		}
+		conf_free(&c);
+	}
+	assert_int_equal(load(&c, CHILD "fdstore_max = 64\n", err), 0);
+	out = print(&c);
+	assert_non_null(strstr(out, "\nfdstore_max = 64\n"));
+	assert_int_equal(load(&d, out, err), 0);
+	assert_true(childconf_equal(&c, CH(c), &d, CH(d)));
+	conf_free(&d);
+	assert_int_equal(load(&d, CHILD "fdstore_max = 65\n", err), 0);
+	assert_false(childconf_equal(&c, CH(c), &d, CH(d)));
+	conf_free(&d);
+	conf_free(&c);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -2127,6 +2204,7 @@ main(void)
 	    cmocka_unit_test(test_golden_good),
 	    cmocka_unit_test(test_reference),
 	    cmocka_unit_test(test_compat_gitignore),
+	    cmocka_unit_test(test_fdstore_max),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

@@ -2,6 +2,7 @@
 /* test_notify.c: the sd_notify(3) message parser (pure logic), then the
  * notify socket against real datagrams sent from this process. */
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -133,6 +134,115 @@ test_parse_table(void **state)
 			    i, c->buf, m.ready, m.reloading, m.stopping,
 			    (long)m.mainpid, m.errnum, (long)m.pid, m.status);
 	}
+}
+
+/* The fd store's keys: the exact lines systemd tests for, and the first
+ * FDNAME= with a name as LISTEN_FDNAMES takes it. */
+struct fd_case {
+	const char *buf;
+	int fdstore, fdstoreremove, no_fdpoll, barrier;
+	int fdname_set, fdname_bad;
+	const char *fdname;
+};
+
+static const struct fd_case fd_cases[] = {
+    {"FDSTORE=1", 1, 0, 0, 0, 0, 0, ""},
+    {"FDSTORE=1\nFDNAME=client", 1, 0, 0, 0, 1, 0, "client"},
+    {"FDNAME=client\nFDSTORE=1\n", 1, 0, 0, 0, 1, 0, "client"},
+    /* Only "=1" stores or removes; FDPOLL= only "0" turns the watch off. */
+    {"FDSTORE=0", 0, 0, 0, 0, 0, 0, ""},
+    {"FDSTORE=yes", 0, 0, 0, 0, 0, 0, ""},
+    {"FDSTORE=1 ", 0, 0, 0, 0, 0, 0, ""},
+    {"FDSTOREREMOVE=1\nFDNAME=db", 0, 1, 0, 0, 1, 0, "db"},
+    {"FDSTOREREMOVE=2", 0, 0, 0, 0, 0, 0, ""},
+    {"FDSTORE=1\nFDPOLL=0", 1, 0, 1, 0, 0, 0, ""},
+    {"FDSTORE=1\nFDPOLL=1", 1, 0, 0, 0, 0, 0, ""},
+    {"FDSTORE=1\nFDPOLL=no", 1, 0, 0, 0, 0, 0, ""},
+    {"BARRIER=1", 0, 0, 0, 1, 0, 0, ""},
+    {"BARRIER=2", 0, 0, 0, 0, 0, 0, ""},
+    /* Names: printable ASCII but ':', spaces too, empty too (systemd's
+     * fdname_is_valid()), at most 255 bytes. */
+    {"FDNAME=a b~!", 0, 0, 0, 0, 1, 0, "a b~!"},
+    {"FDNAME=", 0, 0, 0, 0, 1, 0, ""},
+    {"FDNAME=a:b", 0, 0, 0, 0, 0, 1, ""},
+    {"FDNAME=tab\there", 0, 0, 0, 0, 0, 1, ""},
+    {"FDNAME=caf\303\251", 0, 0, 0, 0, 0, 1, ""},
+    {"FDNAME=del\177", 0, 0, 0, 0, 0, 1, ""},
+    /* The first FDNAME= counts, a valid one or not. */
+    {"FDNAME=one\nFDNAME=two", 0, 0, 0, 0, 1, 0, "one"},
+    {"FDNAME=a:b\nFDNAME=two", 0, 0, 0, 0, 0, 1, ""},
+    {"FDNAME=one\nFDNAME=a:b", 0, 0, 0, 0, 1, 0, "one"},
+    {"FDSTORE=1\nFDSTOREREMOVE=1\nFDNAME=x\nFDPOLL=0\nREADY=1", 1, 1, 1, 0, 1,
+	0, "x"},
+};
+
+static void
+test_parse_fd_keys(void **state)
+{
+	const struct fd_case *c;
+	struct notify_msg m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(fd_cases) / sizeof(fd_cases[0]); i++) {
+		c = &fd_cases[i];
+		memset(&m, 0x5a, sizeof(m));
+		if (notify_parse(c->buf, strlen(c->buf), &m) != 0)
+			fail_msg("case %zu \"%s\" refused", i, c->buf);
+		if (m.fdstore != c->fdstore ||
+		    m.fdstoreremove != c->fdstoreremove ||
+		    m.no_fdpoll != c->no_fdpoll || m.barrier != c->barrier ||
+		    m.fdname_set != c->fdname_set ||
+		    m.fdname_bad != c->fdname_bad ||
+		    strcmp(m.fdname, c->fdname) != 0 || m.nfds != 0 ||
+		    m.fds_lost != 0)
+			fail_msg("case %zu \"%s\": fdstore %d remove %d "
+				 "no_fdpoll %d barrier %d name set %d bad %d "
+				 "\"%s\" nfds %zu",
+			    i, c->buf, m.fdstore, m.fdstoreremove, m.no_fdpoll,
+			    m.barrier, m.fdname_set, m.fdname_bad, m.fdname,
+			    m.nfds);
+	}
+}
+
+/* FDNAME= of 255 bytes is a name; of 256 it is not. */
+static void
+test_parse_fdname_length(void **state)
+{
+	char buf[300];
+	struct notify_msg m;
+
+	(void)state;
+	memcpy(buf, "FDNAME=", 7);
+	memset(buf + 7, 'n', 256);
+	assert_int_equal(notify_parse(buf, 7 + 255, &m), 0);
+	assert_int_equal(m.fdname_set, 1);
+	assert_int_equal(strlen(m.fdname), 255);
+	assert_int_equal(notify_parse(buf, 7 + 256, &m), 0);
+	assert_int_equal(m.fdname_set, 0);
+	assert_int_equal(m.fdname_bad, 1);
+	assert_string_equal(m.fdname, "");
+}
+
+/* notify_msg_close() closes what no one took, and only that. */
+static void
+test_msg_close(void **state)
+{
+	struct notify_msg m;
+	int i, fd;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < 3; i++)
+		assert_true((m.fds[i] = open("/dev/null", O_RDONLY)) != -1);
+	m.nfds = 3;
+	fd = m.fds[1];
+	m.fds[1] = -1; /* taken */
+	assert_int_equal(notify_msg_close(&m), 2);
+	assert_int_equal(m.nfds, 0);
+	assert_true(fcntl(fd, F_GETFD) != -1);
+	(void)close(fd);
+	assert_int_equal(notify_msg_close(&m), 0);
 }
 
 static void
@@ -544,14 +654,16 @@ test_recv_flood_is_one_line(void **state)
 	assert_string_equal(capture_text(f), want);
 }
 
-/* FDSTORE=1 with descriptors: each one notify_recv() received is closed.
- * The write end of a pipe tells: once our own copy is closed too, the
- * read end sees EOF only if no copy is left in the receiver. */
+/* FDSTORE=1 with descriptors: notify_recv() hands each one to the
+ * message, close-on-exec and in the order sent, and notify_msg_close()
+ * closes them. The write end of a pipe tells: once our own copy is closed
+ * too, the read end sees EOF only if no copy is left in the receiver. */
 static void
-test_recv_closes_passed_fds(void **state)
+test_recv_hands_over_fds(void **state)
 {
 	struct fixture *f = *state;
 	struct notify_msg m;
+	struct stat a, b;
 	int p[2], fds[3], probe[3], before, i;
 	char c;
 
@@ -570,6 +682,16 @@ test_recv_closes_passed_fds(void **state)
 	send_to(notify_addr(f->n), "FDSTORE=1\nREADY=1", 17, fds, 3);
 	assert_int_equal(notify_recv(f->n, &m), 1);
 	assert_int_equal(m.ready, 1);
+	assert_int_equal(m.fdstore, 1);
+	assert_int_equal(m.nfds, 3);
+	assert_int_equal(m.fds_lost, 0);
+	for (i = 0; i < 3; i++) {
+		assert_true(fcntl(m.fds[i], F_GETFD) & FD_CLOEXEC);
+		assert_int_equal(fstat(m.fds[i], &a), 0);
+		assert_int_equal(fstat(fds[i], &b), 0);
+		assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	}
+	assert_int_equal(notify_msg_close(&m), 3);
 	assert_int_equal(notify_recv(f->n, &m), 0);
 
 	for (i = 0; i < 3; i++) {
@@ -588,7 +710,7 @@ test_recv_closes_passed_fds(void **state)
 
 /* As many descriptors as one datagram can carry (Linux: SCM_MAX_FD). */
 static void
-test_recv_closes_many_fds(void **state)
+test_recv_many_fds(void **state)
 {
 	struct fixture *f = *state;
 	struct notify_msg m;
@@ -604,12 +726,44 @@ test_recv_closes_many_fds(void **state)
 	send_to(notify_addr(f->n), "FDSTORE=1", 9, fds,
 	    sizeof(fds) / sizeof(fds[0]));
 	assert_int_equal(notify_recv(f->n, &m), 1);
+	assert_int_equal(m.nfds, NOTIFY_FDS_MAX);
+	assert_int_equal(notify_msg_close(&m), NOTIFY_FDS_MAX);
 	if (before != -1)
 		assert_int_equal(count_fds(), before);
 	(void)close(p[1]);
 	assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
 	assert_int_equal(read(p[0], &c, 1), 0);
 	(void)close(p[0]);
+}
+
+/* Descriptors that our full table cannot take are lost on the way: the
+ * kernel says so with MSG_CTRUNC, and the message says so in fds_lost. */
+static void
+test_recv_fds_lost(void **state)
+{
+	struct fixture *f = *state;
+	struct rlimit old, low;
+	struct notify_msg m;
+	int fds[5], i, n;
+
+	assert_non_null(f->n = notify_open(f->dir));
+	for (i = 0; i < 5; i++)
+		assert_true((fds[i] = open("/dev/null", O_RDONLY)) != -1);
+	if ((n = count_fds()) == -1)
+		skip(); /* the room left cannot be counted */
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)n + 2; /* room for 2 at most */
+	send_to(notify_addr(f->n), "FDSTORE=1", 9, fds, 5);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	i = notify_recv(f->n, &m);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(i, 1);
+	assert_int_equal(m.fds_lost, 1);
+	assert_true(m.nfds < 5);
+	(void)notify_msg_close(&m);
+	for (i = 0; i < 5; i++)
+		(void)close(fds[i]);
 }
 
 /* Dropped datagrams close their descriptors too. */
@@ -773,6 +927,9 @@ main(void)
 	    cmocka_unit_test(test_parse_table),
 	    cmocka_unit_test(test_parse_null_empty),
 	    cmocka_unit_test(test_parse_status_is_cut),
+	    cmocka_unit_test(test_parse_fd_keys),
+	    cmocka_unit_test(test_parse_fdname_length),
+	    cmocka_unit_test(test_msg_close),
 	};
 	const struct CMUnitTest sock[] = {
 	    SOCKET_TEST(test_open_socket_flags),
@@ -782,8 +939,9 @@ main(void)
 	    SOCKET_TEST(test_recv_drops_oversized),
 	    SOCKET_TEST(test_recv_drops_malformed),
 	    SOCKET_TEST(test_recv_flood_is_one_line),
-	    SOCKET_TEST(test_recv_closes_passed_fds),
-	    SOCKET_TEST(test_recv_closes_many_fds),
+	    SOCKET_TEST(test_recv_hands_over_fds),
+	    SOCKET_TEST(test_recv_many_fds),
+	    SOCKET_TEST(test_recv_fds_lost),
 	    SOCKET_TEST(test_recv_closes_fds_of_dropped),
 	    SOCKET_TEST(test_abstract_random),
 	    SOCKET_TEST(test_file_socket),

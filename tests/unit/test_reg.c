@@ -25,7 +25,9 @@
 #include "hp.h"
 #include "reg.h"
 
-/* Fills e with two sockets and awkward strings. */
+/* Fills e with two sockets, two children and awkward strings. */
+static struct reg_proc sample_procs[2];
+
 static void
 sample(struct reg_entry *e, struct reg_sock *socks)
 {
@@ -44,6 +46,14 @@ sample(struct reg_entry *e, struct reg_sock *socks)
 	    socks[1].addr, sizeof(socks[1].addr), "unix:/tmp/x\ty\\n\n.sock");
 	e->socks = socks;
 	e->nsocks = 2;
+	memset(sample_procs, 0, sizeof(sample_procs));
+	(void)snprintf(
+	    sample_procs[1].name, sizeof(sample_procs[1].name), "api");
+	sample_procs[0].pid = 4251;
+	sample_procs[0].fdstore = 100;
+	sample_procs[1].pid = 0;
+	e->procs = sample_procs;
+	e->nprocs = 2;
 }
 
 static void
@@ -67,6 +77,14 @@ test_round_trip(void **state)
 	assert_string_equal(back.config, e.config);
 	assert_int_equal(back.child, e.child);
 	assert_string_equal(back.started, e.started);
+	/* each child with the count of its fd store */
+	assert_non_null(strstr(text, "\nproc=\t4251\t100\nproc=api\t0\t0\n"));
+	assert_int_equal(back.nprocs, 2);
+	assert_string_equal(back.procs[0].name, "");
+	assert_int_equal(back.procs[0].pid, 4251);
+	assert_int_equal(back.procs[0].fdstore, 100);
+	assert_string_equal(back.procs[1].name, "api");
+	assert_int_equal(back.procs[1].fdstore, 0);
 	assert_int_equal(back.nsocks, 2);
 	for (i = 0; i < 2; i++) {
 		assert_string_equal(back.socks[i].name, socks[i].name);
@@ -78,6 +96,7 @@ test_round_trip(void **state)
 	/* the ad-hoc form: no config, no socket, no child */
 	e.config = NULL;
 	e.nsocks = 0;
+	e.nprocs = 0;
 	e.child = 0;
 	assert_int_equal(reg_format(&e, &text), 0);
 	assert_int_equal(reg_parse(text, &back), 0);
@@ -119,6 +138,13 @@ test_parse_refuses(void **state)
 	    "child=0\nstarted=x\nsocket=http 127.0.0.1:80\n",
 	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
 	    "child=0\nstarted=x\njunk\n",
+	    /* a child's fd store count that is not a number */
+	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
+	    "child=0\nstarted=x\nproc=\t12\t-1\n",
+	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
+	    "child=0\nstarted=x\nproc=\t12\t\n",
+	    "holdports-registry 1\nname=a\npid=12\nstart=0\nconfig=\n"
+	    "child=0\nstarted=x\nproc=\t12\t99999999999999999999999\n",
 	    /* a name longer than an instance name can be */
 	    "holdports-registry "
 	    "1\nname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -132,6 +158,20 @@ test_parse_refuses(void **state)
 	(void)state;
 	assert_int_equal(reg_parse(ok, &e), 0);
 	reg_entry_free(&e);
+	/* A child of a version before the fd store: no count, so none; a
+	 * field of a later version after it is skipped. */
+	more = malloc(sizeof(ok) + 64);
+	assert_non_null(more);
+	(void)snprintf(
+	    more, sizeof(ok) + 64, "%sproc=web\t7\nproc=\t8\t3\tx\n", ok);
+	assert_int_equal(reg_parse(more, &e), 0);
+	assert_int_equal(e.nprocs, 2);
+	assert_int_equal(e.procs[0].pid, 7);
+	assert_int_equal(e.procs[0].fdstore, 0);
+	assert_int_equal(e.procs[1].pid, 8);
+	assert_int_equal(e.procs[1].fdstore, 3);
+	reg_entry_free(&e);
+	free(more);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;
 		if (reg_parse(bad[i], &e) != -1)
