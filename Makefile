@@ -43,11 +43,11 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
 	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/pollset.o supervisor/fdstore.o supervisor/term.o \
-	  supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) $(CGROUP_OBJ)
-# The browser side: not linked into holdports yet; built by make all so
-# that they cannot rot, and used by their tests and tests/helpers/web-drive.
+	  supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) $(CGROUP_OBJ) $(WEB_OBJS)
+# The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
-	   supervisor/web.o supervisor/webpage.o
+	   supervisor/web.o supervisor/webpage.o supervisor/out.o \
+	   supervisor/browser.o
 API_OBJ = child-api/holdports.o
 PROGS	= holdports libholdports.a libholdports.so child-api/holdports.pc \
 	  contrib/demo/demo-server
@@ -58,7 +58,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_pkgjson tests/unit/test_wrapper tests/unit/test_init \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
 	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
-	  tests/unit/test_fdstore tests/unit/test_log
+	  tests/unit/test_out tests/unit/test_fdstore tests/unit/test_log
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
@@ -77,7 +77,7 @@ MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	$(CC) $(HP_CFLAGS) -Isupervisor -Ichild-api $(CPPFLAGS) $(CFLAGS) \
 	    -c $< -o $@
 
-all: $(PROGS) $(WEB_OBJS)
+all: $(PROGS)
 
 config.mk: configure
 	./configure
@@ -89,7 +89,8 @@ holdports: supervisor/main.o $(SV_OBJS)
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
 	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
-	  supervisor/fdstore.h supervisor/cgroup.h
+	  supervisor/ring.h supervisor/out.h supervisor/browser.h \
+	  supervisor/web.h supervisor/fdstore.h supervisor/cgroup.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -98,6 +99,8 @@ supervisor/conf_ini.o: supervisor/conf_ini.c $(HEADERS)
 	    -c supervisor/conf_ini.c -o $@
 $(SV_OBJS): $(HEADERS)
 supervisor/ring.o: supervisor/ring.c supervisor/ring.h
+supervisor/out.o: supervisor/out.c supervisor/out.h supervisor/ring.h \
+    supervisor/pollset.h supervisor/hp.h supervisor/conf.h
 supervisor/ansi.o: supervisor/ansi.c supervisor/ansi.h
 supervisor/http.o: supervisor/http.c supervisor/http.h
 supervisor/web.o: supervisor/web.c supervisor/web.h supervisor/webpage.h \
@@ -220,6 +223,12 @@ tests/unit/test_web: tests/unit/test_web.c $(WEB_LINK)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_web.c \
 	    $(WEB_LINK) $(CMOCKA_LIBS)
+OUT_LINK = supervisor/out.o supervisor/ring.o supervisor/pollset.o \
+	   supervisor/util.o supervisor/fd.o supervisor/log.o
+tests/unit/test_out: tests/unit/test_out.c $(OUT_LINK)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_out.c \
+	    $(OUT_LINK) $(CMOCKA_LIBS)
 tests/helpers/web-drive: tests/helpers/web-drive.c $(WEB_LINK) \
     supervisor/ring.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \

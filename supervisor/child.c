@@ -12,8 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "browser.h"
 #include "child.h"
 #include "cmdline.h"
+#include "out.h"
 
 extern char **environ;
 
@@ -56,6 +58,77 @@ child_spawn_worked(struct child *ch)
 		 "attempt%s",
 	    ch->who, ch->spawn_fails, ch->spawn_fails == 1 ? "" : "s");
 	ch->spawn_fails = 0;
+}
+
+/* Before a spawn of plan p (which: 0 the child, 1 its build): while
+ * holdports reads the output, gives the process its descriptors (p->out)
+ * and starts its ring afresh: a build's always, the child's unless an
+ * older child of it still runs. A failure is logged, and the process
+ * then writes to holdports' own stdout and stderr. */
+static void
+child_out_begin(struct child *ch, struct plan *p, struct out_io *io, int which)
+{
+	p->out = NULL;
+	if (out_prepare(ch->sh->out, io) == -1) {
+		log_warn("%scannot read the output of %s", ch->who,
+		    which ? "the build" : "the child");
+		return;
+	}
+	if (io->child[0] == -1)
+		return; /* it inherits */
+	if (ch->rings == NULL &&
+	    (ch->rings = calloc(2, sizeof(*ch->rings))) == NULL) {
+		log_warn("%scannot keep the output", ch->who);
+		out_started(ch->sh->out, io, -1, NULL, NULL);
+		return;
+	}
+	if (which == 1 || ch->sv.cur.pid == 0)
+		ring_clear(&ch->rings[which]);
+	p->out = io->child;
+}
+
+/* Writes into buf (len bytes) what begins each line of ch's output and
+ * of its build's: with several children its name, padded to the longest
+ * one, in a colour of its own when holdports colours (log_colour()),
+ * then "| "; with one child "". */
+static void
+child_prefix(const struct child *ch, char *buf, size_t len)
+{
+	/* ANSI SGR foregrounds: no red, which says "error" in our lines. */
+	static const int colours[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
+	const struct conf *c = ch->sh->conf;
+	size_t i, width = 0, at = 0;
+
+	buf[0] = '\0';
+	if (c->nchildren < 2)
+		return;
+	for (i = 0; i < c->nchildren; i++) {
+		if (strlen(c->children[i].name) > width)
+			width = strlen(c->children[i].name);
+		if (strcmp(c->children[i].name, ch->conf.name) == 0)
+			at = i;
+	}
+	if (log_colour())
+		(void)snprintf(buf, len, "\033[%dm%-*s\033[0m | ",
+		    colours[at % (sizeof(colours) / sizeof(colours[0]))],
+		    (int)width, ch->conf.name);
+	else
+		(void)snprintf(buf, len, "%-*s | ", (int)width, ch->conf.name);
+}
+
+/* After the spawn of p as pid (-1 or SV_START_AGAIN: it did not start):
+ * its output is read from now on, each line prefixed with ch's name when
+ * there are several children. */
+static void
+child_out_end(
+    struct child *ch, struct plan *p, struct out_io *io, pid_t pid, int which)
+{
+	char prefix[CONF_NAME_MAX + 32];
+
+	child_prefix(ch, prefix, sizeof(prefix));
+	out_started(ch->sh->out, io, pid,
+	    ch->rings != NULL ? &ch->rings[which] : NULL, prefix);
+	p->out = NULL;
 }
 
 /*
@@ -248,20 +321,23 @@ out:
 	return pid;
 }
 
-/* sv_ops.start: restores the child's sockets to the state each child
- * must find, then spawns it. The file status flags (O_NONBLOCK) belong
- * to the open file description every holder shares: while an older
- * child still holds the sockets (mode = overlap) they are left alone,
- * or its accept(2) would turn blocking under its event loop. */
+/* sv_ops.start: stops the error page on the child's sockets, restores
+ * them to the state each child must find, then spawns it. The file
+ * status flags (O_NONBLOCK) belong to the open file description every
+ * holder shares: while an older child still holds the sockets (mode =
+ * overlap) they are left alone, or its accept(2) would turn blocking
+ * under its event loop. */
 static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
 	struct cgroup_leaf *leaf;
+	struct out_io io;
 	const char *stage;
 	pid_t pid;
 	int e;
 
+	browser_starting(ch->sh->browser, ch);
 	child_check_socks(ch);
 	if (ch->sh->prestart != NULL)
 		ch->sh->prestart(ch->sh->prestart_arg);
@@ -269,6 +345,7 @@ child_start_op(void *arg)
 		errno = ENOMEM; /* child_apply() could not plan it */
 		return child_spawn_failed(ch, "", ch->conf.argv[0], "plan");
 	}
+	child_out_begin(ch, &ch->run, &io, 0);
 	/* A peer that hung up as the last child stopped, in the turn of
 	 * its exit: poll(2) has not told yet. */
 	fdstore_sweep(&ch->store);
@@ -287,6 +364,7 @@ child_start_op(void *arg)
 	else
 		pid = spawn(&ch->run, &stage);
 	e = errno;
+	child_out_end(ch, &ch->run, &io, pid, 0);
 	if (ch->run.tty)
 		term_lent(ch->sh->term, pid == -1 ? 0 : pid);
 	ch->run.tty = 0;
@@ -307,16 +385,22 @@ child_build_op(void *arg)
 {
 	struct child *ch = arg;
 	struct cgroup_leaf *leaf;
+	struct out_io io;
 	const char *stage;
 	pid_t pid;
+	int e;
 
 	if (ch->build_envp == NULL) {
 		errno = ENOMEM;
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, "plan");
 	}
+	child_out_begin(ch, &ch->build, &io, 1);
 	leaf = child_leaf_open(ch, &ch->build, "build");
 	pid = spawn(&ch->build, &stage);
+	e = errno;
+	child_out_end(ch, &ch->build, &io, pid, 1);
+	errno = e;
 	pid = child_leaf_close(ch, &ch->build, leaf, pid, stage);
 	if (pid == SV_START_AGAIN)
 		return pid;
@@ -400,13 +484,15 @@ child_socketvars(const struct child *ch, int *failed)
 
 /* Returns the child's environment= variables followed by FDSTORE=N
  * when its fd store is on (as systemd sets it), those of compat (built
- * into ch->compat), the HOLDPORTS_SOCKET_ ones and the NAME=value words
- * that start its command, as a new array of *np pointers to strings it
- * does not own (free() only the array), or NULL with errno ENOMEM. */
+ * into ch->compat), the HOLDPORTS_SOCKET_ ones, HOLDPORTS_EVENTS and the
+ * NAME=value words that start its command, as a new array of *np
+ * pointers to strings it does not own (free() only the array), or NULL
+ * with errno ENOMEM. */
 static char **
 child_extra(struct child *ch, size_t *np)
 {
 	const struct childconf *cc = &ch->conf;
+	char *ev = browser_env(ch->sh->browser);
 	const char **addrs;
 	char **extra, **sv;
 	size_t i, n, k = 0;
@@ -424,7 +510,7 @@ child_extra(struct child *ch, size_t *np)
 	if (failed)
 		return NULL;
 	ch->socketvars = sv;
-	n = cc->nenv + 1 + ch->sh->nsocks + cc->nassign;
+	n = cc->nenv + 1 + ch->sh->nsocks + cc->nassign + 1;
 	for (i = 0; ch->compat[i] != NULL; i++)
 		n++;
 	if ((extra = calloc(n + 1, sizeof(*extra))) == NULL)
@@ -440,6 +526,9 @@ child_extra(struct child *ch, size_t *np)
 		extra[k++] = ch->compat[i];
 	for (i = 0; sv != NULL && sv[i] != NULL; i++)
 		extra[k++] = sv[i];
+	/* The events server, for the child's pages: HOLDPORTS_EVENTS. */
+	if (ev != NULL)
+		extra[k++] = ev;
 	/* NAME=value words before the program, last: they win, as in the
 	 * shell. */
 	for (i = 0; i < cc->nassign; i++)
@@ -616,6 +705,12 @@ child_close(struct child *ch)
 	ch->leaves = NULL;
 	ch->nleaves = ch->capleaves = 0;
 	fdstore_free(&ch->store);
+	if (ch->rings != NULL) {
+		out_forget(ch->sh->out, &ch->rings[0]);
+		out_forget(ch->sh->out, &ch->rings[1]);
+		free(ch->rings);
+		ch->rings = NULL;
+	}
 	child_unplan(ch);
 	free(ch->stack);
 	ch->stack = NULL;
@@ -692,6 +787,8 @@ child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 		if (ch->sv.stopping[i].pid == pid &&
 		    !ch->sv.stopping[i].is_build)
 			run = 1;
+	/* What it wrote last comes before what is said of its end. */
+	out_drain(ch->sh->out, pid);
 	sv_step(&ch->sv, TR_CHILD_EXIT, now, pid, status, NULL);
 	if (run)
 		child_check_socks(ch);

@@ -11,9 +11,13 @@
 #include "cgroup.h"
 #include "fdstore.h"
 #include "hp.h"
+#include "ring.h"
 #include "sv.h"
 #include "term.h"
 #include "watch.h"
+
+struct browser;
+struct out;
 
 /* The instance's cgroups, which the loop owns: where it could create
  * them, each start and build of every child runs in a leaf of its own
@@ -46,6 +50,8 @@ struct shared {
 	void *prestart_arg;
 	struct term *term; /* holdports' terminal, lent to a child with
 			      stdin = tty; NULL: none */
+	struct out *out; /* reads the output of what a child starts */
+	struct browser *browser; /* the error page and the events */
 	struct cgroups *cgroups;
 };
 
@@ -96,6 +102,16 @@ struct child {
 	unsigned long seen; /* sv.generation when the loop last looked */
 	int leaving; /* dropped from the configuration: stopping for good */
 	int tty_warned; /* said that stdin = tty could not be had */
+	/* The last of its output while holdports reads it, or NULL: [0]
+	 * its children's, [1] its builds'. */
+	struct ring *rings;
+	/* What the browser side last acted on (browser.c). */
+	struct child_web {
+		unsigned long builds, build_fails, readies, downs;
+		unsigned long next_fails;
+		int page; /* the error page answers on its sockets */
+		int repage; /* start it again: its sockets moved */
+	} web;
 	/* The cgroup leaf of each of its process groups that has one,
 	 * removed once the group and its leaf are empty. */
 	struct child_leaf *leaves;

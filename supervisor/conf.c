@@ -237,6 +237,7 @@ conf_free(struct conf *c)
 	free(c->file);
 	free(c->dir);
 	free(c->name);
+	free(c->events.listen);
 	conf_clear_socks(c);
 	for (i = 0; i < c->nchildren; i++)
 		childconf_free(&c->children[i]);
@@ -537,8 +538,8 @@ finish_clash(const struct conf *c, char *err)
 			}
 			msgf(what,
 			    "takes the same %s as %s%s: one instance cannot "
-			    "bind "
-			    "both; give each socket an address of its own%s",
+			    "bind both; give each socket an address of its "
+			    "own%s",
 			    un ? "path" : "port", a, sa,
 			    un ? "" : ", or this one fallback = next");
 			if (y->line > 0 && c->file != NULL) {
@@ -550,6 +551,44 @@ finish_clash(const struct conf *c, char *err)
 			}
 			return -1;
 		}
+	return 0;
+}
+
+/* The error page speaks HTTP, which needs a stream socket; the events
+ * server needs an address of its own. Returns 0 or -1 with err set. */
+static int
+finish_web(const struct conf *c, char *err)
+{
+	char where[CONF_FDNAME_MAX + 64];
+	size_t i;
+
+	for (i = 0; i < c->nsocks; i++) {
+		const struct sockconf *sc = &c->socks[i];
+
+		if (sc->protocol == PROTOCOL_HTTP &&
+		    sc->spec.type != SOCK_STREAM) {
+			msgf(err,
+			    "%s:%d: [socket.%s] protocol: http needs a stream "
+			    "socket, and '%s' is a datagram one; remove the "
+			    "protocol line or the udp: prefix",
+			    c->file != NULL ? c->file : "-", sc->sect_line,
+			    sc->spec.name, sc->listen);
+			return -1;
+		}
+		/* With events_fallback the bind moves on by itself. */
+		if (c->events.listen == NULL || c->events.spec.port == 0 ||
+		    c->events.fallback > 0 ||
+		    !spec_equal(&c->events.spec, &sc->spec))
+			continue;
+		sock_where(c, i, where, sizeof(where));
+		msgf(err,
+		    "%s:%d: [holdports] events: '%s' is also the address of "
+		    "%s; give the events a port of their own, e.g. the next "
+		    "one",
+		    c->file != NULL ? c->file : "-", c->events.line,
+		    c->events.listen, where);
+		return -1;
+	}
 	return 0;
 }
 
@@ -818,7 +857,7 @@ conf_finish(struct conf *c, char *err)
 		if (finish_child(c, &c->children[i], err) == -1)
 			return -1;
 	if (finish_owners(c, err) == -1 || finish_compat(c, err) == -1 ||
-	    finish_tty(c, err) == -1)
+	    finish_tty(c, err) == -1 || finish_web(c, err) == -1)
 		return -1;
 	if (c->name == NULL && name_default(c) == -1) {
 		msgf(err, "out of memory");

@@ -38,6 +38,13 @@ enum ready {
 	READY_NOTIFY /* when it sends READY=1 to NOTIFY_SOCKET (sd_notify(3)) */
 };
 
+/* What holdports speaks on a socket while no child can take its
+ * connections (protocol =). */
+enum protocol {
+	PROTOCOL_NONE, /* nothing: connections wait in the backlog */
+	PROTOCOL_HTTP /* the error page: 503 with what went wrong */
+};
+
 /* Variables of other supervisors a child also gets (compat =). */
 #define COMPAT_SERVER_STARTER 0x01 /* SERVER_STARTER_PORT, Server::Starter */
 #define COMPAT_EINHORN 0x02 /* EINHORN_FD_COUNT, EINHORN_FD_<i> */
@@ -55,6 +62,7 @@ struct sockconf {
 		     bind(2); -1: the umask's */
 	long uid; /* its owner; -1: the user of holdports */
 	long gid; /* its group; -1: the group of holdports */
+	enum protocol protocol; /* answered while no child serves */
 };
 
 /* One child: a [child] or [child.NAME] section, or the command line's
@@ -111,6 +119,10 @@ struct conf {
 	char *dir; /* absolute; relative paths resolve here */
 	char *name; /* instance name (registry, log) */
 	unsigned compat; /* COMPAT_* bits */
+	/* events = [HOST:]PORT: the events server of the browser side; its
+	 * listen is NULL when there is none. Its fallback is
+	 * events_fallback; the other fields are those of a socket. */
+	struct sockconf events;
 	struct sockconf *socks; /* in the order of the file */
 	size_t nsocks, capsocks;
 	struct childconf defaults; /* what [holdports] sets for children */
@@ -197,10 +209,10 @@ void conf_clear_list(struct conf *c, const char *key);
 int conf_set(struct conf *c, const char *key, const char *value,
     const char *cwd, char *err);
 /* Applies --fallback VALUE (none, next or next:N) to every socket it can
- * apply to: those with a fixed TCP or UDP port (a unix socket has no
- * port, and port 0 lets the kernel choose a free one). Call it once the
- * sockets are known. Returns 0 or -1 with "fallback: what is wrong; what
- * to do" in err. */
+ * apply to, the events server's too: those with a fixed TCP or UDP port (a unix
+ * socket has no port, and port 0 lets the kernel choose a free one). Call it
+ * once the sockets are known. Returns 0 or -1 with "fallback: what is wrong;
+ * what to do" in err. */
 int conf_set_fallback(struct conf *c, const char *value, char *err);
 /* Returns the only child, making an empty [child] if there is none yet,
  * or NULL with errno ENOMEM, or EINVAL when there are several. */

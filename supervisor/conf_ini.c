@@ -498,6 +498,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		ch->socknames_line = p->lineno;
 	if (k == K_COMMAND && ch != NULL)
 		ch->command_line = p->lineno;
+	if (k == K_EVENTS)
+		p->c->events.line = p->lineno;
 	if (p->seen[k] == 0)
 		p->seen[k] = p->lineno;
 	return 1;

@@ -21,6 +21,7 @@
 _Static_assert(sizeof(enum restart) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ready) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum protocol) == sizeof(int), "enum size");
 
 static const struct word restart_words[] = {
     {"on-failure", RESTART_ON_FAILURE},
@@ -36,6 +37,11 @@ static const struct word mode_words[] = {
 static const struct word ready_words[] = {
     {"none", READY_NONE},
     {"notify", READY_NOTIFY},
+    {NULL, 0},
+};
+static const struct word protocol_words[] = {
+    {"none", PROTOCOL_NONE},
+    {"http", PROTOCOL_HTTP},
     {NULL, 0},
 };
 static const struct word yesno_words[] = {
@@ -82,6 +88,10 @@ const struct keydef keydefs[K_COUNT] = {
 	CHILD(ready_timeout_ms), KT_DURATION, 0, NULL, NULL, "30s"},
     [K_COMPAT] = {"compat", SB_HOLDPORTS, CONF(compat), KT_SPECIAL, 0, NULL,
 	NULL, "server-starter einhorn"},
+    [K_EVENTS] = {"events", SB_HOLDPORTS, CONF(events), KT_SPECIAL, 0, NULL,
+	NULL, "127.0.0.1:8081"},
+    [K_EVENTS_FALLBACK] = {"events_fallback", SB_HOLDPORTS,
+	CONF(events.fallback), KT_SPECIAL, 0, NULL, NULL, "next"},
     [K_LISTEN] = {"listen", SB_SOCKET, SOCK(spec), KT_SPECIAL, 0, NULL, NULL,
 	"8080"},
     [K_BACKLOG] = {"backlog", SB_SOCKET, SOCK(backlog), KT_SPECIAL, 0, NULL,
@@ -94,6 +104,11 @@ const struct keydef keydefs[K_COUNT] = {
 	"www-data"},
     [K_GROUP] = {"group", SB_SOCKET, SOCK(gid), KT_SPECIAL, 0, NULL, NULL,
 	"www-data"},
+    [K_PROTOCOL] = {"protocol", SB_SOCKET, SOCK(protocol), KT_WORD, 0,
+	protocol_words,
+	"use none (connections wait while no child serves) or http (an "
+	"error page answers them)",
+	"http"},
     [K_COMMAND] = {"command", SB_CHILD, CHILD(command), KT_STRING, 0, NULL,
 	NULL, "./server"},
     [K_DIRECTORY] = {"directory", SB_CHILD, CHILD(directory), KT_PATH, 0, NULL,
@@ -384,6 +399,39 @@ nomem:
 	return -1;
 }
 
+/* Applies events = [HOST:]PORT to c: a TCP listen SPEC without a name.
+ * Returns 0 or -1 with msg set. */
+static int
+events_apply(struct conf *c, const char *v, char *msg)
+{
+	struct spec sp;
+	char *w;
+
+	if (spec_scan(v, &sp, msg, 1) == -1)
+		return -1;
+	if (sp.family == AF_UNIX || sp.type != SOCK_STREAM ||
+	    sp.name[0] != '\0') {
+		msgf(msg,
+		    "'%s' is not a TCP address for browsers; write "
+		    "[HOST:]PORT, e.g. events = 127.0.0.1:8081 (no unix:, "
+		    "udp: or =NAME)",
+		    v);
+		return -1;
+	}
+	if ((w = strdup(v)) == NULL) {
+		msgf(msg, "out of memory");
+		return -1;
+	}
+	(void)snprintf(sp.name, sizeof(sp.name), "events");
+	free(c->events.listen);
+	c->events.listen = w;
+	c->events.spec = sp;
+	c->events.backlog = SOMAXCONN;
+	c->events.mode = -1;
+	c->events.uid = c->events.gid = -1;
+	return 0;
+}
+
 /* Parses compat: "server-starter", "einhorn", both (in any order,
  * separated by blanks or commas), or "none" or nothing for neither.
  * Returns 0 with c->compat set, or -1 with msg set. */
@@ -512,6 +560,8 @@ special_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 		return -1;
 	case K_COMPAT:
 		return compat_parse(c, v, msg);
+	case K_EVENTS:
+		return events_apply(c, v, msg);
 	case K_LISTEN:
 		return listen_apply(sc, v, base, msg);
 	case K_BACKLOG:
@@ -525,7 +575,10 @@ special_apply(struct conf *c, struct childconf *ch, struct sockconf *sc, int k,
 		    v);
 		return -1;
 	case K_FALLBACK:
-		if (fallback_parse(v, &sc->fallback) == 0)
+	case K_EVENTS_FALLBACK:
+		if (fallback_parse(v,
+			k == K_FALLBACK ? &sc->fallback :
+					  &c->events.fallback) == 0)
 			return 0;
 		msgf(msg,
 		    "'%s' is not valid; use none, next (the next %d ports) "

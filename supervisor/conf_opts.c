@@ -141,6 +141,8 @@ conf_set_fallback(struct conf *c, const char *value, char *err)
 		if (c->socks[i].spec.family != AF_UNIX &&
 		    c->socks[i].spec.port != 0)
 			c->socks[i].fallback = n;
+	if (c->events.listen != NULL && c->events.spec.port != 0)
+		c->events.fallback = n;
 	return 0;
 }
 

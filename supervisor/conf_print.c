@@ -145,6 +145,16 @@ conf_print(const struct conf *c, FILE *f)
 		c->compat == 0	       ? "none" :
 					 "");
 	(void)fprintf(f, "clear = %s\n", c->clear ? "yes" : "no");
+	if (c->events.listen != NULL) {
+		spec_format(&c->events.spec, spec, sizeof(spec));
+		(void)fprintf(f, "events = %s\n", spec);
+		if (c->events.fallback > 0)
+			(void)fprintf(f, "events_fallback = next:%d\n",
+			    c->events.fallback);
+		else
+			(void)fprintf(f, "events_fallback = none\n");
+	} else
+		(void)fprintf(f, "; events: none\n");
 	for (i = 0; i < c->nsocks; i++) {
 		spec_format(&c->socks[i].spec, spec, sizeof(spec));
 		/* a path with '=' in it needs its name to read back whole */
@@ -155,7 +165,9 @@ conf_print(const struct conf *c, FILE *f)
 			c->socks[i].spec.name :
 			"");
 		if (c->socks[i].spec.type == SOCK_STREAM)
-			(void)fprintf(f, "backlog = %d\n", c->socks[i].backlog);
+			(void)fprintf(f, "backlog = %d\nprotocol = %s\n",
+			    c->socks[i].backlog,
+			    key_word(K_PROTOCOL, (int)c->socks[i].protocol));
 		print_sockfile(f, &c->socks[i]);
 	}
 	for (i = 0; i < c->nchildren; i++)

@@ -26,6 +26,9 @@ enum log_level {
 
 /* Sets the verbosity; the default is LOG_NORMAL. */
 void log_init(enum log_level);
+/* Returns 1 if holdports colours what it prints: stderr is a terminal and
+ * NO_COLOR is unset or empty (no-color.org). After log_init(). */
+int log_colour(void);
 /* Each writes one line "holdports: MESSAGE" to stderr. log_warn appends
  * ": strerror(errno)". log_info and log_debug are silenced by -q, log_debug
  * needs -v. fatal and fatalx exit 1 (use only at start-up). */
@@ -35,6 +38,11 @@ void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Offers each line to fn(arg, line, len) before it goes to stderr: when
+ * fn returns 1 it has taken the line (out.c queues it behind children's
+ * output that waits for the same file, so that the order stays), else
+ * it is written as always. fn must not log. NULL: always written. */
+void log_through(int (*fn)(void *, const char *, size_t), void *arg);
 /* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
 const char *errno_name(int);
 /*
@@ -97,12 +105,14 @@ int64_t now_ms(void);
 #define SIGFD_CHLD 0x01
 #define SIGFD_HUP 0x02
 #define SIGFD_TERM 0x04 /* SIGTERM or SIGINT */
+#define SIGFD_WINCH 0x08 /* the terminal was resized */
 #define SIGFD_TSTP 0x10 /* SIGTSTP: Ctrl-Z */
 #define SIGFD_CONT 0x20 /* SIGCONT */
 
 /* Opens the self-pipe and catches SIGCHLD (stops of children too),
- * SIGHUP, SIGTERM, SIGINT, SIGTSTP and SIGCONT; ignores SIGPIPE. Returns
- * the read end (non-blocking, close-on-exec) or -1 with errno. */
+ * SIGHUP, SIGTERM, SIGINT, SIGTSTP, SIGCONT and SIGWINCH; ignores
+ * SIGPIPE. Returns the read end (non-blocking, close-on-exec) or -1 with
+ * errno. */
 int sigfd_open(void);
 /* Empties the pipe; returns the SIGFD_* bits of the signals that arrived. */
 int sigfd_drain(int fd);
@@ -309,12 +319,15 @@ struct plan {
 	char *stack; /* PROC_SPAWN_STACK bytes for the new process */
 	int tty; /* 1: stdin stays holdports' own, a terminal, and the new
 		    process group becomes its foreground (term_lend()) */
+	const int *out; /* two descriptors for 1 and 2 (out.h), or NULL:
+			   holdports' own stdout and stderr */
 	int cgroup; /* cgroup.procs of its cgroup (cgroup_procs_fd()),
 		       entered first thing in the new process; -1: none */
 };
 
 /* Starts plan as the leader of a new process group, with the plan's
- * descriptors at 3, 4, ..., the default signal dispositions, an empty
+ * descriptors at 3, 4, ..., its out descriptors (if any) at 1 and 2, the
+ * default signal dispositions, an empty
  * signal mask, /dev/null on stdin (or, with plan->tty, holdports' stdin
  * with the new group in its foreground) and the descriptor limit holdports was
  * started with, in its cgroup (plan->cgroup), executed directly (its pid
@@ -339,7 +352,8 @@ int spawn_group_alive(pid_t pgid);
  * CLONE_VFORK, as glibc's posix_spawn(3) does, so that no page table is
  * copied (a start is about 0.3 ms faster than with fork(2)); the new
  * process runs on stack (PROC_SPAWN_STACK bytes) and shares our memory
- * until then. Elsewhere fork(2). fn must make only async-signal-safe
+ * until then. Elsewhere, and built with AddressSanitizer, fork(2), which
+ * returns at once. fn must make only async-signal-safe
  * calls, must never return, and must write no memory of ours but what
  * the caller set aside for it (its stack, a scratch copy); every signal
  * must be blocked across the call. Returns the pid, or -1 with errno. */

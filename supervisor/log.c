@@ -13,6 +13,22 @@
 
 static enum log_level level = LOG_NORMAL;
 static int colour; /* stderr is a terminal and NO_COLOR is unset */
+/* log_through(): what may take a line before stderr does. */
+static int (*through)(void *, const char *, size_t);
+static void *through_arg;
+
+void
+log_through(int (*fn)(void *, const char *, size_t), void *arg)
+{
+	through = fn;
+	through_arg = arg;
+}
+
+int
+log_colour(void)
+{
+	return colour;
+}
 
 void
 log_init(enum log_level l)
@@ -177,7 +193,8 @@ vlog(int err, int warn, const char *fmt, va_list ap)
 		n--;
 	buf[n++] = '\n';
 	buf[n] = '\0';
-	(void)fputs(buf, stderr);
+	if (through == NULL || !through(through_arg, buf, n))
+		(void)fputs(buf, stderr);
 }
 
 void

@@ -18,8 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "browser.h"
 #include "child.h"
 #include "fdpack.h"
+#include "out.h"
 #include "pollset.h"
 #include "reg.h"
 
@@ -86,7 +88,18 @@ struct loop {
 	unsigned long stores; /* the sum of the children's fd store
 				 changes when the registry was written */
 	int64_t stores_at; /* it is written again then for them, or -1 */
+	struct out *out; /* the children's output, when it is read */
+	struct browser *browser; /* the error page and the events */
 };
+
+/* Returns 1 if holdports is to read the children's output: for the
+ * error page and the events (browser_wants_output()), or to prefix each
+ * line with its child's name when there are several. */
+static int
+loop_capture(const struct conf *c)
+{
+	return browser_wants_output(c) || c->nchildren > 1;
+}
 
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
  * process still in the process group of a child or build (a worker whose
@@ -264,6 +277,8 @@ loop_signals(void *arg, int fd, short revents, int64_t now)
 		term_child_stopped(&l->term, sigfd_stop);
 	if (bits & SIGFD_HUP)
 		loop_hup(l);
+	if (bits & SIGFD_WINCH)
+		out_winch(l->out);
 	if (bits & SIGFD_TERM)
 		loop_stop(l, now);
 	if (bits & SIGFD_TSTP)
@@ -691,6 +706,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 		conf_free(&nc);
 		return;
 	}
+	/* No accept(2) on a socket that may be closed or moved now. */
+	browser_pause(l->browser, l->children, l->nchildren);
 	ns = socks_move(
 	    l->socks, l->nsocks, &nc, l->reconf_why, sizeof(l->reconf_why));
 	if (ns == NULL) {
@@ -725,6 +742,8 @@ loop_reconf(struct loop *l, int64_t now, const char *reason)
 	}
 	/* Before the children plan their starts: each needs its address. */
 	(void)loop_open_notify(l, &nc);
+	browser_apply(l->browser, &nc); /* before the children plan */
+	out_capture(l->out, loop_capture(&nc));
 	loop_adopt(l, &nc, ns, &m, now, reason);
 	match_free(&m);
 }
@@ -873,6 +892,8 @@ loop_gather(struct loop *l, int64_t now)
 	(void)pollset_timer(ps, reg_deadline(l->reg), loop_reg_retry, l);
 	(void)pollset_timer(
 	    ps, strays_deadline(&l->strays), loop_strays_timer, l);
+	(void)out_poll(l->out, ps);
+	(void)browser_poll(l->browser, ps);
 	for (i = 0; i < l->nchildren; i++) {
 		ch = l->children[i];
 		if (ch->watch != NULL)
@@ -962,6 +983,7 @@ loop_settle(struct loop *l, int64_t now)
 	/* A start or a stop above may already have an empty group. */
 	for (i = 0; i < l->nchildren; i++)
 		(void)child_check_groups(l->children[i], now);
+	browser_settle(l->browser, l->children, l->nchildren, l->conf.name);
 	loop_prune(l);
 }
 
@@ -1020,6 +1042,17 @@ loop_open(struct loop *l)
 	l->sh.prestart_arg = l;
 	l->sh.supervisor = getpid();
 	l->sh.cwd = l->cwd;
+	/* The events socket is bound with the others, before any child. */
+	if ((l->browser = browser_open(&l->conf)) == NULL)
+		return -1;
+	if ((l->out = out_open(STDOUT_FILENO, STDERR_FILENO)) == NULL) {
+		log_warn("reading the children's output");
+		return -1;
+	}
+	out_capture(l->out, loop_capture(&l->conf));
+	log_through(out_log, l->out); /* our lines after what waits */
+	l->sh.out = l->out;
+	l->sh.browser = l->browser;
 	if ((l->sigfd = sigfd_open()) == -1) {
 		log_warn("signal pipe");
 		return -1;
@@ -1065,6 +1098,9 @@ loop_close(struct loop *l)
 		free(l->children[i]);
 	}
 	free(l->children);
+	log_through(NULL, NULL);
+	out_close(l->out);
+	browser_close(l->browser); /* before the held sockets close */
 	if (l->conf_watch != NULL)
 		watch_close(l->conf_watch);
 	if (l->notify != NULL)

@@ -26,7 +26,7 @@ int
 sigfd_open(void)
 {
 	static const int sigs[] = {
-	    SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGTSTP, SIGCONT};
+	    SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGTSTP, SIGCONT, SIGWINCH};
 	struct sigaction sa;
 	int fds[2];
 	size_t i;
@@ -77,6 +77,9 @@ sigfd_drain(int fd)
 			case SIGTERM:
 			case SIGINT:
 				bits |= SIGFD_TERM;
+				break;
+			case SIGWINCH:
+				bits |= SIGFD_WINCH;
 				break;
 			case SIGTSTP:
 				bits |= SIGFD_TSTP;

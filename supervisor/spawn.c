@@ -59,7 +59,8 @@ spawn_die(int fd, int stage)
 static void
 spawn_exec(const struct plan *p, int status, int devnull)
 {
-	int keep[2];
+	int keep[4];
+	size_t nkeep = 2;
 
 	/* Its cgroup first, before it can start anything that must be in
 	 * it too. */
@@ -82,11 +83,17 @@ spawn_exec(const struct plan *p, int status, int devnull)
 		spawn_die(status, S_PDEATHSIG);
 
 	/* Pack the sockets down to 3, 4, ..., in place, with FD_CLOEXEC
-	 * cleared on exactly those; the status pipe and /dev/null are moved
-	 * out of the way first and keep theirs. */
+	 * cleared on exactly those; the status pipe, /dev/null and the
+	 * output's descriptors (one when 1 and 2 share it) are moved out
+	 * of the way first and keep theirs. */
 	keep[0] = status;
 	keep[1] = devnull;
-	if (fdpack_move(p->scratch, p->nfds, keep, 2) == -1)
+	if (p->out != NULL) {
+		keep[nkeep++] = p->out[0];
+		if (p->out[1] != p->out[0])
+			keep[nkeep++] = p->out[1];
+	}
+	if (fdpack_move(p->scratch, p->nfds, keep, nkeep) == -1)
 		spawn_die(keep[0] >= 0 ? keep[0] : status, S_DUP);
 	status = keep[0];
 	devnull = keep[1];
@@ -106,6 +113,13 @@ spawn_exec(const struct plan *p, int status, int devnull)
 			spawn_die(status, S_TCSETPGRP);
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	} else if (dup2(devnull, STDIN_FILENO) == -1)
+		spawn_die(status, S_DUP2);
+	/* Its output, when holdports reads it: a pseudo-terminal or a pipe
+	 * (one for both when it is the same), never the controlling
+	 * terminal (O_NOCTTY, and no new session). */
+	if (p->out != NULL &&
+	    (dup2(keep[2], STDOUT_FILENO) == -1 ||
+		dup2(keep[nkeep - 1], STDERR_FILENO) == -1))
 		spawn_die(status, S_DUP2);
 
 	/* The descriptor limit holdports was started with: it may have

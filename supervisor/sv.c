@@ -109,6 +109,25 @@ sv_signame(int sig, char *buf, size_t len)
 	return buf;
 }
 
+/* Notes that no child can serve until a change, for why (sv_down()). */
+static void
+sv_set_down(struct sv *sv, enum sv_down why)
+{
+	sv->down = why;
+	sv->downs++;
+}
+
+/* overlap: the new child is given up before it was ready, for what
+ * ("exited with status 1", "sent no READY=1 within 30 s"). */
+static void
+sv_next_failed(struct sv *sv, const char *what)
+{
+	sv->next_fails++;
+	(void)snprintf(sv->next_line, sizeof(sv->next_line),
+	    "the new child %s before it was ready; the running one stays",
+	    what);
+}
+
 /* Returns the number of groups being stopped. */
 static size_t
 sv_nstopping(const struct sv *sv)
@@ -190,6 +209,7 @@ sv_spawn(struct sv *sv, struct proc *p, int64_t now)
 	if (pid < 0)
 		return -1;
 	sv->again_ms = SV_BACKOFF_MIN_MS;
+	sv->down = SV_UP;
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->started = now;
@@ -228,6 +248,9 @@ sv_announce(struct sv *sv, const struct proc *p, int64_t now)
 	char pre[sizeof(sv->reason) + 48], t[32];
 	const char *verb = sv->generation > 1 ? "restarted" : "started";
 
+	/* A restart after a crash serves what served before: no news. */
+	if (sv->reload_started >= 0 || sv->readies == 0)
+		sv->readies++;
 	sv_prefix(sv, pre, sizeof(pre));
 	if (sv->conf->ready != READY_NONE)
 		sv_say(sv, SV_INFO, "%s%s pid %ld, ready in %s", pre, verb,
@@ -273,6 +296,7 @@ sv_backoff(struct sv *sv, int64_t now)
 
 	if (sv_count_crash(sv, now) >= SV_CRASH_MAX) {
 		sv->waiting = 1;
+		sv_set_down(sv, SV_DOWN_CRASHES);
 		sv_say(sv, SV_WARN,
 		    "the child crashed %d times within %d s; waiting "
 		    "for a change or SIGHUP",
@@ -296,6 +320,7 @@ sv_after_exit(struct sv *sv, int64_t now, int64_t uptime, int status)
 	if (sv->conf->restart == RESTART_NO ||
 	    (sv->conf->restart == RESTART_ON_FAILURE && clean)) {
 		sv->waiting = 1;
+		sv_set_down(sv, SV_DOWN_EXITED);
 		sv_say(sv, SV_INFO,
 		    "not restarting (restart = %s); waiting for a change "
 		    "or SIGHUP",
@@ -342,6 +367,7 @@ sv_start_cur(struct sv *sv, int64_t now)
 	}
 	if (r == -1) {
 		sv_reload_done(sv);
+		sv->last_status = -1; /* not a wait(2) status: no start */
 		sv_backoff(sv, now); /* ops->start said why */
 		return;
 	}
@@ -372,6 +398,7 @@ sv_start_next(struct sv *sv, int64_t now)
 		return;
 	}
 	if (r == -1) {
+		sv_next_failed(sv, "could not be started");
 		sv_say(sv, SV_WARN, "keeping pid %ld", (long)sv->cur.pid);
 		sv_reload_done(sv);
 		sv->reload_started = -1;
@@ -442,6 +469,7 @@ sv_advance(struct sv *sv, int64_t now)
 			sv->again_ms = SV_BACKOFF_MIN_MS;
 			sv->build.started = now;
 			sv->build.is_build = 1;
+			sv->builds++;
 			return;
 		}
 		if (sv->conf->mode == MODE_OVERLAP && sv->cur.pid != 0) {
@@ -485,6 +513,11 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 			memset(&sv->build, 0, sizeof(sv->build));
 			return;
 		}
+		sv->build_fails++;
+		sv->build_status = status;
+		sv->build_fail_ms = now - sv->build.started;
+		if (sv->cur.pid == 0 && sv->next.pid == 0)
+			sv_set_down(sv, SV_DOWN_BUILD);
 		sv_say(sv, SV_WARN, "build failed: %s after %s; %s",
 		    sv_describe(status, what, sizeof(what)),
 		    sv_ms(now - sv->build.started, t, sizeof(t)),
@@ -498,6 +531,7 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 	}
 	if (pid == sv->cur.pid) {
 		uptime = now - sv->cur.started;
+		sv->last_status = status;
 		sv_say(sv, SV_WARN, "pid %ld %s", (long)pid,
 		    sv_describe(status, what, sizeof(what)));
 		sv_stop_leftovers(sv, &sv->cur, now);
@@ -506,6 +540,9 @@ sv_exit(struct sv *sv, int64_t now, pid_t pid, int status)
 		return;
 	}
 	if (pid == sv->next.pid) {
+		if (sv->cur.pid != 0)
+			sv_next_failed(
+			    sv, sv_describe(status, what, sizeof(what)));
 		sv_say(sv, SV_WARN, "new pid %ld %s before it was ready; %s",
 		    (long)pid, sv_describe(status, what, sizeof(what)),
 		    sv->cur.pid != 0 ? "keeping the running child" :
@@ -540,7 +577,7 @@ sv_ready(struct sv *sv, int64_t now, pid_t pgid)
 static void
 sv_timer(struct sv *sv, int64_t now)
 {
-	char t[32], sig[32];
+	char t[32], sig[32], line[64];
 	struct proc *s;
 	size_t i;
 
@@ -565,6 +602,9 @@ sv_timer(struct sv *sv, int64_t now)
 		    (long)sv->next.pid,
 		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)),
 		    (long)sv->cur.pid);
+		(void)snprintf(line, sizeof(line), "sent no READY=1 in %s",
+		    sv_ms(sv->conf->ready_timeout_ms, t, sizeof(t)));
+		sv_next_failed(sv, line);
 		sv_stop(sv, &sv->next, now);
 		sv->reload_started = -1;
 		sv->build_ms = -1;
@@ -733,4 +773,70 @@ sv_holding(const struct sv *sv)
 		if (sv->stopping[i].pid != 0 && !sv->stopping[i].is_build)
 			return 1;
 	return 0;
+}
+
+void
+sv_build_line(const struct sv *sv, char *buf, size_t len)
+{
+	char t[32], sig[32];
+	int st = sv->build_status;
+
+	if (sv->build_fails == 0)
+		(void)snprintf(buf, len, "%s", "");
+	else if (WIFSIGNALED(st))
+		(void)snprintf(buf, len, "build killed by %s after %s",
+		    sv_signame(WTERMSIG(st), sig, sizeof(sig)),
+		    sv_ms(sv->build_fail_ms, t, sizeof(t)));
+	else
+		(void)snprintf(buf, len, "build failed with status %d after %s",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : st,
+		    sv_ms(sv->build_fail_ms, t, sizeof(t)));
+}
+
+/* Writes what the child's last end was: "crashed with SIGSEGV",
+ * "exited with status 1", "could not be started". Returns buf. */
+static const char *
+sv_end(int status, char *buf, size_t len)
+{
+	char sig[32];
+
+	if (status == -1)
+		(void)snprintf(buf, len, "could not be started");
+	else if (WIFSIGNALED(status))
+		(void)snprintf(buf, len, "crashed with %s",
+		    sv_signame(WTERMSIG(status), sig, sizeof(sig)));
+	else
+		(void)sv_describe(status, buf, len);
+	return buf;
+}
+
+enum sv_down
+sv_down(const struct sv *sv, char *buf, size_t len)
+{
+	char what[64];
+
+	(void)snprintf(buf, len, "%s", "");
+	if (sv->state != ST_RUNNING || sv->exiting || sv->down == SV_UP ||
+	    sv_holding(sv))
+		return SV_UP;
+	switch (sv->down) {
+	case SV_DOWN_BUILD:
+		sv_build_line(sv, buf, len);
+		break;
+	case SV_DOWN_CRASHES:
+		(void)snprintf(buf, len,
+		    "%s, %d times within %d s; waiting for a change",
+		    sv_end(sv->last_status, what, sizeof(what)), SV_CRASH_MAX,
+		    SV_CRASH_WINDOW_MS / 1000);
+		break;
+	case SV_DOWN_EXITED:
+		(void)snprintf(buf, len,
+		    "%s; not restarted (restart = %s); waiting for a change",
+		    sv_end(sv->last_status, what, sizeof(what)),
+		    sv->conf->restart == RESTART_NO ? "no" : "on-failure");
+		break;
+	case SV_UP:
+		break;
+	}
+	return sv->down;
 }

@@ -54,6 +54,14 @@ struct sv_ops {
 #define SV_BACKOFF_RESET_MS 10000 /* uptime that forgives earlier crashes */
 #define SV_STOP_MAX 16 /* process groups being stopped at once */
 
+/* Why no child can serve until something changes (sv_down()). */
+enum sv_down {
+	SV_UP, /* a child serves, starts, or will start on its own */
+	SV_DOWN_BUILD, /* the build failed and no child runs */
+	SV_DOWN_CRASHES, /* SV_CRASH_MAX crashes: waiting for a change */
+	SV_DOWN_EXITED /* exited, and restart says not to start it again */
+};
+
 /* One process group of ours: a child or a build. */
 struct proc {
 	pid_t pid; /* its leader and process group id; 0: none */
@@ -90,6 +98,22 @@ struct sv {
 	size_t ncrashes;
 	int exit_status; /* of holdports, valid in ST_DONE */
 	unsigned long generation; /* children started so far */
+	/* Facts for the browser side, read after each turn of the loop:
+	 * counters that only grow, so that a reader sees every change. */
+	unsigned long builds; /* builds started */
+	unsigned long build_fails; /* builds that failed */
+	int build_status; /* the wait(2) status of the last failed build */
+	int64_t build_fail_ms; /* how long it ran, ms */
+	unsigned long readies; /* the first child and those of a reload
+				  announced ready (not a restart after a
+				  crash) */
+	unsigned long next_fails; /* overlap: new children given up before
+				     they were ready */
+	char next_line[128]; /* why the last one was: "the new child
+				exited with status 1 before it was ready" */
+	enum sv_down down; /* why no child serves until a change */
+	unsigned long downs; /* times down was set to other than SV_UP */
+	int last_status; /* the wait(2) status of the last child's exit */
 };
 
 /* Prepares sv for the child configured by c in ST_IDLE; who ("api: ", or
@@ -116,6 +140,18 @@ int sv_holding(const struct sv *);
 /* Returns 1 if pid is a process sv started (child or build, running or
  * stopping), else 0. */
 int sv_knows(const struct sv *, pid_t pid);
+/* Returns why no child of sv can take connections until a change (a
+ * reload that starts one ends it), and writes the line that says so into
+ * buf (len bytes): "build failed with status 2 after 1.31 s",
+ * "crashed with SIGSEGV, 5 times within 30 s; waiting for a change".
+ * Returns SV_UP, with buf "", while a child runs or starts, while a group
+ * of an earlier child is still being stopped (it may still accept), while
+ * it stops for good, and while a crashed child waits for its back-off. */
+enum sv_down sv_down(const struct sv *, char *buf, size_t len);
+/* Writes the line of the last failed build into buf (len bytes): "build
+ * failed with status 2 after 1.31 s", "build killed by SIGKILL after
+ * 5.00 s"; "" if no build failed yet. */
+void sv_build_line(const struct sv *, char *buf, size_t len);
 /* Describes a wait(2) status: "exited with status 1", "killed by SIGSEGV
  * (core dumped)". Returns buf. */
 char *sv_describe(int status, char *buf, size_t len);

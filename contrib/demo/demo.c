@@ -24,6 +24,7 @@ struct page {
 	char path[1024]; /* where it came from, HTML-escaped */
 	char socket[96]; /* where the listening socket came from */
 	char started[32]; /* wall-clock start time */
+	char events[256]; /* HOLDPORTS_EVENTS, HTML-escaped, or "" */
 	time_t start;
 	double ready_ms; /* from main() to the accept loop */
 };
@@ -154,24 +155,42 @@ reply(int fd, const char *status, const char *type, const char *body)
 }
 
 /* Writes the page into body: the message, who serves it, and how to
- * change it. */
+ * change it. Under holdports with events (HOLDPORTS_EVENTS) the page
+ * includes holdports.js, which reloads it when the next server is ready
+ * and shows a build error over it; else it reloads every 2 seconds. */
 static void
 render_page(const struct page *pg, char *body, size_t size)
 {
+	char follow[512];
+
+	if (pg->events[0] != '\0')
+		snprintf(follow, sizeof(follow),
+		    "<script src=\"%s/holdports.js\"></script>\n", pg->events);
+	else
+		snprintf(follow, sizeof(follow),
+		    "<meta http-equiv=\"refresh\" content=\"2\">\n");
 	snprintf(body, size,
-	    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
-	    "<meta http-equiv=\"refresh\" content=\"2\">\n"
+	    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n%s"
 	    "<title>holdports demo</title><style>body{font:18px sans-serif;"
 	    "max-width:40em;margin:3em auto}</style></head><body>\n"
-	    "<h1>holdports demo</h1>\n<blockquote>%s</blockquote>\n"
-	    "<p>Served by pid <b>%ld</b>, started %s (up %ld s).<br>\n"
-	    "From exec to serving: %.3f ms.<br>\nSocket: %s.</p>\n"
+	    "<h1>holdports demo</h1>\n<blockquote id=\"message\">%s"
+	    "</blockquote>\n"
+	    "<p>Served by pid <b id=\"pid\">%ld</b>, started %s (up %ld s)."
+	    "<br>\nFrom exec to serving: %.3f ms.<br>\nSocket: %s.</p>\n"
 	    "<p>Edit <code>%s</code> and save it: holdports starts a new "
-	    "server on the same socket. This page reloads every 2 seconds: "
-	    "watch the pid and the message change. No request is refused "
-	    "meanwhile.</p>\n</body></html>\n",
-	    pg->message, (long)getpid(), pg->started,
-	    (long)(time(NULL) - pg->start), pg->ready_ms, pg->socket, pg->path);
+	    "server on the same socket, and %s No request is refused "
+	    "meanwhile.</p>\n%s</body></html>\n",
+	    follow, pg->message, (long)getpid(), pg->started,
+	    (long)(time(NULL) - pg->start), pg->ready_ms, pg->socket, pg->path,
+	    pg->events[0] != '\0' ?
+		"this page shows it by itself once the new server is ready." :
+		"this page, which reloads every 2 seconds, shows the new pid "
+		"and message.",
+	    pg->events[0] != '\0' ?
+		"<p>Break <code>demo.c</code> and save it: the compiler's "
+		"error shows over this page while this server keeps "
+		"serving. Fix it, and the page reloads.</p>\n" :
+		"");
 }
 
 /* Answers one connection: GET / (the page), GET /pid, or 404. */
@@ -202,6 +221,7 @@ main(int argc, char *argv[])
 	double t0 = now_ms(); /* exec was a few hundred microseconds ago */
 	const char *port = argc > 1 ? argv[1] : getenv("PORT");
 	const char *path = getenv("DEMO_MESSAGE");
+	const char *events = getenv("HOLDPORTS_EVENTS");
 	struct sigaction sa = {.sa_handler = SIG_IGN};
 	struct page pg = {.start = time(NULL)};
 	struct pollfd p = {.events = POLLIN};
@@ -223,6 +243,8 @@ main(int argc, char *argv[])
 	line[strcspn(line, "\r\n")] = '\0';
 	html_escape(line, pg.message, sizeof(pg.message));
 	html_escape(path, pg.path, sizeof(pg.path));
+	if (events != NULL)
+		html_escape(events, pg.events, sizeof(pg.events));
 	p.fd = listen_fd = get_listener(
 	    port != NULL ? port : "8080", pg.socket, sizeof(pg.socket));
 

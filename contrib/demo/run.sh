@@ -22,11 +22,13 @@ cat <<EOT
 
   Edit contrib/demo/message.txt and save it: holdports starts a new
   demo-server on the same socket, and the page shows the new pid and
-  message. No request is refused meanwhile.
+  message by itself, the moment the new server is ready. No request is
+  refused meanwhile.
 
   Edit contrib/demo/demo.c and save it: holdports rebuilds it (make)
-  and replaces the server with the new one. A compile error is printed,
-  and the old server keeps running until the next save.
+  and replaces the server with the new one. Break it: the compiler's
+  error shows over the page (and in this terminal) while the old server
+  keeps running; fix it, and the page reloads.
 
   Ctrl-C stops it.  (Port taken? DEMO_PORT=8081 make demo)
 

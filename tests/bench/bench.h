@@ -20,6 +20,8 @@ struct paths {
 	const char *starter; /* Server::Starter's start_server, or NULL */
 	const char *wrk; /* wrk, or NULL when it is not installed */
 	const char *tmp; /* a scratch directory of this run */
+	const char *conf; /* -c: a ports.ini each holdports reads first (the
+			     command line wins), or NULL */
 };
 
 /* One line a started process wrote, and when it arrived (µs). */

@@ -44,6 +44,10 @@ hp_args(const struct paths *P, struct av *a, const char *watch,
     const char *debounce)
 {
 	av_add(a, "%s", P->holdports);
+	if (P->conf != NULL) {
+		av_add(a, "-c");
+		av_add(a, "%s", P->conf);
+	}
 	if (watch != NULL) {
 		av_add(a, "-w");
 		av_add(a, "%s", watch);
@@ -710,7 +714,7 @@ usage(void)
 	    "usage: hp-bench -t tmpdir [-H holdports] [-C child] [-L load]\n"
 	    "                [-B baseline.sh] [-F bench-floor] [-S "
 	    "start_server]\n"
-	    "                [-W wrk] COMMAND [ARG...]\n"
+	    "                [-W wrk] [-c ports.ini] COMMAND [ARG...]\n"
 	    "commands: gap replace|overlap|baseline hup|file load|wrk\n"
 	    "          latency | floor | starter | memory N | burst N MS\n"
 	    "          idle TREE N SECS | watch TREE DIRS | socks N [LIMIT]\n"
@@ -747,12 +751,15 @@ main(int argc, char *argv[])
 {
 	struct paths P = {"./holdports", "tests/bench/bench-child",
 	    "tests/bench/bench-load", "tests/bench/baseline.sh",
-	    "tests/bench/bench-floor", NULL, NULL, NULL};
+	    "tests/bench/bench-floor", NULL, NULL, NULL, NULL};
 	const char *cmd;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "B:C:F:H:L:S:t:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:C:F:H:L:S:t:W:")) != -1) {
 		switch (ch) {
+		case 'c':
+			P.conf = optarg;
+			break;
 		case 'B':
 			P.baseline = optarg;
 			break;
@@ -792,6 +799,7 @@ main(int argc, char *argv[])
 	absolute(&P.floor);
 	absolute(&P.starter);
 	absolute(&P.tmp);
+	absolute(&P.conf);
 	track_signals();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	cmd = argv[0];

@@ -148,8 +148,13 @@ for client in load wrk; do
 done
 say "2/10 reload latency"
 reps "$REPS" bench latency 120 latency
+# The same with the children's output read through holdports (what
+# protocol = http and events turn on): a pipe per start, a read per turn.
+printf '[holdports]\nevents = 127.0.0.1:0\n' > "$T/capture.ini"
+reps "$REPS" bench latency-cap 120 -c "$T/capture.ini" latency
 say "3/10 memory"
 reps "$REPS" bench memory 120 memory 1000
+reps "$REPS" bench memory-cap 120 -c "$T/capture.ini" memory 1000
 XDG_TMPFS=$XDG_RUNTIME_DIR
 XDG_RUNTIME_DIR=$XDG_DISK
 reps "$REPS" bench memdisk 120 memory 200
@@ -237,6 +242,9 @@ row "floor: fork + exec the child" latency "floor_med floor_p95 floor_max -"
 row "floor through /bin/sh -c 'exec child' (as holdports starts it)" latency "floorsh_med floorsh_p95 floorsh_max sh_cost"
 row "old child: SIGTERM → reaped" latency "stop_med stop_p95 stop_max -"
 row "supervisor's own share (overhead − /bin/sh − old child's exit)" latency "- - - own"
+row "SIGHUP → first reply, output read (events on)" latency-cap "hup_med hup_p95 hup_max hup_over"
+row "file write → first reply, output read (events on)" latency-cap "file_med file_p95 file_max file_over"
+row "supervisor's own share, output read" latency-cap "- - - own"
 out ""
 out "**3. Memory** of the supervisor process, KiB: VmRSS (/proc/PID/status),"
 out "Pss and Pss_Anon (its own heap and stack) from /proc/PID/smaps_rollup;"
@@ -249,6 +257,7 @@ row "after start" memory "rss_start pss_start anon_start fds_start -"
 row "after 1000 reloads (SIGHUP)" memory "rss_end pss_end anon_end fds_end ms_per_reload"
 row "growth" memory "rss_growth pss_growth anon_growth - -"
 row "200 reloads, registry on $(fstype "$XDG_DISK")" memdisk "rss_end pss_end anon_end fds_end ms_per_reload"
+row "after 1000 reloads, output read (events on)" memory-cap "rss_end pss_end anon_end fds_end ms_per_reload"
 out ""
 out "**4. Idle cost** over 10 s, watching 10 000 files in 1 000 directories"
 out "($REPS supervisors side by side, one per repetition)."

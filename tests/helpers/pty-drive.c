@@ -15,6 +15,7 @@
  *   send TEXT        type TEXT
  *   expect TEXT      wait until the screen shows TEXT after what the
  *                    previous expect matched
+ *   shown TEXT       wait until the screen shows TEXT anywhere
  *   absent MS TEXT   TEXT does not show within MS milliseconds
  *   raw | cooked     wait until ICANON and ECHO are both off | both on
  *   fg WHO           wait until the foreground group is the command's
@@ -26,6 +27,7 @@
  *   exit STATUS      wait until it exits with STATUS (a number, or
  *                    signal NAME)
  *   sleep MS         wait
+ *   stall MS         wait without reading: the terminal fills up
  *
  * Exits 0 when every step passed; else prints the step, what was seen
  * and the screen so far on stderr and exits 1 (the command is killed).
@@ -51,7 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SCREEN_MAX (4u << 20) /* bytes of output kept */
+#define SCREEN_MAX (16u << 20) /* bytes of output kept */
 
 static int master = -1, slave = -1;
 static pid_t cmd;
@@ -97,36 +99,38 @@ static void __attribute__((noreturn)) die(const char *what)
 	exit(1);
 }
 
-/* Reads what the terminal shows for up to ms milliseconds (0: what is
- * there now) into screen. */
+/* Reads what the terminal shows into screen: waits up to ms
+ * milliseconds (0: not at all) for something, then takes all there is. */
 static void
 pump(int ms)
 {
 	struct pollfd p;
-	char buf[4096];
+	char buf[65536];
 	ssize_t n;
 
-	if (master == -1)
-		return;
-	p.fd = master;
-	p.events = POLLIN;
-	if (poll(&p, 1, ms) <= 0)
-		return;
-	n = read(master, buf, sizeof(buf));
-	if (n <= 0) {
-		/* EIO: every slave descriptor is closed. */
-		if (n == 0 || errno != EINTR) {
+	while (master != -1) {
+		p.fd = master;
+		p.events = POLLIN;
+		if (poll(&p, 1, ms) <= 0)
+			return;
+		ms = 0;
+		n = read(master, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* EIO: every slave descriptor is closed. */
 			(void)close(master);
 			master = -1;
+			return;
 		}
-		return;
+		if (copy != NULL)
+			(void)fwrite(buf, 1, (size_t)n, copy),
+			    (void)fflush(copy);
+		if (screen_len + (size_t)n > SCREEN_MAX)
+			fail("more than %u bytes of output", SCREEN_MAX);
+		memcpy(screen + screen_len, buf, (size_t)n);
+		screen_len += (size_t)n;
 	}
-	if (copy != NULL)
-		(void)fwrite(buf, 1, (size_t)n, copy), (void)fflush(copy);
-	if (screen_len + (size_t)n > SCREEN_MAX)
-		fail("more than %u bytes of output", SCREEN_MAX);
-	memcpy(screen + screen_len, buf, (size_t)n);
-	screen_len += (size_t)n;
 }
 
 /* Notes the command's exit, if it exited. */
@@ -311,16 +315,18 @@ run_step(char *line)
 		n = unescape(arg);
 		if (write(master, arg, n) != (ssize_t)n)
 			die("write");
-	} else if (strcmp(verb, "expect") == 0) {
+	} else if (strcmp(verb, "expect") == 0 || strcmp(verb, "shown") == 0) {
 		int64_t end = now_ms() + (int64_t)wait_s * 1000;
+		size_t from = verb[0] == 'e' ? matched : 0;
 
 		n = unescape(arg);
-		while ((at = find(arg, n, matched)) == -1) {
+		while ((at = find(arg, n, from)) == -1) {
 			if (now_ms() >= end || (master == -1))
 				fail("not shown within %d s", wait_s);
 			pump(20);
 		}
-		matched = (size_t)at + n;
+		if (verb[0] == 'e')
+			matched = (size_t)at + n;
 	} else if (strcmp(verb, "absent") == 0) {
 		char *text;
 		long ms = strtol(arg, &text, 10);
@@ -368,6 +374,14 @@ run_step(char *line)
 		} else if (!WIFEXITED(cmd_status) ||
 		    WEXITSTATUS(cmd_status) != atoi(arg))
 			fail("status %d", cmd_status);
+	} else if (strcmp(verb, "stall") == 0) {
+		struct timespec ts;
+		long ms = atol(arg);
+
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
 	} else if (strcmp(verb, "sleep") == 0) {
 		int64_t end = now_ms() + atol(arg);
 

@@ -2,7 +2,7 @@
 /* web-client.c: the HTTP clients the system tests of the browser side
  * need and curl cannot be: many at once, slow ones, silent ones.
  *
- * usage: web-client -p port MODE [-n count] [-t seconds]
+ * usage: web-client -p port MODE [-n count] [-t seconds] [-a port]
  *
  *   churn  opens -n connections one after the other (at most 50 open at
  *          once), each sends "GET / HTTP/1.1" and reads the answer to its
@@ -16,6 +16,13 @@
  *          or "slow N of M still open after S s" at -t seconds
  *   hold   opens -n connections that send a full request and never
  *          read, until -t seconds pass; prints "hold N"
+ *   follow reads the event stream of GET /events (port is the events
+ *          server's) and prints "ready" once it is open, "event NAME"
+ *          for each event, and on each "reload" sends "GET /pid" to
+ *          127.0.0.1:-a port at once and prints "reload I ANSWER" (the
+ *          first line of its body, a pid of demo-server, or the pid of
+ *          hp-echo's "pid=N") or "reload I refused"; ends after -n
+ *          reloads
  *
  * Every connection is bounded by -t seconds (default 20). Exits 0, 1 on
  * a failure (message on stderr), 2 on a usage error. Only 127.0.0.1.
@@ -40,6 +47,7 @@
 #define BATCH 50
 
 static int port;
+static int app; /* follow: the application's port */
 static int seconds = 20;
 
 static int64_t
@@ -55,8 +63,8 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: web-client -p port churn|open|slow|hold "
-	    "[-n count] [-t seconds]\n");
+	    "usage: web-client -p port churn|open|slow|hold|follow "
+	    "[-n count] [-t seconds] [-a port]\n");
 	exit(2);
 }
 
@@ -68,22 +76,33 @@ die(const char *what)
 }
 
 /* Returns a socket connected to 127.0.0.1:port (blocking connect: the
- * kernel completes it from the backlog, whether or not anyone accepts). */
+ * kernel completes it from the backlog, whether or not anyone accepts),
+ * or -1 with errno when to is set and the connection failed. */
 static int
-dial(void)
+dial_to(int to, int quiet)
 {
 	struct sockaddr_in sin;
 	int fd;
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
+	sin.sin_port = htons((uint16_t)to);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		die("socket");
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		die("connect");
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		if (!quiet)
+			die("connect");
+		(void)close(fd);
+		return -1;
+	}
 	return fd;
+}
+
+static int
+dial(void)
+{
+	return dial_to(port, 0);
 }
 
 /* Waits at most until deadline for fd to be readable. Returns 1, or 0
@@ -231,14 +250,106 @@ hold(int n)
 		(void)close(fds[i]);
 }
 
+/* On a reload: GET /pid of the application, at once. Writes the first
+ * line of the body, or why there is none, into out. */
+static void
+fetch_pid(char *out, size_t len)
+{
+	static const char req[] = "GET /pid HTTP/1.0\r\n\r\n";
+	int64_t deadline = now_ms() + (int64_t)seconds * 1000;
+	char buf[4096], *body;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = dial_to(app, 1)) == -1) {
+		(void)snprintf(out, len, "%s",
+		    errno == ECONNREFUSED ? "refused" : strerror(errno));
+		return;
+	}
+	if (write(fd, req, sizeof(req) - 1) == -1)
+		die("write");
+	while (got < sizeof(buf) - 1 && wait_in(fd, deadline) &&
+	    (r = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)r;
+	(void)close(fd);
+	buf[got] = '\0';
+	if (strncmp(buf, "pid=", 4) == 0) { /* hp-echo's answer */
+		buf[strcspn(buf, "\r\n")] = '\0';
+		(void)snprintf(out, len, "%s", buf + 4);
+		return;
+	}
+	if ((body = strstr(buf, "\r\n\r\n")) == NULL) {
+		(void)snprintf(out, len, "no answer");
+		return;
+	}
+	body += 4;
+	body[strcspn(body, "\r\n")] = '\0';
+	if (strncmp(buf, "HTTP/1.0 200", 12) != 0 &&
+	    strncmp(buf, "HTTP/1.1 200", 12) != 0)
+		(void)snprintf(out, len, "status %.3s", buf + 9);
+	else
+		(void)snprintf(out, len, "%s", body);
+}
+
+static void
+follow(int n)
+{
+	static const char req[] = "GET /events HTTP/1.1\r\nHost: x\r\n"
+				  "Accept: text/event-stream\r\n\r\n";
+	int64_t deadline = now_ms() + (int64_t)seconds * 1000;
+	char buf[65536], line[4096], answer[256];
+	size_t nline = 0;
+	int fd, reloads = 0, open = 0;
+	ssize_t r, i;
+
+	fd = dial();
+	if (write(fd, req, sizeof(req) - 1) == -1)
+		die("write");
+	while (reloads < n && wait_in(fd, deadline)) {
+		if ((r = read(fd, buf, sizeof(buf))) <= 0)
+			break;
+		for (i = 0; i < r && reloads < n; i++) {
+			if (buf[i] != '\n') {
+				if (nline < sizeof(line) - 1)
+					line[nline++] = buf[i];
+				continue;
+			}
+			line[nline] = '\0';
+			if (nline > 0 && line[nline - 1] == '\r')
+				line[--nline] = '\0';
+			nline = 0;
+			if (!open && strncmp(line, "retry:", 6) == 0) {
+				open = 1;
+				printf("ready\n");
+			}
+			if (strncmp(line, "event: ", 7) != 0)
+				continue;
+			if (strcmp(line + 7, "reload") == 0) {
+				fetch_pid(answer, sizeof(answer));
+				printf("reload %d %s\n", ++reloads, answer);
+			} else
+				printf("event %s\n", line + 7);
+			(void)fflush(stdout);
+		}
+		(void)fflush(stdout);
+	}
+	(void)close(fd);
+	if (reloads < n)
+		printf("follow: %d of %d reloads\n", reloads, n);
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *mode;
 	int ch, n = 1;
 
-	while ((ch = getopt(argc, argv, "n:p:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:n:p:t:")) != -1) {
 		switch (ch) {
+		case 'a':
+			app = atoi(optarg);
+			break;
 		case 'n':
 			n = atoi(optarg);
 			break;
@@ -258,8 +369,10 @@ main(int argc, char **argv)
 	mode = argv[optind];
 	/* Options after the mode, as the usage line shows them. */
 	optind++;
-	while ((ch = getopt(argc, argv, "n:t:")) != -1) {
-		if (ch == 'n')
+	while ((ch = getopt(argc, argv, "a:n:t:")) != -1) {
+		if (ch == 'a')
+			app = atoi(optarg);
+		else if (ch == 'n')
 			n = atoi(optarg);
 		else if (ch == 't')
 			seconds = atoi(optarg);
@@ -276,6 +389,8 @@ main(int argc, char **argv)
 		slow(n);
 	else if (strcmp(mode, "hold") == 0)
 		hold(n);
+	else if (strcmp(mode, "follow") == 0 && app > 0 && app <= 65535)
+		follow(n);
 	else
 		usage();
 	return 0;

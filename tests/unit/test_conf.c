@@ -114,11 +114,32 @@ static const struct {
     /* unknown keys and sections */
     {"[holdports]\nname = x\ncolour = red\n",
 	"ports.ini:3: [holdports] colour: unknown key; valid keys are name, "
-	"compat, clear, debounce, stop_signal, stop_timeout, restart, mode, ready "
-	"and ready_timeout"},
+	"compat, events, events_fallback, clear, debounce, stop_signal, "
+	"stop_timeout, restart, mode, ready and ready_timeout"},
     {"[socket.http]\nlisten = 80\nport = 80\n",
 	"ports.ini:3: [socket.http] port: unknown key; valid keys are listen, "
-	"backlog, fallback, mode, user and group"},
+	"backlog, fallback, mode, user, group and protocol"},
+    /* the browser side */
+    {"[socket.http]\nlisten = 80\nprotocol = https\n",
+	"ports.ini:3: [socket.http] protocol: 'https' is not valid; use none "
+	"(connections wait while no child serves) or http (an error page "
+	"answers them)"},
+    {"[holdports]\nevents = unix:/tmp/x\n",
+	"ports.ini:2: [holdports] events: 'unix:/tmp/x' is not a TCP address "
+	"for browsers; write [HOST:]PORT, e.g. events = 127.0.0.1:8081 (no "
+	"unix:, udp: or =NAME)"},
+    {"[holdports]\nevents = 8081=ev\n",
+	"ports.ini:2: [holdports] events: '8081=ev' is not a TCP address for "
+	"browsers; write [HOST:]PORT, e.g. events = 127.0.0.1:8081 (no "
+	"unix:, udp: or =NAME)"},
+    {"[holdports]\nevents = 80800\n",
+	"ports.ini:2: [holdports] events: port '80800' is not a number from 0 "
+	"to 65535; write e.g. 8080 or 127.0.0.1:8080 (port 0: the kernel "
+	"picks a free one)"},
+    {"[holdports]\nevents_fallback = later\n",
+	"ports.ini:2: [holdports] events_fallback: 'later' is not valid; use "
+	"none, next (the next 100 ports) or next:N (N ports from this one, "
+	"e.g. next:20)"},
     {"[child]\ncmd = ./x\n",
 	"ports.ini:2: [child] cmd: unknown key; valid keys are command, "
 	"directory, environment, watch, ignore, build, gitignore, listen_pid, "

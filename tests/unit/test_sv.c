@@ -379,6 +379,12 @@ test_overlap_new_child_dies_before_ready(void **state)
 	assert_int_equal(x->sv.cur.pid, 100);
 	assert_int_equal(x->f.starts, 2);
 	assert_int_equal(x->f.kills, 1);
+	/* What the browser side tells: not a reload, a failure. */
+	assert_int_equal(x->sv.next_fails, 1);
+	assert_int_equal(x->sv.readies, 1);
+	assert_string_equal(x->sv.next_line,
+	    "the new child exited with status 1 before it was ready; the "
+	    "running one stays");
 }
 
 static void
@@ -397,6 +403,10 @@ test_overlap_ready_timeout_keeps_old(void **state)
 	last_kill(&x->f, 101, SIGTERM);
 	assert_int_equal(x->sv.cur.pid, 100);
 	assert_int_equal(x->sv.next.pid, 0);
+	assert_int_equal(x->sv.next_fails, 1);
+	assert_string_equal(x->sv.next_line,
+	    "the new child sent no READY=1 in 1.00 s before it was "
+	    "ready; the running one stays");
 }
 
 static void
@@ -542,6 +552,117 @@ test_start_again_keeps_build_and_child(void **state)
 }
 
 static void
+test_down_after_first_build_fails(void **state)
+{
+	struct fixture *x = *state;
+	char line[128];
+
+	x->c.build = "make";
+	sv_step(&x->sv, TR_START, 0, 0, 0, NULL);
+	assert_int_equal(x->sv.builds, 1);
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_UP);
+	assert_string_equal(line, "");
+	sv_step(&x->sv, TR_CHILD_EXIT, 1310, 100, EXITED(2), NULL);
+	assert_int_equal(x->sv.build_fails, 1);
+	sv_build_line(&x->sv, line, sizeof(line));
+	assert_string_equal(line, "build failed with status 2 after 1.31 s");
+	/* Down at once: a build's leftovers hold no socket. */
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_DOWN_BUILD);
+	assert_string_equal(line, "build failed with status 2 after 1.31 s");
+	sv_step(&x->sv, TR_GROUP_GONE, 1310, 100, 0, NULL);
+	/* Still down while the next build runs: no child can serve yet. */
+	sv_step(&x->sv, TR_RELOAD, 2000, 0, 0, "src/main.c changed");
+	assert_int_equal(x->sv.builds, 2);
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_DOWN_BUILD);
+	sv_step(&x->sv, TR_CHILD_EXIT, 2500, 101, SIGNALED(SIGKILL), NULL);
+	assert_int_equal(x->sv.build_fails, 2);
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_DOWN_BUILD);
+	assert_string_equal(line, "build killed by SIGKILL after 500 ms");
+	sv_step(&x->sv, TR_GROUP_GONE, 2500, 101, 0, NULL);
+	/* A good build starts a child: up, and announced ready. */
+	sv_step(&x->sv, TR_RELOAD, 3000, 0, 0, "src/main.c changed");
+	sv_step(&x->sv, TR_CHILD_EXIT, 3100, 102, EXITED(0), NULL);
+	assert_int_equal(x->sv.cur.pid, 103);
+	assert_int_equal(x->sv.readies, 1);
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_UP);
+	/* A failed build beside a serving child is no down. */
+	sv_step(&x->sv, TR_RELOAD, 4000, 0, 0, "src/main.c changed");
+	sv_step(&x->sv, TR_CHILD_EXIT, 4100, 104, EXITED(1), NULL);
+	assert_int_equal(x->sv.build_fails, 3);
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_UP);
+	assert_int_equal(x->sv.downs, 2);
+}
+
+static void
+test_down_after_crashes(void **state)
+{
+	struct fixture *x = *state;
+	char line[128];
+	int64_t t = 0;
+	int i;
+
+	sv_step(&x->sv, TR_START, 0, 0, 0, NULL);
+	for (i = 0; i < SV_CRASH_MAX; i++) {
+		assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_UP);
+		sv_step(
+		    &x->sv, TR_CHILD_EXIT, t, 100 + i, SIGNALED(SIGSEGV), NULL);
+		if (i == SV_CRASH_MAX - 1) {
+			/* Its group may still hold the socket. */
+			assert_int_equal(
+			    sv_down(&x->sv, line, sizeof(line)), SV_UP);
+			sv_step(&x->sv, TR_GROUP_GONE, t, 100 + i, 0, NULL);
+			break;
+		}
+		sv_step(&x->sv, TR_GROUP_GONE, t, 100 + i, 0, NULL);
+		t = sv_deadline(&x->sv);
+		sv_step(&x->sv, TR_TIMER, t, 0, 0, NULL);
+	}
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_DOWN_CRASHES);
+	assert_string_equal(line,
+	    "crashed with SIGSEGV, 5 times within 30 s; waiting for a change");
+	sv_step(&x->sv, TR_RELOAD, t + 10, 0, 0, "SIGHUP");
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_UP);
+	/* The first start and this one; restarts after a crash are not. */
+	assert_int_equal(x->sv.readies, 2);
+}
+
+static void
+test_down_after_exit_without_restart(void **state)
+{
+	struct fixture *x = *state;
+	char line[128];
+
+	x->c.restart = RESTART_NO;
+	sv_step(&x->sv, TR_START, 0, 0, 0, NULL);
+	exit_and_gone(&x->sv, 10, 100, EXITED(3));
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_DOWN_EXITED);
+	assert_string_equal(line,
+	    "exited with status 3; not restarted "
+	    "(restart = no); waiting for a change");
+	/* Stopping for good is no down. */
+	sv_step(&x->sv, TR_TERM, 20, 0, 0, NULL);
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_UP);
+}
+
+static void
+test_down_when_it_cannot_start(void **state)
+{
+	struct fixture *x = *state;
+	char line[128];
+	int i;
+
+	x->f.next_pid = 0; /* every start fails: no such command */
+	sv_step(&x->sv, TR_START, 0, 0, 0, NULL);
+	for (i = 1; i < SV_CRASH_MAX; i++)
+		sv_step(&x->sv, TR_TIMER, sv_deadline(&x->sv), 0, 0, NULL);
+	assert_int_equal(x->f.starts, SV_CRASH_MAX);
+	assert_int_equal(sv_down(&x->sv, line, sizeof(line)), SV_DOWN_CRASHES);
+	assert_string_equal(line,
+	    "could not be started, 5 times within 30 "
+	    "s; waiting for a change");
+}
+
+static void
 test_describe(void **state)
 {
 	char buf[64];
@@ -585,6 +706,10 @@ main(void)
 	    cmocka_unit_test_setup(
 		test_start_again_keeps_build_and_child, setup),
 	    cmocka_unit_test_setup(test_change_during_build_rebuilds, setup),
+	    cmocka_unit_test_setup(test_down_after_first_build_fails, setup),
+	    cmocka_unit_test_setup(test_down_after_crashes, setup),
+	    cmocka_unit_test_setup(test_down_after_exit_without_restart, setup),
+	    cmocka_unit_test_setup(test_down_when_it_cannot_start, setup),
 	    cmocka_unit_test(test_describe),
 	};
 
