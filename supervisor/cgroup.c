@@ -32,6 +32,7 @@ struct cgroup_leaf {
 	struct cgroup *cg;
 	struct cgroup_leaf *next; /* the cgroup's list of live leaves */
 	char *path;
+	int dir; /* the folder, O_DIRECTORY */
 	int procs; /* cgroup.procs, O_WRONLY */
 	int events; /* cgroup.events, O_RDONLY */
 };
@@ -279,6 +280,8 @@ cgroup_leaf_free(struct cgroup_leaf *l)
 			*p = l->next;
 			break;
 		}
+	if (l->dir != -1)
+		(void)close(l->dir);
 	if (l->procs != -1)
 		(void)close(l->procs);
 	if (l->events != -1)
@@ -340,13 +343,14 @@ cgroup_new(struct cgroup *cg, const char *name)
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return NULL;
-	l->procs = l->events = -1;
+	l->dir = l->procs = l->events = -1;
 	l->cg = cg;
 	if ((l->path = strdup(path)) == NULL)
 		goto fail;
 	if (mkdir(path, 0755) == -1)
 		goto fail;
-	if (cgroup_file(file, path, "cgroup.procs") == -1 ||
+	if ((l->dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    cgroup_file(file, path, "cgroup.procs") == -1 ||
 	    (l->procs = open(file, O_WRONLY | O_CLOEXEC)) == -1 ||
 	    cgroup_file(file, path, "cgroup.events") == -1 ||
 	    (l->events = open(file, O_RDONLY | O_CLOEXEC)) == -1)
@@ -360,6 +364,8 @@ fail_dir:
 	errno = e;
 fail:
 	e = errno;
+	if (l->dir != -1)
+		(void)close(l->dir);
 	if (l->procs != -1)
 		(void)close(l->procs);
 	if (l->events != -1)
@@ -374,6 +380,12 @@ int
 cgroup_procs_fd(const struct cgroup_leaf *l)
 {
 	return l->procs;
+}
+
+int
+cgroup_dir_fd(const struct cgroup_leaf *l)
+{
+	return l->dir;
 }
 
 int

@@ -57,13 +57,16 @@ const char *cgroup_path(const struct cgroup *cg);
 int cgroup_close(struct cgroup *cg);
 
 /* Makes the leaf C/holdports.PID/name (name: [A-Za-z0-9._-], as
- * "child.42", unique among the live leaves) and opens its cgroup.procs
- * and cgroup.events. Returns it, or NULL with errno (EEXIST, EINVAL for a
- * bad name, ENOMEM, or from mkdir(2) and open(2)). */
+ * "child.42", unique among the live leaves) and opens it, its
+ * cgroup.procs and its cgroup.events. Returns it, or NULL with errno (EEXIST,
+ * EINVAL for a bad name, ENOMEM, or from mkdir(2) and open(2)). */
 struct cgroup_leaf *cgroup_new(struct cgroup *cg, const char *name);
 /* The descriptor of the leaf's cgroup.procs, open for writing and
  * close-on-exec, for cgroup_enter() in a forked child. */
 int cgroup_procs_fd(const struct cgroup_leaf *l);
+/* The descriptor of the leaf's folder (O_DIRECTORY, close-on-exec), for a
+ * process to start in it: proc_spawn_into(). */
+int cgroup_dir_fd(const struct cgroup_leaf *l);
 /* In a child between fork(2) and execve(2), first: moves the calling
  * process into the leaf whose cgroup.procs is open as procs_fd (writes
  * "0", which names the writer: cgroup-v2.rst). Everything it starts after

@@ -46,6 +46,13 @@ cgroup_procs_fd(const struct cgroup_leaf *l)
 }
 
 int
+cgroup_dir_fd(const struct cgroup_leaf *l)
+{
+	(void)l;
+	return -1;
+}
+
+int
 cgroup_enter(int procs_fd)
 {
 	(void)procs_fd;

@@ -234,14 +234,15 @@ child_leaf_busy(struct child *ch, const struct child_leaf *cl)
 }
 
 /* Makes the leaf of the next start (what "run") or build ("build") of
- * ch and has plan p enter it (p->cgroup). Returns the leaf, or NULL:
- * none, p->cgroup -1. */
+ * ch and has plan p start in it (p->cgroup, p->cgroup_procs). Returns
+ * the leaf, or NULL: none, both -1. */
 static struct cgroup_leaf *
 child_leaf_open(struct child *ch, struct plan *p, const char *what)
 {
 	struct cgroup_leaf *leaf = child_leaf_new(ch, what);
 
-	p->cgroup = leaf != NULL ? cgroup_procs_fd(leaf) : -1;
+	p->cgroup = leaf != NULL ? cgroup_dir_fd(leaf) : -1;
+	p->cgroup_procs = leaf != NULL ? cgroup_procs_fd(leaf) : -1;
 	return leaf;
 }
 
@@ -259,7 +260,7 @@ child_leaf_close(struct child *ch, struct plan *p, struct cgroup_leaf *leaf,
 {
 	int e = errno;
 
-	p->cgroup = -1;
+	p->cgroup = p->cgroup_procs = -1;
 	child_leaf_keep(ch, pid == -1 ? 0 : pid, leaf);
 	if (pid == -1 && strcmp(stage, "cgroup") == 0) {
 		ch->sh->cgroups->off = 1;
@@ -610,7 +611,7 @@ child_plan(struct child *ch)
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
 	ch->run.limit = ch->sh->limit;
-	ch->run.cgroup = -1;
+	ch->run.cgroup = ch->run.cgroup_procs = -1;
 	ch->run.path = cmdline_path(ch->run_envp);
 	ch->run.pathlen = cmdline_bufsize(cc->argv[0], ch->run.path);
 	if ((ch->run.pathbuf = malloc(ch->run.pathlen)) == NULL)
@@ -632,7 +633,7 @@ child_plan(struct child *ch)
 	ch->build.parent = ch->run.parent;
 	ch->build.stack = ch->stack;
 	ch->build.limit = ch->sh->limit;
-	ch->build.cgroup = -1;
+	ch->build.cgroup = ch->build.cgroup_procs = -1;
 	return 0;
 }
 

@@ -321,8 +321,11 @@ struct plan {
 		    process group becomes its foreground (term_lend()) */
 	const int *out; /* two descriptors for 1 and 2 (out.h), or NULL:
 			   holdports' own stdout and stderr */
-	int cgroup; /* cgroup.procs of its cgroup (cgroup_procs_fd()),
-		       entered first thing in the new process; -1: none */
+	int cgroup; /* the folder of its cgroup (cgroup_dir_fd()), which
+		       it starts in (proc_spawn_into()); -1: none */
+	int cgroup_procs; /* that cgroup's cgroup.procs (cgroup_procs_fd()),
+			     entered first thing in the new process where
+			     it cannot start in it */
 };
 
 /* Starts plan as the leader of a new process group, with the plan's
@@ -358,6 +361,16 @@ int spawn_group_alive(pid_t pgid);
  * the caller set aside for it (its stack, a scratch copy); every signal
  * must be blocked across the call. Returns the pid, or -1 with errno. */
 pid_t proc_spawn(int (*fn)(void *), void *arg, char *stack);
+/* As proc_spawn(), but the new process starts in the cgroup whose folder
+ * is open as cgroup (cgroup_dir_fd()): Linux 5.7's clone3(2) with
+ * CLONE_INTO_CGROUP and CLONE_VFORK, without CLONE_VM (the new process
+ * gets a copy of our memory, as with fork(2), and may write it). Moving a
+ * running process instead (a write to cgroup.procs) waits for an RCU
+ * grace period of the kernel's, 5 to 20 ms, at every start. Returns the
+ * pid, or -1 with errno: ENOSYS where the system has no such call (the
+ * caller then uses proc_spawn() and moves the process itself), or from
+ * clone3(2) (EINVAL, E2BIG: a kernel without CLONE_INTO_CGROUP). */
+pid_t proc_spawn_into(int (*fn)(void *), void *arg, int cgroup);
 /* Makes the supervisor the reaper of its orphaned descendants
  * (PR_SET_CHILD_SUBREAPER). Returns 0, or -1 with errno ENOSYS where the
  * system has no such thing: then a lingering group is re-checked on a

@@ -67,6 +67,49 @@ proc_spawn(int (*fn)(void *), void *arg, char *stack)
 #endif
 }
 
+/* clone3(2)'s argument (struct clone_args of <linux/sched.h>, which
+ * clashes with <sched.h>), up to its cgroup field: CLONE_ARGS_SIZE_VER2,
+ * 88 bytes. */
+struct proc_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+#define PROC_CLONE_INTO_CGROUP 0x200000000ULL /* Linux 5.7 */
+
+pid_t
+proc_spawn_into(int (*fn)(void *), void *arg, int cgroup)
+{
+#ifdef SYS_clone3
+	struct proc_clone_args ca;
+	long r;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_VFORK | PROC_CLONE_INTO_CGROUP;
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = (uint64_t)cgroup;
+	/* No CLONE_VM and no stack of its own: the new process returns
+	 * here on a copy of ours, as from fork(2). */
+	if ((r = syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
+		_exit(fn(arg)); /* fn never returns */
+	return r == -1 ? -1 : (pid_t)r;
+#else
+	(void)fn;
+	(void)arg;
+	(void)cgroup;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 int
 proc_subreaper(void)
 {

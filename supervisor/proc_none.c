@@ -27,6 +27,16 @@ proc_spawn(int (*fn)(void *), void *arg, char *stack)
 	return pid;
 }
 
+pid_t
+proc_spawn_into(int (*fn)(void *), void *arg, int cgroup)
+{
+	(void)fn;
+	(void)arg;
+	(void)cgroup;
+	errno = ENOSYS;
+	return -1;
+}
+
 int
 proc_subreaper(void)
 {

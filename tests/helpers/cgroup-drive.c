@@ -233,12 +233,14 @@ mode_kill(void)
 	pfd.fd = cgroup_fd(l);
 	pfd.events = POLLPRI;
 	/* kernfs: a change since our last read of cgroup.events makes
-	 * poll(2) report POLLPRI (and POLLERR); read it again then. */
+	 * poll(2) report POLLPRI (and POLLERR); read it again only then, or
+	 * the read takes the event that poll(2) was to report. */
 	for (waited = 0; waited < 5000; waited += 10) {
 		pfd.revents = 0;
-		if (poll(&pfd, 1, 10) == 1 && (pfd.revents & POLLPRI))
-			pri = 1;
 		reap();
+		if (poll(&pfd, 1, 10) != 1 || !(pfd.revents & POLLPRI))
+			continue;
+		pri = 1;
 		if ((r = cgroup_populated(l)) == 0)
 			break;
 	}
