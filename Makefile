@@ -50,7 +50,8 @@ SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/buildloop.o supervisor/polled.o supervisor/pollwatch.o \
 	  supervisor/fstype.o $(FSTYPE_OBJ) supervisor/sockuse.o \
 	  $(SOCKUSE_OBJ) supervisor/advise.o $(INIT_OBJS) \
-	  $(WATCH_OBJ) $(PROC_OBJ) $(WEB_OBJS)
+	  supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) $(CGROUP_OBJ) \
+	  $(WEB_OBJS)
 # The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
 	   supervisor/web.o supervisor/webclient.o supervisor/webpage.o \
@@ -66,14 +67,16 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_ring tests/unit/test_ansi tests/unit/test_http \
 	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
 	  tests/unit/test_out tests/unit/test_fdstore tests/unit/test_buildloop \
-	  tests/unit/test_sockuse tests/unit/test_advise tests/unit/test_polled
+	  tests/unit/test_sockuse tests/unit/test_advise tests/unit/test_polled \
+	  tests/unit/test_log
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
 	  tests/helpers/fdstore-drive \
 	  tests/helpers/web-drive tests/helpers/web-client tests/helpers/hp-evloop \
 	  tests/helpers/fdstore-clients tests/helpers/hp-store \
-	  tests/helpers/pty-drive
+	  tests/helpers/pty-drive tests/helpers/sock-drive tests/helpers/squat \
+	  tests/helpers/noreap tests/helpers/cgroup-drive
 MANS	= supervisor/holdports.1 conf/holdports.ini.5 child-api/hp_listen_fds.3
 MANLINKS = hp_listen_fds_with_names hp_listen_fd hp_is_socket_inet \
 	   hp_is_socket_unix hp_notify hp_notifyf hp_pid_notify \
@@ -100,7 +103,7 @@ HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/web.h supervisor/fdstore.h supervisor/buildloop.h \
 	  supervisor/polled.h supervisor/pollwatch.h supervisor/fstype.h \
 	  supervisor/sockuse.h supervisor/advise.h supervisor/init.h \
-	  supervisor/wrapper.h
+	  supervisor/wrapper.h supervisor/cgroup.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -181,6 +184,10 @@ tests/unit/test_env: tests/unit/test_env.c supervisor/env.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_env.c \
 	    supervisor/env.o $(CMOCKA_LIBS)
+tests/unit/test_log: tests/unit/test_log.c supervisor/log.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_log.c \
+	    supervisor/log.o $(CMOCKA_LIBS)
 tests/unit/test_holdports: tests/unit/test_holdports.c libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_holdports.c \
@@ -191,13 +198,14 @@ tests/compat/test_compat: tests/compat/test_compat.c libholdports.a
 	    tests/compat/test_compat.c libholdports.a $(SYSTEMD_LIBS) \
 	    $(CMOCKA_LIBS)
 tests/unit/test_notify: tests/unit/test_notify.c supervisor/notify.o \
-    supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+    supervisor/log.o supervisor/fd.o supervisor/rand.o $(PROC_OBJ)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_notify.c \
-	    supervisor/notify.o supervisor/log.o supervisor/fd.o $(PROC_OBJ) \
-	    $(CMOCKA_LIBS)
+	    supervisor/notify.o supervisor/log.o supervisor/fd.o \
+	    supervisor/rand.o $(PROC_OBJ) $(CMOCKA_LIBS)
 FDSTORE_DEPS = supervisor/fdstore.o supervisor/notify.o supervisor/pollset.o \
-	  supervisor/util.o supervisor/log.o supervisor/fd.o $(PROC_OBJ)
+	  supervisor/util.o supervisor/log.o supervisor/fd.o supervisor/rand.o \
+	  $(PROC_OBJ)
 tests/unit/test_fdstore: tests/unit/test_fdstore.c $(FDSTORE_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdstore.c \
@@ -217,7 +225,7 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 REG_DEPS = supervisor/reg.o supervisor/reg_text.o supervisor/reg_dir.o \
 	  supervisor/holder.o supervisor/cmd.o \
 	  supervisor/sock.o supervisor/fd.o supervisor/log.o $(CONF_OBJS) \
-	  $(PROC_OBJ)
+	  supervisor/rand.o $(PROC_OBJ)
 tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_reg.c \
@@ -309,6 +317,12 @@ tests/helpers/hp-hold: tests/helpers/hp-hold.c
 tests/helpers/fdstore-drive: tests/helpers/fdstore-drive.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/fdstore-drive.c
+tests/helpers/noreap: tests/helpers/noreap.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/noreap.c
+tests/helpers/squat: tests/helpers/squat.c
+	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
+	    -o $@ tests/helpers/squat.c
 tests/helpers/fdstore-clients: tests/helpers/fdstore-clients.c
 	$(CC) $(HP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS) \
 	    -o $@ tests/helpers/fdstore-clients.c
@@ -320,10 +334,22 @@ tests/helpers/hp-load: tests/helpers/hp-load.c
 	    -o $@ tests/helpers/hp-load.c
 tests/helpers/guard-drive: tests/helpers/guard-drive.c supervisor/guard.o \
     supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
-    supervisor/hp.h
+    $(CGROUP_OBJ) supervisor/hp.h
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/guard-drive.c supervisor/guard.o \
-	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ)
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+	    $(CGROUP_OBJ)
+tests/helpers/cgroup-drive: tests/helpers/cgroup-drive.c supervisor/guard.o \
+    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+    $(CGROUP_OBJ) supervisor/hp.h supervisor/cgroup.h
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/cgroup-drive.c supervisor/guard.o \
+	    supervisor/fd.o supervisor/log.o supervisor/util.o $(PROC_OBJ) \
+	    $(CGROUP_OBJ)
+tests/helpers/sock-drive: tests/helpers/sock-drive.c $(REG_DEPS)
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
+	    $(LDFLAGS) -o $@ tests/helpers/sock-drive.c $(REG_DEPS) \
+	    $(INIH_LIBS)
 
 tests/unit/test_suggest: tests/unit/test_suggest.c supervisor/suggest.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
@@ -381,7 +407,8 @@ tests/unit/test_init: tests/unit/test_init.c $(INIT_OBJS) $(CONF_OBJS) \
 # process helpers of systems without prctl(2).
 kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
     supervisor/proc_none.c supervisor/fstype_bsd.c tests/stub/sys/mount.h \
-    supervisor/fstype_none.c supervisor/sockuse_none.c
+    supervisor/fstype_none.c supervisor/sockuse_none.c \
+    supervisor/cgroup_none.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
 	    supervisor/watch_kqueue.c
 	$(CC) $(HP_CFLAGS) -Itests/stub -Isupervisor -fsyntax-only \
@@ -389,6 +416,7 @@ kqueue-syntax: supervisor/watch_kqueue.c tests/stub/sys/event.h \
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/fstype_none.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/proc_none.c
 	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/sockuse_none.c
+	$(CC) $(HP_CFLAGS) -Isupervisor -fsyntax-only supervisor/cgroup_none.c
 
 deps:
 	@sh contrib/install-deps.sh

@@ -135,6 +135,148 @@ child_out_end(
 }
 
 /*
+ * Undoes what a child left on ch's sockets (sock_check(), which logs what
+ * it repairs and what it cannot). While an older process group of ch
+ * still holds them, their file status flags are shared with it: clearing
+ * O_NONBLOCK under a running event loop would make its accept(2) block,
+ * so they are left alone until it is gone. A socket bound again keeps its
+ * descriptor number and its address: the plans and the registry stay
+ * right.
+ */
+static void
+child_check_socks(struct child *ch)
+{
+	int flags = sv_holding(&ch->sv) ? SOCK_CHECK_KEEP_FLAGS : 0;
+	size_t i;
+
+	for (i = 0; i < ch->conf.nsocks; i++)
+		(void)sock_check(&ch->sh->socks[ch->conf.socks[i]], flags);
+}
+
+/* Returns the leaf of ch's process group pgid, or NULL. */
+static struct child_leaf *
+child_leaf_find(struct child *ch, pid_t pgid)
+{
+	size_t i;
+
+	for (i = 0; i < ch->nleaves; i++)
+		if (pgid != 0 && ch->leaves[i].pgid == pgid)
+			return &ch->leaves[i];
+	return NULL;
+}
+
+/* Makes a new cgroup leaf for a start (what "run") or a build (what
+ * "build") of ch, named "run-N-NAME", "build-N-NAME": unique, and never a
+ * cgroup's own file name. Returns it, or NULL when the instance has no
+ * cgroups or it could not be made (said once a child: that start uses its
+ * process group alone). */
+static struct cgroup_leaf *
+child_leaf_new(struct child *ch, const char *what)
+{
+	struct cgroups *cgs = ch->sh->cgroups;
+	struct cgroup_leaf *leaf;
+	char name[CONF_NAME_MAX + 48];
+
+	if (cgs == NULL || cgs->cg == NULL || cgs->off)
+		return NULL;
+	(void)snprintf(name, sizeof(name), "%s-%lu%s%s", what, ++cgs->made,
+	    ch->conf.name[0] != '\0' ? "-" : "", ch->conf.name);
+	if ((leaf = cgroup_new(cgs->cg, name)) == NULL && !ch->leaf_warned) {
+		ch->leaf_warned = 1;
+		log_warn("%scgroup %s; using the process group alone", ch->who,
+		    name);
+	}
+	return leaf;
+}
+
+/* Records that process group pgid (0: its start failed) runs in leaf,
+ * for the stop and for child_check_groups(). A leaf that cannot be
+ * recorded is left to cgroup_close() at the end of the run. */
+static void
+child_leaf_keep(struct child *ch, pid_t pgid, struct cgroup_leaf *leaf)
+{
+	struct child_leaf *v;
+
+	if (leaf == NULL)
+		return;
+	if (pgid == 0 && cgroup_remove(leaf) == 0)
+		return; /* its one process was reaped in spawn() */
+	v = grow(ch->leaves, &ch->capleaves, ch->nleaves + 1, sizeof(*v));
+	if (v == NULL) {
+		log_warn("%scgroup of pid %ld", ch->who, (long)pgid);
+		return;
+	}
+	ch->leaves = v;
+	v[ch->nleaves].pgid = pgid;
+	v[ch->nleaves].kill_at = -1;
+	v[ch->nleaves++].leaf = leaf;
+}
+
+/* Removes the leaf at index i of ch, whose processes are all gone, and
+ * forgets it. A leaf that cannot be removed is left to cgroup_close(). */
+static void
+child_leaf_drop(struct child *ch, size_t i)
+{
+	if (cgroup_remove(ch->leaves[i].leaf) == -1)
+		log_debug("%sremoving the cgroup of pid %ld: %s", ch->who,
+		    (long)ch->leaves[i].pgid, strerror(errno));
+	ch->leaves[i] = ch->leaves[--ch->nleaves];
+}
+
+/* Returns 1 if a process is still in the leaf of entry cl. A leaf that
+ * cannot be read is taken for empty: never wait for ever on it. */
+static int
+child_leaf_busy(struct child *ch, const struct child_leaf *cl)
+{
+	int r = cgroup_populated(cl->leaf);
+
+	if (r == -1)
+		log_debug("%sreading the cgroup of pid %ld: %s", ch->who,
+		    (long)cl->pgid, strerror(errno));
+	return r == 1;
+}
+
+/* Makes the leaf of the next start (what "run") or build ("build") of
+ * ch and has plan p start in it (p->cgroup, p->cgroup_procs). Returns
+ * the leaf, or NULL: none, both -1. */
+static struct cgroup_leaf *
+child_leaf_open(struct child *ch, struct plan *p, const char *what)
+{
+	struct cgroup_leaf *leaf = child_leaf_new(ch, what);
+
+	p->cgroup = leaf != NULL ? cgroup_dir_fd(leaf) : -1;
+	p->cgroup_procs = leaf != NULL ? cgroup_procs_fd(leaf) : -1;
+	return leaf;
+}
+
+/*
+ * After spawn() of plan p in leaf (NULL: none) returned pid, at stage,
+ * with errno: records the leaf of the new group, or removes it. A process
+ * that could not enter its leaf (the kernel refused the move) turns
+ * cgroups off for the rest of the run, with a warning, and makes this
+ * return SV_START_AGAIN: the start is tried again without. Else returns
+ * pid. Keeps errno.
+ */
+static pid_t
+child_leaf_close(struct child *ch, struct plan *p, struct cgroup_leaf *leaf,
+    pid_t pid, const char *stage)
+{
+	int e = errno;
+
+	p->cgroup = p->cgroup_procs = -1;
+	child_leaf_keep(ch, pid == -1 ? 0 : pid, leaf);
+	if (pid == -1 && strcmp(stage, "cgroup") == 0) {
+		ch->sh->cgroups->off = 1;
+		log_warnx("%scannot move a process into its cgroup: %s (%s); "
+			  "using process groups alone from now on",
+		    ch->who, errno_name(e), strerror(e));
+		pid = SV_START_AGAIN;
+	}
+	errno = e;
+	return pid;
+}
+
+/*
  * Spawns the child with its stored descriptors after its sockets: the
  * plan of every start with the descriptors, LISTEN_FDS and LISTEN_FDNAMES
  * made for this one (the store changes between starts; without stored
@@ -193,19 +335,14 @@ static pid_t
 child_start_op(void *arg)
 {
 	struct child *ch = arg;
-	int flags = !sv_holding(&ch->sv);
-	const struct sock *s;
+	struct cgroup_leaf *leaf;
 	struct out_io io;
 	const char *stage;
-	size_t i;
 	pid_t pid;
+	int e;
 
 	browser_starting(ch->sh->browser, ch);
-	for (i = 0; i < ch->conf.nsocks; i++) {
-		s = &ch->sh->socks[ch->conf.socks[i]];
-		if (sock_reset(s, flags) == -1)
-			log_warn("%s: restoring flags and backlog", s->name);
-	}
+	child_check_socks(ch);
 	if (ch->sh->prestart != NULL)
 		ch->sh->prestart(ch->sh->prestart_arg);
 	if (ch->run_envp == NULL) {
@@ -225,14 +362,20 @@ child_start_op(void *arg)
 		    ch->who);
 		ch->tty_warned = 1;
 	}
+	leaf = child_leaf_open(ch, &ch->run, "run");
 	if (fdstore_count(&ch->store) > 0)
 		pid = child_spawn_stored(ch, &stage);
 	else
 		pid = spawn(&ch->run, &stage);
+	e = errno;
 	child_out_end(ch, &ch->run, &io, pid, 0);
 	if (ch->run.tty)
 		term_lent(ch->sh->term, pid == -1 ? 0 : pid);
 	ch->run.tty = 0;
+	errno = e;
+	pid = child_leaf_close(ch, &ch->run, leaf, pid, stage);
+	if (pid == SV_START_AGAIN)
+		return pid;
 	if (pid == -1)
 		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
@@ -245,9 +388,11 @@ static pid_t
 child_build_op(void *arg)
 {
 	struct child *ch = arg;
+	struct cgroup_leaf *leaf;
 	struct out_io io;
 	const char *stage;
 	pid_t pid;
+	int e;
 
 	if (ch->build_envp == NULL) {
 		errno = ENOMEM;
@@ -255,8 +400,14 @@ child_build_op(void *arg)
 		    ch, "the build ", ch->conf.build, "plan");
 	}
 	child_out_begin(ch, &ch->build, &io, 1);
+	leaf = child_leaf_open(ch, &ch->build, "build");
 	pid = spawn(&ch->build, &stage);
+	e = errno;
 	child_out_end(ch, &ch->build, &io, pid, 1);
+	errno = e;
+	pid = child_leaf_close(ch, &ch->build, leaf, pid, stage);
+	if (pid == SV_START_AGAIN)
+		return pid;
 	if (pid == -1)
 		return child_spawn_failed(
 		    ch, "the build ", ch->conf.build, stage);
@@ -266,22 +417,39 @@ child_build_op(void *arg)
 	return pid;
 }
 
-/* sv_ops.kill: an empty group is not an error here. A stop signal is
- * followed by SIGCONT, as systemd does, so that a stopped group (Ctrl-Z
- * in a debugger, kill -STOP) acts on it now rather than at SIGKILL. */
+/* sv_ops.kill: signals process group pgid and, where it runs in a leaf,
+ * every other process of the leaf (what left the group: setsid(2), a
+ * double fork); SIGKILL kills the whole leaf (cgroup_kill()). An empty
+ * group is not an error here. A stop signal is followed by SIGCONT, as
+ * systemd does, so that a stopped group (Ctrl-Z in a debugger, kill
+ * -STOP) acts on it now rather than at SIGKILL. */
 static int
 child_kill_op(void *arg, pid_t pgid, int signo)
 {
 	struct child *ch = arg;
+	struct child_leaf *cl = child_leaf_find(ch, pgid);
+	int r, n, cont = signo != SIGKILL && signo != SIGCONT;
 
-	if (spawn_kill(pgid, signo) == -1) {
-		if (errno != ESRCH)
-			log_warn(
-			    "%skill process group %ld", ch->who, (long)pgid);
+	if ((r = spawn_kill(pgid, signo)) == -1 && errno != ESRCH)
+		log_warn("%skill process group %ld", ch->who, (long)pgid);
+	if (r == 0 && cont)
+		(void)spawn_kill(pgid, SIGCONT);
+	if (cl == NULL)
+		return r;
+	if (signo == SIGKILL) {
+		n = cgroup_kill(cl->leaf);
+	} else if ((n = cgroup_signal(cl->leaf, signo, pgid)) > 0) {
+		log_info("%sstopping %d process%s that left the process group "
+			 "of pid %ld, in its cgroup",
+		    ch->who, n, n == 1 ? "" : "es", (long)pgid);
+		if (cont)
+			(void)cgroup_signal(cl->leaf, SIGCONT, pgid);
+	}
+	if (n == -1) {
+		log_warn(
+		    "%ssignalling the cgroup of pid %ld", ch->who, (long)pgid);
 		return -1;
 	}
-	if (signo != SIGKILL && signo != SIGCONT)
-		(void)spawn_kill(pgid, SIGCONT);
 	return 0;
 }
 
@@ -474,6 +642,7 @@ child_plan(struct child *ch)
 	ch->run.directory = cc->directory;
 	ch->run.parent = ch->sh->supervisor;
 	ch->run.limit = ch->sh->limit;
+	ch->run.cgroup = ch->run.cgroup_procs = -1;
 	ch->run.path = cmdline_path(ch->run_envp);
 	ch->run.pathlen = cmdline_bufsize(cc->argv[0], ch->run.path);
 	if ((ch->run.pathbuf = malloc(ch->run.pathlen)) == NULL)
@@ -504,6 +673,7 @@ child_plan(struct child *ch)
 	ch->build.parent = ch->run.parent;
 	ch->build.stack = ch->stack;
 	ch->build.limit = ch->sh->limit;
+	ch->build.cgroup = ch->build.cgroup_procs = -1;
 	return 0;
 }
 
@@ -632,6 +802,10 @@ child_apply(struct child *ch, const struct childconf *cc)
 void
 child_close(struct child *ch)
 {
+	/* The leaves themselves are the cgroup's: cgroup_close(). */
+	free(ch->leaves);
+	ch->leaves = NULL;
+	ch->nleaves = ch->capleaves = 0;
 	fdstore_free(&ch->store);
 	if (ch->rings != NULL) {
 		out_forget(ch->sh->out, &ch->rings[0]);
@@ -672,7 +846,7 @@ child_term(struct child *ch, int64_t now)
 int
 child_done(const struct child *ch)
 {
-	return ch->sv.state == ST_DONE;
+	return ch->sv.state == ST_DONE && ch->nleaves == 0;
 }
 
 int
@@ -759,6 +933,13 @@ child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 	int was_cur = pid != 0 && pid == ch->sv.cur.pid;
 	int was_build = pid != 0 && pid == ch->sv.build.pid;
 	int64_t uptime = now - ch->sv.cur.started;
+	int run = pid != 0 && (pid == ch->sv.cur.pid || pid == ch->sv.next.pid);
+	size_t i;
+
+	for (i = 0; i < SV_STOP_MAX; i++)
+		if (pid != 0 && ch->sv.stopping[i].pid == pid &&
+		    !ch->sv.stopping[i].is_build)
+			run = 1;
 
 	/* Whatever the build changed is in the watcher's queue now, for
 	 * the kernel queues a file event when the file is written: read
@@ -777,6 +958,8 @@ child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 	if (was_cur ||
 	    (was_build && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)))
 		child_why(ch, pid, status, was_cur);
+	if (run)
+		child_check_socks(ch);
 }
 
 void
@@ -824,15 +1007,36 @@ void
 child_timer(struct child *ch, int64_t now)
 {
 	int64_t d = sv_deadline(&ch->sv);
+	size_t i;
 
 	if (d >= 0 && now >= d)
 		sv_step(&ch->sv, TR_TIMER, now, 0, 0, NULL);
+	for (i = 0; i < ch->nleaves; i++) {
+		struct child_leaf *cl = &ch->leaves[i];
+
+		if (cl->kill_at < 0 || now < cl->kill_at)
+			continue;
+		cl->kill_at = -2;
+		log_warnx("%sprocesses left in the cgroup of pid %ld did not "
+			  "stop; killing them",
+		    ch->who, (long)cl->pgid);
+		if (cgroup_kill(cl->leaf) == -1)
+			log_warn("%skilling the cgroup of pid %ld", ch->who,
+			    (long)cl->pgid);
+	}
 }
 
 int64_t
 child_deadline(const struct child *ch)
 {
-	return sv_deadline(&ch->sv);
+	int64_t d = sv_deadline(&ch->sv);
+	size_t i;
+
+	for (i = 0; i < ch->nleaves; i++)
+		if (ch->leaves[i].kill_at >= 0 &&
+		    (d < 0 || ch->leaves[i].kill_at < d))
+			d = ch->leaves[i].kill_at;
+	return d;
 }
 
 void
@@ -857,6 +1061,7 @@ child_changed(const char *path, void *arg)
 	 * formatter would, is not told from one the child made, so only a
 	 * build's count: a changed file is the build's while it runs. */
 	int by_build = ch->sv.build.pid != 0;
+	char shown[sizeof(ch->deb.last)];
 
 	if (ch->sh->conf_real != NULL && strcmp(path, ch->sh->conf_real) == 0)
 		return;
@@ -869,8 +1074,11 @@ child_changed(const char *path, void *arg)
 	}
 	if (strncmp(path, ch->sh->cwd, n) == 0 && path[n] == '/')
 		path += n + 1;
-	log_debug("%s%s changed", ch->who, path);
-	debounce_note(&ch->deb, path, now, ch->conf.debounce_ms);
+	/* Whoever made the file chose its name: escape sequences in it
+	 * must not reach the terminal in the reload line. */
+	(void)log_clean(shown, sizeof(shown), path);
+	log_debug("%s%s changed", ch->who, shown);
+	debounce_note(&ch->deb, shown, now, ch->conf.debounce_ms);
 }
 
 int
@@ -912,18 +1120,40 @@ child_debounce(struct child *ch, int64_t now)
 		ch->sh->cwd, sect, msg, sizeof(msg)));
 }
 
+/* Stops what is left in the leaf of cl, whose group sv no longer knows:
+ * the stop signal (and SIGCONT, as a group gets), then SIGKILL at
+ * stop_timeout (child_timer()). */
+static void
+child_leaf_stop(struct child *ch, struct child_leaf *cl, int64_t now)
+{
+	int sig = ch->conf.stop_signal, n;
+
+	cl->kill_at = now + ch->conf.stop_timeout_ms;
+	if ((n = cgroup_signal(cl->leaf, sig, 0)) <= 0)
+		return;
+	log_info("%sstopping %d process%s left in the cgroup of pid %ld",
+	    ch->who, n, n == 1 ? "" : "es", (long)cl->pgid);
+	if (sig != SIGKILL && sig != SIGCONT)
+		(void)cgroup_signal(cl->leaf, SIGCONT, 0);
+}
+
 size_t
 child_check_groups(struct child *ch, int64_t now)
 {
 	pid_t pgids[SV_STOP_MAX];
+	struct child_leaf *cl;
 	size_t n, i, left = 0;
 
 	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
 	for (i = 0; i < n; i++) {
-		if (spawn_group_alive(pgids[i])) {
+		cl = child_leaf_find(ch, pgids[i]);
+		if (spawn_group_alive(pgids[i]) ||
+		    (cl != NULL && child_leaf_busy(ch, cl))) {
 			left++;
 			continue;
 		}
+		if (cl != NULL)
+			child_leaf_drop(ch, (size_t)(cl - ch->leaves));
 		/* The next child first (it may start right here), the guard
 		 * after: it is ours to wait for, not the reload. An empty
 		 * group's id cannot be reused yet: pids are handed out in
@@ -931,5 +1161,39 @@ child_check_groups(struct child *ch, int64_t now)
 		sv_step(&ch->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
 		guard_note(ch->sh->guard, pgids[i], 0);
 	}
+	/* Leaves sv no longer knows (a build that succeeded, a group it had
+	 * to SIGKILL and forget, a start that failed): removed once empty;
+	 * what a build left running there is stopped, as it would be as a
+	 * stray. */
+	for (i = 0; i < ch->nleaves;) {
+		cl = &ch->leaves[i];
+		if (sv_knows(&ch->sv, cl->pgid)) {
+			i++;
+			continue;
+		}
+		if (!child_leaf_busy(ch, cl)) {
+			child_leaf_drop(ch, i);
+			continue;
+		}
+		if (cl->kill_at == -1)
+			child_leaf_stop(ch, cl, now);
+		i++;
+	}
 	return left;
+}
+
+size_t
+child_leaf_fds(const struct child *ch, int *fds, size_t max)
+{
+	pid_t pgids[SV_STOP_MAX];
+	size_t n, i, j, k = 0;
+
+	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
+	for (i = 0; i < ch->nleaves && k < max; i++) {
+		for (j = 0; j < n && pgids[j] != ch->leaves[i].pgid; j++)
+			;
+		if (j < n || !sv_knows(&ch->sv, ch->leaves[i].pgid))
+			fds[k++] = cgroup_fd(ch->leaves[i].leaf);
+	}
+	return k;
 }

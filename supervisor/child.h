@@ -9,6 +9,7 @@
 #define HP_CHILD_H
 
 #include "buildloop.h"
+#include "cgroup.h"
 #include "fdstore.h"
 #include "hp.h"
 #include "pollset.h"
@@ -21,6 +22,16 @@
 
 struct browser;
 struct out;
+
+/* The instance's cgroups, which the loop owns: where it could create
+ * them, each start and build of every child runs in a leaf of its own
+ * (cgroup_new()), so that stopping it reaches even what left its process
+ * group. */
+struct cgroups {
+	struct cgroup *cg; /* holdports' subtree, or NULL: process groups */
+	unsigned long made; /* leaves made so far, for their names */
+	int off; /* a process could not enter its leaf: no new ones */
+};
 
 /* What the loop shares with every child; the loop owns it and keeps it
  * up to date when the configuration changes. */
@@ -45,6 +56,18 @@ struct shared {
 			      stdin = tty; NULL: none */
 	struct out *out; /* reads the output of what a child starts */
 	struct browser *browser; /* the error page and the events */
+	struct cgroups *cgroups;
+};
+
+/* A process group of a child or build that runs in a cgroup leaf. */
+struct child_leaf {
+	pid_t pgid; /* 0: a start that failed */
+	struct cgroup_leaf *leaf;
+	/* Once sv has forgotten its group (a build that succeeded, a group
+	 * it had to SIGKILL and drop) while processes are left in it: they
+	 * get the stop signal, then SIGKILL (cgroup_kill()) at this time
+	 * (ms); -1 before, -2 once killed. */
+	int64_t kill_at;
 };
 
 struct child {
@@ -97,6 +120,11 @@ struct child {
 		int page; /* the error page answers on its sockets */
 		int repage; /* start it again: its sockets moved */
 	} web;
+	/* The cgroup leaf of each of its process groups that has one,
+	 * removed once the group and its leaf are empty. */
+	struct child_leaf *leaves;
+	size_t nleaves, capleaves;
+	int leaf_warned; /* a leaf could not be made: said once */
 };
 
 /* Prepares ch, zeroed by the caller, for the configuration cc (copied)
@@ -123,7 +151,8 @@ void child_reload(struct child *ch, int64_t now, const char *reason);
 /* Stops ch for good: its child and build (TR_TERM); a second call sends
  * SIGKILL at once. */
 void child_term(struct child *ch, int64_t now);
-/* Returns 1 once ch has stopped for good and nothing of it is left. */
+/* Returns 1 once ch has stopped for good and nothing of it is left (its
+ * cgroup leaves too). */
 int child_done(const struct child *ch);
 /* Returns 1 if pid is a process ch started (a child or a build, running
  * or being stopped), else 0. */
@@ -135,14 +164,19 @@ int child_speaks(const struct child *ch, pid_t pgid);
 /* Returns the pid of ch's newest child (the one starting, else the one
  * serving), or 0 for none. */
 pid_t child_pid(const struct child *ch);
-/* The process pid of ch was reaped with wait(2) status: TR_CHILD_EXIT. */
+/* The process pid of ch was reaped with wait(2) status: TR_CHILD_EXIT.
+ * When it was a child (not a build), its sockets are checked at once
+ * (sock_check()): a listener it shut down listens again before another
+ * process can take the port. */
 void child_reaped(struct child *ch, pid_t pid, int status, int64_t now);
 /* READY=1 came from process group pgid of ch: TR_READY. */
 void child_ready(struct child *ch, pid_t pgid, int64_t now);
 /* Runs ch's state machine on its deadline (TR_TIMER) if it is due at
- * now. */
+ * now, and kills the cgroup leaves left behind whose stop timeout has
+ * passed. */
 void child_timer(struct child *ch, int64_t now);
-/* Returns ch's next deadline (ms), or -1 for none. */
+/* Returns ch's next deadline (ms), its state machine's or a leftover
+ * leaf's, or -1 for none. */
 int64_t child_deadline(const struct child *ch);
 /* Reads the pending events of ch's watcher and notes each changed path
  * for the debounce. Returns 0, or -1 with errno (logged). */
@@ -165,8 +199,15 @@ void child_settle(struct child *ch, int64_t now);
 void child_gather(struct child *ch, struct pollset *ps);
 
 /* Looks at every process group of ch that is being stopped and whose
- * leader is reaped; feeds TR_GROUP_GONE for each that is empty now and
- * tells the guard. Returns how many are still lingering. */
+ * leader is reaped; feeds TR_GROUP_GONE for each that is empty now (and
+ * its cgroup leaf too, which is then removed) and tells the guard. A
+ * leaf of a group sv no longer knows is removed once empty; what is left
+ * in it is stopped as a group would be (stop signal, then SIGKILL after
+ * stop_timeout: child_timer()). Returns how many are still lingering. */
 size_t child_check_groups(struct child *ch, int64_t now);
+/* Stores in fds (at most max) the cgroup.events descriptors of ch's
+ * leaves that are waited for to empty: poll(2) them for POLLPRI, then
+ * child_check_groups(). Returns how many. */
+size_t child_leaf_fds(const struct child *ch, int *fds, size_t max);
 
 #endif

@@ -86,6 +86,51 @@ finish_socks(struct conf *c, char *err)
 	return 0;
 }
 
+/* Checks that no two sockets would take the same port or path: the
+ * second bind(2) would fail with EADDRINUSE, naming our own pid as the
+ * holder. A later socket with fallback = next may take the next port, so
+ * it is let be. Returns 0 or -1 with err set, naming both sockets. */
+static int
+finish_clash(const struct conf *c, char *err)
+{
+	char a[CONF_FDNAME_MAX + 64], sa[CONF_PATH_MAX + 24];
+	char sb[CONF_PATH_MAX + 16], what[CONF_ERR_MAX];
+	size_t i, j;
+
+	for (i = 0; i < c->nsocks; i++)
+		for (j = 0; j < i; j++) {
+			const struct sockconf *x = &c->socks[j],
+					      *y = &c->socks[i];
+			int un = y->spec.family == AF_UNIX;
+
+			if (!spec_clash(&x->spec, &y->spec) ||
+			    (!un && y->fallback > 1))
+				continue;
+			sock_where(c, j, a, sizeof(a));
+			sa[0] = '\0';
+			if (x->line > 0) {
+				(void)snprintf(sa, sizeof(sa), " (");
+				spec_format(&x->spec, sa + 2, sizeof(sa) - 3);
+				(void)strcat(sa, ")");
+			}
+			msgf(what,
+			    "takes the same %s as %s%s: one instance cannot "
+			    "bind both; give each socket an address of its "
+			    "own%s",
+			    un ? "path" : "port", a, sa,
+			    un ? "" : ", or this one fallback = next");
+			if (y->line > 0 && c->file != NULL) {
+				spec_format(&y->spec, sb, sizeof(sb));
+				msgf(err, "%s:%d: [socket.%s] listen: %s %s",
+				    c->file, y->line, y->spec.name, sb, what);
+			} else {
+				msgf(err, "-l '%s' %s", y->listen, what);
+			}
+			return -1;
+		}
+	return 0;
+}
+
 /* The error page speaks HTTP, which needs a stream socket; the events
  * server needs an address of its own. Returns 0 or -1 with err set. */
 static int
@@ -414,7 +459,7 @@ conf_finish(struct conf *c, char *err)
 		msgf(err, "out of memory");
 		return -1;
 	}
-	if (finish_socks(c, err) == -1)
+	if (finish_socks(c, err) == -1 || finish_clash(c, err) == -1)
 		return -1;
 	for (i = 0; i < c->nchildren; i++)
 		if (finish_child(c, &c->children[i], err) == -1)

@@ -5,6 +5,9 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <pwd.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "parse.h"
 #include "reg.h"
 
 /* Ports of an exhausted fallback range whose holders are named. */
@@ -28,33 +32,6 @@ struct scan {
 	struct psock first_listen; /* valid when listen > 0 */
 	struct psock first_conn; /* valid when conn > 0 */
 };
-
-/* Returns 1 if wildcard host w ("0.0.0.0" or "::") clashes with host o:
- * 0.0.0.0 with every IPv4 address (also in its IPv4-mapped IPv6 form)
- * and with ::, and :: with everything (an IPv6 socket takes IPv4 too
- * unless IPV6_V6ONLY is set, and holdports does not know). */
-static int
-wild_clash(const char *w, const char *o)
-{
-	if (strcmp(w, "::") == 0)
-		return 1;
-	return strchr(o, ':') == NULL || strncmp(o, "::ffff:", 7) == 0 ||
-	    strcmp(o, "::") == 0;
-}
-
-int
-holder_hosts_clash(const char *a, const char *b)
-{
-	if (strcmp(a, b) == 0)
-		return 1;
-	if (strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0)
-		return wild_clash(a, b);
-	if (strcmp(b, "0.0.0.0") == 0 || strcmp(b, "::") == 0)
-		return wild_clash(b, a);
-	if (strncmp(b, "::ffff:", 7) == 0 && strcmp(b + 7, a) == 0)
-		return 1;
-	return strncmp(a, "::ffff:", 7) == 0 && strcmp(a + 7, b) == 0;
-}
 
 int
 holder_addr_clash(const char *addr, const struct spec *sp, unsigned port)
@@ -84,7 +61,7 @@ holder_addr_clash(const char *addr, const struct spec *sp, unsigned port)
 		return 0;
 	memcpy(host, h, n);
 	host[n] = '\0';
-	return holder_hosts_clash(sp->host, host);
+	return spec_hosts_clash(sp->host, host);
 }
 
 /* proc_socks() callback: counts the sockets that clash with s->sp. */
@@ -94,7 +71,7 @@ holder_note(const struct psock *ps, void *arg)
 	struct scan *s = arg;
 
 	if (s->sp->family != AF_UNIX &&
-	    !holder_hosts_clash(s->sp->host, ps->host))
+	    !spec_hosts_clash(s->sp->host, ps->host))
 		return;
 	if (ps->state == PSOCK_LISTEN && s->listen++ == 0)
 		s->first_listen = *ps;
@@ -109,7 +86,9 @@ holder_note(const struct psock *ps, void *arg)
 static int
 holder_registry(const struct spec *sp, unsigned port, char *buf, size_t len)
 {
-	char err[CONF_ERR_MAX];
+	char err[CONF_ERR_MAX], name[CONF_NAME_MAX + 1];
+	char sname[CONF_FDNAME_MAX + 1], addr[CONF_PATH_MAX + 16];
+	char config[512]; /* shown cut: the whole line is cut anyway */
 	struct reg_entry *v;
 	size_t n, i, j;
 	int fd, found = 0;
@@ -121,25 +100,32 @@ holder_registry(const struct spec *sp, unsigned port, char *buf, size_t len)
 		return 0;
 	}
 	(void)close(fd);
+	/* The entries' text is another instance's (its config path is a
+	 * folder name anyone may have chosen): cleaned for the terminal. */
 	for (i = 0; i < n && !found; i++)
 		for (j = 0; j < v[i].nsocks && !found; j++) {
 			if (!holder_addr_clash(v[i].socks[j].addr, sp, port))
 				continue;
 			found = 1;
-			if (v[i].pid == getpid())
+			(void)log_clean(
+			    sname, sizeof(sname), v[i].socks[j].name);
+			(void)log_clean(addr, sizeof(addr), v[i].socks[j].addr);
+			if (v[i].pid == getpid()) {
 				(void)snprintf(buf, len,
 				    "this holdports instance, as its socket "
 				    "'%s' (%s)",
-				    v[i].socks[j].name, v[i].socks[j].addr);
-			else
-				(void)snprintf(buf, len,
-				    "holdports instance '%s' (pid %ld, socket "
-				    "'%s', %s%s)",
-				    v[i].name, (long)v[i].pid,
-				    v[i].socks[j].name,
-				    v[i].config != NULL ? "config " :
-							  "no config file",
-				    v[i].config != NULL ? v[i].config : "");
+				    sname, addr);
+				continue;
+			}
+			(void)log_clean(name, sizeof(name), v[i].name);
+			(void)log_clean(config, sizeof(config),
+			    v[i].config != NULL ? v[i].config : "");
+			(void)snprintf(buf, len,
+			    "holdports instance '%s' (pid %ld, socket '%s', "
+			    "%s%s)",
+			    name, (long)v[i].pid, sname,
+			    v[i].config != NULL ? "config " : "no config file",
+			    config);
 		}
 	reg_list_free(v, n);
 	return found;
@@ -318,4 +304,57 @@ holder_warn(const struct sock *s, const char *where)
 		    where, s->name, text, who, fk);
 		break;
 	}
+}
+
+/* What holder_others() found: listeners on the port but ours. */
+struct others {
+	const struct spec *sp;
+	unsigned long ours; /* our socket's inode */
+	size_t n;
+	struct psock first;
+};
+
+/* proc_socks() callback of holder_others(). */
+static void
+holder_other(const struct psock *ps, void *arg)
+{
+	struct others *o = arg;
+
+	if (ps->state != PSOCK_LISTEN || ps->inode == o->ours ||
+	    !spec_hosts_clash(o->sp->host, ps->host))
+		return;
+	if (o->n++ == 0)
+		o->first = *ps;
+}
+
+int
+holder_others(const struct sock *s, char *buf, size_t len)
+{
+	const struct spec *sp = &s->conf->spec;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct others o;
+	struct stat st;
+	unsigned port;
+
+	if (sp->family == AF_UNIX || s->fd == -1 || fstat(s->fd, &st) == -1 ||
+	    getsockname(s->fd, (struct sockaddr *)&ss, &sl) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.sp = sp;
+	/* A socket's inode in the kernel's tables is that of its
+	 * descriptor (fstat(2) on a socket). */
+	o.ours = (unsigned long)st.st_ino;
+	if (proc_socks(sp->type, port, NULL, holder_other, &o) == -1)
+		return 0;
+	if (o.n == 0)
+		return 0;
+	holder_owner(&o.first, buf, len);
+	return (int)o.n;
 }

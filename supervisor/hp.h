@@ -45,6 +45,24 @@ void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void log_through(int (*fn)(void *, const char *, size_t), void *arg);
 /* Returns the symbolic name of an errno value ("EADDRINUSE"), or "E?" */
 const char *errno_name(int);
+/*
+ * Writes the string s into buf (len bytes), fit to be shown on a terminal
+ * whoever wrote it (another user's command line, a file name, a child's
+ * STATUS=): each control character (C0, DEL, C1), line or paragraph
+ * separator and bidirectional override, and each byte that is not part
+ * of well-formed UTF-8, becomes \xNN for each of its bytes (ESC is
+ * \x1b), and a backslash becomes \\, so that the text cannot move the
+ * cursor, erase or recolour a line, or pass for an escape it is not.
+ * Other UTF-8 is kept. Cut to fit, never inside an escape or a UTF-8
+ * sequence, and NUL-terminated when len > 0. Returns buf. Cannot fail.
+ */
+const char *log_clean(char *buf, size_t len, const char *s);
+/* log_clean() of the n bytes at s, which need not end in a NUL (a NUL
+ * among them is escaped too). Returns buf. */
+const char *log_clean_mem(char *buf, size_t len, const char *s, size_t n);
+/* Every log_* function above writes its message as log_clean() would but
+ * leaves backslashes alone: nothing reaches stderr raw, and text already
+ * cleaned is shown as it is. */
 
 /* A message that may repeat without end (a failing fork(2) retried, a
  * child's flood of bad datagrams) is logged the first times only: at most
@@ -103,8 +121,25 @@ int sigfd_drain(int fd);
  * it is continued (SIGCONT), SIGTSTP caught again. */
 void sigfd_stop(void);
 
+/* rand.c */
+
+/* Fills buf with len random bytes from the kernel (/dev/urandom, random(4)).
+ * Returns 0, or -1 with errno from open(2) or read(2) (EIO: the device
+ * ended). */
+int rand_bytes(void *buf, size_t len);
+#define RAND_NAME_MAX 64
+/* Writes n (at most RAND_NAME_MAX) random characters of [a-z2-7], 5 bits
+ * each, and a NUL into buf (n + 1 bytes): a name nobody can guess. Returns
+ * 0, or -1 with errno from rand_bytes(), or EINVAL for n too large. */
+int rand_name(char *buf, size_t n);
+
 /* sock.c */
 
+#define SOCK_OPTS_MAX 128 /* options kept; at least proc_sockopts()' */
+#define SOCK_OPT_SIZE 40 /* bytes of one option's value (IP_OPTIONS) */
+#define SOCK_OPT_NONE 0xff /* in optlen[]: not kept (not on this socket) */
+
+/* One held socket. Plain data: the loop copies it by value. */
 struct sock {
 	const struct sockconf *conf; /* listen spec, backlog, name */
 	char name[CONF_FDNAME_MAX + 1]; /* name given to the child */
@@ -114,27 +149,84 @@ struct sock {
 	int unlink_on_close; /* we created this unix socket file */
 	dev_t dev; /* its device and inode, so that we */
 	ino_t ino; /* never unlink a file that is not ours */
+	/* What sock_check() restores, as found right after bind and
+	 * listen: the address (with the port the kernel chose), the owner
+	 * for SIGIO and SIGURG, and each option of proc_sockopts(). */
+	struct sockaddr_storage bound;
+	socklen_t boundlen;
+	int owner; /* F_GETOWN */
+	unsigned char optlen[SOCK_OPTS_MAX]; /* or SOCK_OPT_NONE */
+	unsigned char opt[SOCK_OPTS_MAX][SOCK_OPT_SIZE];
 };
 
 /* Binds and, for stream sockets, listens on s->conf->spec with
  * SO_REUSEADDR (never SO_REUSEPORT). Fills s->fd, s->flags, s->addr (with
- * the port the kernel chose for port 0). A unix socket file left by a dead
- * listener (connect(2) refused) is replaced; any other file at the path is
- * never unlinked; a new one gets the configured mode, user and group.
- * With fallback = next:N, a port in use (EADDRINUSE from bind(2) or
- * listen(2)) makes it try the next, up to conf_last_port(): by binding,
- * never by checking first. Returns 0 or -1 with errno (EADDRINUSE also
+ * the port the kernel chose for port 0) and what sock_check() restores. A unix
+ * socket file left by a dead listener (connect(2) refused) is replaced; any
+ * other file at the path is never unlinked; a new one gets the configured mode,
+ * user and group. With fallback = next:N, a port in use (EADDRINUSE from
+ * bind(2) or listen(2)) makes it try the next, up to conf_last_port(): by
+ * binding, never by checking first. Returns 0 or -1 with errno (EADDRINUSE also
  * for a path that holds a live socket and when every port of the range is
  * in use, EEXIST for a path that is not a socket). */
 int sock_bind(struct sock *s);
-/* Restores the state each child must find: the backlog (a
- * child's listen(2) may have changed it; on a listening socket listen(2)
- * only sets it again) and, if flags is set, the status flags saved at bind
- * (so O_NONBLOCK set by one child does not leak to the next). The flags
- * belong to the open file description that every holder shares: pass
- * flags 0 while any child may still hold the socket, or its accept(2)
- * turns blocking under it. Returns 0 or -1 with errno. */
-int sock_reset(const struct sock *s, int flags);
+/* sock_check() flags */
+#define SOCK_CHECK_KEEP_FLAGS 0x01 /* leave the file status flags alone */
+/* sock_check() results besides -1 */
+#define SOCK_CHECK_SAME 0 /* nothing differed */
+#define SOCK_CHECK_RESTORED 1 /* something was set back in place */
+#define SOCK_CHECK_REBOUND 2 /* a new socket took the old one's place */
+
+/*
+ * Undoes what a child left on the held socket s, so that the next child
+ * finds it as bind left it; call it when each child exits (a listener a
+ * child shut down must listen again at once, before another process binds
+ * the port) and before each start. In place: the file status flags
+ * (O_NONBLOCK is shared by every holder of the socket; with
+ * SOCK_CHECK_KEEP_FLAGS, for while an older child still serves on it,
+ * they are left alone), the F_SETOWN owner, each option of
+ * proc_sockopts() that differs (set back, then read back), an attached
+ * BPF filter (detached), a connect(2) of a datagram socket (dissolved
+ * with AF_UNSPEC), a TCP listener shut down (listen(2) again: the
+ * connections queued on it were reset by the shutdown) and the backlog.
+ * What cannot be undone in place (a locked filter, a unix or UDP socket
+ * shut down, a TCP socket connected, an option the kernel will not set
+ * back, an address lost, a unix socket file removed) is repaired by
+ * binding the same address again
+ * with a new socket, which takes the old one's descriptor number (dup2:
+ * every copy of s->fd stays valid; the child's copies are gone with it):
+ * for TCP the old socket is shut down first, so that it lets go of the
+ * port also where another process still holds it, and the new one binds
+ * and listens right after, with SO_REUSEADDR (until then, microseconds,
+ * another process could bind the port; a SO_REUSEPORT hand-over would
+ * leave the port open to any socket of our user for good); for UDP the
+ * old one is closed first; a unix socket is bound at a new random name in
+ * the same folder and renamed over the old file: no window at all. Each
+ * repair is logged (the option names at -v, the rest as warnings). A
+ * SO_REUSEPORT a child set is cleared, and another process that joined
+ * the port meanwhile is named in a warning (it keeps a share of the
+ * connections until it is stopped). Returns SOCK_CHECK_SAME,
+ * SOCK_CHECK_RESTORED or SOCK_CHECK_REBOUND, or -1 with errno (logged)
+ * when the socket could not be repaired: EADDRINUSE when another process
+ * took the port meanwhile; s->fd is then a socket that the next call tries
+ * to repair again.
+ */
+int sock_check(struct sock *s, int flags);
+/* sock_check(s, 0), for the start of a child: returns 0, or -1 with
+ * errno. */
+int sock_reset(struct sock *s);
+/*
+ * Gives the unix socket file of s, bound earlier, the mode, user and group
+ * of nc, its new configuration (a live edit of mode =, user =, group =):
+ * what a new bind would give, so a key removed goes back to the default
+ * (0777 less the umask; holdports' own user and group). Only the inode
+ * that s bound is changed, never through a link (proc_sock_own()). Does
+ * nothing (returns 0) for a socket that is not a unix socket file of
+ * ours. Returns 0, or -1 with errno from proc_sock_own() (ELOOP, ESTALE:
+ * the file at the path is not ours any more; EPERM); the file is then as
+ * it was, or with the new mode and the old owner.
+ */
+int sock_unix_apply(const struct sock *s, const struct sockconf *nc);
 /* Closes s->fd and removes the unix socket file if we created it and it is
  * still the same file. */
 void sock_close(struct sock *s);
@@ -230,6 +322,11 @@ struct plan {
 		    process group becomes its foreground (term_lend()) */
 	const int *out; /* two descriptors for 1 and 2 (out.h), or NULL:
 			   holdports' own stdout and stderr */
+	int cgroup; /* the folder of its cgroup (cgroup_dir_fd()), which
+		       it starts in (proc_spawn_into()); -1: none */
+	int cgroup_procs; /* that cgroup's cgroup.procs (cgroup_procs_fd()),
+			     entered first thing in the new process where
+			     it cannot start in it */
 };
 
 /* Starts plan as the leader of a new process group, with the plan's
@@ -237,12 +334,12 @@ struct plan {
  * default signal dispositions, an empty
  * signal mask, /dev/null on stdin (or, with plan->tty, holdports' stdin
  * with the new group in its foreground) and the descriptor limit holdports was
- * started with, executed directly (its pid is the one in LISTEN_PID;
- * argv[0] without a '/' is searched in plan->path, as execvp(3) does),
- * and returns its pid once execve(2) has succeeded. Returns -1 with
- * errno when fork(2) fails or when the process could not chdir or exec
- * (it is reaped before returning); *stage is then "fork", "chdir",
- * "execve", ... */
+ * started with, in its cgroup (plan->cgroup), executed directly (its pid
+ * is the one in LISTEN_PID; argv[0] without a '/' is searched in
+ * plan->path, as execvp(3) does), and returns its pid once execve(2) has
+ * succeeded. Returns -1 with errno when fork(2) fails or when the process
+ * could not enter its cgroup, chdir or exec (it is reaped before
+ * returning); *stage is then "fork", "cgroup", "chdir", "execve", ... */
 pid_t spawn(const struct plan *plan, const char **stage);
 /* Sends signo to process group pgid. Returns 0, or -1 with errno (ESRCH
  * when the group is empty). */
@@ -265,6 +362,16 @@ int spawn_group_alive(pid_t pgid);
  * the caller set aside for it (its stack, a scratch copy); every signal
  * must be blocked across the call. Returns the pid, or -1 with errno. */
 pid_t proc_spawn(int (*fn)(void *), void *arg, char *stack);
+/* As proc_spawn(), but the new process starts in the cgroup whose folder
+ * is open as cgroup (cgroup_dir_fd()): Linux 5.7's clone3(2) with
+ * CLONE_INTO_CGROUP and CLONE_VFORK, without CLONE_VM (the new process
+ * gets a copy of our memory, as with fork(2), and may write it). Moving a
+ * running process instead (a write to cgroup.procs) waits for an RCU
+ * grace period of the kernel's, 5 to 20 ms, at every start. Returns the
+ * pid, or -1 with errno: ENOSYS where the system has no such call (the
+ * caller then uses proc_spawn() and moves the process itself), or from
+ * clone3(2) (EINVAL, E2BIG: a kernel without CLONE_INTO_CGROUP). */
+pid_t proc_spawn_into(int (*fn)(void *), void *arg, int cgroup);
 /* Makes the supervisor the reaper of its orphaned descendants
  * (PR_SET_CHILD_SUBREAPER). Returns 0, or -1 with errno ENOSYS where the
  * system has no such thing: then a lingering group is re-checked on a
@@ -326,6 +433,69 @@ void proc_closefrom(int lowfd);
  * system cannot tell (proc_none.c), or from open(2) or read(2). */
 int proc_start_time(pid_t pid, unsigned long long *start);
 
+/*
+ * Gives the unix socket file at path the mode (when not -1: chmod(2)),
+ * owner uid and group gid (each -1: unchanged; chown(2)), but only if the
+ * path still names the socket inode (dev, ino) that bind(2) made, and
+ * never through a symbolic link: in a folder that others can write, the
+ * file can be replaced by a link to any file at any moment, and root would
+ * then change that file. Linux: the file is opened with O_PATH |
+ * O_NOFOLLOW, checked with fstat(2), and changed through that descriptor
+ * (fchownat(2) AT_EMPTY_PATH; chmod(2) of /proc/self/fd/N, which reaches
+ * the inode the descriptor holds, not a name): no window at all.
+ * Elsewhere: lstat(2), then lchown(2) and fchmodat(2) with
+ * AT_SYMLINK_NOFOLLOW, which never follow a link, then lstat(2) again; a
+ * hard link to another file put at the path between the checks is still
+ * changed, which is why such a folder is no place for the socket there.
+ * Returns 0, or -1 with errno: ELOOP (the path is a symbolic link now),
+ * ESTALE (it names another file now), EOPNOTSUPP (Linux without /proc:
+ * the mode cannot be changed safely), or from open(2), chmod(2),
+ * fchownat(2) (EPERM: user = needs root).
+ */
+int proc_sock_own(
+    const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid);
+
+/* Returns a new file of len bytes of zeros that has no name (Linux:
+ * memfd_create(2); elsewhere a mkstemp(3) file in /tmp, unlinked at once),
+ * close-on-exec, for the state two processes of ours share. Returns -1
+ * with errno from the calls. */
+int proc_anonfile(size_t len);
+
+/* A socket option whose value sock_check() keeps as it was after bind. */
+struct proc_sockopt {
+	int level; /* SOL_SOCKET, IPPROTO_TCP, ... */
+	int name; /* SO_RCVBUF, TCP_DEFER_ACCEPT, ... */
+	const char *text; /* "SO_RCVBUF", for messages */
+	int quirk; /* PROC_SOCKOPT_* */
+};
+/* How sock_check() sets an option back (struct proc_sockopt's quirk):
+ * PLAIN, the bytes read after bind; DOUBLED, half of them, for an option
+ * that reads twice what was set (Linux: the buffer sizes, socket(7));
+ * LINGER, a struct linger, whose l_linger counts only when l_onoff is
+ * set; ZERO, 0 ("none"), which reads as the default (TCP_MAXSEG: setting
+ * the default itself would clamp every connection to it). */
+#define PROC_SOCKOPT_PLAIN 0
+#define PROC_SOCKOPT_DOUBLED 1
+#define PROC_SOCKOPT_LINGER 2
+#define PROC_SOCKOPT_ZERO 3
+/* Stores in *v the table of the socket options that matter on a held
+ * socket (inherited by accepted connections, or changing what the next
+ * child's accept(2) or recv(2) does), each guarded by #ifdef. Returns its
+ * length. Cannot fail. */
+size_t proc_sockopts(const struct proc_sockopt **v);
+/* Returns 1 if socket fd's receiving side was shut down (shutdown(2)
+ * SHUT_RD or SHUT_RDWR; Linux: POLLRDHUP, elsewhere only POLLHUP, both
+ * sides), which on a unix listener or a UDP socket no call undoes; 0 if
+ * not; -1 with errno from poll(2). Never blocks. */
+int proc_sock_shut(int fd);
+/* Removes a BPF filter attached to socket fd (SO_ATTACH_FILTER,
+ * SO_ATTACH_BPF; socket(7)) and a reuseport program
+ * (SO_ATTACH_REUSEPORT_CBPF). Returns 1 if a filter was removed, 0 if
+ * there was none, or -1 with errno: EPERM when it is locked
+ * (SO_LOCK_FILTER: only a new socket is free of it), ENOSYS where the
+ * system has no such filters. */
+int proc_sock_unfilter(int fd);
+
 /* What a socket the kernel lists on a port is doing (proc_socks()). */
 enum psock_state {
 	PSOCK_LISTEN, /* holds the address: a TCP listener, a bound UDP
@@ -362,8 +532,9 @@ pid_t proc_sock_owner(unsigned long inode, size_t *unreadable);
 /* Writes the command line of pid into buf (len bytes, cut there), its
  * arguments joined by spaces (Linux: /proc/PID/cmdline; for a process
  * without one, a kernel thread or a zombie, "[comm]" from
- * /proc/PID/stat). Returns 0, or -1 with errno (ENOSYS where not
- * implemented, ESRCH when gone) and buf "". */
+ * /proc/PID/stat), cleaned with log_clean(): another user chose those
+ * bytes, and they may hold escape sequences. Returns 0, or -1 with errno
+ * (ENOSYS where not implemented, ESRCH when gone) and buf "". */
 int proc_cmdline(pid_t pid, char *buf, size_t len);
 
 /* notify.c: the supervisor's end of the sd_notify(3) protocol: readiness
@@ -414,11 +585,18 @@ size_t notify_msg_close(struct notify_msg *m);
 
 struct notify;
 
-/* Opens the datagram socket children send to: on Linux an abstract
- * address, elsewhere a socket file in dir (created 0700 by the caller).
- * Close-on-exec, non-blocking, with the sender's credentials passed.
- * Returns NULL with errno. */
+/* Opens the datagram socket children send to: an abstract address with
+ * a random name ("@holdports/RANDOM": another process can neither guess
+ * it nor take it first), or, where the system has no abstract names or
+ * they cannot be had, a socket file in a folder of our own made in dir
+ * (an absolute path; mkdtemp(3), mode 0700). A name taken never makes it
+ * fail. Close-on-exec, non-blocking, with the sender's credentials
+ * passed. Returns NULL with errno (EINVAL: no abstract names and dir NULL
+ * or relative; or from socket(2), mkdtemp(3), bind(2)). */
 struct notify *notify_open(const char *dir);
+/* notify_open() without trying an abstract name: the socket file in a
+ * folder of our own in dir. */
+struct notify *notify_open_file(const char *dir);
 /* The value for NOTIFY_SOCKET ("@holdports/..." or a path). */
 const char *notify_addr(const struct notify *);
 int notify_fd(const struct notify *);
@@ -431,40 +609,59 @@ int notify_fd(const struct notify *);
  * are closed. Those of a message returned are in m->fds: the caller owns
  * them and ends with notify_msg_close(m). */
 int notify_recv(struct notify *, struct notify_msg *m);
-/* Closes the socket and removes its file, if it has one. */
+/* Closes the socket and removes its file and folder, if it has them (a
+ * file that replaced its socket file is left alone). NULL is fine. */
 void notify_close(struct notify *);
 
-/* guard.c: kills the children's process groups if holdports dies,
- * however it dies: PR_SET_PDEATHSIG reaches only the direct child. */
+/* guard.c: kills the children's process groups if holdports dies: the
+ * parent-death signal reaches only the direct child. */
 
-/* Forks the guard process, joined to us by a pipe, and stores its pid in
- * *pidp: the guard is our child, so the reaper sees it if it dies, and
- * proc_children() lists it (it is no stray). The guard runs in its own
- * process group, ignores the signals meant for holdports or its terminal,
- * holds no descriptor but 0, 1, 2 and the pipe, and on end-of-file (we
- * are gone, however we died) sends SIGKILL to each group it was told of
- * and exits 0. Returns the pipe's write end (close-on-exec, non-blocking;
- * closing it makes the guard do that at once), or -1 with errno from
- * pipe(2), fcntl(2) or fork(2). */
+/* Forks the guard process and stores its pid in *pidp: the guard is our
+ * child, so the reaper sees it if it dies, and proc_children() lists it
+ * (it is no stray). The guard runs in its own process group, ignores the
+ * signals meant for holdports or its terminal, and holds no descriptor but
+ * 0, 1, 2 and a file shared with us (proc_anonfile()) that lists the
+ * process groups guard_tell() recorded. We hold a write lock on that file
+ * (fcntl(2)); once it is released, because we closed the returned
+ * descriptor or died however (even by SIGKILL), the guard sends SIGKILL to
+ * each group still listed and exits 0. Returns the file's descriptor
+ * (close-on-exec; never dup(2) it or open the file again: closing any
+ * descriptor of it releases the lock), or -1 with errno from
+ * proc_anonfile(), fcntl(2) or fork(2). */
 int guard_start(pid_t *pidp);
-/* Tells the guard that process group pgid (> 1) exists (add = 1) or is
- * gone (add = 0): tell it as soon as the group is empty, before its pgid
- * can be reused. Never blocks. Returns 0, or -1 with errno: EPIPE when
- * the guard is gone (SIGPIPE must be ignored, as sigfd_open() does),
- * EAGAIN when the pipe is full (the guard is stopped), EINVAL for pgid <=
- * 1. */
+/* Records in the guard's file (fd from guard_start()) that process group
+ * pgid (> 1) exists (add = 1) or is gone (add = 0): tell it as soon as the
+ * group is empty, before its pgid can be reused. Never waits for the guard
+ * (a stopped guard changes nothing) and never loses a change. Returns 0,
+ * or -1 with errno: EINVAL for pgid <= 1, ENOSPC when 1024 groups are
+ * recorded already, or from pread(2) and pwrite(2). */
 int guard_tell(int fd, pid_t pgid, int add);
+/* Records in the guard's file the folder of holdports' cgroups (dir,
+ * cgroup_path()): once holdports is gone the guard kills every process in
+ * them too (cgroup_kill_tree()), which reaches what left its process
+ * group, and removes them. An empty dir forgets it. Returns 0, or -1 with
+ * errno (ENAMETOOLONG, or from pwrite(2)). */
+int guard_cgroup(int fd, const char *dir);
+/* For a clean exit, once every child is stopped: closes fd (the guard
+ * then kills what is still recorded and exits) and reaps the guard pid,
+ * so that no zombie is left where nothing else reaps (the init of a
+ * container). Waits at most 2 s for it to exit, then kills it (a guard
+ * stopped by SIGSTOP cannot exit by itself) and reaps it. A guard reaped
+ * already (ECHILD) is fine. Blocks: call it after the loop. Returns 0, or
+ * -1 with errno from waitpid(2) or kill(2). */
+int guard_stop(int fd, pid_t pid);
 
 /* The supervisor's end of the guard. */
 struct guard {
-	int fd; /* the pipe's write end, or -1: no guard */
+	int fd; /* the guard's shared file, or -1: no guard */
 	pid_t pid; /* the guard process, a child of ours; 0: none */
 };
 
-/* Tells the guard g about process group pgid as guard_tell() does. The
- * first failure (the guard died, or its pipe is full) is logged and the
- * guard given up (g->fd -1): kill -9 of holdports would then leave
- * grandchildren running. Does nothing when g has no guard. */
+/* Tells the guard g about process group pgid as guard_tell() does. A
+ * failure (ENOSPC: too many groups at once) is logged, and that group is
+ * then not killed if holdports dies; the guard is never given up: closing
+ * its descriptor would make it kill every group it knows while we run.
+ * Does nothing when g has no guard. */
 void guard_note(struct guard *g, pid_t pgid, int add);
 
 /* strays.c: processes re-parented to us that no child accounts for. */
@@ -506,11 +703,6 @@ void strays_free(struct strays *st);
 /* holder.c: who holds a port or a socket path, for the message of a
  * bind(2) that failed with EADDRINUSE. */
 
-/* Returns 1 if sockets bound to the numeric hosts a and b (as spec_scan()
- * makes them, or as the kernel lists them) would clash on one port: the
- * same address, or a wildcard (0.0.0.0, ::) on either side, or b the
- * IPv4-mapped form of a. Else 0. */
-int holder_hosts_clash(const char *a, const char *b);
 /* Returns 1 if addr, an address of the registry ("127.0.0.1:8080",
  * "[::1]:8080", "unix:/x", with "udp:" first for datagram sockets),
  * clashes with spec sp bound at port (ignored for unix), else 0. */
@@ -531,6 +723,12 @@ enum holder_kind {
  * about sockets that do not listen. Returns what it found. */
 enum holder_kind holder_find(
     const struct spec *sp, unsigned port, char *buf, size_t len);
+/* Counts the sockets other than s itself that listen on s's port
+ * (Linux: /proc/net/tcp and tcp6, or udp; a unix socket: never), such as
+ * one that joined while a child had set SO_REUSEPORT on s, and describes
+ * the first into buf (len bytes) as holder_find() does. Returns the
+ * count; 0 also when the system cannot tell. */
+int holder_others(const struct sock *s, char *buf, size_t len);
 /* Logs why binding s failed with EADDRINUSE (where: its SPEC): the
  * holder and what to do, or, with fallback, the range that was tried and
  * the holders of its first ports. */

@@ -63,6 +63,7 @@ struct loop {
 	struct term term; /* holdports' terminal: keys, stdin = tty */
 	struct notify *notify;
 	struct guard guard;
+	struct cgroups cgroups; /* a leaf per start and build, if we can */
 	struct reg *reg; /* our registry entry, or NULL */
 	int subreaper;
 	char cwd[PATH_MAX];
@@ -107,8 +108,10 @@ loop_capture(const struct conf *c)
 /* Returns 1 if pid belongs to a child of ours: one it started, or a
  * process still in the process group of a child or build (a worker whose
  * parent exited is re-parented to us but is no stray: its group is
- * stopped as a whole); or if it is the guard. A strays_scan() predicate; arg is
- * the loop. */
+ * stopped as a whole), or, with cgroups, a process in the leaf of one (a
+ * daemon of a running child, which left its group: it is stopped with
+ * its leaf, not when another child starts); or if it is the guard. A
+ * strays_scan() predicate; arg is the loop. */
 static int
 loop_known(pid_t pid, void *arg)
 {
@@ -117,6 +120,8 @@ loop_known(pid_t pid, void *arg)
 	size_t i;
 
 	if (pid == l->guard.pid)
+		return 1;
+	if (l->cgroups.cg != NULL && cgroup_holds(l->cgroups.cg, pid) == 1)
 		return 1;
 	for (i = 0; i < l->nchildren; i++)
 		if (child_knows(l->children[i], pid) ||
@@ -902,6 +907,17 @@ loop_wake(void *arg, int64_t now)
 	(void)now;
 }
 
+/* pollset callback of a cgroup leaf's cgroup.events: it changed (it may
+ * be empty now); loop_settle() looks, and its read clears the event. */
+static void
+loop_leaf(void *arg, int fd, short revents, int64_t now)
+{
+	(void)arg;
+	(void)fd;
+	(void)revents;
+	(void)now;
+}
+
 /* Watches the configuration file itself: a change of it is applied. */
 static void
 loop_watch_conf(struct loop *l)
@@ -929,7 +945,8 @@ loop_gather(struct loop *l, int64_t now)
 {
 	struct pollset *ps = &l->ps;
 	struct child *ch;
-	size_t i;
+	size_t i, j, n;
+	int fds[SV_STOP_MAX + 4];
 	pid_t pg;
 
 	pollset_clear(ps);
@@ -968,6 +985,10 @@ loop_gather(struct loop *l, int64_t now)
 		if (!l->subreaper && sv_lingering(&ch->sv, &pg, 1) > 0)
 			(void)pollset_timer(
 			    ps, now + GROUP_RECHECK_MS, loop_wake, l);
+		/* A leaf that empties says so on its cgroup.events. */
+		n = child_leaf_fds(ch, fds, sizeof(fds) / sizeof(fds[0]));
+		for (j = 0; j < n; j++)
+			(void)pollset_add(ps, fds[j], POLLPRI, loop_leaf, l);
 	}
 }
 
@@ -1059,6 +1080,30 @@ loop_over(const struct loop *l)
 	return 1;
 }
 
+/* Makes holdports' cgroup subtree where it can, so that each child and
+ * build runs in a leaf of its own, and tells the guard, which kills the
+ * subtree if holdports dies. Where it cannot, says why once at -v: the
+ * process groups alone are used. */
+static void
+loop_cgroups(struct loop *l)
+{
+	char why[512];
+
+	l->sh.cgroups = &l->cgroups;
+	if ((l->cgroups.cg = cgroup_open(why, sizeof(why))) == NULL) {
+		log_debug("no cgroups: %s; stopping children by process "
+			  "group alone",
+		    why);
+		return;
+	}
+	log_debug(
+	    "each child runs in a cgroup below %s", cgroup_path(l->cgroups.cg));
+	if (l->guard.fd != -1 &&
+	    guard_cgroup(l->guard.fd, cgroup_path(l->cgroups.cg)) == -1)
+		log_warn("guard: cgroups; kill -9 of holdports would leave "
+			 "what left a child's process group running");
+}
+
 /* Opens what a run needs besides the sockets, then the children. Returns
  * 0 or -1 (logged). */
 static int
@@ -1112,6 +1157,7 @@ loop_open(struct loop *l)
 	if ((l->guard.fd = guard_start(&l->guard.pid)) == -1)
 		log_warn("no guard process; kill -9 of holdports would leave "
 			 "grandchildren running");
+	loop_cgroups(l);
 	l->reg = reg_open(l->conf.file); /* a failure only warns */
 	for (i = 0; i < l->conf.nchildren; i++)
 		if (loop_add_child(l, &l->conf.children[i], -1) == -1)
@@ -1137,8 +1183,14 @@ loop_close(struct loop *l)
 		watch_close(l->conf_watch);
 	if (l->notify != NULL)
 		notify_close(l->notify);
-	if (l->guard.fd != -1)
-		(void)close(l->guard.fd);
+	/* Whatever is left in a cgroup of ours (nothing after a clean
+	 * stop) is killed here, then the guard is stopped and reaped: no
+	 * zombie even where nothing else reaps. Both block, for at most
+	 * 2 s each. */
+	if (cgroup_close(l->cgroups.cg) == -1)
+		log_warn("removing holdports' cgroups");
+	if (l->guard.fd != -1 && guard_stop(l->guard.fd, l->guard.pid) == -1)
+		log_warn("stopping the guard process");
 	if (l->sigfd != -1)
 		(void)close(l->sigfd);
 	term_close(&l->term);

@@ -19,10 +19,12 @@
 /* MAINPID= is parsed as a non-negative int, so pid_t must hold one. */
 _Static_assert(sizeof(pid_t) >= sizeof(int), "pid_t narrower than int");
 
-/* Abstract names tried, "holdports/<pid>/0" and up, before the socket file:
- * the abstract namespace has no permissions, so another process may hold
- * a name we want. */
-#define NOTIFY_ABSTRACT_TRIES 16
+/* Abstract names tried, "holdports/" and NOTIFY_RANDOM random characters,
+ * before the socket file. The abstract namespace has no permissions: any
+ * process may bind any name first, so a name must not be guessable (a pid
+ * is), and one that is taken all the same only means another try. */
+#define NOTIFY_ABSTRACT_TRIES 8
+#define NOTIFY_RANDOM 24 /* characters of [a-z2-7]: 120 bits */
 /* Receive buffer asked for, halved down to the minimum until the system
  * accepts it (BSD refuses more than kern.ipc.maxsockbuf; Linux caps it at
  * net.core.rmem_max silently), so that a burst of large messages from a
@@ -72,6 +74,7 @@ struct notify {
 	dev_t dev; /* the socket file's device and inode, so that */
 	ino_t ino; /* notify_close() never unlinks a file not ours */
 	char path[SUN_PATH_SIZE];
+	char dir[SUN_PATH_SIZE]; /* our private folder of path; "": none */
 	char addr[SUN_PATH_SIZE + 1]; /* NOTIFY_SOCKET: "@name" or path */
 	char buf[NOTIFY_MAX + 1]; /* one byte more: longer is oversized */
 	struct {
@@ -112,29 +115,14 @@ notify_number(const char *v, size_t len, int *out)
 }
 
 /* Copies the len bytes of a STATUS= value into dst (size > 0 bytes) as a
- * string: cut to size - 1 bytes, never inside a UTF-8 sequence, and with
- * each control character but tab replaced by '?', so that the status
- * cannot forge a log line or move a terminal's cursor. */
+ * string cleaned by log_clean_mem(): cut to fit, never inside an escape
+ * or a UTF-8 sequence, each control character and each byte that is not
+ * UTF-8 shown as \xNN, so that the status cannot forge a log line or move
+ * a terminal's cursor. */
 static void
 notify_status(char *dst, size_t size, const char *v, size_t len)
 {
-	unsigned char c;
-	size_t i, stop;
-
-	if (len >= size) {
-		len = size - 1;
-		/* v[len] is the first byte cut off; while it continues a
-		 * sequence (10xxxxxx), the bytes before it are an incomplete
-		 * one, of at most 3 bytes in valid UTF-8. */
-		stop = len > 3 ? len - 3 : 0;
-		while (len > stop && ((unsigned char)v[len] & 0xc0) == 0x80)
-			len--;
-	}
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)v[i];
-		dst[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
-	}
-	dst[len] = '\0';
+	(void)log_clean_mem(dst, size, v, len);
 }
 
 /* Returns 1 if the len bytes at v are a name for LISTEN_FDNAMES as
@@ -300,25 +288,30 @@ notify_rcvbuf(int fd)
 	log_debug("notify: SO_RCVBUF: %s", strerror(errno));
 }
 
-/* Binds n->fd to the first free abstract name "\0holdports/<pid>/<i>" and
- * fills n->addr with "@holdports/<pid>/<i>", the form sd_notify(3) turns
- * back into a leading NUL. The address length counts the name only: an
- * abstract name is not NUL-terminated, and sd_notify() sends to exactly
- * strlen(NOTIFY_SOCKET) bytes. Returns 0, or -1 with errno from bind(2)
- * (EADDRINUSE when every name is taken; ENOENT or EINVAL, typically, where
- * the system has no abstract namespace). */
+/* Binds n->fd to an abstract name "\0holdports/RANDOM" and fills n->addr
+ * with "@holdports/RANDOM", the form sd_notify(3) turns back into a
+ * leading NUL. The address length counts the name only: an abstract name
+ * is not NUL-terminated, and sd_notify() sends to exactly
+ * strlen(NOTIFY_SOCKET) bytes. A name taken already (by chance, or by a
+ * process that got to see one) is followed by another random one.
+ * Returns 0, or -1 with errno from rand_name() or bind(2) (EADDRINUSE
+ * when every name tried was taken; ENOENT or EINVAL, typically, where the
+ * system has no abstract namespace). */
 static int
 notify_bind_abstract(struct notify *n)
 {
 	struct sockaddr_un sun;
+	char name[NOTIFY_RANDOM + 1];
 	socklen_t sl;
 	int i, len;
 
 	for (i = 0; i < NOTIFY_ABSTRACT_TRIES; i++) {
+		if (rand_name(name, NOTIFY_RANDOM) == -1)
+			return -1;
 		memset(&sun, 0, sizeof(sun));
 		sun.sun_family = AF_UNIX;
 		len = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
-		    "holdports/%ld/%d", (long)getpid(), i);
+		    "holdports/%s", name);
 		sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
 		    (size_t)len);
 		if (bind(n->fd, (struct sockaddr *)&sun, sl) == 0) {
@@ -332,19 +325,23 @@ notify_bind_abstract(struct notify *n)
 	return -1;
 }
 
-/* Binds n->fd to the socket file "<dir>/notify.<pid>" and fills n->path,
- * n->addr, n->dev and n->ino. dir must be absolute: sd_notify(3) takes
- * only a NOTIFY_SOCKET that starts with '/' or '@'. A socket file already
- * there (left by a dead holdports whose pid we have now) is replaced; any
- * other file is left alone and bind(2) fails. Returns 0, or -1 with errno
- * EINVAL (dir NULL or relative), ENAMETOOLONG (the path does not fit a
- * sockaddr_un), or from lstat(2), unlink(2) or bind(2). */
+/*
+ * Binds n->fd to the socket file "notify" in a folder of our own, made
+ * for it in dir with mkdtemp(3) ("<dir>/holdports.XXXXXX", mode 0700, a
+ * name nobody can take first), and fills n->dir, n->path, n->addr, n->dev
+ * and n->ino. No other user can put anything at the path or open the
+ * socket: only our children, who get NOTIFY_SOCKET, and our user. dir
+ * must be absolute: sd_notify(3) takes only a NOTIFY_SOCKET that starts
+ * with '/' or '@'. Returns 0, or -1 with errno EINVAL (dir NULL or
+ * relative), ENAMETOOLONG (the path does not fit a sockaddr_un), or from
+ * mkdtemp(3), bind(2) or lstat(2); nothing is left behind then.
+ */
 static int
 notify_bind_file(struct notify *n, const char *dir)
 {
 	struct sockaddr_un sun;
 	struct stat st;
-	int len;
+	int len, e;
 
 	if (dir == NULL || dir[0] != '/') {
 		errno = EINVAL;
@@ -352,31 +349,45 @@ notify_bind_file(struct notify *n, const char *dir)
 	}
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	len = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/notify.%ld", dir,
-	    (long)getpid());
-	if (len < 0 || (size_t)len >= sizeof(sun.sun_path)) {
+	len = snprintf(n->dir, sizeof(n->dir), "%s%sholdports.XXXXXX", dir,
+	    dir[strlen(dir) - 1] == '/' ? "" : "/");
+	if (len < 0 || (size_t)len + sizeof("/notify") > sizeof(sun.sun_path)) {
+		n->dir[0] = '\0';
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if (lstat(sun.sun_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
-	    unlink(sun.sun_path) == -1 && errno != ENOENT)
-		return -1;
-	if (bind(n->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
-		return -1;
-	if (lstat(sun.sun_path, &st) == -1) {
-		(void)unlink(sun.sun_path);
+	if (mkdtemp(n->dir) == NULL) {
+		n->dir[0] = '\0';
 		return -1;
 	}
-	memcpy(n->path, sun.sun_path, (size_t)len + 1);
-	memcpy(n->addr, sun.sun_path, (size_t)len + 1);
+	memcpy(sun.sun_path, n->dir, (size_t)len); /* checked above */
+	memcpy(sun.sun_path + len, "/notify", sizeof("/notify"));
+	if (bind(n->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		goto fail;
+	if (lstat(sun.sun_path, &st) == -1) {
+		e = errno;
+		(void)unlink(sun.sun_path);
+		errno = e;
+		goto fail;
+	}
+	(void)snprintf(n->path, sizeof(n->path), "%s", sun.sun_path);
+	(void)snprintf(n->addr, sizeof(n->addr), "%s", sun.sun_path);
 	n->has_file = 1;
 	n->dev = st.st_dev;
 	n->ino = st.st_ino;
 	return 0;
+fail:
+	e = errno;
+	(void)rmdir(n->dir);
+	n->dir[0] = '\0';
+	errno = e;
+	return -1;
 }
 
-struct notify *
-notify_open(const char *dir)
+/* notify_open() and notify_open_file(): with abstract set, an abstract
+ * name first. */
+static struct notify *
+notify_new(const char *dir, int abstract)
 {
 	struct notify *n;
 	int e;
@@ -394,8 +405,9 @@ notify_open(const char *dir)
 	notify_rcvbuf(n->fd);
 	/* Whether the system has an abstract namespace (Linux, unix(7)) is
 	 * found by trying it, not by naming systems; the file is also the
-	 * way out when all the abstract names are taken. */
-	if (notify_bind_abstract(n) == -1 && notify_bind_file(n, dir) == -1)
+	 * way out when the abstract names cannot be had. */
+	if ((!abstract || notify_bind_abstract(n) == -1) &&
+	    notify_bind_file(n, dir) == -1)
 		goto fail;
 	return n;
 fail:
@@ -405,6 +417,18 @@ fail:
 	free(n);
 	errno = e;
 	return NULL;
+}
+
+struct notify *
+notify_open(const char *dir)
+{
+	return notify_new(dir, 1);
+}
+
+struct notify *
+notify_open_file(const char *dir)
+{
+	return notify_new(dir, 0);
 }
 
 const char *
@@ -595,5 +619,9 @@ notify_close(struct notify *n)
 	if (n->has_file && lstat(n->path, &st) == 0 && st.st_dev == n->dev &&
 	    st.st_ino == n->ino)
 		(void)unlink(n->path);
+	/* Our folder, empty now unless someone of our user put a file in
+	 * it: then rmdir(2) fails and it stays. */
+	if (n->dir[0] != '\0')
+		(void)rmdir(n->dir);
 	free(n);
 }

@@ -150,6 +150,42 @@ spec_equal(const struct spec *a, const struct spec *b)
 	    strcmp(a->path, b->path) == 0;
 }
 
+/* Returns 1 if wildcard host w ("0.0.0.0" or "::") clashes with host o:
+ * 0.0.0.0 with every IPv4 address (also in its IPv4-mapped IPv6 form)
+ * and with ::, and :: with everything (an IPv6 socket takes IPv4 too
+ * unless IPV6_V6ONLY is set, and holdports does not know). */
+static int
+spec_wild_clash(const char *w, const char *o)
+{
+	if (strcmp(w, "::") == 0)
+		return 1;
+	return strchr(o, ':') == NULL || strncmp(o, "::ffff:", 7) == 0 ||
+	    strcmp(o, "::") == 0;
+}
+
+int
+spec_hosts_clash(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0)
+		return spec_wild_clash(a, b);
+	if (strcmp(b, "0.0.0.0") == 0 || strcmp(b, "::") == 0)
+		return spec_wild_clash(b, a);
+	if (strncmp(b, "::ffff:", 7) == 0 && strcmp(b + 7, a) == 0)
+		return 1;
+	return strncmp(a, "::ffff:", 7) == 0 && strcmp(a + 7, b) == 0;
+}
+
+int
+spec_clash(const struct spec *a, const struct spec *b)
+{
+	if (a->family == AF_UNIX || b->family == AF_UNIX)
+		return a->family == b->family && strcmp(a->path, b->path) == 0;
+	return a->type == b->type && a->port != 0 && a->port == b->port &&
+	    spec_hosts_clash(a->host, b->host);
+}
+
 void
 unix_toolong(char *err, const char *path, size_t n)
 {

@@ -79,6 +79,17 @@ void spec_format(const struct spec *sp, char *buf, size_t len);
  * loaders make unix paths absolute first). Port 0 equals port 0, so that a
  * socket keeps the port the kernel chose across a reload. */
 int spec_equal(const struct spec *a, const struct spec *b);
+/* Returns 1 if sockets bound to the numeric hosts a and b (as spec_scan()
+ * makes them, or as the kernel lists them) would clash on one port: the
+ * same address, or a wildcard (0.0.0.0, ::) on either side, or b the
+ * IPv4-mapped form of a. Else 0. */
+int spec_hosts_clash(const char *a, const char *b);
+/* Returns 1 if a and b cannot both be bound by one instance: the same
+ * unix socket path (whatever the types), or the same type and fixed port
+ * (not 0) on hosts that clash (spec_hosts_clash()): the second bind(2)
+ * would fail with EADDRINUSE, or, for UDP with SO_REUSEADDR, share the
+ * port with the first. Else 0. */
+int spec_clash(const struct spec *a, const struct spec *b);
 
 /* Writes into err (CONF_ERR_MAX bytes) the message for a unix socket path
  * of n bytes, more than the CONF_PATH_MAX - 1 that fit in sun_path. */

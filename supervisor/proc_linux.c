@@ -6,11 +6,15 @@
 /* prctl(2) constants, dirfd(3), struct ucred, syscall(2), POLLRDHUP */
 #define _GNU_SOURCE
 
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <arpa/inet.h>
 
 #include <dirent.h>
@@ -26,6 +30,10 @@
 #include <unistd.h>
 
 #include "hp.h"
+
+/* Bytes of a command line read before it is cleaned for proc_cmdline():
+ * more than any caller shows. */
+#define PROC_CMDLINE_MAX 1024
 
 /* AddressSanitizer keeps shadow state for the stack it runs on: a new
  * process that shares our memory on a stack of ours confuses it (its
@@ -56,6 +64,49 @@ proc_spawn(int (*fn)(void *), void *arg, char *stack)
 
 	top -= (uintptr_t)top % 16;
 	return clone(fn, top, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+#endif
+}
+
+/* clone3(2)'s argument (struct clone_args of <linux/sched.h>, which
+ * clashes with <sched.h>), up to its cgroup field: CLONE_ARGS_SIZE_VER2,
+ * 88 bytes. */
+struct proc_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+#define PROC_CLONE_INTO_CGROUP 0x200000000ULL /* Linux 5.7 */
+
+pid_t
+proc_spawn_into(int (*fn)(void *), void *arg, int cgroup)
+{
+#ifdef SYS_clone3
+	struct proc_clone_args ca;
+	long r;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_VFORK | PROC_CLONE_INTO_CGROUP;
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = (uint64_t)cgroup;
+	/* No CLONE_VM and no stack of its own: the new process returns
+	 * here on a copy of ours, as from fork(2). */
+	if ((r = syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
+		_exit(fn(arg)); /* fn never returns */
+	return r == -1 ? -1 : (pid_t)r;
+#else
+	(void)fn;
+	(void)arg;
+	(void)cgroup;
+	errno = ENOSYS;
+	return -1;
 #endif
 }
 
@@ -193,13 +244,18 @@ proc_read_pids(const char *path, pid_t *pids, size_t max, size_t *n)
 			errno = e;
 			return -1;
 		}
-		/* r == 0 ends the last number, as a space would. */
+		/* A number may go on in the next read: only a non-digit, or
+		 * the end of the file (r == 0), ends it. Ending it at the end
+		 * of a full buffer would make two pids of one, "10" and "614"
+		 * of 10614, and the caller would signal them. */
 		for (i = 0; i <= r; i++) {
 			if (i < r && buf[i] >= '0' && buf[i] <= '9') {
 				if (v <= 100000000)
 					v = v * 10 + (buf[i] - '0');
 				continue;
 			}
+			if (i == r && r != 0)
+				break;
 			if (v > 0 && *n < max)
 				pids[(*n)++] = (pid_t)v;
 			v = 0;
@@ -587,25 +643,30 @@ proc_sock_owner(unsigned long inode, size_t *unreadable)
 int
 proc_cmdline(pid_t pid, char *buf, size_t len)
 {
-	char path[64], stat[512], *b, *e;
+	char path[64], raw[PROC_CMDLINE_MAX], stat[512], *b, *e;
 	ssize_t n, i;
 
+	if (len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	buf[0] = '\0';
 	(void)snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
-	if ((n = proc_read(path, buf, len)) == -1) {
+	if ((n = proc_read(path, raw, sizeof(raw))) == -1) {
 		if (errno == ENOENT)
 			errno = ESRCH;
-		buf[0] = '\0';
 		return -1;
 	}
 	/* proc(5): the arguments, each ended by a NUL byte. */
 	for (i = 0; i < n; i++)
-		if (buf[i] == '\0' || buf[i] == '\n')
-			buf[i] = ' ';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	if (n > 0)
+		if (raw[i] == '\0')
+			raw[i] = ' ';
+	while (n > 0 && raw[n - 1] == ' ')
+		raw[--n] = '\0';
+	if (n > 0) {
+		(void)log_clean(buf, len, raw);
 		return 0;
+	}
 	/* None (a kernel thread, a zombie): "[comm]" as ps(1) shows it. */
 	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	if (proc_read(path, stat, sizeof(stat)) == -1 ||
@@ -614,6 +675,310 @@ proc_cmdline(pid_t pid, char *buf, size_t len)
 		errno = errno == ENOENT ? ESRCH : EINVAL;
 		return -1;
 	}
-	(void)snprintf(buf, len, "[%.*s]", (int)(e - b - 1), b + 1);
+	/* comm is the program's name as it chose it (prctl PR_SET_NAME). */
+	(void)snprintf(raw, sizeof(raw), "[%.*s]", (int)(e - b - 1), b + 1);
+	(void)log_clean(buf, len, raw);
 	return 0;
+}
+
+int
+proc_sock_own(
+    const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid)
+{
+	char fdpath[64];
+	struct stat st;
+	int fd, e;
+
+	/* O_PATH opens a socket file without connecting to it; with
+	 * O_NOFOLLOW a link at the path is opened itself, not followed
+	 * (open(2)), and refused below. */
+	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != dev || st.st_ino != ino) {
+		errno = S_ISLNK(st.st_mode) ? ELOOP : ESTALE;
+		goto fail;
+	}
+	/* fchmod(2) refuses an O_PATH descriptor; /proc/self/fd/N is a
+	 * magic link that resolves to the inode fd holds, whatever the
+	 * path names now (glibc's fchmodat(AT_SYMLINK_NOFOLLOW) does the
+	 * same). Mode first, while the file is surely ours to change. */
+	if (mode != -1) {
+		(void)snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		if (chmod(fdpath, (mode_t)mode) == -1) {
+			if (errno == ENOENT)
+				errno = EOPNOTSUPP; /* no /proc */
+			goto fail;
+		}
+	}
+	if ((uid != -1 || gid != -1) &&
+	    fchownat(fd, "", uid == -1 ? (uid_t)-1 : (uid_t)uid,
+		gid == -1 ? (gid_t)-1 : (gid_t)gid, AT_EMPTY_PATH) == -1)
+		goto fail;
+	(void)close(fd);
+	return 0;
+fail:
+	e = errno;
+	(void)close(fd);
+	errno = e;
+	return -1;
+}
+
+#define PROC_OPT(level, name, quirk) \
+	{ \
+		level, name, #name, quirk \
+	}
+
+/*
+ * The options sock_check() watches: each one a child can set on the shared
+ * socket and that reaches later children, as a value inherited by each
+ * accepted connection (buffers, keepalive, TCP_NODELAY, IP_TOS), a change
+ * of what accept(2) or recv(2) does (SO_RCVTIMEO, TCP_DEFER_ACCEPT,
+ * SO_PEEK_OFF), or of who gets the port's connections (SO_REUSEPORT,
+ * SO_BINDTODEVICE, IP_MINTTL). Left out: what changes by itself
+ * (TCP_TIMESTAMP is a clock), what cannot be read back (TCP_MD5SIG), and
+ * what cannot change after bind(2) (IPV6_V6ONLY). Each is guarded: older
+ * headers lack some; the kernel refusing one at bind time drops it.
+ */
+static const struct proc_sockopt proc_opts[] = {
+    PROC_OPT(SOL_SOCKET, SO_REUSEADDR, PROC_SOCKOPT_PLAIN),
+#ifdef SO_REUSEPORT
+    PROC_OPT(SOL_SOCKET, SO_REUSEPORT, PROC_SOCKOPT_PLAIN),
+#endif
+    PROC_OPT(SOL_SOCKET, SO_KEEPALIVE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_LINGER, PROC_SOCKOPT_LINGER),
+    PROC_OPT(SOL_SOCKET, SO_RCVBUF, PROC_SOCKOPT_DOUBLED),
+    PROC_OPT(SOL_SOCKET, SO_SNDBUF, PROC_SOCKOPT_DOUBLED),
+    PROC_OPT(SOL_SOCKET, SO_RCVLOWAT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_RCVTIMEO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_SNDTIMEO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_OOBINLINE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_DONTROUTE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_BROADCAST, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_TIMESTAMP, PROC_SOCKOPT_PLAIN),
+#ifdef SO_TIMESTAMPNS
+    PROC_OPT(SOL_SOCKET, SO_TIMESTAMPNS, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_TIMESTAMPING
+    PROC_OPT(SOL_SOCKET, SO_TIMESTAMPING, PROC_SOCKOPT_PLAIN),
+#endif
+    PROC_OPT(SOL_SOCKET, SO_PRIORITY, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_MARK, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_PASSCRED, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_PASSSEC, PROC_SOCKOPT_PLAIN),
+#ifdef SO_BUSY_POLL
+    PROC_OPT(SOL_SOCKET, SO_BUSY_POLL, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_INCOMING_CPU
+    PROC_OPT(SOL_SOCKET, SO_INCOMING_CPU, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_ZEROCOPY
+    PROC_OPT(SOL_SOCKET, SO_ZEROCOPY, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_RXQ_OVFL
+    PROC_OPT(SOL_SOCKET, SO_RXQ_OVFL, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_PEEK_OFF
+    PROC_OPT(SOL_SOCKET, SO_PEEK_OFF, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_SELECT_ERR_QUEUE
+    PROC_OPT(SOL_SOCKET, SO_SELECT_ERR_QUEUE, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_MAX_PACING_RATE
+    PROC_OPT(SOL_SOCKET, SO_MAX_PACING_RATE, PROC_SOCKOPT_PLAIN),
+#endif
+    PROC_OPT(SOL_SOCKET, SO_BINDTODEVICE, PROC_SOCKOPT_PLAIN),
+#ifdef SO_LOCK_FILTER
+    PROC_OPT(SOL_SOCKET, SO_LOCK_FILTER, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_PREFER_BUSY_POLL
+    PROC_OPT(SOL_SOCKET, SO_PREFER_BUSY_POLL, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef SO_RCVMARK
+    PROC_OPT(SOL_SOCKET, SO_RCVMARK, PROC_SOCKOPT_PLAIN),
+#endif
+    PROC_OPT(IPPROTO_IP, IP_TOS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_TTL, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_MULTICAST_TTL, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_MULTICAST_LOOP, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_PKTINFO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_RECVTOS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_RECVTTL, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_RECVERR, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_RECVOPTS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_RETOPTS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_OPTIONS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_FREEBIND, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_TRANSPARENT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IP, IP_MTU_DISCOVER, PROC_SOCKOPT_PLAIN),
+#ifdef IP_BIND_ADDRESS_NO_PORT
+    PROC_OPT(IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IP_RECVORIGDSTADDR
+    PROC_OPT(IPPROTO_IP, IP_RECVORIGDSTADDR, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IP_MINTTL
+    PROC_OPT(IPPROTO_IP, IP_MINTTL, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IP_CHECKSUM
+    PROC_OPT(IPPROTO_IP, IP_CHECKSUM, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IP_PASSSEC
+    PROC_OPT(IPPROTO_IP, IP_PASSSEC, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IP_RECVFRAGSIZE
+    PROC_OPT(IPPROTO_IP, IP_RECVFRAGSIZE, PROC_SOCKOPT_PLAIN),
+#endif
+    PROC_OPT(IPPROTO_IPV6, IPV6_TCLASS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_RECVPKTINFO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_RECVTCLASS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_RECVERR, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_MTU_DISCOVER, PROC_SOCKOPT_PLAIN),
+#ifdef IPV6_FREEBIND
+    PROC_OPT(IPPROTO_IPV6, IPV6_FREEBIND, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IPV6_TRANSPARENT
+    PROC_OPT(IPPROTO_IPV6, IPV6_TRANSPARENT, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IPV6_RECVORIGDSTADDR
+    PROC_OPT(IPPROTO_IPV6, IPV6_RECVORIGDSTADDR, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IPV6_MINHOPCOUNT
+    PROC_OPT(IPPROTO_IPV6, IPV6_MINHOPCOUNT, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IPV6_DONTFRAG
+    PROC_OPT(IPPROTO_IPV6, IPV6_DONTFRAG, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef IPV6_RECVPATHMTU
+    PROC_OPT(IPPROTO_IPV6, IPV6_RECVPATHMTU, PROC_SOCKOPT_PLAIN),
+#endif
+    PROC_OPT(IPPROTO_TCP, TCP_NODELAY, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_MAXSEG, PROC_SOCKOPT_ZERO),
+    PROC_OPT(IPPROTO_TCP, TCP_CORK, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_KEEPIDLE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_KEEPINTVL, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_KEEPCNT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_SYNCNT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_LINGER2, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_DEFER_ACCEPT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_WINDOW_CLAMP, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_QUICKACK, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_CONGESTION, PROC_SOCKOPT_PLAIN),
+#ifdef TCP_USER_TIMEOUT
+    PROC_OPT(IPPROTO_TCP, TCP_USER_TIMEOUT, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef TCP_FASTOPEN
+    PROC_OPT(IPPROTO_TCP, TCP_FASTOPEN, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef TCP_NOTSENT_LOWAT
+    PROC_OPT(IPPROTO_TCP, TCP_NOTSENT_LOWAT, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef TCP_SAVE_SYN
+    PROC_OPT(IPPROTO_TCP, TCP_SAVE_SYN, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef TCP_THIN_LINEAR_TIMEOUTS
+    PROC_OPT(IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef TCP_FASTOPEN_NO_COOKIE
+    PROC_OPT(IPPROTO_TCP, TCP_FASTOPEN_NO_COOKIE, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef TCP_TX_DELAY
+    PROC_OPT(IPPROTO_TCP, TCP_TX_DELAY, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef TCP_INQ
+    PROC_OPT(IPPROTO_TCP, TCP_INQ, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef UDP_CORK
+    PROC_OPT(IPPROTO_UDP, UDP_CORK, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef UDP_SEGMENT
+    PROC_OPT(IPPROTO_UDP, UDP_SEGMENT, PROC_SOCKOPT_PLAIN),
+#endif
+#ifdef UDP_GRO
+    PROC_OPT(IPPROTO_UDP, UDP_GRO, PROC_SOCKOPT_PLAIN),
+#endif
+};
+
+size_t
+proc_sockopts(const struct proc_sockopt **v)
+{
+	*v = proc_opts;
+	return sizeof(proc_opts) / sizeof(proc_opts[0]);
+}
+
+int
+proc_sock_shut(int fd)
+{
+	struct pollfd p;
+	int r;
+
+	/* poll(2): POLLRDHUP is the peer's or our own SHUT_RD; on a unix
+	 * listener or a UDP socket nothing undoes it (sk_shutdown). */
+	p.fd = fd;
+	p.events = POLLIN | POLLRDHUP;
+	p.revents = 0;
+	while ((r = poll(&p, 1, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		return -1;
+	return (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+}
+
+int
+proc_sock_unfilter(int fd)
+{
+	static const int one = 1;
+	socklen_t len = 0;
+	int r, had;
+
+	/* socket(7): SO_GET_FILTER with no room tells the length of a
+	 * classic filter (0: none); EACCES: an eBPF program, which has no
+	 * classic form to read back. */
+	r = getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, NULL, &len);
+	if (r == -1 && errno != EACCES)
+		return -1;
+	had = r == -1 || len > 0;
+#ifdef SO_DETACH_REUSEPORT_BPF
+	/* A program that picks the socket of a reuseport group: only a
+	 * child that set SO_REUSEPORT can have attached one. ENOENT: none.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_DETACH_REUSEPORT_BPF, &one,
+		sizeof(one)) == 0)
+		had = 1;
+#endif
+	if (!had)
+		return 0;
+	/* EPERM: SO_LOCK_FILTER was set, for the life of the socket. */
+	if (setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &one, sizeof(one)) ==
+		-1 &&
+	    errno != ENOENT)
+		return -1;
+	return 1;
+}
+
+int
+proc_anonfile(size_t len)
+{
+	char path[] = "/tmp/holdports.XXXXXX";
+	int fd, e;
+
+	/* memfd_create(2), Linux 3.17 and glibc 2.27; a file in /tmp,
+	 * removed at once, where it fails (ENOSYS, seccomp). */
+	if ((fd = memfd_create("holdports-guard", MFD_CLOEXEC)) == -1) {
+		if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
+			return -1;
+		(void)unlink(path);
+	}
+	if (ftruncate(fd, (off_t)len) == -1) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

@@ -4,8 +4,14 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "hp.h"
@@ -19,6 +25,16 @@ proc_spawn(int (*fn)(void *), void *arg, char *stack)
 	if ((pid = fork()) == 0)
 		_exit(fn(arg)); /* fn never returns */
 	return pid;
+}
+
+pid_t
+proc_spawn_into(int (*fn)(void *), void *arg, int cgroup)
+{
+	(void)fn;
+	(void)arg;
+	(void)cgroup;
+	errno = ENOSYS;
+	return -1;
 }
 
 int
@@ -162,4 +178,123 @@ proc_cmdline(pid_t pid, char *buf, size_t len)
 		buf[0] = '\0';
 	errno = ENOSYS;
 	return -1;
+}
+
+/* Returns 0 if path names the socket inode (dev, ino), without following
+ * a link; else -1 with errno ELOOP (a link), ESTALE (another file), or
+ * from lstat(2). */
+static int
+proc_sock_same(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != dev || st.st_ino != ino) {
+		errno = ESTALE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+proc_sock_own(
+    const char *path, dev_t dev, ino_t ino, int mode, long uid, long gid)
+{
+	/* Without O_PATH a socket file cannot be opened: checked by path
+	 * before and after, changed by calls that never follow a link. */
+	if (proc_sock_same(path, dev, ino) == -1)
+		return -1;
+	if (mode != -1 &&
+	    fchmodat(AT_FDCWD, path, (mode_t)mode, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if ((uid != -1 || gid != -1) &&
+	    lchown(path, uid == -1 ? (uid_t)-1 : (uid_t)uid,
+		gid == -1 ? (gid_t)-1 : (gid_t)gid) == -1)
+		return -1;
+	return proc_sock_same(path, dev, ino);
+}
+
+#define PROC_OPT(level, name, quirk) \
+	{ \
+		level, name, #name, quirk \
+	}
+
+/* The options of POSIX (<sys/socket.h>, <netinet/tcp.h>, <netinet/in.h>)
+ * that a child can set on the shared socket and that reach later children
+ * (see proc_linux.c for the reasons); the system's own are not visible
+ * under _POSIX_C_SOURCE. */
+static const struct proc_sockopt proc_opts[] = {
+    PROC_OPT(SOL_SOCKET, SO_REUSEADDR, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_KEEPALIVE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_LINGER, PROC_SOCKOPT_LINGER),
+    PROC_OPT(SOL_SOCKET, SO_RCVBUF, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_SNDBUF, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_RCVLOWAT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_SNDLOWAT, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_RCVTIMEO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_SNDTIMEO, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_OOBINLINE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_DONTROUTE, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(SOL_SOCKET, SO_BROADCAST, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_TCP, TCP_NODELAY, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, PROC_SOCKOPT_PLAIN),
+    PROC_OPT(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, PROC_SOCKOPT_PLAIN),
+};
+
+size_t
+proc_sockopts(const struct proc_sockopt **v)
+{
+	*v = proc_opts;
+	return sizeof(proc_opts) / sizeof(proc_opts[0]);
+}
+
+int
+proc_sock_shut(int fd)
+{
+	struct pollfd p;
+	int r;
+
+	/* Without POLLRDHUP only a socket shut down both ways shows. */
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	while ((r = poll(&p, 1, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		return -1;
+	return (p.revents & POLLHUP) != 0;
+}
+
+int
+proc_sock_unfilter(int fd)
+{
+	/* No socket filters here that sock_check() knows how to read. */
+	(void)fd;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+proc_anonfile(size_t len)
+{
+	char path[] = "/tmp/holdports.XXXXXX";
+	int fd, e;
+
+	/* mkstemp(3) makes it 0600 with O_EXCL: nobody else's. */
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	(void)unlink(path);
+	if (fd_set_cloexec(fd) == -1 || ftruncate(fd, (off_t)len) == -1) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

@@ -118,6 +118,26 @@ socks_bind_new(struct sock *s, size_t fdno, char *why, size_t len)
 	return -1;
 }
 
+/* A unix socket s that stays gets the mode, user and group of its new
+ * configuration nc when they changed: the file is the same, so no bind
+ * gives them. A failure is logged; the socket stays as it was. */
+static void
+socks_unix_edit(const struct sock *s, const struct sockconf *nc)
+{
+	const struct sockconf *oc = s->conf;
+
+	if (oc->spec.family != AF_UNIX ||
+	    (oc->mode == nc->mode && oc->uid == nc->uid && oc->gid == nc->gid))
+		return;
+	if (sock_unix_apply(s, nc) == -1)
+		log_warn("%s: giving %s its new mode, user and group; it keeps "
+			 "the old ones",
+		    s->name, nc->spec.path);
+	else
+		log_info("%s: %s has its new mode, user and group", s->name,
+		    nc->spec.path);
+}
+
 struct sock *
 socks_move(
     struct sock *old, size_t n, const struct conf *nc, char *why, size_t len)
@@ -157,6 +177,12 @@ socks_move(
 			goto fail;
 		}
 	}
+	/* Only now that nothing can fail: a move that fails changes
+	 * nothing. */
+	for (i = 0; i < nc->nsocks; i++)
+		for (j = 0; j < n; j++)
+			if (kept[j] && old[j].fd == ns[i].fd)
+				socks_unix_edit(&old[j], &nc->socks[i]);
 	for (j = 0; j < n; j++)
 		if (!kept[j]) {
 			log_info("%s on %s closed", old[j].name, old[j].addr);

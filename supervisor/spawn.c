@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cmdline.h"
 #include "fdpack.h"
 #include "hp.h"
@@ -23,7 +24,7 @@ struct spawn_err {
 };
 
 static const char *const stages[] = {"setpgid", "dup", "dup2", "chdir",
-    "execve", "parent gone", "setrlimit", "tcsetpgrp"};
+    "execve", "parent gone", "setrlimit", "tcsetpgrp", "cgroup"};
 enum {
 	S_SETPGID,
 	S_DUP,
@@ -32,7 +33,8 @@ enum {
 	S_EXECVE,
 	S_PDEATHSIG,
 	S_LIMIT,
-	S_TCSETPGRP
+	S_TCSETPGRP,
+	S_CGROUP
 };
 
 /* In the child: report stage and errno, then _exit. Async-signal-safe. */
@@ -50,15 +52,20 @@ spawn_die(int fd, int stage)
 /*
  * The child between fork() and execve(): only async-signal-safe calls.
  * status is the write end of the status pipe (close-on-exec), devnull a
- * descriptor of /dev/null. The order: signals reset, own process group,
- * death signal, descriptors packed, stdin (or the terminal's foreground),
- * directory, LISTEN_PID, execve(2).
+ * descriptor of /dev/null. The order: its cgroup, signals reset, own
+ * process group, death signal, descriptors packed, stdin (or the
+ * terminal's foreground), directory, LISTEN_PID, execve(2).
  */
 static void
-spawn_exec(const struct plan *p, int status, int devnull)
+spawn_exec(const struct plan *p, int status, int devnull, int cgroup)
 {
 	int keep[4];
 	size_t nkeep = 2;
+
+	/* Its cgroup first, before it can start anything that must be in
+	 * it too. */
+	if (cgroup != -1 && cgroup_enter(cgroup) == -1)
+		spawn_die(status, S_CGROUP);
 
 	/* Default dispositions (ignored ones too: an ignored SIGPIPE or
 	 * SIGINT survives exec), then an empty mask. The parent blocked
@@ -138,6 +145,7 @@ struct spawn_arg {
 	int status; /* the status pipe's write end */
 	int devnull;
 	int unused; /* the status pipe's read end, ours */
+	int cgroup; /* cgroup.procs to enter, or -1 (started in it) */
 };
 
 /* The new process of proc_spawn(): closes our end of the status pipe and
@@ -148,7 +156,7 @@ spawn_main(void *arg)
 	const struct spawn_arg *sa = arg;
 
 	(void)close(sa->unused);
-	spawn_exec(sa->p, sa->status, sa->devnull);
+	spawn_exec(sa->p, sa->status, sa->devnull, sa->cgroup);
 	/* NOTREACHED */
 	return 127;
 }
@@ -181,7 +189,16 @@ spawn(const struct plan *p, const char **stage)
 	sa.unused = st[0];
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = proc_spawn(spawn_main, &sa, p->stack);
+	/* Started in its cgroup where the kernel can; else it moves
+	 * itself there, first thing. */
+	sa.cgroup = -1;
+	pid = -1;
+	if (p->cgroup != -1)
+		pid = proc_spawn_into(spawn_main, &sa, p->cgroup);
+	if (pid == -1) {
+		sa.cgroup = p->cgroup != -1 ? p->cgroup_procs : -1;
+		pid = proc_spawn(spawn_main, &sa, p->stack);
+	}
 	e = errno;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(st[1]);

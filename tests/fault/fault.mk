@@ -4,6 +4,7 @@
 # soak`.
 
 FAULT_SHIM = tests/fault/hp-fault.so
+SWAP_SHIM = tests/fault/hp-swap.so
 HOSTILE = tests/helpers/hostile
 # The shim is loaded into programs built without a sanitizer too (and a
 # sanitized shared object needs its runtime in the program), so it never
@@ -15,12 +16,16 @@ $(FAULT_SHIM): tests/fault/shim.c
 	$(CC) $(FAULT_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared \
 	    -o $@ tests/fault/shim.c -ldl
 
+$(SWAP_SHIM): tests/fault/swap.c
+	$(CC) $(FAULT_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared \
+	    -o $@ tests/fault/swap.c -ldl
+
 $(HOSTILE): tests/helpers/hostile.c child-api/holdports.h libholdports.a
 	$(CC) $(HP_CFLAGS) -Ichild-api $(CPPFLAGS) $(CFLAGS) $(HP_LDFLAGS) \
 	    $(LDFLAGS) -o $@ tests/helpers/hostile.c libholdports.a
 
-# The system tests t_fault_* and t_hostile_* need both.
-system: $(FAULT_SHIM) $(HOSTILE)
+# The system tests t_fault_*, t_hostile_* and t_unix_swap need them.
+system: $(FAULT_SHIM) $(SWAP_SHIM) $(HOSTILE)
 
 # 5 000 reloads under load; not part of `make check` (minutes, not
 # seconds). SOAK_RELOADS changes the count.
@@ -28,7 +33,7 @@ soak: all tests/helpers/hp-echo tests/helpers/hp-load
 	sh tests/fault/soak.sh
 
 fault-clean:
-	rm -f $(FAULT_SHIM) $(HOSTILE)
+	rm -f $(FAULT_SHIM) $(SWAP_SHIM) $(HOSTILE)
 clean: fault-clean
 
 .PHONY: soak fault-clean

@@ -11,9 +11,9 @@
  *
  * The control file holds one rule a line, "FUNCTION ERRNO [PERCENT [TEXT]]":
  *
- *	fork EAGAIN                  every fork(2) and clone(2) fails with
- *EAGAIN poll EINTR 50                half of the poll(2) calls, at random write
- *ENOSPC 100 /holdports/ writes to files whose path contains TEXT
+ *	fork EAGAIN                  every fork(2), clone(2) and clone3(2) fails
+ *with EAGAIN poll EINTR 50                half of the poll(2) calls, at random
+ *write ENOSPC 100 /holdports/ writes to files whose path contains TEXT
  *
  * FUNCTION is one of fork, inotify_add_watch, accept, accept4, dup2,
  * socket, write, poll; ERRNO one of the names in errnos[] below. A missing
@@ -50,6 +50,7 @@
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <dlfcn.h>
@@ -101,6 +102,7 @@ struct rule {
 /* The real functions, found with dlsym(RTLD_NEXT) at load. */
 static pid_t (*real_fork)(void);
 static int (*real_clone)(int (*)(void *), void *, int, void *, ...);
+static long (*real_syscall)(long, ...);
 static int (*real_inotify_add_watch)(int, const char *, uint32_t);
 /* glibc declares the address with a transparent union under _GNU_SOURCE. */
 static int (*real_accept)(int, __SOCKADDR_ARG, socklen_t *restrict);
@@ -323,6 +325,7 @@ shim_init(void)
 
 	resolve(&real_fork, sizeof(real_fork), "fork");
 	resolve(&real_clone, sizeof(real_clone), "clone");
+	resolve(&real_syscall, sizeof(real_syscall), "syscall");
 	resolve(&real_inotify_add_watch, sizeof(real_inotify_add_watch),
 	    "inotify_add_watch");
 	resolve(&real_accept, sizeof(real_accept), "accept");
@@ -382,6 +385,32 @@ clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	ctid = va_arg(ap, void *);
 	va_end(ap);
 	return real_clone(fn, stack, flags, arg, ptid, tls, ctid);
+}
+
+/* holdports starts a child in its cgroup with clone3(2), through
+ * syscall(2), which glibc has no wrapper for: the fork rule faults that
+ * too. Every other call is passed on with six arguments, as many as a
+ * system call takes (Linux passes each in a register of a long's size). */
+long
+syscall(long number, ...)
+{
+	long a[6];
+	va_list ap;
+	int i, err;
+
+#ifdef SYS_clone3
+	if (number == SYS_clone3 && (err = fault(FN_FORK, -1)) != 0) {
+		errno = err;
+		return -1;
+	}
+#else
+	(void)err;
+#endif
+	va_start(ap, number);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 int

@@ -53,9 +53,9 @@ FUZZ_CONF_OBJ = $(CONF_OBJS) supervisor/log.o
 FUZZ_PARSE_SRC = supervisor/parse.c
 FUZZ_PARSE_OBJ = supervisor/parse.o
 FUZZ_NOTIFY_SRC = supervisor/notify.c supervisor/log.c supervisor/fd.c \
-		  $(PROC_OBJ:.o=.c)
+		  supervisor/rand.c $(PROC_OBJ:.o=.c)
 FUZZ_NOTIFY_OBJ = supervisor/notify.o supervisor/log.o supervisor/fd.o \
-		  $(PROC_OBJ)
+		  supervisor/rand.o $(PROC_OBJ)
 FUZZ_DOTENV_SRC = supervisor/dotenv.c supervisor/util.c
 FUZZ_DOTENV_OBJ = supervisor/dotenv.o supervisor/util.o
 FUZZ_PKGJSON_SRC = supervisor/pkgjson.c supervisor/util.c

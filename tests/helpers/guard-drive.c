@@ -17,7 +17,7 @@
 
 #include "hp.h"
 
-#define GROUPS_MAX 200
+#define GROUPS_MAX 200 /* groups of "groups N R" */
 #define LINGER_S 60 /* a process the test forgot ends anyway */
 #define EXIT_SKIP 3 /* not supported on this system */
 
@@ -25,8 +25,8 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: guard-drive groups N R | children | "
-	    "pdeathsig\n");
+	    "usage: guard-drive groups N R | flood N | full | stop [stopped] "
+	    "| children | pdeathsig\n");
 	exit(2);
 }
 
@@ -136,6 +136,144 @@ groups(int n, int r)
 	return 0;
 }
 
+/*
+ * flood N: starts the guard and two process groups, stops the guard
+ * (SIGSTOP), tells it of N groups that come and go (pgids above the
+ * kernel's highest pid, PID_MAX_LIMIT 2^22: none can exist), then of the
+ * two groups, and lets it run again (SIGCONT). Does what the loop does
+ * when guard_tell() fails: says so ("tell failed: ERRNO after I") and
+ * closes the pipe. Prints "guard PID", the groups as groups does, and
+ * "ready"; then waits for a line (or end-of-file) on stdin and exits 0.
+ */
+static int
+flood(long n)
+{
+	pid_t leader[2], gc[2], guard;
+	char line[64];
+	int gfd, i;
+	long k;
+
+	(void)fflush(stdout);
+	if ((gfd = guard_start(&guard)) == -1)
+		die("guard_start");
+	for (i = 0; i < 2; i++)
+		leader[i] = spawn_group(gfd, &gc[i]);
+	(void)kill(guard, SIGSTOP);
+	for (k = 0; k < 2 * n && gfd != -1; k++) {
+		if (guard_tell(
+			gfd, (pid_t)(4194304 + 1000 + k / 2), !(k % 2)) == -1) {
+			printf("tell failed: %s after %ld\n", errno_name(errno),
+			    k);
+			(void)close(gfd);
+			gfd = -1;
+		}
+	}
+	for (i = 0; i < 2 && gfd != -1; i++)
+		if (guard_tell(gfd, leader[i], 1) == -1) {
+			printf("tell failed: %s\n", errno_name(errno));
+			(void)close(gfd);
+			gfd = -1;
+		}
+	(void)kill(guard, SIGCONT);
+	printf("guard %ld\n", (long)guard);
+	for (i = 0; i < 2; i++)
+		printf("%d %ld\n%d %ld\n", i + 1, (long)leader[i], i + 1,
+		    (long)gc[i]);
+	printf("ready\n");
+	(void)fflush(stdout);
+	(void)fgets(line, sizeof(line), stdin);
+	return 0;
+}
+
+/*
+ * stop [stopped]: starts the guard, tells it of a group and that it is
+ * gone, then ends it with guard_stop() as holdports does at a clean exit
+ * (with "stopped", after a SIGSTOP of the guard, which then cannot end by
+ * itself). The guard must be reaped by then, and the group left alone.
+ * Prints "stopped in MS ms" and exits 0, or says what is wrong and exits
+ * 1.
+ */
+static int
+stop(int stopped)
+{
+	pid_t leader, gc, guard;
+	int64_t t0;
+	int gfd, bad = 0;
+
+	(void)fflush(stdout);
+	(void)proc_subreaper();
+	if ((gfd = guard_start(&guard)) == -1)
+		die("guard_start");
+	leader = spawn_group(gfd, &gc);
+	if (guard_tell(gfd, leader, 1) == -1 ||
+	    guard_tell(gfd, leader, 0) == -1)
+		die("guard_tell");
+	if (stopped)
+		(void)kill(guard, SIGSTOP);
+	t0 = now_ms();
+	if (guard_stop(gfd, guard) == -1) {
+		fprintf(stderr, "guard_stop: %s\n", strerror(errno));
+		bad = 1;
+	}
+	printf("stopped in %ld ms\n", (long)(now_ms() - t0));
+	if (waitpid(guard, NULL, WNOHANG) != -1 || errno != ECHILD) {
+		fprintf(stderr, "the guard %ld was not reaped\n", (long)guard);
+		bad = 1;
+	}
+	if (kill(leader, 0) == -1 || kill(gc, 0) == -1) {
+		fprintf(stderr, "a group told gone was killed\n");
+		bad = 1;
+	}
+	/* Both ours to reap (a subreaper gets the grandchild), so that
+	 * only a guard left unreaped can be a zombie here. */
+	(void)kill(-leader, SIGKILL);
+	while (waitpid(-1, NULL, 0) != -1 || errno == EINTR)
+		;
+	return bad;
+}
+
+/*
+ * full: fills the guard's table with groups that cannot exist (pgids above
+ * PID_MAX_LIMIT), checks that one more is refused with ENOSPC, that a
+ * group told again is no new entry, and that a slot set free takes a new
+ * group. Prints what it found and exits 0, or 1.
+ */
+static int
+full(void)
+{
+	pid_t guard, base = 4194304 + 1000;
+	int gfd, n, bad = 0;
+
+	if ((gfd = guard_start(&guard)) == -1)
+		die("guard_start");
+	for (n = 0; guard_tell(gfd, base + n, 1) == 0; n++)
+		if (n > 100000)
+			break;
+	if (errno != ENOSPC) {
+		fprintf(stderr, "after %d groups: %s\n", n, strerror(errno));
+		bad = 1;
+	}
+	if (guard_tell(gfd, base, 1) == -1 ||
+	    guard_tell(gfd, base + n + 1, 1) != -1 || errno != ENOSPC) {
+		fprintf(stderr, "a group known already took a slot\n");
+		bad = 1;
+	}
+	if (guard_tell(gfd, base + 5, 0) == -1 ||
+	    guard_tell(gfd, base + n + 1, 1) == -1) {
+		fprintf(stderr, "a freed slot was not taken: %s\n",
+		    strerror(errno));
+		bad = 1;
+	}
+	if (guard_tell(gfd, 1, 1) != -1 || errno != EINVAL) {
+		fprintf(stderr, "process group 1 accepted\n");
+		bad = 1;
+	}
+	if (guard_stop(gfd, guard) == -1)
+		die("guard_stop");
+	printf("%d groups, then ENOSPC\n", n);
+	return bad;
+}
+
 /* Returns 1 if pid is one of the n in v. */
 static int
 has(const pid_t *v, size_t n, pid_t pid)
@@ -163,10 +301,49 @@ zombie(pid_t pid)
 	return (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == 'Z';
 }
 
+#define MANY 200 /* children: more than one read(2) of the list */
+
+/* Forks MANY children: proc_children() must list exactly them, though
+ * their list takes several reads, none cutting a pid in two. Returns 0,
+ * or 1 (said on stderr). */
+static int
+children_many(void)
+{
+	static pid_t kid[MANY], got[MANY + 8];
+	size_t n, i;
+	int bad = 0;
+
+	for (i = 0; i < MANY; i++) {
+		if ((kid[i] = fork()) == -1)
+			die("fork");
+		if (kid[i] == 0)
+			linger();
+	}
+	n = proc_children(got, MANY + 8);
+	if (n != MANY) {
+		fprintf(stderr, "%d children: listed %zu\n", MANY, n);
+		bad = 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!has(kid, MANY, got[i])) {
+			fprintf(stderr,
+			    "%d children: listed pid %ld, not one "
+			    "of them\n",
+			    MANY, (long)got[i]);
+			bad = 1;
+		}
+	for (i = 0; i < MANY; i++) {
+		(void)kill(kid[i], SIGKILL);
+		while (waitpid(kid[i], NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	return bad;
+}
+
 /*
  * children: forks 3 children; proc_children() must list exactly them, at
  * most max of them when asked for fewer, a zombie too, and none once they
- * are reaped.
+ * are reaped; then MANY (children_many()).
  */
 static int
 children(void)
@@ -218,6 +395,8 @@ out:
 		fprintf(stderr, "listed %zu children after reaping\n", n);
 		bad = 1;
 	}
+	if (bad != EXIT_SKIP && children_many() != 0)
+		bad = 1;
 	return bad;
 }
 
@@ -328,6 +507,16 @@ main(int argc, char **argv)
 			usage();
 		return groups((int)n, (int)r);
 	}
+	if (argc == 3 && strcmp(argv[1], "flood") == 0) {
+		n = strtol(argv[2], NULL, 10);
+		if (n < 1 || n > 10000000)
+			usage();
+		return flood(n);
+	}
+	if (argc == 2 && strcmp(argv[1], "full") == 0)
+		return full();
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "stop") == 0)
+		return stop(argc == 3 && strcmp(argv[2], "stopped") == 0);
 	if (argc == 2 && strcmp(argv[1], "children") == 0)
 		return children();
 	if (argc == 2 && strcmp(argv[1], "pdeathsig") == 0)

@@ -8,6 +8,7 @@
 #   wait_until SECS CMD...  retry CMD until it succeeds, at most SECS
 #   ok / fail / skip MESSAGE   report one case (run.sh counts them)
 #   track PID       a process of ours to kill at exit (by pid, never by name)
+#   untrack PID...  forget pids that are gone, before their pid is reused
 #   HP_WRAP         (environment) a program every "$HP" runs through
 
 set -u
@@ -42,6 +43,13 @@ fail() { echo "FAIL $CASE: $*"; FAILED=1; }
 skip() { echo "skip $CASE: $*"; }
 
 track() { echo "$1" >> "$T/pids"; }
+# untrack PID...: forget pids that are gone (reaped, or seen dead): with
+# pids reused quickly, the cleanup must not kill another's process.
+untrack() {
+	for _u; do echo "$_u"; done > "$T/pids.drop"
+	grep -vxF -f "$T/pids.drop" "$T/pids" > "$T/pids.new"
+	mv "$T/pids.new" "$T/pids"
+}
 
 # End everything this test started: holdports first (it stops its child
 # group), then any pid recorded with track, then remove $T.

@@ -550,6 +550,28 @@ static const struct {
     {"[socket.api]\nlisten = unix:/run/x.sock\ngroup = 12ab\n",
 	"ports.ini:3: [socket.api] group: '12ab' is not a group of this "
 	"system; give a name from /etc/group or a number"},
+    /* Two sockets one instance cannot both bind. */
+    {"[socket.a]\nlisten = 0.0.0.0:8080\n[socket.b]\nlisten = [::]:8080\n",
+	"ports.ini:4: [socket.b] listen: [::]:8080 takes the same port as "
+	"[socket.a] on line 2 (0.0.0.0:8080): one instance cannot bind both; "
+	"give each socket an address of its own, or this one fallback = "
+	"next"},
+    {"[socket.a]\nlisten = 127.0.0.1:8080\n[socket.b]\nlisten = "
+     "127.0.0.1:8080\n",
+	"ports.ini:4: [socket.b] listen: 127.0.0.1:8080 takes the same port "
+	"as [socket.a] on line 2 (127.0.0.1:8080): one instance cannot bind "
+	"both; give each socket an address of its own, or this one fallback "
+	"= next"},
+    {"[socket.a]\nlisten = udp:8080\n[socket.b]\nlisten = udp:[::]:8080\n",
+	"ports.ini:4: [socket.b] listen: udp:[::]:8080 takes the same port as "
+	"[socket.a] on line 2 (udp:127.0.0.1:8080): one instance cannot bind "
+	"both; give each socket an address of its own, or this one fallback = "
+	"next"},
+    {"[socket.a]\nlisten = unix:/run/x.sock\n[socket.b]\nlisten = "
+     "udp:unix:/run/x.sock\n",
+	"ports.ini:4: [socket.b] listen: udp:unix:/run/x.sock takes the same "
+	"path as [socket.a] on line 2 (unix:/run/x.sock): one instance cannot "
+	"bind both; give each socket an address of its own"},
     {"[child]\nlisten_pid = maybe\n",
 	"ports.ini:2: [child] listen_pid: 'maybe' is not valid; use child (the "
 	"default: the child's own pid) or none (left unset)"},
@@ -1440,6 +1462,61 @@ test_add_listen_duplicate_names(void **state)
 	conf_free(&c);
 }
 
+/* spec_clash(): what one instance cannot bind twice; and the -l form of
+ * the message, and the sockets that may share a preferred port. */
+static void
+test_spec_clash(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		int clash;
+	} pairs[] = {
+	    {"127.0.0.1:8080", "127.0.0.1:8080", 1},
+	    {"0.0.0.0:8080", "[::]:8080", 1},
+	    {"[::]:8080", "127.0.0.1:8080", 1},
+	    {"0.0.0.0:8080", "127.0.0.1:8080", 1},
+	    {"0.0.0.0:8080", "[::1]:8080", 0},
+	    {"127.0.0.1:8080", "[::1]:8080", 0},
+	    {"127.0.0.1:8080", "127.0.0.1:8081", 0},
+	    {"127.0.0.1:8080", "udp:127.0.0.1:8080", 0},
+	    {"udp:8080", "udp:8080", 1},
+	    {"127.0.0.1:0", "127.0.0.1:0", 0},
+	    {"unix:/run/a.sock", "unix:/run/a.sock", 1},
+	    {"unix:/run/a.sock", "udp:unix:/run/a.sock", 1},
+	    {"unix:/run/a.sock", "unix:/run/b.sock", 0},
+	};
+	struct spec a, b;
+	struct conf c;
+	char err[CONF_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		assert_int_equal(spec_parse(pairs[i].a, &a, err), 0);
+		assert_int_equal(spec_parse(pairs[i].b, &b, err), 0);
+		if (spec_clash(&a, &b) != pairs[i].clash ||
+		    spec_clash(&b, &a) != pairs[i].clash)
+			fail_msg("%s and %s", pairs[i].a, pairs[i].b);
+	}
+	conf_init(&c);
+	assert_int_equal(conf_add_listen(&c, "0.0.0.0:8080", NULL, err), 0);
+	assert_int_equal(conf_add_listen(&c, "[::]:8080", NULL, err), 0);
+	set_command(&c, "./x");
+	assert_int_equal(conf_finish(&c, err), -1);
+	assert_string_equal(err,
+	    "-l '[::]:8080' takes the same port as -l '0.0.0.0:8080': one "
+	    "instance cannot bind both; give each socket an address of its "
+	    "own, or this one fallback = next");
+	conf_free(&c);
+	/* The second one falls back to the next port: it may. */
+	assert_int_equal(load(&c,
+			     "[socket.a]\nlisten = 8080\n[socket.b]\nlisten = "
+			     "8080\nfallback = next\n" FINAL,
+			     err),
+	    0);
+	conf_free(&c);
+}
+
 /* The ad-hoc form without a command. */
 static void
 test_finish_without_command(void **state)
@@ -2269,6 +2346,7 @@ main(void)
 	    cmocka_unit_test(test_bad_specs),
 	    cmocka_unit_test(test_spec_unix_limit),
 	    cmocka_unit_test(test_spec_equal),
+	    cmocka_unit_test(test_spec_clash),
 	    cmocka_unit_test(test_spec_equal_loaded),
 	    cmocka_unit_test(test_durations),
 	    cmocka_unit_test(test_signals),

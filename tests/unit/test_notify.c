@@ -54,10 +54,13 @@ static const struct parse_case parse_cases[] = {
     {"STATUS=up and serving", 0, 0, 0, 0, 0, 0, 0, "up and serving"},
     {"STATUS=", 0, 0, 0, 0, 0, 0, 0, ""},
     {"STATUS=a=b", 0, 0, 0, 0, 0, 0, 0, "a=b"},
-    /* Control characters but tab become '?': no forged log line, no
-     * terminal escape. UTF-8 is kept. */
-    {"STATUS=a\033[2Jb\tc\177d\001", 0, 0, 0, 0, 0, 0, 0, "a?[2Jb\tc?d?"},
+    /* Control characters and bytes that are not UTF-8 are shown as
+     * \xNN (log_clean()): no forged log line, no terminal escape.
+     * UTF-8 is kept. */
+    {"STATUS=a\033[2Jb\tc\177d\001", 0, 0, 0, 0, 0, 0, 0,
+	"a\\x1b[2Jb\\x09c\\x7fd\\x01"},
     {"STATUS=caf\303\251", 0, 0, 0, 0, 0, 0, 0, "caf\303\251"},
+    {"STATUS=caf\351 C:\\", 0, 0, 0, 0, 0, 0, 0, "caf\\xe9 C:\\\\"},
     /* '\r' ends a line, as in systemd (strv_split(buf, "\n\r")). */
     {"STATUS=x\r\nREADY=1\r\n", 0, 0, 1, 0, 0, 0, 0, "x"},
     /* The first of a repeated key counts, as in systemd. */
@@ -282,10 +285,11 @@ test_parse_status_is_cut(void **state)
 	assert_int_equal(notify_parse(buf, 7 + max - 1 + 3, &m), 0);
 	assert_int_equal(strlen(m.status), max - 1);
 
-	/* Not UTF-8 at all: at most 3 bytes are given back. */
+	/* Not UTF-8 at all: each byte is "\x80", and none is cut. */
 	memset(buf + 7, 0x80, 300);
 	assert_int_equal(notify_parse(buf, 7 + 300, &m), 0);
-	assert_int_equal(strlen(m.status), max - 3);
+	assert_int_equal(strlen(m.status), max / 4 * 4);
+	assert_memory_equal(m.status + max / 4 * 4 - 4, "\\x80", 4);
 
 	/* Exactly 255 bytes fit, whatever they are. */
 	memset(buf + 7, 'a', max - 2);
@@ -302,8 +306,6 @@ struct fixture {
 	struct notify *n;
 	int saved_stderr; /* while stderr is captured, else -1 */
 	FILE *log;
-	int sq[64]; /* squatters of abstract names, see force_file() */
-	size_t nsq;
 };
 
 static int
@@ -338,18 +340,11 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
-	size_t i;
 
 	capture_end(f);
-	for (i = 0; i < f->nsq; i++)
-		(void)close(f->sq[i]);
 	if (f->log != NULL)
 		(void)fclose(f->log);
 	notify_close(f->n);
-	(void)snprintf(
-	    path, sizeof(path), "%s/notify.%ld", f->dir, (long)getpid());
-	(void)unlink(path);
 	(void)rmdir(f->dir);
 	free(f);
 	return 0;
@@ -503,14 +498,8 @@ test_open_socket_flags(void **state)
 	assert_non_null(f->n = notify_open(f->dir));
 	addr = notify_addr(f->n);
 	assert_true(addr[0] == '@' || addr[0] == '/');
-	if (addr[0] == '@') {
-		/* "@holdports/<pid>/<n>" */
-		char prefix[64];
-
-		(void)snprintf(
-		    prefix, sizeof(prefix), "@holdports/%ld/", (long)getpid());
-		assert_memory_equal(addr, prefix, strlen(prefix));
-	}
+	if (addr[0] == '@') /* "@holdports/RANDOM" */
+		assert_memory_equal(addr, "@holdports/", 11);
 	fd = notify_fd(f->n);
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
@@ -815,108 +804,102 @@ squat(const char *addr)
 	return fd;
 }
 
-/* Makes the next notify_open() bind the socket file in f->dir: where the
- * system has abstract names, by taking each one it would try (f->sq,
- * closed by teardown()). */
+/* Abstract names are random: never the same twice, never our pid, and a
+ * process that holds the old names ("holdports/PID/0" ...) stops
+ * nothing. */
 static void
-force_file(struct fixture *f)
+test_abstract_random(void **state)
 {
-	const size_t max = sizeof(f->sq) / sizeof(f->sq[0]);
-	char addr[128];
+	struct fixture *f = *state;
+	char first[128], pidname[64];
 	struct notify *n;
-	size_t i;
+	int sq[16], i;
 
-	for (i = 0; i < max; i++) {
-		assert_non_null(n = notify_open(f->dir));
-		if (notify_addr(n)[0] != '@') {
-			notify_close(n);
-			return;
-		}
-		(void)snprintf(addr, sizeof(addr), "%s", notify_addr(n));
-		notify_close(n);
-		f->sq[f->nsq++] = squat(addr);
+	for (i = 0; i < 16; i++) {
+		(void)snprintf(pidname, sizeof(pidname), "@holdports/%ld/%d",
+		    (long)getpid(), i);
+		sq[i] = squat(pidname);
 	}
-	fail_msg("notify_open() kept finding free abstract names");
+	assert_non_null(f->n = notify_open(f->dir));
+	if (notify_addr(f->n)[0] != '@') {
+		for (i = 0; i < 16; i++)
+			(void)close(sq[i]);
+		skip(); /* no abstract names here */
+	}
+	(void)snprintf(first, sizeof(first), "%s", notify_addr(f->n));
+	assert_int_equal(strncmp(first, "@holdports/", 11), 0);
+	assert_int_equal(strlen(first), 11 + 24);
+	(void)snprintf(pidname, sizeof(pidname), "%ld", (long)getpid());
+	assert_null(strstr(first, pidname));
+	assert_non_null(n = notify_open(f->dir));
+	assert_string_not_equal(notify_addr(n), first);
+	notify_close(n);
+	for (i = 0; i < 16; i++)
+		(void)close(sq[i]);
 }
 
+/* The socket file: in a folder of our own, mode 0700, made in dir. */
 static void
 test_file_socket(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
+	char dir[128], *slash;
 	struct notify_msg m;
 	struct stat st;
+	const char *path;
 
-	(void)snprintf(
-	    path, sizeof(path), "%s/notify.%ld", f->dir, (long)getpid());
-	force_file(f);
-
-	assert_non_null(f->n = notify_open(f->dir));
-	assert_string_equal(notify_addr(f->n), path);
+	assert_non_null(f->n = notify_open_file(f->dir));
+	path = notify_addr(f->n);
+	assert_int_equal(strncmp(path, f->dir, strlen(f->dir)), 0);
+	assert_int_equal(strncmp(path + strlen(f->dir), "/holdports.", 11), 0);
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
+	(void)snprintf(dir, sizeof(dir), "%s", path);
+	assert_non_null(slash = strrchr(dir, '/'));
+	assert_string_equal(slash, "/notify");
+	*slash = '\0';
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(st.st_uid, geteuid());
 	send_str(notify_addr(f->n), "READY=1");
 	assert_int_equal(notify_recv(f->n, &m), 1);
 	assert_int_equal(m.ready, 1);
 	assert_int_equal(m.pid, expected_pid());
 
-	/* notify_close() removes the file. */
+	/* notify_close() removes the file and its folder. */
 	notify_close(f->n);
 	f->n = NULL;
-	assert_int_equal(lstat(path, &st), -1);
-
-	/* A socket file left behind (a dead holdports with our pid) is
-	 * replaced. */
-	{
-		struct sockaddr_un sun;
-		socklen_t len = notify_sockaddr(path, &sun);
-		int fd;
-
-		assert_true((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) != -1);
-		assert_int_equal(bind(fd, (struct sockaddr *)&sun, len), 0);
-		(void)close(fd);
-	}
-	assert_non_null(f->n = notify_open(f->dir));
-	assert_string_equal(notify_addr(f->n), path);
-	notify_close(f->n);
-	f->n = NULL;
-
-	/* Any other file is never unlinked. */
-	{
-		int fd;
-
-		assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
-		(void)close(fd);
-	}
-	errno = 0;
-	assert_null(notify_open(f->dir));
-	assert_int_equal(errno, EADDRINUSE);
-	assert_int_equal(lstat(path, &st), 0);
-	assert_true(S_ISREG(st.st_mode));
-	assert_int_equal(unlink(path), 0);
+	assert_int_equal(lstat(dir, &st), -1);
+	assert_int_equal(errno, ENOENT);
 
 	/* A relative or missing directory: sd_notify(3) needs '/' or '@'. */
 	errno = 0;
-	assert_null(notify_open("tmp"));
+	assert_null(notify_open_file("tmp"));
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_null(notify_open(NULL));
+	assert_null(notify_open_file(NULL));
 	assert_int_equal(errno, EINVAL);
+	/* A folder we cannot write: mkdtemp(3)'s errno, nothing left. */
+	errno = 0;
+	assert_null(notify_open_file("/nonexistent-holdports-dir"));
+	assert_int_equal(errno, ENOENT);
 }
 
-/* notify_close() leaves alone a file that replaced its socket. */
+/* notify_close() leaves alone a file that replaced its socket, and so
+ * its folder. */
 static void
 test_close_keeps_foreign_file(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
+	char path[128], dir[128];
 	struct stat st;
 	int fd;
 
-	(void)snprintf(
-	    path, sizeof(path), "%s/notify.%ld", f->dir, (long)getpid());
-	force_file(f);
-	assert_non_null(f->n = notify_open(f->dir));
+	assert_non_null(f->n = notify_open_file(f->dir));
+	(void)snprintf(path, sizeof(path), "%s", notify_addr(f->n));
+	(void)snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
 	assert_int_equal(unlink(path), 0);
 	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
 	(void)close(fd);
@@ -924,6 +907,8 @@ test_close_keeps_foreign_file(void **state)
 	f->n = NULL;
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 static void
@@ -958,6 +943,7 @@ main(void)
 	    SOCKET_TEST(test_recv_many_fds),
 	    SOCKET_TEST(test_recv_fds_lost),
 	    SOCKET_TEST(test_recv_closes_fds_of_dropped),
+	    SOCKET_TEST(test_abstract_random),
 	    SOCKET_TEST(test_file_socket),
 	    SOCKET_TEST(test_close_keeps_foreign_file),
 	    cmocka_unit_test(test_close_null),

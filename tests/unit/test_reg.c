@@ -479,8 +479,7 @@ test_clash(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
-		if (holder_hosts_clash(hosts[i].a, hosts[i].b) !=
-		    hosts[i].clash)
+		if (spec_hosts_clash(hosts[i].a, hosts[i].b) != hosts[i].clash)
 			fail_msg("hosts %s and %s", hosts[i].a, hosts[i].b);
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		assert_int_equal(spec_parse(addrs[i].spec, &sp, err), 0);
