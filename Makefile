@@ -41,7 +41,9 @@ CONF_OBJS = supervisor/conf.o supervisor/conf_base.o supervisor/conf_finish.o \
 INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
-	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o supervisor/child.o supervisor/sv.o supervisor/loop.o \
+	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o \
+	  supervisor/child.o supervisor/child_plan.o supervisor/child_leaf.o \
+	  supervisor/sv.o supervisor/loop.o \
 	  supervisor/loop_children.o supervisor/loop_notify.o supervisor/loop_conf.o \
 	  supervisor/sv_query.o supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
@@ -100,6 +102,7 @@ holdports: supervisor/main.o $(SV_OBJS)
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
 	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
+	  supervisor/child_int.h \
 	  supervisor/ring.h supervisor/out.h supervisor/browser.h supervisor/loop_int.h \
 	  supervisor/web.h supervisor/fdstore.h supervisor/buildloop.h \
 	  supervisor/polled.h supervisor/pollwatch.h supervisor/fstype.h \
