@@ -101,13 +101,13 @@ holdports: supervisor/main.o $(SV_OBJS)
 
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
-	  supervisor/sv.h supervisor/watch.h supervisor/reg.h supervisor/child.h \
-	  supervisor/child_int.h \
-	  supervisor/ring.h supervisor/out.h supervisor/browser.h supervisor/loop_int.h \
-	  supervisor/web.h supervisor/fdstore.h supervisor/buildloop.h \
-	  supervisor/polled.h supervisor/pollwatch.h supervisor/fstype.h \
-	  supervisor/sockuse.h supervisor/advise.h supervisor/init.h \
-	  supervisor/wrapper.h supervisor/cgroup.h
+	  supervisor/proc_linux.h supervisor/sv.h supervisor/watch.h \
+	  supervisor/reg.h supervisor/child.h supervisor/child_int.h \
+	  supervisor/ring.h supervisor/out.h supervisor/browser.h \
+	  supervisor/loop_int.h supervisor/web.h supervisor/fdstore.h \
+	  supervisor/buildloop.h supervisor/polled.h supervisor/pollwatch.h \
+	  supervisor/fstype.h supervisor/sockuse.h supervisor/advise.h \
+	  supervisor/init.h supervisor/wrapper.h supervisor/cgroup.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@

@@ -235,85 +235,105 @@ spec_unix(const char *s, struct spec *sp, char *err, int split)
 	return 0;
 }
 
+/* Reads the bracketed IPv6 host of a ("[::1]:8080") into host (ADDR_MAX
+ * bytes) and bin (its binary form, 16 bytes). Returns the port's text
+ * after "]:", or NULL with err set. */
+static const char *
+inet6_host(const char *a, char *host, unsigned char *bin, char *err)
+{
+	const char *close = strchr(a, ']');
+	size_t n;
+
+	if (close == NULL) {
+		msgf(err,
+		    "no ']' after the IPv6 address in '%s'; write e.g. "
+		    "[::1]:8080",
+		    a);
+		return NULL;
+	}
+	if (close[1] != ':') {
+		msgf(err, "no ':PORT' after ']' in '%s'; write e.g. [::1]:8080",
+		    a);
+		return NULL;
+	}
+	n = (size_t)(close - a - 1);
+	(void)snprintf(host, ADDR_MAX, "%.*s", (int)n, a + 1);
+	if (n >= ADDR_MAX || inet_pton(AF_INET6, host, bin) != 1) {
+		msgf(err,
+		    "'[%s]' is not a numeric IPv6 address; write e.g. "
+		    "[::1]:8080 or [::]:8080",
+		    host);
+		return NULL;
+	}
+	return close + 2;
+}
+
+/* Reads the IPv4 host of a ("127.0.0.1:8080", "localhost:8080"), whose
+ * last ':' is at colon, into host (ADDR_MAX bytes) and bin (its binary
+ * form, 4 bytes). Returns the port's text after the ':', or NULL with
+ * err set. */
+static const char *
+inet4_host(
+    const char *a, const char *colon, char *host, unsigned char *bin, char *err)
+{
+	size_t n = (size_t)(colon - a);
+
+	(void)snprintf(host, ADDR_MAX, "%.*s", (int)n, a);
+	if (memchr(a, ':', n) != NULL) {
+		msgf(err,
+		    "an IPv6 address needs brackets: '%s'; write e.g. "
+		    "[::1]:8080",
+		    a);
+		return NULL;
+	}
+	if (n == 0) {
+		msgf(err,
+		    "no host before ':' in '%s'; write 0.0.0.0%s for every "
+		    "address or %s for 127.0.0.1",
+		    a, a, a + 1);
+		return NULL;
+	}
+	if (strcmp(host, "localhost") == 0)
+		memcpy(host, "127.0.0.1", sizeof("127.0.0.1"));
+	if (n >= ADDR_MAX || inet_pton(AF_INET, host, bin) != 1) {
+		msgf(err,
+		    "host '%s' is not a numeric address; write an IPv4 "
+		    "address (127.0.0.1, 0.0.0.0), an IPv6 address in "
+		    "brackets ([::1], [::]) or localhost",
+		    host);
+		return NULL;
+	}
+	return colon + 1;
+}
+
 /* Parses the HOST:PORT, [IPV6]:PORT or PORT of a SPEC (name and udp:
- * removed) into sp. Returns 0 or -1 with err set. Long because each way
- * of getting an address wrong gets a message of its own. */
+ * removed) into sp; a PORT alone is on 127.0.0.1. Returns 0 or -1 with
+ * err set. */
 static int
 spec_inet(const char *a, struct spec *sp, char *err)
 {
 	char host[ADDR_MAX];
-	const char *port, *colon, *close;
+	const char *port, *colon;
 	unsigned char bin[sizeof(struct in6_addr)];
 	long v;
-	size_t n;
 
-	sp->family = AF_INET;
-	if (a[0] == '[') {
-		if ((close = strchr(a, ']')) == NULL) {
-			msgf(err,
-			    "no ']' after the IPv6 address in '%s'; write "
-			    "e.g. [::1]:8080",
-			    a);
-			return -1;
-		}
-		if (close[1] != ':') {
-			msgf(err,
-			    "no ':PORT' after ']' in '%s'; write e.g. "
-			    "[::1]:8080",
-			    a);
-			return -1;
-		}
-		n = (size_t)(close - a - 1);
-		(void)snprintf(host, sizeof(host), "%.*s", (int)n, a + 1);
-		if (n >= sizeof(host) || inet_pton(AF_INET6, host, bin) != 1) {
-			msgf(err,
-			    "'[%s]' is not a numeric IPv6 address; write e.g. "
-			    "[::1]:8080 or [::]:8080",
-			    host);
-			return -1;
-		}
-		sp->family = AF_INET6;
-		port = close + 2;
-	} else if ((colon = strrchr(a, ':')) != NULL) {
-		n = (size_t)(colon - a);
-		(void)snprintf(host, sizeof(host), "%.*s", (int)n, a);
-		if (memchr(a, ':', n) != NULL) {
-			msgf(err,
-			    "an IPv6 address needs brackets: '%s'; write "
-			    "e.g. [::1]:8080",
-			    a);
-			return -1;
-		}
-		if (n == 0) {
-			msgf(err,
-			    "no host before ':' in '%s'; write 0.0.0.0%s "
-			    "for every address or %s for 127.0.0.1",
-			    a, a, a + 1);
-			return -1;
-		}
-		if (strcmp(host, "localhost") == 0)
-			memcpy(host, "127.0.0.1", sizeof("127.0.0.1"));
-		if (n >= sizeof(host) || inet_pton(AF_INET, host, bin) != 1) {
-			msgf(err,
-			    "host '%s' is not a numeric address; write an IPv4 "
-			    "address (127.0.0.1, 0.0.0.0), an IPv6 address in "
-			    "brackets ([::1], [::]) or localhost",
-			    host);
-			return -1;
-		}
-		port = colon + 1;
+	sp->family = a[0] == '[' ? AF_INET6 : AF_INET;
+	if (a[0] == '[')
+		port = inet6_host(a, host, bin, err);
+	else if ((colon = strrchr(a, ':')) != NULL)
+		port = inet4_host(a, colon, host, bin, err);
+	else if (strcmp(a, "localhost") == 0 ||
+	    inet_pton(AF_INET, a, bin) == 1) {
+		msgf(err, "no port in '%s'; write HOST:PORT, e.g. %s:8080", a,
+		    a);
+		return -1;
 	} else {
-		if (strcmp(a, "localhost") == 0 ||
-		    inet_pton(AF_INET, a, bin) == 1) {
-			msgf(err,
-			    "no port in '%s'; write HOST:PORT, e.g. %s:8080", a,
-			    a);
-			return -1;
-		}
 		memcpy(host, "127.0.0.1", sizeof("127.0.0.1"));
 		(void)inet_pton(AF_INET, host, bin);
 		port = a;
 	}
+	if (port == NULL)
+		return -1;
 	if (uint_parse(port, 65535, &v) == -1) {
 		msgf(err,
 		    "port '%s' is not a number from 0 to 65535; write e.g. "

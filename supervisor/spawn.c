@@ -54,7 +54,8 @@ spawn_die(int fd, int stage)
  * status is the write end of the status pipe (close-on-exec), devnull a
  * descriptor of /dev/null. The order: its cgroup, signals reset, own
  * process group, death signal, descriptors packed, stdin (or the
- * terminal's foreground), directory, LISTEN_PID, execve(2).
+ * terminal's foreground), directory, LISTEN_PID, execve(2). One piece, so
+ * that the order reads from top to bottom.
  */
 static void
 spawn_exec(const struct plan *p, int status, int devnull, int cgroup)

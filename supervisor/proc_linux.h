@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: ISC */
+/* proc_linux.h: what proc_linux.c and proc_linux_sock.c share. */
+
+#ifndef HP_PROC_LINUX_H
+#define HP_PROC_LINUX_H
+
+#include <sys/types.h>
+
+/* Returns the value of s if it is all decimal digits (a /proc entry such
+ * as a pid, a tid or a descriptor), else -1. */
+long proc_number(const char *s);
+/* Reads up to len - 1 bytes of the file path into buf, NUL-terminated.
+ * Returns the number of bytes read, or -1 with errno from open(2) or
+ * read(2). */
+ssize_t proc_read(const char *path, char *buf, size_t len);
+
+#endif
