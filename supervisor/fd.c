@@ -34,9 +34,8 @@ fd_set_nonblock(int fd)
 	return fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ? -1 : 0;
 }
 
-/* Closes fd keeping errno, and returns -1 for the caller's error path. */
-static int
-fail_close(int fd)
+int
+close_fail(int fd)
 {
 	int e = errno;
 
@@ -59,7 +58,7 @@ fd_socket(int family, int type)
 	if ((fd = socket(family, type, 0)) == -1)
 		return -1;
 	if (fd_set_cloexec(fd) == -1)
-		return fail_close(fd);
+		return close_fail(fd);
 	return fd;
 }
 
@@ -69,8 +68,8 @@ fd_pipe(int fds[2])
 	if (pipe(fds) == -1)
 		return -1;
 	if (fd_set_cloexec(fds[0]) == -1 || fd_set_cloexec(fds[1]) == -1) {
-		(void)fail_close(fds[0]);
-		return fail_close(fds[1]);
+		(void)close_fail(fds[0]);
+		return close_fail(fds[1]);
 	}
 	return 0;
 }

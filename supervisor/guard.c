@@ -213,10 +213,7 @@ guard_start(pid_t *pidp)
 	*pidp = pid;
 	return fd;
 fail:
-	e = errno;
-	(void)close(fd);
-	errno = e;
-	return -1;
+	return close_fail(fd);
 }
 
 int

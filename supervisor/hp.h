@@ -97,6 +97,8 @@ int fd_pipe(int fds[2]); /* both ends close-on-exec */
 int fd_devnull(int oflags); /* open("/dev/null", oflags) */
 int fd_set_cloexec(int fd); /* 0 or -1 with errno */
 int fd_set_nonblock(int fd); /* 0 or -1 with errno */
+/* Closes fd keeping errno, and returns -1: the end of an error path. */
+int close_fail(int fd);
 /* Returns CLOCK_MONOTONIC in milliseconds. */
 int64_t now_ms(void);
 

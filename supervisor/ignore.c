@@ -360,10 +360,7 @@ ignore_load(struct ignore *ig, const char *dir)
 	errno = e;
 	return r;
 fail:
-	e = errno;
-	(void)close(fd);
-	errno = e;
-	return -1;
+	return close_fail(fd);
 }
 
 /*

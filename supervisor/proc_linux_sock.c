@@ -39,10 +39,7 @@ static const char *const tcp_states[] = {"?", "ESTABLISHED", "SYN_SENT",
 #define TCP_TIME_WAIT_ST 6
 #define TCP_LISTEN_ST 10
 
-/* Decodes a local address of /proc/net/tcp or tcp6 into numeric text in
- * host (CONF_HOST_MAX bytes): the kernel prints the address's 32-bit
- * words as they lie in memory, each with %08X. Returns 0 or -1. */
-static int
+int
 proc_hexaddr(const char *hex, char *host)
 {
 	unsigned char b[16];
@@ -271,7 +268,7 @@ proc_sock_own(
 {
 	char fdpath[64];
 	struct stat st;
-	int fd, e;
+	int fd;
 
 	/* O_PATH opens a socket file without connecting to it; with
 	 * O_NOFOLLOW a link at the path is opened itself, not followed
@@ -303,10 +300,7 @@ proc_sock_own(
 	(void)close(fd);
 	return 0;
 fail:
-	e = errno;
-	(void)close(fd);
-	errno = e;
-	return -1;
+	return close_fail(fd);
 }
 
 #define PROC_OPT(level, name, quirk) \

@@ -13,7 +13,7 @@ rand_bytes(void *buf, size_t len)
 	unsigned char *p = buf;
 	size_t off = 0;
 	ssize_t n;
-	int fd, e;
+	int fd;
 
 	/* /dev/urandom is on every system holdports runs on and never
 	 * blocks once the kernel's pool is seeded (random(4)); getrandom(2)
@@ -35,10 +35,7 @@ rand_bytes(void *buf, size_t len)
 	(void)close(fd);
 	return 0;
 fail:
-	e = errno;
-	(void)close(fd);
-	errno = e;
-	return -1;
+	return close_fail(fd);
 }
 
 int

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "proc_linux.h"
 #include "sockuse.h"
 
 /* Socket inodes of the child's processes a scan keeps at most. */
@@ -73,7 +74,7 @@ waiting_diag(int family, unsigned port, struct sockuse_peer *v, size_t max,
 	const struct nlmsghdr *h;
 	long buf[2048]; /* aligned for struct nlmsghdr */
 	ssize_t len;
-	int fd, e, done = 0;
+	int fd, done = 0;
 
 	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 		 NETLINK_SOCK_DIAG)) == -1)
@@ -123,10 +124,7 @@ waiting_diag(int family, unsigned port, struct sockuse_peer *v, size_t max,
 	(void)close(fd);
 	return 0;
 fail:
-	e = errno;
-	(void)close(fd);
-	errno = e;
-	return -1;
+	return close_fail(fd);
 }
 
 int
@@ -224,31 +222,6 @@ scan_fds(struct scan *sc, long pid, unsigned long held)
 	(void)closedir(d);
 }
 
-/* Decodes a local address of /proc/net/tcp or tcp6 into numeric text in
- * host (CONF_HOST_MAX bytes): each 32-bit word printed with %08X as it
- * lies in memory. Returns 0 or -1. */
-static int
-scan_hexaddr(const char *hex, char *host)
-{
-	unsigned char b[16];
-	char word[9];
-	uint32_t w;
-	size_t n = strlen(hex), i;
-
-	if (n != 8 && n != 32)
-		return -1;
-	for (i = 0; i < n / 8; i++) {
-		memcpy(word, hex + 8 * i, 8);
-		word[8] = '\0';
-		w = (uint32_t)strtoul(word, NULL, 16);
-		memcpy(b + 4 * i, &w, 4);
-	}
-	return inet_ntop(n == 8 ? AF_INET : AF_INET6, b, host, CONF_HOST_MAX) ==
-		NULL ?
-	    -1 :
-	    0;
-}
-
 /* Adds the listeners of table path (/proc/net/tcp or tcp6) whose inode
  * a process of the child holds. */
 static void
@@ -277,7 +250,7 @@ scan_table(struct scan *sc, const char *path)
 		if (i == sc->n || sc->f->nlisten >= SOCKUSE_LISTEN_MAX)
 			continue;
 		l = &sc->f->listen[sc->f->nlisten];
-		if (scan_hexaddr(hex, l->host) == -1)
+		if (proc_hexaddr(hex, l->host) == -1)
 			continue;
 		l->pid = sc->v[i].pid;
 		l->port = port;
