@@ -25,6 +25,16 @@ for f in fifo zero; do
 		ok "check -c $f.ini: refused at once (exit 2)" ||
 		fail "check -c $f.ini: exit $st: $(head -c 300 "$T/out")"
 done
+# A regular file of more than 1 MiB is surely not a ports.ini: refused
+# before a line of it is read.
+awk 'BEGIN { for (i = 0; i < 40000; i++) print "; a comment line of thirty bytes" }' > "$T/app/big.ini"
+st=$(cd "$T/app" && bounded "$HP" check -c big.ini)
+[ "$st" -eq 2 ] &&
+	grep -q "^holdports: big.ini: [0-9]* bytes, more than the 1048576 a ports.ini may have; is it the right file?\$" "$T/out" &&
+	ok "a file of $(wc -c < "$T/app/big.ini") bytes: refused at once (exit 2), its size named" ||
+	fail "big.ini: exit $st: $(head -c 300 "$T/out")"
+rm "$T/app/big.ini"
+
 mv "$T/app/fifo.ini" "$T/app/ports.ini"
 st=$(cd "$T/app" && bounded "$HP")
 [ "$st" -eq 2 ] && grep -q "ports.ini: not a regular file" "$T/out" &&
