@@ -295,9 +295,12 @@ child_build_op(void *arg)
 /* sv_ops.kill: signals process group pgid and, where it runs in a leaf,
  * every other process of the leaf (what left the group: setsid(2), a
  * double fork); SIGKILL kills the whole leaf (cgroup_kill()). An empty
- * group is not an error here. A stop signal is followed by SIGCONT, as
- * systemd does, so that a stopped group (Ctrl-Z in a debugger, kill
- * -STOP) acts on it now rather than at SIGKILL. */
+ * group is not an error here. A stop signal comes right after a SIGCONT,
+ * so that a stopped group (Ctrl-Z in a debugger, kill -STOP) acts on it
+ * now rather than at SIGKILL. systemd sends SIGCONT after the signal; in
+ * that order it can reach a process that is exiting and stopping its
+ * own threads with ptrace(2), as LeakSanitizer does, and discard the
+ * SIGSTOP the attach queued: the exit then hangs until SIGKILL. */
 static int
 child_kill_op(void *arg, pid_t pgid, int signo)
 {
@@ -305,20 +308,21 @@ child_kill_op(void *arg, pid_t pgid, int signo)
 	struct child_leaf *cl = child_leaf_find(ch, pgid);
 	int r, n, cont = signo != SIGKILL && signo != SIGCONT;
 
+	if (cont)
+		(void)spawn_kill(pgid, SIGCONT);
 	if ((r = spawn_kill(pgid, signo)) == -1 && errno != ESRCH)
 		log_warn("%skill process group %ld", ch->who, (long)pgid);
-	if (r == 0 && cont)
-		(void)spawn_kill(pgid, SIGCONT);
 	if (cl == NULL)
 		return r;
 	if (signo == SIGKILL) {
 		n = cgroup_kill(cl->leaf);
-	} else if ((n = cgroup_signal(cl->leaf, signo, pgid)) > 0) {
-		log_info("%sstopping %d process%s that left the process group "
-			 "of pid %ld, in its cgroup",
-		    ch->who, n, n == 1 ? "" : "es", (long)pgid);
+	} else {
 		if (cont)
 			(void)cgroup_signal(cl->leaf, SIGCONT, pgid);
+		if ((n = cgroup_signal(cl->leaf, signo, pgid)) > 0)
+			log_info("%sstopping %d process%s that left the "
+				 "process group of pid %ld, in its cgroup",
+			    ch->who, n, n == 1 ? "" : "es", (long)pgid);
 	}
 	if (n == -1) {
 		log_warn(

@@ -124,20 +124,20 @@ child_leaf_close(struct child *ch, struct plan *p, struct cgroup_leaf *leaf,
 }
 
 /* Stops what is left in the leaf of cl, whose group sv no longer knows:
- * the stop signal (and SIGCONT, as a group gets), then SIGKILL at
- * stop_timeout (child_timer()). */
+ * SIGCONT and the stop signal, as a group gets them (child_kill_op()),
+ * then SIGKILL at stop_timeout (child_timer()). */
 static void
 child_leaf_stop(struct child *ch, struct child_leaf *cl, int64_t now)
 {
 	int sig = ch->conf.stop_signal, n;
 
 	cl->kill_at = now + ch->conf.stop_timeout_ms;
+	if (sig != SIGKILL && sig != SIGCONT)
+		(void)cgroup_signal(cl->leaf, SIGCONT, 0);
 	if ((n = cgroup_signal(cl->leaf, sig, 0)) <= 0)
 		return;
 	log_info("%sstopping %d process%s left in the cgroup of pid %ld",
 	    ch->who, n, n == 1 ? "" : "es", (long)cl->pgid);
-	if (sig != SIGKILL && sig != SIGCONT)
-		(void)cgroup_signal(cl->leaf, SIGCONT, 0);
 }
 
 size_t
