@@ -145,10 +145,49 @@ static void
 child_check_socks(struct child *ch)
 {
 	int flags = sv_holding(&ch->sv) ? SOCK_CHECK_KEEP_FLAGS : 0;
+	struct sock *s;
 	size_t i;
 
-	for (i = 0; i < ch->conf.nsocks; i++)
-		(void)sock_check(&ch->sh->socks[ch->conf.socks[i]], flags);
+	for (i = 0; i < ch->conf.nsocks; i++) {
+		s = &ch->sh->socks[ch->conf.socks[i]];
+		(void)sock_check(s, flags);
+		s->hups = 0;
+	}
+}
+
+/*
+ * pollset callback of a held socket of ch while a process of ch runs:
+ * poll(2) reported a hang-up on it, which a listener gets only from a
+ * shutdown(2) by a process that holds it. It is repaired now
+ * (sock_check_shut()), not when the child exits: until then another
+ * process could bind the port. A socket that hangs up again after
+ * SOCK_HUPS_MAX repairs, or whose hang-up nothing explains or repairs, is
+ * not watched again until the next start.
+ */
+static void
+child_sock_hup(void *arg, int fd, short revents, int64_t now)
+{
+	struct child *ch = arg;
+	struct sock *s;
+	size_t i;
+
+	(void)revents;
+	(void)now;
+	for (i = 0; i < ch->conf.nsocks; i++) {
+		s = &ch->sh->socks[ch->conf.socks[i]];
+		if (s->fd != fd)
+			continue;
+		switch (sock_check_shut(s)) {
+		case SOCK_CHECK_RESTORED:
+		case SOCK_CHECK_REBOUND:
+			s->hups++;
+			break;
+		default:
+			s->hups = SOCK_HUPS_MAX;
+			break;
+		}
+		return;
+	}
 }
 
 /*
@@ -652,7 +691,17 @@ child_settle(struct child *ch, int64_t now)
 void
 child_gather(struct child *ch, struct pollset *ps)
 {
+	const struct sock *s;
+	size_t i;
+
 	sockuse_gather(&ch->su, ps);
+	/* Only a hang-up: a listener's queue never wakes the loop. */
+	for (i = 0; i < ch->conf.nsocks && child_pid(ch) != 0; i++) {
+		s = &ch->sh->socks[ch->conf.socks[i]];
+		if (s->fd != -1 && s->hups < SOCK_HUPS_MAX)
+			(void)pollset_add(
+			    ps, s->fd, proc_poll_rdhup(), child_sock_hup, ch);
+	}
 }
 
 void

@@ -149,6 +149,7 @@ struct sock {
 	int flags; /* F_GETFL status flags after bind */
 	char addr[CONF_PATH_MAX + 16]; /* bound address: 127.0.0.1:8080 */
 	int unlink_on_close; /* we created this unix socket file */
+	int hups; /* hang-ups repaired while a child ran (SOCK_HUPS_MAX) */
 	dev_t dev; /* its device and inode, so that we */
 	ino_t ino; /* never unlink a file that is not ours */
 	/* What sock_check() restores, as found right after bind and
@@ -214,6 +215,21 @@ int sock_bind(struct sock *s);
  * to repair again.
  */
 int sock_check(struct sock *s, int flags);
+/*
+ * The part of sock_check() for a socket a running child may still use,
+ * when poll(2) reports a hang-up on it (POLLHUP, POLLRDHUP: a child shut
+ * it down): a TCP listener listens again in place, where the child's copy
+ * listens again too; what cannot be undone in place is repaired by a new
+ * socket at the same address, as sock_check() does (the running child's
+ * copy is then dead, until the next start). Leaves alone what a running
+ * child may set on purpose: the file status flags and the options.
+ * Returns as sock_check() does.
+ */
+int sock_check_shut(struct sock *s);
+/* At most this many hang-ups of one socket are repaired while a child
+ * runs (struct sock's hups); past it the socket is not watched until the
+ * next start, so that one that keeps hanging up cannot spin the loop. */
+#define SOCK_HUPS_MAX 8
 /* sock_check(s, 0), for the start of a child: returns 0, or -1 with
  * errno. */
 int sock_reset(struct sock *s);

@@ -644,6 +644,22 @@ sock_check_link(struct sock *s, char *why)
 }
 
 int
+sock_check_shut(struct sock *s)
+{
+	char why[SOCK_WHY_MAX] = "";
+	int restored;
+
+	if (s->fd == -1)
+		return SOCK_CHECK_SAME;
+	restored = sock_check_link(s, why);
+	if (*why == '\0')
+		return restored ? SOCK_CHECK_RESTORED : SOCK_CHECK_SAME;
+	if (sock_rebind(s, why) == -1)
+		return -1;
+	return SOCK_CHECK_REBOUND;
+}
+
+int
 sock_check(struct sock *s, int flags)
 {
 	char done[256] = "", why[SOCK_WHY_MAX] = "";

@@ -31,6 +31,8 @@
  *   reuseport-serve
  *                  set SO_REUSEPORT on fd 3, then echo
  *   shutrd-exit    shutdown(fd 3, SHUT_RD) and exit 0
+ *   shutrd-serve   shutdown(fd 3, SHUT_RD), wait 1 s (for the supervisor
+ *                  to make it listen again), then echo
  *   filter-exit    attach a classic BPF filter that drops everything to
  *                  fd 3, lock it (SO_LOCK_FILTER) and exit 0
  *   bpf-exit       the same with an eBPF program (SO_ATTACH_BPF; needs
@@ -533,13 +535,16 @@ main(int argc, char *argv[])
 			return 0;
 	}
 #endif
-	if (strcmp(mode, "shutrd-exit") == 0) {
+	if (strcmp(mode, "shutrd-exit") == 0 ||
+	    strcmp(mode, "shutrd-serve") == 0) {
 		/* ENOTCONN: a datagram socket not connected, which Linux
 		 * shuts down all the same. */
 		if (shutdown(HP_LISTEN_FDS_START, SHUT_RD) == -1 &&
 		    errno != ENOTCONN)
 			die("shutdown fd 3");
-		return 0;
+		if (strcmp(mode, "shutrd-exit") == 0)
+			return 0;
+		sleep_ms(1000);
 	}
 	if (strcmp(mode, "filter-exit") == 0 || strcmp(mode, "bpf-exit") == 0)
 		return drop_all(strcmp(mode, "bpf-exit") == 0);
