@@ -303,7 +303,7 @@ tests/unit/test_advise: tests/unit/test_advise.c $(ADVISE_DEPS) $(CONF_OBJS)
 	    supervisor/log.o $(CONF_OBJS) $(INIH_LIBS) $(CMOCKA_LIBS)
 POLLED_DEPS = supervisor/polled.o supervisor/pollwatch.o supervisor/fstype.o \
 	  $(FSTYPE_OBJ) supervisor/watch.o supervisor/ignore.o supervisor/log.o \
-	  supervisor/util.o
+	  supervisor/util.o supervisor/fd.o
 tests/unit/test_polled: tests/unit/test_polled.c $(POLLED_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_polled.c \

@@ -61,9 +61,9 @@ FUZZ_DOTENV_OBJ = supervisor/dotenv.o supervisor/util.o
 FUZZ_PKGJSON_SRC = supervisor/pkgjson.c supervisor/util.c
 FUZZ_PKGJSON_OBJ = supervisor/pkgjson.o supervisor/util.o
 FUZZ_WATCH_SRC = supervisor/watch.c supervisor/ignore.c supervisor/log.c \
-		 supervisor/util.c
+		 supervisor/util.c supervisor/fd.c
 FUZZ_WATCH_OBJ = supervisor/watch.o supervisor/ignore.o supervisor/log.o \
-		 supervisor/util.o
+		 supervisor/util.o supervisor/fd.o
 
 $(FUZZ_OUT)/fuzz_conf: tests/fuzz/fuzz_conf.c $(FUZZ_DEPS) $(FUZZ_CONF_SRC)
 	@mkdir -p $(FUZZ_OUT)
