@@ -246,7 +246,7 @@ sock_bind_at(struct sock *s, unsigned port)
 	/* SO_REUSEADDR lets a restarted holdports bind at once over
 	 * connections in TIME_WAIT. Never on UDP, where it would let a
 	 * second process share the port, and never SO_REUSEPORT, which
-	 * does the same for TCP (PROTOCOL.md, pitfalls). */
+	 * does the same for TCP. */
 	if (sp->family != AF_UNIX && sp->type == SOCK_STREAM &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
 		goto fail;

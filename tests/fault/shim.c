@@ -30,8 +30,8 @@
  * armed, it removes itself from LD_PRELOAD and removes HP_FAULT_FILE and
  * HP_FAULT_PROG from the environment, so that nothing holdports executes
  * (the child, the build, /bin/sh) loads it: the faults stay in the
- * supervisor. The supervisor builds each child's environment from its own
- * (DESIGN 3), which is why unsetting them here is enough. Processes
+ * supervisor. The supervisor builds each child's environment from its own,
+ * which is why unsetting them here is enough. Processes
  * forked from the supervisor that do not exec (the guard, and the child
  * between fork(2) and execve(2)) keep the armed shim: that code is the
  * supervisor's too, and dup2(2) between fork and exec is where a child's

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# soak.sh: `make soak` (issue 7), not part of `make check`. SOAK_RELOADS
+# soak.sh: `make soak`, not part of `make check`. SOAK_RELOADS
 # (5 000) SIGHUP reloads, one after the other, while hp-load connects back
 # to back without pause: no connection may be refused or lost, and the
 # supervisor's resident memory (VmRSS) and descriptor count after the run

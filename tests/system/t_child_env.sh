@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# What a child gets (DESIGN 3): LISTEN_* right and fresh, fds 3.. are the
+# What a child gets: LISTEN_* right and fresh, fds 3.. are the
 # held sockets in config order, nothing else leaks, clean signal state,
 # O_NONBLOCK set by one child does not reach the next.
 . tests/system/lib.sh

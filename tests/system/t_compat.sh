@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# compat = server-starter einhorn (DESIGN 3): Server::Starter's own
+# compat = server-starter einhorn: Server::Starter's own
 # server_ports() finds every held socket, bound where its key says; the
 # einhorn variables and SERVER_STARTER_PORT are exact, fresh after a
 # reload, and a parent's stale ones never reach a child, compat on or off.

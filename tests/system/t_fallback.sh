@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# fallback = next (DESIGN 7, issue 4 tests 2 and 4): 20 instances started
+# fallback = next: 20 instances started
 # at once on one preferred port all run, on 20 distinct ports, each the
 # port it says and holdports ls --json lists; after SIGTERM the registry
 # is empty. An exhausted range is an error naming the range and its

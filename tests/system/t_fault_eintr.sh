@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: ISC
-# Fault injection (issue 7): poll(2) interrupted (EINTR) at random, half of
-# the calls. EINTR is normal (STYLE 4): holdports logs nothing about it,
+# Fault injection: poll(2) interrupted (EINTR) at random, half of
+# the calls. EINTR is normal: holdports logs nothing about it,
 # loses no event, signal or deadline, and refuses no connection across
 # reloads by SIGHUP and by file change (a debounce deadline) under load;
 # with the fault gone it goes on as before.

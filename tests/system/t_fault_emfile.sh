@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Fault injection (issue 7): out of descriptors (EMFILE).
+# Fault injection: out of descriptors (EMFILE).
 #  1. socket(2): an edit of ports.ini adds a socket; the new socket cannot
 #     be had. The running configuration stays (the old child keeps
 #     serving), one line says why, the edit is applied on its own once

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Fault injection (issue 7): fork(2) fails with EAGAIN on every try. The
+# Fault injection: fork(2) fails with EAGAIN on every try. The
 # port stays bound, holdports says so once (not once per retry), tries
 # again with back-off, and starts the child as soon as fork works again:
 # a connection queued meanwhile is answered by that child. The shim acts

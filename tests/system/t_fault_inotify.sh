@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Fault injection (issue 7): inotify_add_watch(2) fails with ENOSPC (the
+# Fault injection: inotify_add_watch(2) fails with ENOSPC (the
 # kernel's watch limit) for every new directory. holdports says so once,
 # with the sysctl to raise it, keeps the port and the child, and once the
 # limit is gone it watches the new directories after all (at the next

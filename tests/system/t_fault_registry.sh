@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Fault injection (issue 7): writing the registry file fails with ENOSPC
+# Fault injection: writing the registry file fails with ENOSPC
 # (a full $XDG_RUNTIME_DIR). The ports and the reloads do not depend on
 # it: children start and serve; holdports says so once, not once per
 # reload; once the disk has room again the file is written on its own,

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Hostile child (issue 7): it closes fd 3, its listening socket, and stays.
+# Hostile child: it closes fd 3, its listening socket, and stays.
 # The supervisor's own copy keeps the port: connections wait in the
 # backlog, a SIGHUP reload completes within stop_timeout + 1 s, and the
 # next child serves the waiting connection. Nothing is left.

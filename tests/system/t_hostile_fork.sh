@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Hostile child (issue 7): it forks 50 grandchildren that ignore SIGTERM
+# Hostile child: it forks 50 grandchildren that ignore SIGTERM
 # and hold the listening socket, then exits. They stay in its process
 # group; the group is stopped (SIGKILL after stop_timeout), a SIGHUP
 # reload waits for it and completes within stop_timeout + 1 s, and not

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: ISC
-# Hostile child (issue 7): it sets O_NONBLOCK on the listening socket,
+# Hostile child: it sets O_NONBLOCK on the listening socket,
 # which it shares with the supervisor's copy, and exits 0. The next child,
 # started by a SIGHUP within stop_timeout + 1 s, finds the socket blocking
-# again (DESIGN 3) and serves. Nothing is left.
+# again and serves. Nothing is left.
 . tests/system/lib.sh
 . tests/fault/lib.sh
 

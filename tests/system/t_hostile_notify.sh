@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Hostile child (issue 7): with ready = notify, it sends 10 000 datagrams a
+# Hostile child: with ready = notify, it sends 10 000 datagrams a
 # second, malformed but for a STATUS= every 1000th. The supervisor drains
 # them in bounded batches: it stays responsive (a SIGHUP reload completes
 # within stop_timeout + 1 s) and its log stays short (one line for the

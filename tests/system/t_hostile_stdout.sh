@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Hostile child (issue 7): it writes 100 MiB to stdout, the supervisor's,
+# Hostile child: it writes 100 MiB to stdout, the supervisor's,
 # which it inherits (here a file). The supervisor writes its log to
 # stderr only and never waits for the child's output: a SIGHUP reload in
 # the middle of the writing, and one after it, complete within

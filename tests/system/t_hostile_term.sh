@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Hostile child (issue 7): it ignores SIGTERM (also t_stop.sh, case 2).
+# Hostile child: it ignores SIGTERM (also t_stop.sh, case 2).
 # A SIGHUP reload SIGKILLs its group after stop_timeout and completes
 # within stop_timeout + 1 s; the port stays held; nothing is left.
 . tests/system/lib.sh

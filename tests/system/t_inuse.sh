@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# A port in use names its holder (DESIGN 7, issue 4 test 1): a plain
+# A port in use names its holder: a plain
 # process by pid and command, another holdports instance by name, pid and
 # config file, at start-up and on a live reload; a port that only has
 # connections in TIME_WAIT is told apart from one that a process listens

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# The registry (DESIGN 8, issue 4 tests 3 and 6): entries of killed
+# The registry: entries of killed
 # instances and of reused pids are dropped by the next reader; a registry
 # folder that another user owns or that is a symbolic link is refused,
 # and the instance runs unregistered; holdports ls, reload and stop find

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# Unix socket files (issue 4 test 5): a stale file from a crashed instance
+# Unix socket files: a stale file from a crashed instance
 # is replaced; a live socket is reported like EADDRINUSE, naming the
 # instance or the process that listens; a regular file at the path is
 # never touched; mode, user and group are applied to the file.

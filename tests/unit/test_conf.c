@@ -475,7 +475,7 @@ static const struct {
 	"ports.ini:2: the line is 200 bytes long, more than the 199 that "
 	"inih reads; shorten it, e.g. move a long command into a script or "
 	"give a list one value a line"},
-    /* fallback: its values, and a fixed TCP or UDP port (DESIGN 7) */
+    /* fallback: its values, and a fixed TCP or UDP port */
     {"[socket.http]\nlisten = 8080\nfallback = later\n",
 	"ports.ini:3: [socket.http] fallback: 'later' is not valid; use none, "
 	"next (the next 100 ports) or next:N (N ports from this one, e.g. "

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* test_env.c: the child's environment (DESIGN 3). */
+/* test_env.c: the child's environment. */
 
 #include <sys/types.h>
 
@@ -234,7 +234,7 @@ test_listen_pid_none(void **state)
 	char **envp;
 
 	(void)state;
-	/* listen_pid = none: the sockets, but no LISTEN_PID (DESIGN 3). */
+	/* listen_pid = none: the sockets, but no LISTEN_PID. */
 	envp = env_build(base, NULL, 0, names, 1, NULL, NULL);
 	assert_non_null(envp);
 	assert_string_equal(get(envp, "LISTEN_FDS"), "1");

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* test_reg.c: the registry format, its pruning rule, its folder, the JSON
- * of holdports ls --json, and the address matching of holder.c (DESIGN 7,
- * 8). */
+ * of holdports ls --json, and the address matching of holder.c. */
 
 #define _XOPEN_SOURCE 700 /* mkdtemp(3), setenv(3) */
 
