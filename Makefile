@@ -42,7 +42,8 @@ INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
 SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
 	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
 	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o \
-	  supervisor/child.o supervisor/child_plan.o supervisor/child_leaf.o \
+	  supervisor/child.o supervisor/child_plan.o supervisor/child_out.o \
+	  supervisor/child_leaf.o \
 	  supervisor/sv.o supervisor/loop.o \
 	  supervisor/loop_children.o supervisor/loop_notify.o supervisor/loop_conf.o \
 	  supervisor/sv_query.o supervisor/watch.o supervisor/notify.o \

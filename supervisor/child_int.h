@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* child_int.h: what the files of a child share. child.c runs the child
  * (its state machine's actions, its watcher, its exits); it calls
- * child_plan.c, which builds the plans of its start and build, and
+ * child_plan.c, which builds the plans of its start and build,
+ * child_out.c, which sets up what their output goes through, and
  * child_leaf.c, which keeps the cgroup leaf of each start and build.
  * Neither calls back. */
 
@@ -11,6 +12,7 @@
 #include <sys/types.h>
 
 #include "child.h"
+#include "out.h"
 
 /* child_plan.c */
 
@@ -20,6 +22,21 @@ int child_plan(struct child *ch);
 /* Frees the plans; emptied, not just freed: child_apply() plans again,
  * and a plan that fails half-way must not leave pointers to free twice. */
 void child_unplan(struct child *ch);
+
+/* child_out.c */
+
+/* Before a spawn of plan p (which: 0 the child, 1 its build): while
+ * holdports reads the output, gives the process its descriptors (p->out)
+ * and starts its ring afresh: a build's always, the child's unless an
+ * older child of it still runs. A failure is logged, and the process
+ * then writes to holdports' own stdout and stderr. */
+void child_out_begin(
+    struct child *ch, struct plan *p, struct out_io *io, int which);
+/* After the spawn of p as pid (-1 or SV_START_AGAIN: it did not start):
+ * its output is read from now on, each line prefixed with ch's name when
+ * there are several children. */
+void child_out_end(
+    struct child *ch, struct plan *p, struct out_io *io, pid_t pid, int which);
 
 /* child_leaf.c */
 
