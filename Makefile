@@ -39,23 +39,21 @@ CONF_OBJS = supervisor/conf.o supervisor/conf_base.o supervisor/conf_finish.o \
 	  supervisor/cmdline.o supervisor/cmdline_scan.o \
 	  supervisor/cmdline_path.o supervisor/dotenv.o supervisor/util.o
 INIT_OBJS = supervisor/init.o supervisor/wrapper.o supervisor/pkgjson.o
-SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o \
-	  supervisor/sigfd.o supervisor/sock.o supervisor/socks.o supervisor/env.o \
-	  supervisor/spawn.o supervisor/fdpack.o supervisor/strays.o \
-	  supervisor/child.o supervisor/child_plan.o supervisor/child_out.o \
-	  supervisor/child_leaf.o \
-	  supervisor/sv.o supervisor/loop.o \
-	  supervisor/loop_children.o supervisor/loop_notify.o supervisor/loop_conf.o \
+SV_OBJS = $(CONF_OBJS) supervisor/log.o supervisor/fd.o supervisor/sigfd.o \
+	  supervisor/sock.o supervisor/sock_check.o supervisor/socks.o \
+	  supervisor/env.o supervisor/spawn.o supervisor/fdpack.o \
+	  supervisor/strays.o supervisor/child.o supervisor/child_plan.o \
+	  supervisor/child_out.o supervisor/child_leaf.o supervisor/sv.o \
+	  supervisor/loop.o supervisor/loop_children.o \
+	  supervisor/loop_notify.o supervisor/loop_conf.o \
 	  supervisor/sv_query.o supervisor/watch.o supervisor/notify.o \
 	  supervisor/guard.o supervisor/ignore.o supervisor/reg.o \
-	  supervisor/reg_text.o supervisor/reg_dir.o \
-	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/pollset.o supervisor/fdstore.o supervisor/term.o \
-	  supervisor/buildloop.o supervisor/polled.o supervisor/pollwatch.o \
-	  supervisor/fstype.o $(FSTYPE_OBJ) supervisor/sockuse.o \
-	  $(SOCKUSE_OBJ) supervisor/advise.o $(INIT_OBJS) \
-	  supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) $(CGROUP_OBJ) \
-	  $(WEB_OBJS)
+	  supervisor/reg_text.o supervisor/reg_dir.o supervisor/holder.o \
+	  supervisor/cmd.o supervisor/pollset.o supervisor/fdstore.o \
+	  supervisor/term.o supervisor/buildloop.o supervisor/polled.o \
+	  supervisor/pollwatch.o supervisor/fstype.o $(FSTYPE_OBJ) \
+	  supervisor/sockuse.o $(SOCKUSE_OBJ) supervisor/advise.o $(INIT_OBJS) \
+	  supervisor/rand.o $(WATCH_OBJ) $(PROC_OBJ) $(CGROUP_OBJ) $(WEB_OBJS)
 # The browser side and the output it shows.
 WEB_OBJS = supervisor/ring.o supervisor/ansi.o supervisor/http.o \
 	   supervisor/web.o supervisor/webclient.o supervisor/webpage.o \
@@ -102,13 +100,14 @@ holdports: supervisor/main.o $(SV_OBJS)
 
 HEADERS = supervisor/hp.h supervisor/conf.h supervisor/conf_int.h \
 	  supervisor/parse.h supervisor/util.h supervisor/pollset.h \
-	  supervisor/proc_linux.h supervisor/sv.h supervisor/watch.h \
-	  supervisor/reg.h supervisor/child.h supervisor/child_int.h \
-	  supervisor/ring.h supervisor/out.h supervisor/browser.h \
-	  supervisor/loop_int.h supervisor/web.h supervisor/fdstore.h \
-	  supervisor/buildloop.h supervisor/polled.h supervisor/pollwatch.h \
-	  supervisor/fstype.h supervisor/sockuse.h supervisor/advise.h \
-	  supervisor/init.h supervisor/wrapper.h supervisor/cgroup.h
+	  supervisor/proc_linux.h supervisor/sock_int.h supervisor/sv.h \
+	  supervisor/watch.h supervisor/reg.h supervisor/child.h \
+	  supervisor/child_int.h supervisor/ring.h supervisor/out.h \
+	  supervisor/browser.h supervisor/loop_int.h supervisor/web.h \
+	  supervisor/fdstore.h supervisor/buildloop.h supervisor/polled.h \
+	  supervisor/pollwatch.h supervisor/fstype.h supervisor/sockuse.h \
+	  supervisor/advise.h supervisor/init.h supervisor/wrapper.h \
+	  supervisor/cgroup.h
 supervisor/main.o: supervisor/main.c $(HEADERS) VERSION
 	$(CC) $(HP_CFLAGS) -Isupervisor -DHP_VERSION=\"$(VERSION_STR)\" \
 	    $(CPPFLAGS) $(CFLAGS) -c supervisor/main.c -o $@
@@ -228,9 +227,9 @@ tests/helpers/sd-echo: tests/helpers/sd-echo.c
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/helpers/sd-echo.c \
 	    $(SYSTEMD_LIBS)
 REG_DEPS = supervisor/reg.o supervisor/reg_text.o supervisor/reg_dir.o \
-	  supervisor/holder.o supervisor/cmd.o \
-	  supervisor/sock.o supervisor/fd.o supervisor/log.o $(CONF_OBJS) \
-	  supervisor/rand.o $(PROC_OBJ)
+	  supervisor/holder.o supervisor/cmd.o supervisor/sock.o \
+	  supervisor/sock_check.o supervisor/fd.o supervisor/log.o \
+	  $(CONF_OBJS) supervisor/rand.o $(PROC_OBJ)
 tests/unit/test_reg: tests/unit/test_reg.c $(REG_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_reg.c \
