@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -64,10 +66,40 @@ socks_held(const struct sock *s, size_t n, int fd)
 	return 0;
 }
 
+/* Returns the port held socket s is bound to (the kernel's choice for
+ * port 0, the one a fallback took), or 0 for a unix socket. */
+static unsigned
+socks_port(const struct sock *s)
+{
+	if (s->bound.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&s->bound)->sin_port);
+	if (s->bound.ss_family == AF_INET6)
+		return ntohs(
+		    ((const struct sockaddr_in6 *)&s->bound)->sin6_port);
+	return 0;
+}
+
+/* Returns 1 if held socket s is where spec sp asks for: the same listen
+ * spec; or the same host, family and type with port 0 in sp (any port
+ * will do, so the one s has) or sp's fixed port the one s is bound to
+ * (port 0 or a fallback in the running configuration, the port it got
+ * written into ports.ini since). */
+static int
+socks_same_place(const struct sock *s, const struct spec *sp)
+{
+	const struct spec *o = &s->conf->spec;
+
+	if (spec_equal(o, sp))
+		return 1;
+	return sp->family != AF_UNIX && o->family == sp->family &&
+	    o->type == sp->type && strcmp(o->host, sp->host) == 0 &&
+	    (sp->port == 0 || socks_port(s) == sp->port);
+}
+
 /*
  * Finds the held socket that new socket spec sp continues: the same name
- * and listen spec first; else the same listen spec under another name,
- * but only for a fixed address (port 0 asks for any port, so such a
+ * and place (socks_same_place()) first; else the same place under another
+ * name, but only for a fixed address (port 0 asks for any port, so such a
  * socket is known by its name alone). Returns its index in old or -1.
  * kept[] marks sockets already taken.
  */
@@ -82,7 +114,7 @@ socks_match(
 		for (j = 0; j < n; j++) {
 			const struct spec *o = &old[j].conf->spec;
 
-			if (kept[j] || !spec_equal(o, sp))
+			if (kept[j] || !socks_same_place(&old[j], sp))
 				continue;
 			if (strcmp(o->name, sp->name) == 0 ||
 			    (pass == 1 &&

@@ -68,6 +68,31 @@ else
 	skip "backlog check: ss not installed (iproute2)"
 fi
 
+# The ports the kernel chose written into ports.ini: the same sockets
+# (same inodes), nothing bound again.
+inode=$(inode_of_port "$http")
+inode_extra=$(inode_of_port "$extra")
+cat > "$T/ports.ini.new" <<INI
+[holdports]
+debounce = 20ms
+[socket.http]
+listen = 127.0.0.1:$http
+backlog = 64
+[socket.extra]
+listen = 127.0.0.1:$extra
+[child]
+command = $ECHO -r $T/reports -d 1
+INI
+mv "$T/ports.ini.new" "$T/ports.ini"
+wait_until 10 at_least 2 'ports.ini changed, restarted pid' ||
+	fail "no reload on the edit: $(cat "$T/hp.log")"
+[ "$(inode_of_port "$http")" = "$inode" ] &&
+	[ "$(inode_of_port "$extra")" = "$inode_extra" ] &&
+	[ "$(count EADDRINUSE)" -eq 0 ] &&
+	ok "port 0 replaced by the port it got: the same sockets, nothing bound again" ||
+	fail "written ports: $(tail -n 4 "$T/hp.log")"
+pid2=$(latest_pid)
+
 # A broken edit: reported with file:line, nothing changes.
 printf '[socket.http]\nlisten = 127.0.0.1:99999\n[child]\ncommand = x\n' > "$T/ports.ini.new"
 mv "$T/ports.ini.new" "$T/ports.ini"
@@ -77,8 +102,13 @@ wait_until 10 at_least 1 "$T/ports.ini:2: \[socket.http\] listen: port '99999' .
 [ "$(latest_pid)" = "$pid2" ] && alive "$pid2" && listening "$http" && listening "$extra" &&
 	ok "the running child and sockets stay" || fail "broken edit changed something"
 
-# A valid edit whose new socket cannot be bound (its port is taken, here
-# by our own extra socket): nothing is applied, nothing half-bound stays.
+# A valid edit whose new socket cannot be bound (its port is taken by
+# another process): nothing is applied, nothing half-bound stays.
+"$T/h/hp-hold" 0 > "$T/hold.port" 2> "$T/hold.err" &
+hold=$!
+track "$hold"
+wait_until 10 test -s "$T/hold.port" || fail "hp-hold: $(cat "$T/hold.err")"
+taken=$(cat "$T/hold.port")
 cat > "$T/ports.ini.new" <<INI
 [holdports]
 debounce = 20ms
@@ -87,12 +117,12 @@ listen = 127.0.0.1:0
 [socket.more]
 listen = 127.0.0.1:0
 [socket.dup]
-listen = 127.0.0.1:$extra
+listen = 127.0.0.1:$taken
 [child]
 command = $ECHO -r $T/reports
 INI
 mv "$T/ports.ini.new" "$T/ports.ini"
-wait_until 10 at_least 1 "bind 127.0.0.1:$extra (dup): EADDRINUSE" &&
+wait_until 10 at_least 1 "bind 127.0.0.1:$taken (dup): EADDRINUSE" &&
 	wait_until 10 at_least 1 "ports.ini: keeping the running configuration" &&
 	ok "a new socket that cannot be bound: reported, edit not applied" ||
 	fail "bind failure on reload: $(tail -n 3 "$T/hp.log")"
