@@ -338,20 +338,29 @@ sock_check_link(struct sock *s, char *why)
 	return restored;
 }
 
-int
-sock_check_shut(struct sock *s)
+/* The end of sock_check() and sock_check_shut(): checks what s is
+ * connected to and listens on (sock_check_link()), then binds it again
+ * if why (SOCK_WHY_MAX bytes) holds a reason. restored: something was
+ * undone in place already. Returns as sock_check() does. */
+static int
+sock_check_end(struct sock *s, int restored, char *why)
 {
-	char why[SOCK_WHY_MAX] = "";
-	int restored;
-
-	if (s->fd == -1)
-		return SOCK_CHECK_SAME;
-	restored = sock_check_link(s, why);
+	restored |= sock_check_link(s, why);
 	if (*why == '\0')
 		return restored ? SOCK_CHECK_RESTORED : SOCK_CHECK_SAME;
 	if (sock_rebind(s, why) == -1)
 		return -1;
 	return SOCK_CHECK_REBOUND;
+}
+
+int
+sock_check_shut(struct sock *s)
+{
+	char why[SOCK_WHY_MAX] = "";
+
+	if (s->fd == -1)
+		return SOCK_CHECK_SAME;
+	return sock_check_end(s, 0, why);
 }
 
 int
@@ -400,12 +409,7 @@ sock_check(struct sock *s, int flags)
 	}
 	if (reuseport)
 		sock_intruders(s);
-	restored |= sock_check_link(s, why);
-	if (*why == '\0')
-		return restored ? SOCK_CHECK_RESTORED : SOCK_CHECK_SAME;
-	if (sock_rebind(s, why) == -1)
-		return -1;
-	return SOCK_CHECK_REBOUND;
+	return sock_check_end(s, restored, why);
 }
 
 int

@@ -105,6 +105,16 @@ port_of() {
 	    "$T/hp.log" | tail -n 1
 }
 
+# take_port PORT: tries to bind 127.0.0.1:PORT the way a stray server
+# would (SO_REUSEADDR, then listen), for at most 10 s; prints what
+# hp-hold says: EADDRINUSE, or taken.
+take_port() {
+	"$TOP/tests/helpers/hp-hold" -t "$1" > "$T/take" 2>&1 &
+	_take=$!
+	track "$_take"
+	wait_until 10 test -s "$T/take"
+	cat "$T/take"
+}
 # wait_port NAME: waits until holdports bound NAME; prints the port.
 wait_port() {
 	wait_until 10 sh -c "grep -q '^holdports: $1 listening on' '$T/hp.log'" ||

@@ -25,11 +25,7 @@ wait_until 10 listening "$port" &&
 	fail "port $port does not listen: $(cat "$T/hp.log")"
 grep -q "http: a child shut the listener down (shutdown(2)); listening again" "$T/hp.log" &&
 	ok "and the log says so" || fail "not logged: $(cat "$T/hp.log")"
-"$TOP/tests/helpers/hp-hold" -t "$port" > "$T/take" 2>&1 &
-take=$!
-track "$take"
-wait_until 10 test -s "$T/take"
-out=$(cat "$T/take")
+out=$(take_port "$port")
 [ "$out" = EADDRINUSE ] &&
 	ok "another process cannot take port $port (EADDRINUSE)" ||
 	fail "another process got port $port: '$out'"

@@ -28,11 +28,7 @@ wait_until 5 grep -q "http: a child shut the listener down (shutdown(2)); listen
 	alive "$child" &&
 	ok "a listener shut down by a running child listens again at once" ||
 	fail "not repaired while the child runs: $(cat "$T/hp.log")"
-"$TOP/tests/helpers/hp-hold" -t "$port" > "$T/take" 2>&1 &
-take=$!
-track "$take"
-wait_until 10 test -s "$T/take"
-out=$(cat "$T/take")
+out=$(take_port "$port")
 [ "$out" = EADDRINUSE ] &&
 	ok "another process cannot take port $port (EADDRINUSE)" ||
 	fail "another process got port $port: '$out'"
