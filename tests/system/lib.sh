@@ -115,6 +115,7 @@ take_port() {
 	wait_until 10 test -s "$T/take"
 	cat "$T/take"
 }
+
 # wait_port NAME: waits until holdports bound NAME; prints the port.
 wait_port() {
 	wait_until 10 sh -c "grep -q '^holdports: $1 listening on' '$T/hp.log'" ||
