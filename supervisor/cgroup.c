@@ -364,14 +364,7 @@ fail_dir:
 	errno = e;
 fail:
 	e = errno;
-	if (l->dir != -1)
-		(void)close(l->dir);
-	if (l->procs != -1)
-		(void)close(l->procs);
-	if (l->events != -1)
-		(void)close(l->events);
-	free(l->path);
-	free(l);
+	cgroup_leaf_free(l); /* in no list yet: only closed and freed */
 	errno = e;
 	return NULL;
 }
