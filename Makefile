@@ -70,7 +70,7 @@ UNIT	= tests/unit/test_conf tests/unit/test_watch tests/unit/test_sv \
 	  tests/unit/test_web tests/unit/test_cmdline tests/unit/test_fdpack \
 	  tests/unit/test_out tests/unit/test_fdstore tests/unit/test_buildloop \
 	  tests/unit/test_sockuse tests/unit/test_advise tests/unit/test_polled \
-	  tests/unit/test_log
+	  tests/unit/test_log tests/unit/test_pollset
 COMPAT	= tests/compat/test_compat tests/compat/test_notify
 HELPERS	= tests/helpers/hp-echo tests/helpers/sd-echo tests/helpers/hp-load \
 	  tests/helpers/guard-drive tests/helpers/hp-hold \
@@ -308,6 +308,11 @@ tests/unit/test_polled: tests/unit/test_polled.c $(POLLED_DEPS)
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_polled.c \
 	    $(POLLED_DEPS) $(CMOCKA_LIBS)
+tests/unit/test_pollset: tests/unit/test_pollset.c supervisor/pollset.o \
+    supervisor/util.o
+	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_pollset.c \
+	    supervisor/pollset.o supervisor/util.o $(CMOCKA_LIBS)
 tests/unit/test_fdpack: tests/unit/test_fdpack.c supervisor/fdpack.o
 	$(CC) $(HP_CFLAGS) -Isupervisor $(CMOCKA_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(HP_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_fdpack.c \

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pollset.h"
 #include "util.h"
@@ -14,7 +15,12 @@
 void
 pollset_clear(struct pollset *ps)
 {
+	size_t i;
+
+	for (i = 0; i < ps->nfds; i++)
+		ps->slot[ps->pfd[i].fd] = 0;
 	ps->nfds = 0;
+	ps->nfns = 0;
 	ps->ntimers = 0;
 }
 
@@ -22,40 +28,68 @@ void
 pollset_free(struct pollset *ps)
 {
 	free(ps->pfd);
-	free(ps->fds);
+	free(ps->fns);
+	free(ps->slot);
 	free(ps->timers);
 	ps->pfd = NULL;
-	ps->fds = NULL;
+	ps->fns = NULL;
+	ps->slot = NULL;
 	ps->timers = NULL;
-	ps->nfds = ps->capfds = ps->ntimers = ps->captimers = 0;
+	ps->nfds = ps->cappfd = ps->nfns = ps->capfns = ps->capslot = 0;
+	ps->ntimers = ps->captimers = 0;
+}
+
+/* Returns the entry of fd in ps->pfd, added (for no events yet) if fd
+ * has none this turn, or (size_t)-1 with errno ENOMEM. */
+static size_t
+pollset_entry(struct pollset *ps, int fd)
+{
+	size_t cap = ps->capslot, *slot;
+	struct pollfd *pfd;
+
+	if ((size_t)fd >= ps->capslot) {
+		if ((slot = grow(ps->slot, &cap, (size_t)fd + 1,
+			 sizeof(*slot))) == NULL)
+			return (size_t)-1;
+		memset(
+		    slot + ps->capslot, 0, (cap - ps->capslot) * sizeof(*slot));
+		ps->slot = slot;
+		ps->capslot = cap;
+	}
+	if (ps->slot[fd] != 0)
+		return ps->slot[fd] - 1;
+	pfd = grow(ps->pfd, &ps->cappfd, ps->nfds + 1, sizeof(*pfd));
+	if (pfd == NULL)
+		return (size_t)-1;
+	ps->pfd = pfd;
+	pfd[ps->nfds].fd = fd;
+	pfd[ps->nfds].events = 0;
+	pfd[ps->nfds].revents = 0;
+	ps->slot[fd] = ++ps->nfds;
+	return ps->nfds - 1;
 }
 
 int
 pollset_add(
     struct pollset *ps, int fd, short events, pollset_fd_fn fn, void *arg)
 {
-	size_t cap = ps->capfds;
-	struct pollfd *pfd;
-	struct pollset_fd *fds;
+	struct pollset_fd *fns;
+	size_t at;
 
 	if (fd < 0)
 		return 0;
-	/* Both arrays grow to the same capacity: grow() leaves the first
-	 * alone when the second fails, and the next call retries both. */
-	if ((pfd = grow(ps->pfd, &cap, ps->nfds + 1, sizeof(*pfd))) == NULL)
+	fns = grow(ps->fns, &ps->capfns, ps->nfns + 1, sizeof(*fns));
+	if (fns == NULL)
 		return -1;
-	ps->pfd = pfd;
-	cap = ps->capfds;
-	if ((fds = grow(ps->fds, &cap, ps->nfds + 1, sizeof(*fds))) == NULL)
+	ps->fns = fns;
+	if ((at = pollset_entry(ps, fd)) == (size_t)-1)
 		return -1;
-	ps->fds = fds;
-	ps->capfds = cap;
-	ps->pfd[ps->nfds].fd = fd;
-	ps->pfd[ps->nfds].events = events;
-	ps->pfd[ps->nfds].revents = 0;
-	ps->fds[ps->nfds].fn = fn;
-	ps->fds[ps->nfds].arg = arg;
-	ps->nfds++;
+	ps->pfd[at].events |= events;
+	fns[ps->nfns].fn = fn;
+	fns[ps->nfns].arg = arg;
+	fns[ps->nfns].at = at;
+	fns[ps->nfns].events = events;
+	ps->nfns++;
 	return 0;
 }
 
@@ -83,11 +117,9 @@ pollset_forget(struct pollset *ps, const void *arg)
 {
 	size_t i;
 
-	for (i = 0; i < ps->nfds; i++)
-		if (ps->fds[i].arg == arg) {
-			ps->pfd[i].revents = 0;
-			ps->pfd[i].fd = -1; /* poll(2) skips it */
-		}
+	for (i = 0; i < ps->nfns; i++)
+		if (ps->fns[i].arg == arg)
+			ps->fns[i].fn = NULL;
 	for (i = 0; i < ps->ntimers; i++)
 		if (ps->timers[i].arg == arg)
 			ps->timers[i].when = INT64_MAX;
@@ -112,20 +144,28 @@ pollset_timeout(const struct pollset *ps, int64_t now)
 int
 pollset_wait(struct pollset *ps, int64_t (*clock)(void))
 {
-	int64_t now = clock();
-	size_t i;
-	int r, ran = 0;
-
-	r = poll(ps->pfd, (nfds_t)ps->nfds, pollset_timeout(ps, now));
-	if (r == -1)
+	if (poll(ps->pfd, (nfds_t)ps->nfds, pollset_timeout(ps, clock())) == -1)
 		return -1;
-	now = clock();
-	for (i = 0; r > 0 && i < ps->nfds; i++)
-		if (ps->pfd[i].revents != 0 && ps->pfd[i].fd >= 0) {
-			ps->fds[i].fn(ps->fds[i].arg, ps->pfd[i].fd,
-			    ps->pfd[i].revents, now);
+	return pollset_run(ps, clock());
+}
+
+int
+pollset_run(struct pollset *ps, int64_t now)
+{
+	const struct pollset_fd *f;
+	size_t i;
+	short re;
+	int ran = 0;
+
+	for (i = 0; i < ps->nfns; i++) {
+		f = &ps->fns[i];
+		re = ps->pfd[f->at].revents &
+		    (f->events | POLLHUP | POLLERR | POLLNVAL);
+		if (f->fn != NULL && re != 0) {
+			f->fn(f->arg, ps->pfd[f->at].fd, re, now);
 			ran++;
 		}
+	}
 	for (i = 0; i < ps->ntimers; i++)
 		if (ps->timers[i].when <= now &&
 		    ps->timers[i].when != INT64_MAX) {

@@ -17,21 +17,28 @@ typedef void (*pollset_fd_fn)(void *arg, int fd, short revents, int64_t now);
 /* Called once the deadline it was added for has passed, at time now. */
 typedef void (*pollset_timer_fn)(void *arg, int64_t now);
 
-struct pollset_fd {
-	pollset_fd_fn fn;
-	void *arg;
-};
-
 struct pollset_timer {
 	int64_t when;
 	pollset_timer_fn fn;
 	void *arg;
 };
-
+/* A callback for a descriptor: several may wait on one descriptor. */
+struct pollset_fd {
+	pollset_fd_fn fn; /* NULL once forgotten (pollset_forget()) */
+	void *arg;
+	size_t at; /* the descriptor's entry in pfd */
+	short events; /* what this callback waits for */
+};
 struct pollset {
-	struct pollfd *pfd; /* what poll(2) gets */
-	struct pollset_fd *fds; /* the callback of pfd[i] */
-	size_t nfds, capfds;
+	/* What poll(2) gets: each descriptor once, with the events of all
+	 * its callbacks, so that nfds never exceeds the open descriptors
+	 * (poll(2) fails with EINVAL beyond RLIMIT_NOFILE). */
+	struct pollfd *pfd;
+	size_t nfds, cappfd;
+	struct pollset_fd *fns; /* the callbacks, in the order added */
+	size_t nfns, capfns;
+	size_t *slot; /* by descriptor: 1 + its entry in pfd, or 0 */
+	size_t capslot;
 	struct pollset_timer *timers;
 	size_t ntimers, captimers;
 };
@@ -42,9 +49,10 @@ void pollset_clear(struct pollset *ps);
 /* Frees what ps holds (not ps itself). */
 void pollset_free(struct pollset *ps);
 /* Waits for events on fd (POLLIN, POLLOUT, ...); fn(arg, fd, revents,
- * now) runs once poll(2) reports any (POLLHUP, POLLERR and POLLNVAL
- * included). A negative fd is ignored. Returns 0, or -1 with errno
- * ENOMEM. */
+ * now) runs once poll(2) reports any of them, or POLLHUP, POLLERR or
+ * POLLNVAL; revents holds only those. A descriptor added several times
+ * (by several modules) is polled once, for every callback's events. A
+ * negative fd is ignored. Returns 0, or -1 with errno ENOMEM. */
 int pollset_add(
     struct pollset *ps, int fd, short events, pollset_fd_fn fn, void *arg);
 /* Wakes the loop at when (absolute ms) to run fn(arg, now); when < 0 is
@@ -59,11 +67,14 @@ void pollset_forget(struct pollset *ps, const void *arg);
  * one is due, -1 (wait for ever) when there is none, so that an idle
  * loop never wakes up. */
 int pollset_timeout(const struct pollset *ps, int64_t now);
-/* Calls poll(2) on the descriptors with pollset_timeout(), then the
- * callback of each descriptor with events and of each timer that is due,
- * in the order they were added (descriptors first). A callback may add
- * nothing to ps (the set is rebuilt for each turn). Returns the number of
- * callbacks run, or -1 with errno from poll(2) (EINTR is normal). */
+/* Calls poll(2) on the descriptors with pollset_timeout(), then
+ * pollset_run(). Returns the number of callbacks run, or -1 with errno
+ * from poll(2) (EINTR is normal). */
 int pollset_wait(struct pollset *ps, int64_t (*clock)(void));
+/* Runs, as of now, the callback of each descriptor whose revents in pfd
+ * holds what it waits for, and of each timer that is due, in the order
+ * they were added (descriptors first). A callback may add nothing to ps
+ * (the set is rebuilt for each turn). Returns the number run. */
+int pollset_run(struct pollset *ps, int64_t now);
 
 #endif

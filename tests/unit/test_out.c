@@ -36,14 +36,8 @@ turn(struct out *o, int ms)
 	struct pollset ps = {0};
 
 	assert_int_equal(out_poll(o, &ps), 0);
-	if (ps.nfds > 0 && poll(ps.pfd, (nfds_t)ps.nfds, ms) > 0) {
-		size_t i;
-
-		for (i = 0; i < ps.nfds; i++)
-			if (ps.pfd[i].revents != 0)
-				ps.fds[i].fn(ps.fds[i].arg, ps.pfd[i].fd,
-				    ps.pfd[i].revents, 0);
-	}
+	if (ps.nfds > 0 && poll(ps.pfd, (nfds_t)ps.nfds, ms) > 0)
+		(void)pollset_run(&ps, 0);
 	pollset_free(&ps);
 }
 

@@ -293,28 +293,11 @@ world_free(struct world *w)
 static int
 turn(struct world *w)
 {
-	struct pollset_timer t;
-	size_t i;
-	int n = 0;
-
 	pollset_clear(&w->ps);
 	sockuse_gather(&w->su, &w->ps);
 	if (w->ps.nfds > 0)
 		assert_true(poll(w->ps.pfd, w->ps.nfds, 0) >= 0);
-	for (i = 0; i < w->ps.nfds; i++)
-		if (w->ps.pfd[i].revents != 0) {
-			w->ps.fds[i].fn(w->ps.fds[i].arg, w->ps.pfd[i].fd,
-			    w->ps.pfd[i].revents, w->now);
-			n++;
-		}
-	for (i = 0; i < w->ps.ntimers; i++) {
-		t = w->ps.timers[i];
-		if (t.when <= w->now) {
-			t.fn(t.arg, w->now);
-			n++;
-		}
-	}
-	return n;
+	return pollset_run(&w->ps, w->now);
 }
 
 static void
