@@ -19,6 +19,9 @@
 
 /* Without a subreaper a lingering group is checked on this period (ms). */
 #define GROUP_RECHECK_MS 20
+/* After poll(2) failed (not EINTR), the loop waits this long (ms)
+ * before it tries again. */
+#define POLL_ERROR_PAUSE_MS 10
 /* The registry's counts of the fd stores lag by at most this (ms): a
  * child that stores a thousand connections, a message each, makes one
  * write of the file, not a thousand. A start writes it at once. */
@@ -570,10 +573,14 @@ loop_run(struct conf *c, const struct opts *o)
 	loop_settle(&l, now_ms());
 	while (!loop_over(&l)) {
 		loop_gather(&l, now_ms());
-		if (pollset_wait(&l.ps, now_ms) == -1 && errno != EINTR &&
-		    log_limit(&l.poll_err, now_ms(), 1, &held))
-			/* ENOMEM, say: try again, but do not fill the log. */
-			log_warn("poll%s", log_held(held, more, sizeof(more)));
+		if (pollset_wait(&l.ps, now_ms) == -1 && errno != EINTR) {
+			/* ENOMEM, say: try again, but neither fill the log
+			 * nor spin; a signal ends the pause. */
+			if (log_limit(&l.poll_err, now_ms(), 1, &held))
+				log_warn("poll%s",
+				    log_held(held, more, sizeof(more)));
+			(void)poll(NULL, 0, POLL_ERROR_PAUSE_MS);
+		}
 		loop_settle(&l, now_ms());
 	}
 	status = 0;
