@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "loop_int.h"
@@ -579,7 +580,9 @@ loop_run(struct conf *c, const struct opts *o)
 			if (log_limit(&l.poll_err, now_ms(), 1, &held))
 				log_warn("poll%s",
 				    log_held(held, more, sizeof(more)));
-			(void)poll(NULL, 0, POLL_ERROR_PAUSE_MS);
+			(void)nanosleep(&(struct timespec){0,
+					    POLL_ERROR_PAUSE_MS * 1000000L},
+			    NULL);
 		}
 		loop_settle(&l, now_ms());
 	}
