@@ -583,6 +583,9 @@ loop_run(struct conf *c, const struct opts *o)
 			(void)nanosleep(&(struct timespec){0,
 					    POLL_ERROR_PAUSE_MS * 1000000L},
 			    NULL);
+			/* The signals still count: SIGTERM stops, SIGCHLD
+			 * reaps, even while poll(2) cannot say they came. */
+			loop_signals(&l, l.sigfd, POLLIN, now_ms());
 		}
 		loop_settle(&l, now_ms());
 	}
