@@ -51,15 +51,31 @@ sleep_us(int64_t us)
 		;
 }
 
-/* Sends SIGTERM to every tracked process. Async-signal-safe. */
+/* Sends SIGTERM to every tracked process, waits up to 2 s for them to
+ * exit, then sends SIGKILL to those left: a supervisor that cannot stop
+ * must not outlive the benchmark. Async-signal-safe. */
 static void
 track_kill(void)
 {
+	struct timespec ts = {0, 10000000}; /* 10 ms */
 	size_t i;
+	int tries, left;
 
 	for (i = 0; i < TRACK_MAX; i++)
 		if (tracked[i] > 1)
 			(void)kill(tracked[i], SIGTERM);
+	for (tries = 0; tries < 200; tries++) {
+		for (left = 0, i = 0; i < TRACK_MAX; i++)
+			if (tracked[i] > 1 &&
+			    waitpid(tracked[i], NULL, WNOHANG) == 0)
+				left++;
+		if (left == 0)
+			return;
+		(void)nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < TRACK_MAX; i++)
+		if (tracked[i] > 1)
+			(void)kill(tracked[i], SIGKILL);
 }
 
 void
