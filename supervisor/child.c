@@ -584,8 +584,11 @@ child_reaped(struct child *ch, pid_t pid, int status, int64_t now)
 	if (was_cur ||
 	    (was_build && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)))
 		child_why(ch, pid, status, was_cur);
-	if (run)
-		child_check_socks(ch);
+	/* Only what must not wait for the next start: a listener it shut
+	 * down listens again now (the full check, ninety-odd socket options,
+	 * is made once, before the next start). */
+	for (i = 0; run && i < ch->conf.nsocks; i++)
+		(void)sock_check_shut(&ch->sh->socks[ch->conf.socks[i]]);
 }
 
 void

@@ -165,9 +165,9 @@ int child_speaks(const struct child *ch, pid_t pgid);
  * serving), or 0 for none. */
 pid_t child_pid(const struct child *ch);
 /* The process pid of ch was reaped with wait(2) status: TR_CHILD_EXIT.
- * When it was a child (not a build), its sockets are checked at once
- * (sock_check()): a listener it shut down listens again before another
- * process can take the port. */
+ * When it was a child (not a build), what it did to its sockets' links
+ * is undone at once (sock_check_shut()): a listener it shut down listens
+ * again before another process can take the port. */
 void child_reaped(struct child *ch, pid_t pid, int status, int64_t now);
 /* READY=1 came from process group pgid of ch: TR_READY. */
 void child_ready(struct child *ch, pid_t pgid, int64_t now);

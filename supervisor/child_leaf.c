@@ -155,12 +155,11 @@ child_check_groups(struct child *ch, int64_t now)
 			left++;
 			continue;
 		}
-		if (cl != NULL)
-			child_leaf_drop(ch, (size_t)(cl - ch->leaves));
-		/* The next child first (it may start right here), the guard
-		 * after: it is ours to wait for, not the reload. An empty
-		 * group's id cannot be reused yet: pids are handed out in
-		 * order. */
+		/* The next child first (it may start right here); the guard
+		 * and the removal of the group's leaf (by the loop below)
+		 * after: they are ours to wait for, not the reload's. An
+		 * empty group's id cannot be reused yet: pids are handed out
+		 * in order. */
 		sv_step(&ch->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
 		guard_note(ch->sh->guard, pgids[i], 0);
 	}
