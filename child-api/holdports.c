@@ -502,6 +502,24 @@ hp_listen_fd(const char *name)
 }
 
 /*
+ * Reads the address fd is bound to into *sa, its length into *l, as
+ * sd_is_socket_inet() and sd_is_socket_unix() of systemd's sd-daemon.c
+ * do: the buffer zeroed first, an address shorter than its family field
+ * refused. Returns 1, -errno of getsockname(2), or -EINVAL.
+ */
+static int
+socket_name(int fd, union sockaddr_any *sa, socklen_t *l)
+{
+	*l = sizeof(*sa);
+	memset(sa, 0, sizeof(*sa));
+	if (getsockname(fd, &sa->sa, l) < 0)
+		return -errno;
+	if (*l < sizeof(sa_family_t))
+		return -EINVAL;
+	return 1;
+}
+
+/*
  * Checks that fd is a socket of the given type (0: any) and listening
  * state (< 0: either), as sd_is_socket_internal() in systemd's
  * sd-daemon.c. Returns 1, 0, or a negative errno value: -EBADF for fd < 0,
@@ -557,7 +575,7 @@ int
 hp_is_socket_inet(int fd, int family, int type, int listening, uint16_t port)
 {
 	union sockaddr_any sa;
-	socklen_t l = sizeof(sa);
+	socklen_t l;
 	int r;
 
 	if (fd < 0)
@@ -567,12 +585,8 @@ hp_is_socket_inet(int fd, int family, int type, int listening, uint16_t port)
 
 	if ((r = socket_check(fd, type, listening)) <= 0)
 		return r;
-
-	memset(&sa, 0, sizeof(sa));
-	if (getsockname(fd, &sa.sa, &l) < 0)
-		return -errno;
-	if (l < sizeof(sa_family_t))
-		return -EINVAL;
+	if ((r = socket_name(fd, &sa, &l)) < 0)
+		return r;
 	if (sa.sa.sa_family != AF_INET && sa.sa.sa_family != AF_INET6)
 		return 0;
 	if (family != 0 && sa.sa.sa_family != family)
@@ -597,7 +611,7 @@ hp_is_socket_unix(
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
 	const unsigned char *sun_path;
 	union sockaddr_any sa;
-	socklen_t l = sizeof(sa);
+	socklen_t l;
 	int r;
 
 	if (fd < 0)
@@ -605,12 +619,8 @@ hp_is_socket_unix(
 
 	if ((r = socket_check(fd, type, listening)) <= 0)
 		return r;
-
-	memset(&sa, 0, sizeof(sa));
-	if (getsockname(fd, &sa.sa, &l) < 0)
-		return -errno;
-	if (l < sizeof(sa_family_t))
-		return -EINVAL;
+	if ((r = socket_name(fd, &sa, &l)) < 0)
+		return r;
 	if (sa.sa.sa_family != AF_UNIX)
 		return 0;
 	if (path == NULL)
@@ -934,6 +944,22 @@ format_state(const char *format, va_list ap)
 	return p;
 }
 
+/* hp_pid_notifyf() with its arguments in ap: the state formatted (a
+ * failed format is -ENOMEM, before NOTIFY_SOCKET is looked at), then
+ * hp_pid_notify(). */
+static int
+pid_notifyv(pid_t pid, int unset_environment, const char *format, va_list ap)
+{
+	char *p = NULL;
+	int r;
+
+	if (format != NULL && (p = format_state(format, ap)) == NULL)
+		return -ENOMEM;
+	r = hp_pid_notify(pid, unset_environment, p);
+	free(p);
+	return r;
+}
+
 /*
  * sd_pid_notifyf() of systemd's sd-daemon.c (252): formats the state,
  * then hp_pid_notify(). A failed format is -ENOMEM and, as in
@@ -945,18 +971,11 @@ int
 hp_pid_notifyf(pid_t pid, int unset_environment, const char *format, ...)
 {
 	va_list ap;
-	char *p = NULL;
 	int r;
 
-	if (format != NULL) {
-		va_start(ap, format);
-		p = format_state(format, ap);
-		va_end(ap);
-		if (p == NULL)
-			return -ENOMEM;
-	}
-	r = hp_pid_notify(pid, unset_environment, p);
-	free(p);
+	va_start(ap, format);
+	r = pid_notifyv(pid, unset_environment, format, ap);
+	va_end(ap);
 	return r;
 }
 
@@ -966,18 +985,11 @@ int
 hp_notifyf(int unset_environment, const char *format, ...)
 {
 	va_list ap;
-	char *p = NULL;
 	int r;
 
-	if (format != NULL) {
-		va_start(ap, format);
-		p = format_state(format, ap);
-		va_end(ap);
-		if (p == NULL)
-			return -ENOMEM;
-	}
-	r = hp_pid_notify(0, unset_environment, p);
-	free(p);
+	va_start(ap, format);
+	r = pid_notifyv(0, unset_environment, format, ap);
+	va_end(ap);
 	return r;
 }
 
