@@ -1041,7 +1041,7 @@ static int
 wait_hup(int fd, uint64_t timeout_usec)
 {
 	const int forever = timeout_usec == UINT64_MAX;
-	uint64_t left = 0, end = 0, now;
+	uint64_t left = 0, end = 0, now = 0;
 	struct pollfd p;
 	int r;
 

@@ -118,7 +118,8 @@ cgroup_self(char *buf, size_t len, char *rel, char *why, size_t wlen)
 		while (fgets(line, sizeof(line), fp) != NULL)
 			if (strncmp(line, "0::", 3) == 0) {
 				line[strcspn(line, "\n")] = '\0';
-				(void)snprintf(cg, sizeof(cg), "%s", line + 3);
+				(void)snprintf(cg, sizeof(cg), "%.*s",
+				    (int)sizeof(cg) - 1, line + 3);
 				break;
 			}
 		(void)fclose(fp);

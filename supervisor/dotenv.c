@@ -543,7 +543,7 @@ dotenv_diff(char *const *old, size_t nold, char *const *cur, size_t ncur,
 		buf[0] = '\0';
 	if ((a = malloc((nold + 1) * sizeof(*a))) == NULL ||
 	    (b = malloc((ncur + 1) * sizeof(*b))) == NULL ||
-	    (grp = malloc((nold + ncur + 1) * sizeof(*grp))) == NULL) {
+	    (grp = calloc(nold + ncur + 1, sizeof(*grp))) == NULL) {
 		free(a);
 		free(b);
 		errno = ENOMEM;

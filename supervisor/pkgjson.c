@@ -137,7 +137,7 @@ static int
 escape(struct jp *j)
 {
 	unsigned char c;
-	uint32_t cp;
+	uint32_t cp = 0;
 
 	if (j->p >= j->end)
 		return bad();

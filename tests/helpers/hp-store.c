@@ -100,7 +100,8 @@ store1(int fd, const char *extra)
 {
 	char state[512];
 
-	(void)snprintf(state, sizeof(state), "FDSTORE=1%s", extra);
+	(void)snprintf(state, sizeof(state), "FDSTORE=1%.*s",
+	    (int)sizeof(state) - 10, extra);
 	send_fds(state, &fd, 1);
 }
 

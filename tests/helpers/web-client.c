@@ -276,7 +276,7 @@ fetch_pid(char *out, size_t len)
 	buf[got] = '\0';
 	if (strncmp(buf, "pid=", 4) == 0) { /* hp-echo's answer */
 		buf[strcspn(buf, "\r\n")] = '\0';
-		(void)snprintf(out, len, "%s", buf + 4);
+		(void)snprintf(out, len, "%.*s", (int)len - 1, buf + 4);
 		return;
 	}
 	if ((body = strstr(buf, "\r\n\r\n")) == NULL) {

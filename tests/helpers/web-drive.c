@@ -178,10 +178,11 @@ drive_command(struct drive *d, char *line)
 	else if (strcmp(line, "reload") == 0)
 		r = web_event(d->web, WEB_RELOAD, NULL);
 	else if (strncmp(line, "headline ", 9) == 0)
-		(void)snprintf(
-		    d->headline, sizeof(d->headline), "%s", line + 9);
+		(void)snprintf(d->headline, sizeof(d->headline), "%.*s",
+		    (int)sizeof(d->headline) - 1, line + 9);
 	else if (strncmp(line, "child ", 6) == 0)
-		(void)snprintf(d->child, sizeof(d->child), "%s", line + 6);
+		(void)snprintf(d->child, sizeof(d->child), "%.*s",
+		    (int)sizeof(d->child) - 1, line + 6);
 	else if (strncmp(line, "tail ", 5) == 0)
 		drive_tail(d, line + 5);
 	else if (strcmp(line, "update") == 0)

@@ -404,7 +404,7 @@ make_dir(char *dir, size_t len)
 static void
 remove_dir(const char *dir)
 {
-	char p[PATH_MAX];
+	char p[PATH_MAX + 16]; /* dir and one name */
 
 	(void)snprintf(p, sizeof(p), "%s/noexec", dir);
 	(void)unlink(p);

@@ -851,7 +851,7 @@ test_inet_tcp4_listening(void **state)
 static void
 test_inet_tcp6_listening(void **state)
 {
-	uint16_t port;
+	uint16_t port = 0;
 	int fd;
 
 	(void)state;
