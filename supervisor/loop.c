@@ -464,10 +464,6 @@ loop_open(struct loop *l)
 	log_through(out_log, l->out); /* our lines after what waits */
 	l->sh.out = l->out;
 	l->sh.browser = l->browser;
-	if ((l->sigfd = sigfd_open()) == -1) {
-		log_warn("signal pipe");
-		return -1;
-	}
 	l->sh.term = &l->term;
 	(void)term_open(&l->term, 1);
 	if (term_reading(&l->term))
@@ -498,7 +494,8 @@ loop_open(struct loop *l)
 	return 0;
 }
 
-/* Closes everything loop_open() and loop_bind() opened. */
+/* Closes everything loop_run() and loop_open() opened, as far as they
+ * got: a part not opened yet is skipped. */
 static void
 loop_close(struct loop *l)
 {
@@ -555,16 +552,20 @@ loop_run(struct conf *c, const struct opts *o)
 	l.reconf_at = -1;
 	l.stores_at = -1;
 	(void)snprintf(l.cwd, sizeof(l.cwd), "%s", o->cwd);
+	/* The signals first: a SIGTERM that comes while the sockets are
+	 * being bound is acted on in the first turn, which removes the
+	 * unix socket files, instead of killing holdports with them left. */
+	if ((l.sigfd = sigfd_open()) == -1) {
+		log_warn("signal pipe");
+		goto out;
+	}
 	if (fdpack_limit_init(&l.limit) == -1) {
 		log_warn("reading the descriptor limit");
-		conf_free(&l.conf);
-		return 1;
+		goto out;
 	}
 	if (loop_limit(&l, l.conf.nsocks) == -1 ||
-	    socks_bind(&l.conf, &l.socks) == -1) {
-		conf_free(&l.conf);
-		return 1;
-	}
+	    socks_bind(&l.conf, &l.socks) == -1)
+		goto out;
 	loop_limit_stores(&l, &l.conf, l.conf.nsocks);
 	l.nsocks = l.conf.nsocks;
 	if (loop_open(&l) == -1)

@@ -25,8 +25,14 @@ wait_until 10 child_pid || {
 }
 pid=$(child_pid)
 fds=$(for fd in 0 1 2; do readlink "/proc/$HP_PID/fd/$fd"; done | tr '\n' ' ')
-[ "$fds" = "/dev/null /dev/null /dev/null " ] &&
-	ok "holdports holds /dev/null on 0, 1 and 2" || fail "0, 1, 2: $fds"
+if [ -n "${HP_WRAP:-}" ]; then
+	# valgrind opens its log before holdports runs: at fd 0.
+	skip "0, 1, 2: under $HP_WRAP, which takes the lowest free descriptor for its log"
+elif [ "$fds" = "/dev/null /dev/null /dev/null " ]; then
+	ok "holdports holds /dev/null on 0, 1 and 2"
+else
+	fail "0, 1, 2: $fds"
+fi
 [ "$(report_of "$pid" listen_fds)" = 1 ] &&
 	case $(report_of "$pid" fd.3) in socket:*) true ;; *) false ;; esac &&
 	ok "the child gets its socket as fd 3" ||

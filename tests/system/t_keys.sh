@@ -49,6 +49,15 @@ expect (q again to kill)
 exit 0
 cooked
 EOF
+# Under valgrind holdports does not stop itself (its raise(SIGSTOP) is
+# valgrind's to carry out, and it does not): the scripts go on without
+# the Ctrl-Z part, said once.
+no_stop() {
+	[ -n "${HP_WRAP:-}" ] || return 0
+	sed '/^send \\032$/,/^cont$/d' "$1.txt" > "$1.tmp" && mv "$1.tmp" "$1.txt"
+	skip "$1: Ctrl-Z and fg: holdports does not stop under valgrind"
+}
+no_stop keys
 if drive keys -l 127.0.0.1:0 -- "$ECHO"; then
 	ok "r reloads, c clears, Ctrl-Z and fg give back and take the key mode, q stops and says so; the modes are as they were"
 else
@@ -158,6 +167,7 @@ send q
 exit 0
 cooked
 EOF
+no_stop tty
 if drive tty -c tty.ini; then
 	ok "stdin = tty: the child reads a typed line, Ctrl-C and Ctrl-Z reach it, the terminal is holdports' again after it exits"
 else
