@@ -545,7 +545,6 @@ loop_run(struct conf *c, const struct opts *o)
 	l.opts = o;
 	l.conf = *c;
 	conf_init(c); /* it is the loop's now */
-	l.sigfd = -1;
 	l.term.fd = -1;
 	l.guard.fd = -1;
 	l.conf_deb.deadline = -1;

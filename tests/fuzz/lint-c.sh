@@ -24,14 +24,6 @@ flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Isupervisor -Ichild-api \
     -Itests/stub $(pkg-config --cflags inih 2>/dev/null)"
 for f in "$@"; do
 	case $f in
-	# key_apply() gets sc NULL only from conf_set(), which takes keys of
-	# [holdports] and [child] only, never listen or backlog (the
-	# analyzer does not know which keys key_find() can return).
-	*/conf_keys.c) extra=-clang-analyzer-core.NullDereference,-clang-analyzer-core.NonNullParamChecker ;;
-	# l->children holds no NULL: loop_add_child() stores a child only
-	# once it is made; after its realloc(3) the analyzer takes the
-	# array's old entries for unknown values that may be NULL.
-	*/loop.c) extra=-clang-analyzer-core.NullDereference ;;
 	# cmd_signal(): with no target, cmd_pick() never returns 0 while an
 	# instance runs (it falls back to all of them), so target is not
 	# NULL where k == 0 && n > 0, and v is not NULL where k == 1.
