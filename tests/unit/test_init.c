@@ -225,8 +225,8 @@ test_projects(void **state)
 			;
 		if ((k < 8 && w->files[k] != NULL) !=
 		    (strstr(text, "\nenv_file = .env\n") != NULL))
-			fail_msg("project %zu: env_file line wrong:\n%s", i,
-			    text);
+			fail_msg(
+			    "project %zu: env_file line wrong:\n%s", i, text);
 		free(text);
 	}
 	/* without the command, the module through python3, which execs it
