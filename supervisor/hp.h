@@ -426,8 +426,9 @@ short proc_poll_rdhup(void);
  * CONFIG_PROC_CHILDREN), else the ppid field of each /proc/PID/stat; a
  * child forked or reaped meanwhile may be missed. Returns the number
  * stored (the rest, if any, are left for the next call), or 0 with errno
- * set when they cannot be listed (ENOSYS where not implemented). Not
- * async-signal-safe: call it in the supervisor, not after fork(). */
+ * set when they cannot be listed (ENOSYS on systems without /proc:
+ * proc_none.c). Not async-signal-safe: call it in the supervisor, not after
+ * fork(). */
 size_t proc_children(pid_t *pids, size_t max);
 /* In a child between fork(2) and execve(2), with parent the supervisor's
  * pid taken before fork: asks for SIGKILL when the parent dies (Linux:
@@ -545,14 +546,15 @@ int proc_socks(int type, unsigned port, const char *path,
  * "socket:[INODE]" links of /proc/PID/fd, proc(5)), or 0 when no process
  * that could be read has it; *unreadable is then the number of processes
  * whose descriptors could not be read (those of other users). Returns 0
- * with errno ENOSYS where not implemented. Cannot fail otherwise. */
+ * with errno ENOSYS on systems without /proc (proc_none.c). Cannot fail
+ * otherwise. */
 pid_t proc_sock_owner(unsigned long inode, size_t *unreadable);
 /* Writes the command line of pid into buf (len bytes, cut there), its
  * arguments joined by spaces (Linux: /proc/PID/cmdline; for a process
  * without one, a kernel thread or a zombie, "[comm]" from
  * /proc/PID/stat), cleaned with log_clean(): another user chose those
  * bytes, and they may hold escape sequences. Returns 0, or -1 with errno
- * (ENOSYS where not implemented, ESRCH when gone) and buf "". */
+ * (ENOSYS on systems without /proc, ESRCH when gone) and buf "". */
 int proc_cmdline(pid_t pid, char *buf, size_t len);
 
 /* notify.c: the supervisor's end of the sd_notify(3) protocol: readiness
