@@ -16,6 +16,24 @@ export const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 	"--disable-component-update", "--disable-sync", "--no-first-run"];
 
+// The lines of a test case named name, as the system tests print them:
+// ok(what), fail(what), check(what, async fn) (ok, or FAIL with the first
+// line of what fn threw), and status(): 1 once anything failed, else 0.
+export function reporter(name) {
+	let failed = 0;
+	const ok = (m) => console.log(`ok   ${name}: ${m}`);
+	const fail = (m) => { console.log(`FAIL ${name}: ${m}`); failed = 1; };
+	async function check(what, fn) {
+		try {
+			await fn();
+			ok(what);
+		} catch (e) {
+			fail(`${what}: ${e.message.split("\n")[0]}`);
+		}
+	}
+	return { ok, fail, check, status: () => failed };
+}
+
 // Starts Chromium with a fresh profile under dir. Returns the context.
 export async function browser(dir, options = {}) {
 	return chromium.launchPersistentContext(path.join(dir, "profile"), {

@@ -13,21 +13,11 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { browser, top } from "./lib.mjs";
+import { browser, reporter, top } from "./lib.mjs";
 
 const dir = process.argv[2];
 const name = "t_web_live";
-let failed = 0;
-const ok = (m) => console.log(`ok   ${name}: ${m}`);
-const fail = (m) => { console.log(`FAIL ${name}: ${m}`); failed = 1; };
-async function check(what, fn) {
-	try {
-		await fn();
-		ok(what);
-	} catch (e) {
-		fail(`${what}: ${e.message.split("\n")[0]}`);
-	}
-}
+const { ok, fail, check, status } = reporter(name);
 
 // The project: the demo's source and message, and a ports.ini that builds
 // and runs it with the browser side on kernel-chosen ports. A short link
@@ -195,4 +185,4 @@ try {
 	await ctx.close();
 	await stop(h);
 }
-process.exit(failed);
+process.exit(status());

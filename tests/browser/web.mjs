@@ -9,21 +9,11 @@
 //   node tests/browser/web.mjs DIR      (DIR: a scratch directory)
 
 import http from "node:http";
-import { browser, drive, gccTail } from "./lib.mjs";
+import { browser, drive, gccTail, reporter } from "./lib.mjs";
 
 const dir = process.argv[2];
 const name = "t_web_browser";
-let failed = 0;
-const ok = (m) => console.log(`ok   ${name}: ${m}`);
-const fail = (m) => { console.log(`FAIL ${name}: ${m}`); failed = 1; };
-async function check(what, fn) {
-	try {
-		await fn();
-		ok(what);
-	} catch (e) {
-		fail(`${what}: ${e.message.split("\n")[0]}`);
-	}
-}
+const { ok, fail, check, status } = reporter(name);
 
 const d = await drive(dir, ["-i", "myapp", "-c", "api", "-t", gccTail(dir, `${dir}/tail`),
     "-H", "build failed with status 2 after 0.4 s"]);
@@ -112,4 +102,4 @@ try {
 	app.close();
 	d.proc.kill("SIGTERM");
 }
-process.exit(failed);
+process.exit(status());
