@@ -63,10 +63,12 @@ if wait_until 10 grep -q "$want" "$T/hp.log"; then
 else
 	fail "no loop found: $(cat "$T/hp.log")"
 fi
-# the change of "loop", then two rounds; the third is stopped
+# the change of "loop" and the rounds before the third reload; once it
+# is stopped nothing more (a change that comes during a build makes that
+# build run again, not a reload, so the count may be one more)
 n=$(count 'restarted pid')
-if [ "$n" -eq 3 ] && ! wait_until 2 at_least 4 'restarted pid'; then
-	ok "the change and two rounds reload, then nothing"
+if [ "$n" -ge 3 ] && [ "$n" -le 4 ] && ! wait_until 2 at_least $((n + 1)) 'restarted pid'; then
+	ok "the change and the rounds reload ($n), then nothing"
 else
 	fail "reloads: $(count 'restarted pid'): $(cat "$T/hp.log")"
 fi
@@ -74,7 +76,7 @@ fi
 wait_until 10 watching "$HP_PID"
 echo y >> "$T/app/main.go"
 if wait_until 10 at_least 1 'main.go changed, build ok' &&
-    ! wait_until 2 at_least 5 'restarted pid'; then
+    ! wait_until 2 at_least $((n + 2)) 'restarted pid'; then
 	ok "a change of main.go then reloads once: $(grep 'main.go changed' "$T/hp.log")"
 else
 	fail "after the loop: $(cat "$T/hp.log")"
