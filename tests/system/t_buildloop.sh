@@ -66,6 +66,10 @@ fi
 # the change of "loop" and the rounds before the third reload; once it
 # is stopped nothing more (a change that comes during a build makes that
 # build run again, not a reload, so the count may be one more)
+# The warning comes when the third round's changes settle, which on a
+# slow machine is before the child that round built has started: wait
+# for its line first.
+wait_until 10 at_least 3 'restarted pid'
 n=$(count 'restarted pid')
 if [ "$n" -ge 3 ] && [ "$n" -le 4 ] && ! wait_until 2 at_least $((n + 1)) 'restarted pid'; then
 	ok "the change and the rounds reload ($n), then nothing"
