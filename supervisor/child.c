@@ -223,6 +223,8 @@ child_start_op(void *arg)
 		return child_spawn_failed(ch, "", ch->conf.argv[0], stage);
 	child_spawn_worked(ch);
 	guard_note(ch->sh->guard, pid, 1);
+	if (leaf != NULL)
+		ch->spare_at = now_ms() + CHILD_SPARE_MS;
 	return pid;
 }
 
@@ -390,6 +392,7 @@ child_open(struct child *ch, const struct childconf *cc,
 	ch->sh = sh;
 	ch->deb.deadline = -1;
 	ch->poll_at = -1;
+	ch->spare_at = -1;
 	buildloop_init(&ch->bl);
 	sockuse_init(&ch->su);
 	if (named)
@@ -429,6 +432,7 @@ void
 child_close(struct child *ch)
 {
 	/* The leaves themselves are the cgroup's: cgroup_close(). */
+	child_leaf_unspare(ch);
 	free(ch->leaves);
 	ch->leaves = NULL;
 	ch->nleaves = ch->capleaves = 0;
@@ -461,6 +465,9 @@ void
 child_reload(struct child *ch, int64_t now, const char *reason)
 {
 	sv_step(&ch->sv, TR_RELOAD, now, 0, 0, reason);
+	/* Replace mode, or a build first: the start waits. */
+	if (ch->sv.pending)
+		child_leaf_spare(ch);
 }
 
 void
@@ -650,6 +657,10 @@ child_timer(struct child *ch, int64_t now)
 
 	if (d >= 0 && now >= d)
 		sv_step(&ch->sv, TR_TIMER, now, 0, 0, NULL);
+	if (ch->spare_at >= 0 && now >= ch->spare_at) {
+		ch->spare_at = -1;
+		child_leaf_spare(ch);
+	}
 	for (i = 0; i < ch->nleaves; i++) {
 		struct child_leaf *cl = &ch->leaves[i];
 
@@ -671,6 +682,8 @@ child_deadline(const struct child *ch)
 	int64_t d = sv_deadline(&ch->sv);
 	size_t i;
 
+	if (ch->spare_at >= 0 && (d < 0 || ch->spare_at < d))
+		d = ch->spare_at;
 	for (i = 0; i < ch->nleaves; i++)
 		if (ch->leaves[i].kill_at >= 0 &&
 		    (d < 0 || ch->leaves[i].kill_at < d))

@@ -70,6 +70,11 @@ struct child_leaf {
 	int64_t kill_at;
 };
 
+/* How long after a start the cgroup leaf of the next one is made (ms):
+ * once the new child has had the CPU to start, long before a developer
+ * reloads again. */
+#define CHILD_SPARE_MS 50
+
 struct child {
 	struct childconf conf; /* a copy of its own: it outlives a reload
 				  of the configuration that drops it */
@@ -124,6 +129,12 @@ struct child {
 	 * removed once the group and its leaf are empty. */
 	struct child_leaf *leaves;
 	size_t nleaves, capleaves;
+	/* The leaf of the next start, made ahead of it (CHILD_SPARE_MS
+	 * after a start, or while a reload waits for the old group or the
+	 * build, whichever comes first): mkdir(2) in the cgroup file system
+	 * and three opens are not on the way of a reload. Or NULL. */
+	struct cgroup_leaf *spare;
+	int64_t spare_at; /* when to make it (ms), or -1 */
 	int leaf_warned; /* a leaf could not be made: said once */
 };
 

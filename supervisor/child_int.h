@@ -47,6 +47,11 @@ struct child_leaf *child_leaf_find(struct child *ch, pid_t pgid);
  * the leaf, or NULL: none, both -1. */
 struct cgroup_leaf *child_leaf_open(
     struct child *ch, struct plan *p, const char *what);
+/* Makes the leaf of ch's next start now (ch->spare), if the instance has
+ * cgroups, none is made yet, and ch is not stopping for good. */
+void child_leaf_spare(struct child *ch);
+/* Removes the leaf child_leaf_spare() made, if unused. */
+void child_leaf_unspare(struct child *ch);
 /* After spawn() of plan p in leaf (NULL: none) returned pid, at stage,
  * with errno: records the leaf of the new group, or removes it. A process
  * that could not enter its leaf (the kernel refused the move) turns

@@ -23,8 +23,9 @@ child_leaf_find(struct child *ch, pid_t pgid)
 	return NULL;
 }
 
-/* Makes a new cgroup leaf for a start (what "run") or a build (what
- * "build") of ch, named "run-N-NAME", "build-N-NAME": unique, and never a
+/* Returns a cgroup leaf for a start (what "run") or a build (what
+ * "build") of ch: for a start the one made ahead (ch->spare), if any;
+ * else a new one named "run-N-NAME", "build-N-NAME": unique, and never a
  * cgroup's own file name. Returns it, or NULL when the instance has no
  * cgroups or it could not be made (said once a child: that start uses its
  * process group alone). */
@@ -35,8 +36,15 @@ child_leaf_new(struct child *ch, const char *what)
 	struct cgroup_leaf *leaf;
 	char name[CONF_NAME_MAX + 48];
 
-	if (cgs == NULL || cgs->cg == NULL || cgs->off)
+	if (cgs == NULL || cgs->cg == NULL || cgs->off) {
+		child_leaf_unspare(ch);
 		return NULL;
+	}
+	if (strcmp(what, "run") == 0 && ch->spare != NULL) {
+		leaf = ch->spare;
+		ch->spare = NULL;
+		return leaf;
+	}
 	(void)snprintf(name, sizeof(name), "%s-%lu%s%s", what, ++cgs->made,
 	    ch->conf.name[0] != '\0' ? "-" : "", ch->conf.name);
 	if ((leaf = cgroup_new(cgs->cg, name)) == NULL && !ch->leaf_warned) {
@@ -45,6 +53,22 @@ child_leaf_new(struct child *ch, const char *what)
 		    name);
 	}
 	return leaf;
+}
+
+void
+child_leaf_spare(struct child *ch)
+{
+	if (ch->spare == NULL && !ch->sv.exiting && !ch->leaving)
+		ch->spare = child_leaf_new(ch, "run");
+}
+
+void
+child_leaf_unspare(struct child *ch)
+{
+	if (ch->spare != NULL && cgroup_remove(ch->spare) == -1)
+		log_debug("%sremoving an unused cgroup: %s", ch->who,
+		    strerror(errno));
+	ch->spare = NULL; /* left to cgroup_close() if not removed */
 }
 
 /* Records that process group pgid (0: its start failed) runs in leaf,

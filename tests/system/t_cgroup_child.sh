@@ -66,6 +66,8 @@ wait_until 10 sh -c "! ls '$dir' | grep -q '^build-'" && dead "$b1" &&
 	fail "build daemon $b1 $(alive "$b1" && echo alive); leaves: $(leaves); $(cat "$T/hp.log")"
 untrack "$b1"
 
+old=$(grep -lx "$child" "$dir"/run-*/cgroup.procs)
+old=${old%/cgroup.procs}
 kill -HUP "$HP_PID"
 wait_until 10 at_least 1 'SIGHUP, build ok .*, restarted pid' ||
 	fail "no reload: $(cat "$T/hp.log")"
@@ -75,17 +77,48 @@ grep -q "stopping 1 process that left the process group of pid $child, in its cg
 	fail "log: $(cat "$T/hp.log")"
 dead "$d1" && ok "the daemon is gone before the next child started" ||
 	fail "daemon $d1 alive"
-wait_until 10 sh -c "[ \$(ls '$dir' | grep -c '^run-') -eq 1 ]" &&
-	ok "the old cgroup is removed" || fail "leaves: $(leaves)"
+# The leaf of the next start may be made already, empty; the old one
+# must be gone, and only one leaf may hold processes.
+wait_until 10 test ! -e "$old" &&
+	[ "$(grep -l . "$dir"/*/cgroup.procs | wc -l)" -eq 1 ] &&
+	ok "the old cgroup is removed" || fail "$old: leaves: $(leaves)"
 untrack "$d1"
 d2=$(tail -n 1 "$T/d/daemons")
 track "$d2"
+# The stop comes while a reload builds: the leaf its start would have
+# used, made meanwhile, goes with the rest.
+kill -HUP "$HP_PID"
+wait_until 10 at_least 3 'building: pid' || fail "no build: $(cat "$T/hp.log")"
 kill -TERM "$HP_PID"
 wait "$HP_PID"
 st=$?
 untrack "$HP_PID"
 HP_PID=
 [ "$st" -eq 0 ] && dead "$d2" && [ ! -e "$dir" ] && ! listening "$port" &&
-	ok "a clean stop kills the daemon and removes the subtree $dir" ||
+	ok "a clean stop during a reload kills the daemon and removes the subtree $dir" ||
 	fail "exit $st, daemon $d2 $(alive "$d2" && echo alive), $dir $([ -e "$dir" ] && echo left)"
+
+# The cgroup of the next start is made ahead, soon after a start, so
+# that a reload does not wait for mkdir(2): the reload's child runs in
+# the empty cgroup that was there before it.
+cat > "$T/ports2.ini" <<INI
+[socket.http]
+listen = 127.0.0.1:0
+[child]
+command = $ECHO
+INI
+: > "$T/hp.log"
+hp_start -v -c "$T/ports2.ini"
+wait_port http > /dev/null
+wait_until 10 at_least 1 'started pid' || fail "no child: $(cat "$T/hp.log")"
+dir=$(sed -n 's/^holdports: each child runs in a cgroup below \(.*\)$/\1/p' "$T/hp.log")
+first=$(latest_pid)
+wait_until 10 sh -c "[ \$(ls '$dir' | grep -c '^run-') -eq 2 ]" || fail "no leaf ahead: $(leaves)"
+ahead=$(for l in $(leaves); do grep -q . "$l/cgroup.procs" || echo "$l"; done)
+kill -HUP "$HP_PID"
+wait_until 10 at_least 1 'SIGHUP, restarted pid' || fail "no reload: $(cat "$T/hp.log")"
+new=$(latest_pid)
+[ -n "$ahead" ] && wait_until 10 grep -qx "$new" "$ahead/cgroup.procs" &&
+	ok "a reload's child starts in the cgroup made ahead of it" ||
+	fail "ahead '$ahead', pid $new: $(cat "/proc/$new/cgroup"); leaves: $(leaves)"
 finish
