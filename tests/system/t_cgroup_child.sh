@@ -95,8 +95,9 @@ st=$?
 untrack "$HP_PID"
 HP_PID=
 [ "$st" -eq 0 ] && dead "$d2" && [ ! -e "$dir" ] && ! listening "$port" &&
-	ok "a clean stop during a reload kills the daemon and removes the subtree $dir" ||
-	fail "exit $st, daemon $d2 $(alive "$d2" && echo alive), $dir $([ -e "$dir" ] && echo left)"
+	! grep -q 'guard:' "$T/hp.log" &&
+	ok "a clean stop during a reload kills the daemon and removes the subtree $dir; the guard has nothing to say" ||
+	fail "exit $st, daemon $d2 $(alive "$d2" && echo alive), $dir $([ -e "$dir" ] && echo left): $(grep guard: "$T/hp.log")"
 
 # The cgroup of the next start is made ahead, soon after a start, so
 # that a reload does not wait for mkdir(2): the reload's child runs in
