@@ -81,10 +81,14 @@ HP_PID=
 
 # 4. Ctrl-C: the first says what it stops; a second kills a child that
 # ignores SIGTERM.
-hp_start -l 127.0.0.1:0=http -- "$ECHO" -T
+mkdir -p "$T/reports"
+hp_start -l 127.0.0.1:0=http -- "$ECHO" -T -r "$T/reports"
 wait_port http > /dev/null
 wait_until 10 at_least 1 'started pid' || fail "ctrl-c: no start"
 pid=$(latest_pid)
+# Its report comes once it ignores SIGTERM: before, the first Ctrl-C
+# would simply end it (a slow start, as under AddressSanitizer).
+wait_until 10 test -f "$T/reports/$pid.report" || fail "ctrl-c: no report"
 kill -INT "$HP_PID"
 if wait_until 10 grep -q "^holdports: stopping pid $pid (Ctrl-C again to kill)\$" "$T/hp.log"; then
 	ok "the first Ctrl-C says: stopping pid $pid (Ctrl-C again to kill)"
