@@ -2,9 +2,9 @@
 # A build that writes into a watched folder, as `go build -o server .`
 # does with watch = . (it writes server-go-tmp-umask, then renames it over
 # server): the program being started never reloads the child itself, and
-# the temporary file makes a loop that stops after three rounds, naming
-# the file and the ignore = line to add. A change of the user's still
-# reloads, once.
+# a file the build writes besides it makes a loop that stops after three
+# rounds, naming the file and the ignore = line to add. A change of the
+# user's still reloads, once.
 . tests/system/lib.sh
 
 mkdir -p "$T/app"
@@ -40,19 +40,23 @@ kill -TERM "$HP_PID"
 wait "$HP_PID"
 HP_PID=
 
-# 2. The build also writes a temporary file: a loop, stopped. The first
+# 2. The build also writes another file: a loop, stopped. The first
 # build writes the program alone (a build may end before the watches are
 # set, under valgrind well before); the file "loop", made once they are,
-# is the user's change that starts it.
+# is the user's change that starts it. The other file stays: a temporary
+# that a build makes and renames away between two reads of the file
+# events was born and gone for holdports, and is not a change at all
+# (how Go's own temporary passes unseen when holdports reads late, as
+# under valgrind), which no test can time.
 cat > "$T/app/ports.ini" << EOF
 [socket.http]
 listen = 127.0.0.1:0
 [child]
-build = if [ -f loop ]; then cp "$ECHO" server-go-tmp-umask && mv server-go-tmp-umask server; else rm -f server && cp "$ECHO" server; fi
+build = if [ -f loop ]; then cp "$ECHO" server-go-tmp-umask; fi; rm -f server && cp "$ECHO" server
 command = ./server
 watch = .
 EOF
-hp_start -c "$T/app/ports.ini"
+hp_start -v -c "$T/app/ports.ini"
 wait_port http > /dev/null
 wait_until 10 at_least 1 'started pid' || fail "no start: $(cat "$T/hp.log")"
 wait_until 10 watching "$HP_PID"
@@ -63,15 +67,16 @@ if wait_until 10 grep -q "$want" "$T/hp.log"; then
 else
 	fail "no loop found: $(cat "$T/hp.log")"
 fi
-# the change of "loop" and the rounds before the third reload; once it
-# is stopped nothing more (a change that comes during a build makes that
-# build run again, not a reload, so the count may be one more)
-# The warning comes when the third round's changes settle, which on a
-# slow machine is before the child that round built has started: wait
-# for its line first.
-wait_until 10 at_least 3 'restarted pid'
+# The change of "loop" and the rounds reload; once the loop is stopped,
+# nothing more. A round is a build, not always a reload line: a change
+# that comes during a build makes it build again, and one that comes
+# after a build but before its child has started makes that start build
+# again first (slow under valgrind), so 2 to 4 lines. The warning comes
+# when the third round's changes settle, which on a slow machine can be
+# before the child that round built has started: wait for its line.
+wait_until 5 at_least 3 'restarted pid'
 n=$(count 'restarted pid')
-if [ "$n" -ge 3 ] && [ "$n" -le 4 ] && ! wait_until 2 at_least $((n + 1)) 'restarted pid'; then
+if [ "$n" -ge 2 ] && [ "$n" -le 4 ] && ! wait_until 2 at_least $((n + 1)) 'restarted pid'; then
 	ok "the change and the rounds reload ($n), then nothing"
 else
 	fail "reloads: $(count 'restarted pid'): $(cat "$T/hp.log")"
