@@ -123,9 +123,8 @@ guard_kill(int fd)
 }
 
 /* holdports is gone: kills every process in its cgroups, if it told us
- * their folder and the folder is still there (a clean stop removes it
- * first: nothing to do or say then), and removes them
- * (cgroup_kill_tree()). */
+ * their folder (a clean stop, which removed them, tells an empty one),
+ * and removes them (cgroup_kill_tree()). */
 static void
 guard_kill_cgroups(int fd)
 {
@@ -136,8 +135,6 @@ guard_kill_cgroups(int fd)
 	    errno == EINTR)
 		;
 	if (n <= 0 || dir[0] == '\0' || memchr(dir, '\0', (size_t)n) == NULL)
-		return;
-	if (access(dir, F_OK) == -1 && errno == ENOENT)
 		return;
 	if (cgroup_kill_tree(dir) == -1)
 		log_warn("guard: killing the cgroups of %s", dir);

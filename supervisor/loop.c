@@ -519,6 +519,10 @@ loop_close(struct loop *l)
 	 * 2 s each. */
 	if (cgroup_close(l->cgroups.cg) == -1)
 		log_warn("removing holdports' cgroups");
+	else if (l->guard.fd != -1)
+		/* They are gone: the guard's file says so, and the guard
+		 * has nothing to kill or to say. */
+		(void)guard_cgroup(l->guard.fd, "");
 	if (l->guard.fd != -1 && guard_stop(l->guard.fd, l->guard.pid) == -1)
 		log_warn("stopping the guard process");
 	if (l->sigfd != -1)
