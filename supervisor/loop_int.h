@@ -62,7 +62,8 @@ struct loop {
 	pid_t chatter_pgid;
 	unsigned long stores; /* the sum of the children's fd store
 				 changes when the registry was written */
-	int64_t stores_at; /* it is written again then for them, or -1 */
+	int64_t reg_at; /* the registry is written again then, or -1 */
+	pid_t reg_last; /* the last child started since it was written */
 	struct out *out; /* the children's output, when it is read */
 	struct browser *browser; /* the error page and the events */
 };

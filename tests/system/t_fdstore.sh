@@ -196,7 +196,8 @@ kill -HUP "$HP_PID"
 wait_until 10 at_least 2 'restarted pid' || fail "no second restart"
 pid=$(latest_pid)
 wait_until 10 done_ "$pid" || fail "the third hp-store did not finish"
-[ "$(report "$pid" names)" = "keep:stored:stored:nopoll" ] && stored_is 4 &&
+[ "$(report "$pid" names)" = "keep:stored:stored:nopoll" ] &&
+	wait_until 10 stored_is 4 &&
 	ok "storing the passed descriptors again keeps 4: the same open files once" ||
 	fail "after restore: $(cat "$T/st/$pid"), the store holds $(stored)"
 stop_hp
@@ -241,7 +242,7 @@ after=$(ls "/proc/$HP_PID/fd" | wc -l)
 grep -q "notify: ignored a message from pid [0-9]*, which is not in the child's process group; closed the descriptors it sent" "$T/hp.log" &&
 	ok "FDSTORE=1 from another process group is refused with a warning" ||
 	fail "no warning: $(cat "$T/hp.log")"
-[ "$after" -le "$before" ] && stored_is 1 &&
+[ "$after" -le "$before" ] && wait_until 10 stored_is 1 &&
 	ok "and its 200 descriptors are closed: holdports holds $after descriptors, $before before" ||
 	fail "descriptors: $before before, $after after; stored $(stored)"
 stop_hp
