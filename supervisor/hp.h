@@ -382,14 +382,15 @@ int spawn_group_alive(pid_t pgid);
 pid_t proc_spawn(int (*fn)(void *), void *arg, char *stack);
 /* As proc_spawn(), but the new process starts in the cgroup whose folder
  * is open as cgroup (cgroup_dir_fd()): Linux 5.7's clone3(2) with
- * CLONE_INTO_CGROUP and CLONE_VFORK, without CLONE_VM (the new process
- * gets a copy of our memory, as with fork(2), and may write it). Moving a
+ * CLONE_INTO_CGROUP, CLONE_VFORK and, on x86-64 and arm64, CLONE_VM, the
+ * new process on stack (elsewhere, and built with AddressSanitizer,
+ * without CLONE_VM: it gets a copy of our memory, as with fork(2)). Moving a
  * running process instead (a write to cgroup.procs) waits for an RCU
  * grace period of the kernel's, 5 to 20 ms, at every start. Returns the
  * pid, or -1 with errno: ENOSYS where the system has no such call (the
  * caller then uses proc_spawn() and moves the process itself), or from
  * clone3(2) (EINVAL, E2BIG: a kernel without CLONE_INTO_CGROUP). */
-pid_t proc_spawn_into(int (*fn)(void *), void *arg, int cgroup);
+pid_t proc_spawn_into(int (*fn)(void *), void *arg, char *stack, int cgroup);
 /* Makes the supervisor the reaper of its orphaned descendants
  * (PR_SET_CHILD_SUBREAPER). Returns 0, or -1 with errno ENOSYS where the
  * system has no such thing: then a lingering group is re-checked on a

@@ -78,8 +78,62 @@ struct proc_clone_args {
 };
 #define PROC_CLONE_INTO_CGROUP 0x200000000ULL /* Linux 5.7 */
 
+/*
+ * clone3(2) with CLONE_VM needs a few lines of assembly: the new process
+ * shares our memory, stack included until it is on one of its own, so it
+ * must not return through the caller's frames (the rule of vfork(2)),
+ * and C cannot leave a system call on another stack. proc_clone3_vm()
+ * makes the call with args (size bytes); the new process, on the stack
+ * args names, calls fn(arg) and exits with what it returns. Returns the
+ * pid, or -errno as the kernel gives it. Where it is missing (another
+ * architecture, AddressSanitizer) the new process gets a copy of our
+ * memory instead.
+ */
+#if defined(SYS_clone3) && !defined(SPAWN_FORK) && \
+    (defined(__x86_64__) || defined(__aarch64__))
+#define PROC_CLONE3_VM 1
+long proc_clone3_vm(
+    struct proc_clone_args *args, size_t size, int (*fn)(void *), void *arg);
+__asm__(".text\n"
+	".globl proc_clone3_vm\n"
+	".hidden proc_clone3_vm\n"
+	".type proc_clone3_vm, %function\n"
+	"proc_clone3_vm:\n"
+#if defined(__x86_64__)
+	/* rdi args, rsi size, rdx fn, rcx arg; syscall(2) keeps r8, r9 */
+	"	mov %rdx, %r8\n"
+	"	mov %rcx, %r9\n"
+	"	mov $435, %eax\n" /* __NR_clone3 */
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jz 1f\n"
+	"	ret\n"
+	"1:	xor %ebp, %ebp\n" /* the new process: the end of its frames */
+	"	mov %r9, %rdi\n"
+	"	call *%r8\n"
+	"	mov %eax, %edi\n"
+	"	mov $60, %eax\n" /* __NR_exit */
+	"	syscall\n"
+	"	hlt\n"
+#else
+	/* x0 args, x1 size, x2 fn, x3 arg; svc keeps all but x0 */
+	"	mov x8, #435\n" /* __NR_clone3 */
+	"	svc #0\n"
+	"	cbz x0, 1f\n"
+	"	ret\n"
+	"1:	mov x29, xzr\n" /* the new process: the end of its frames */
+	"	mov x30, xzr\n"
+	"	mov x0, x3\n"
+	"	blr x2\n"
+	"	mov x8, #93\n" /* __NR_exit */
+	"	svc #0\n"
+	"	brk #0\n"
+#endif
+	".size proc_clone3_vm, .-proc_clone3_vm\n");
+#endif
+
 pid_t
-proc_spawn_into(int (*fn)(void *), void *arg, int cgroup)
+proc_spawn_into(int (*fn)(void *), void *arg, char *stack, int cgroup)
 {
 #ifdef SYS_clone3
 	struct proc_clone_args ca;
@@ -89,14 +143,31 @@ proc_spawn_into(int (*fn)(void *), void *arg, int cgroup)
 	ca.flags = CLONE_VFORK | PROC_CLONE_INTO_CGROUP;
 	ca.exit_signal = SIGCHLD;
 	ca.cgroup = (uint64_t)cgroup;
+#ifdef PROC_CLONE3_VM
+	/* As proc_spawn(): no page table copied. The kernel starts the new
+	 * process at stack + stack_size, which the ABI wants 16-byte
+	 * aligned. */
+	ca.flags |= CLONE_VM;
+	ca.stack = (uint64_t)(uintptr_t)stack;
+	ca.stack_size = PROC_SPAWN_STACK -
+	    (uint64_t)((uintptr_t)(stack + PROC_SPAWN_STACK) % 16);
+	if ((r = proc_clone3_vm(&ca, sizeof(ca), fn, arg)) < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return (pid_t)r;
+#else
 	/* No CLONE_VM and no stack of its own: the new process returns
 	 * here on a copy of ours, as from fork(2). */
+	(void)stack;
 	if ((r = syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
 		_exit(fn(arg)); /* fn never returns */
 	return r == -1 ? -1 : (pid_t)r;
+#endif
 #else
 	(void)fn;
 	(void)arg;
+	(void)stack;
 	(void)cgroup;
 	errno = ENOSYS;
 	return -1;

@@ -28,10 +28,11 @@ proc_spawn(int (*fn)(void *), void *arg, char *stack)
 }
 
 pid_t
-proc_spawn_into(int (*fn)(void *), void *arg, int cgroup)
+proc_spawn_into(int (*fn)(void *), void *arg, char *stack, int cgroup)
 {
 	(void)fn;
 	(void)arg;
+	(void)stack;
 	(void)cgroup;
 	errno = ENOSYS;
 	return -1;

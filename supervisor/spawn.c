@@ -195,7 +195,7 @@ spawn(const struct plan *p, const char **stage)
 	sa.cgroup = -1;
 	pid = -1;
 	if (p->cgroup != -1)
-		pid = proc_spawn_into(spawn_main, &sa, p->cgroup);
+		pid = proc_spawn_into(spawn_main, &sa, p->stack, p->cgroup);
 	if (pid == -1) {
 		sa.cgroup = p->cgroup != -1 ? p->cgroup_procs : -1;
 		pid = proc_spawn(spawn_main, &sa, p->stack);

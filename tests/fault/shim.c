@@ -39,6 +39,13 @@
  * (accept4) passes LD_PRELOAD, HP_FAULT_FILE and HP_FAULT_PROG to it
  * through ports.ini's environment key.
  *
+ * holdports makes clone3(2) itself, a few instructions of its own that no
+ * preloaded library sees, when it starts a child in its cgroup. With
+ * HP_FAULT_NO_CLONE3=1 the shim makes every clone3(2) of the process
+ * fail with ENOSYS, as on a kernel before 5.3 (a seccomp(2) filter,
+ * which what it starts inherits: glibc then uses clone(2), as it does
+ * there): holdports falls back to clone(2), which the fork rule reaches.
+ *
  * With a sanitizer runtime the shim still sees the calls: clang links the
  * runtime into the program, whose interceptors find the next definition
  * (ours) with dlsym(RTLD_NEXT); gcc's libasan.so is found after us
@@ -48,12 +55,17 @@
 #define _GNU_SOURCE /* RTLD_NEXT, dladdr(3), program_invocation_short_name */
 
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
 #include <dlfcn.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -317,6 +329,30 @@ unpreload(void)
 		(void)setenv("LD_PRELOAD", out, 1);
 }
 
+/* HP_FAULT_NO_CLONE3: every clone3(2) of this process and of what it
+ * starts fails with ENOSYS. Said on stderr if the kernel refuses the
+ * filter: the test then sees no fork fault and says why. */
+static void
+no_clone3(void)
+{
+#ifdef SYS_clone3
+	struct sock_filter f[] = {
+	    BPF_STMT(
+		BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+
+	/* Without CAP_SYS_ADMIN a filter needs no_new_privs first. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == -1)
+		(void)fprintf(stderr, "hp-fault: no seccomp filter: %s\n",
+		    strerror(errno));
+#endif
+}
+
 __attribute__((constructor)) static void
 shim_init(void)
 {
@@ -345,8 +381,12 @@ shim_init(void)
 		rng = 1;
 	armed = 1;
 	unpreload();
+	if ((prog = getenv("HP_FAULT_NO_CLONE3")) != NULL &&
+	    strcmp(prog, "1") == 0)
+		no_clone3();
 	(void)unsetenv("HP_FAULT_FILE");
 	(void)unsetenv("HP_FAULT_PROG");
+	(void)unsetenv("HP_FAULT_NO_CLONE3");
 }
 
 pid_t
@@ -387,10 +427,11 @@ clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	return real_clone(fn, stack, flags, arg, ptid, tls, ctid);
 }
 
-/* holdports starts a child in its cgroup with clone3(2), through
- * syscall(2), which glibc has no wrapper for: the fork rule faults that
- * too. Every other call is passed on with six arguments, as many as a
- * system call takes (Linux passes each in a register of a long's size). */
+/* holdports built with AddressSanitizer starts a child in its cgroup
+ * with clone3(2) through syscall(2), which glibc has no wrapper for: the
+ * fork rule faults that too. Every other call is passed on with six
+ * arguments, as many as a system call takes (Linux passes each in a
+ * register of a long's size). */
 long
 syscall(long number, ...)
 {
