@@ -101,7 +101,7 @@ store1(int fd, const char *extra)
 	char state[512];
 
 	(void)snprintf(state, sizeof(state), "FDSTORE=1%.*s",
-	    (int)sizeof(state) - 10, extra);
+	    (int)(sizeof(state) - sizeof("FDSTORE=1")), extra);
 	send_fds(state, &fd, 1);
 }
 
