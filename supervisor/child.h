@@ -130,8 +130,9 @@ struct child {
 	struct child_leaf *leaves;
 	size_t nleaves, capleaves;
 	/* The leaf of the next start, made ahead of it (CHILD_SPARE_MS
-	 * after a start, or while a reload waits for the old group or the
-	 * build, whichever comes first): mkdir(2) in the cgroup file system
+	 * after a start, while a reload waits for the old group or the
+	 * build, or once an older group is gone while a child runs,
+	 * whichever comes first): mkdir(2) in the cgroup file system
 	 * and three opens are not on the way of a reload. Or NULL. */
 	struct cgroup_leaf *spare;
 	int64_t spare_at; /* when to make it (ms), or -1 */

@@ -170,6 +170,7 @@ child_check_groups(struct child *ch, int64_t now)
 	pid_t pgids[SV_STOP_MAX];
 	struct child_leaf *cl;
 	size_t n, i, left = 0;
+	int waited;
 
 	n = sv_lingering(&ch->sv, pgids, SV_STOP_MAX);
 	for (i = 0; i < n; i++) {
@@ -184,8 +185,17 @@ child_check_groups(struct child *ch, int64_t now)
 		 * after: they are ours to wait for, not the reload's. An
 		 * empty group's id cannot be reused yet: pids are handed out
 		 * in order. */
+		waited = ch->sv.pending;
 		sv_step(&ch->sv, TR_GROUP_GONE, now, pgids[i], 0, NULL);
 		guard_note(ch->sh->guard, pgids[i], 0);
+		/* An older group gone while the new child runs (mode =
+		 * overlap, a crash): the reload is over, and the next start's
+		 * leaf is made now. One that a start waited for has just
+		 * started it: its leaf comes CHILD_SPARE_MS later. */
+		if (!waited && !ch->sv.pending) {
+			child_leaf_spare(ch);
+			ch->spare_at = -1;
+		}
 	}
 	/* Leaves sv no longer knows (a build that succeeded, a group it had
 	 * to SIGKILL and forget, a start that failed): removed once empty;

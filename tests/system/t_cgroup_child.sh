@@ -122,4 +122,29 @@ new=$(latest_pid)
 [ -n "$ahead" ] && wait_until 10 grep -qx "$new" "$ahead/cgroup.procs" &&
 	ok "a reload's child starts in the cgroup made ahead of it" ||
 	fail "ahead '$ahead', pid $new: $(cat "/proc/$new/cgroup"); leaves: $(leaves)"
+kill -TERM "$HP_PID"
+wait "$HP_PID"
+untrack "$HP_PID"
+HP_PID=
+
+# mode = overlap: the old child is stopped after the new one started;
+# once it is gone, the cgroup of the next start is made, and the next
+# reload's child runs in it.
+: > "$T/hp.log"
+hp_start -v -c "$T/ports2.ini" --mode overlap --ready none
+wait_port http > /dev/null
+wait_until 10 at_least 1 'started pid' || fail "no child: $(cat "$T/hp.log")"
+dir=$(sed -n 's/^holdports: each child runs in a cgroup below \(.*\)$/\1/p' "$T/hp.log")
+old=$(latest_pid)
+kill -HUP "$HP_PID"
+wait_until 10 at_least 1 'SIGHUP, restarted pid' || fail "no reload: $(cat "$T/hp.log")"
+wait_until 10 dead "$old" || fail "old child $old still runs"
+wait_until 10 sh -c "[ \$(ls '$dir' | grep -c '^run-') -eq 2 ]" || fail "no leaf ahead: $(leaves)"
+ahead=$(for l in $(leaves); do grep -q . "$l/cgroup.procs" || echo "$l"; done)
+kill -HUP "$HP_PID"
+wait_until 10 at_least 2 'SIGHUP, restarted pid' || fail "no second reload: $(cat "$T/hp.log")"
+new=$(latest_pid)
+[ -n "$ahead" ] && wait_until 10 grep -qx "$new" "$ahead/cgroup.procs" &&
+	ok "mode = overlap: a reload's child starts in the cgroup made ahead once the old child was gone" ||
+	fail "ahead '$ahead', pid $new: $(cat "/proc/$new/cgroup"); leaves: $(leaves)"
 finish
