@@ -190,12 +190,11 @@ child_check_groups(struct child *ch, int64_t now)
 		guard_note(ch->sh->guard, pgids[i], 0);
 		/* An older group gone while the new child runs (mode =
 		 * overlap, a crash): the reload is over, and the next start's
-		 * leaf is made now. One that a start waited for has just
-		 * started it: its leaf comes CHILD_SPARE_MS later. */
-		if (!waited && !ch->sv.pending) {
-			child_leaf_spare(ch);
-			ch->spare_at = -1;
-		}
+		 * leaf is made in the next turn (child_timer()). One that a
+		 * start waited for has just started it: its leaf comes
+		 * CHILD_SPARE_MS later. */
+		if (!waited && !ch->sv.pending)
+			ch->spare_at = now;
 	}
 	/* Leaves sv no longer knows (a build that succeeded, a group it had
 	 * to SIGKILL and forget, a start that failed): removed once empty;

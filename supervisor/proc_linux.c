@@ -40,6 +40,20 @@
 #endif
 #endif
 
+/* The initial stack pointer of a process started on stack
+ * (PROC_SPAWN_STACK bytes): its top, 16-byte aligned, which every ABI we
+ * run on accepts at a call. The stack grows down on every architecture
+ * Linux runs us on but PA-RISC. */
+#ifndef SPAWN_FORK
+static char *
+proc_stack_top(char *stack)
+{
+	char *top = stack + PROC_SPAWN_STACK;
+
+	return top - (uintptr_t)top % 16;
+}
+#endif
+
 pid_t
 proc_spawn(int (*fn)(void *), void *arg, char *stack)
 {
@@ -51,12 +65,8 @@ proc_spawn(int (*fn)(void *), void *arg, char *stack)
 		_exit(fn(arg));
 	return pid;
 #else
-	/* The stack grows down on every architecture Linux runs us on but
-	 * for PA-RISC; clone(2) takes its top, 16-byte aligned. */
-	char *top = stack + PROC_SPAWN_STACK;
-
-	top -= (uintptr_t)top % 16;
-	return clone(fn, top, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+	return clone(
+	    fn, proc_stack_top(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
 #endif
 }
 
@@ -145,12 +155,10 @@ proc_spawn_into(int (*fn)(void *), void *arg, char *stack, int cgroup)
 	ca.cgroup = (uint64_t)cgroup;
 #ifdef PROC_CLONE3_VM
 	/* As proc_spawn(): no page table copied. The kernel starts the new
-	 * process at stack + stack_size, which the ABI wants 16-byte
-	 * aligned. */
+	 * process at stack + stack_size. */
 	ca.flags |= CLONE_VM;
 	ca.stack = (uint64_t)(uintptr_t)stack;
-	ca.stack_size = PROC_SPAWN_STACK -
-	    (uint64_t)((uintptr_t)(stack + PROC_SPAWN_STACK) % 16);
+	ca.stack_size = (uint64_t)(proc_stack_top(stack) - stack);
 	if ((r = proc_clone3_vm(&ca, sizeof(ca), fn, arg)) < 0) {
 		errno = (int)-r;
 		return -1;

@@ -99,6 +99,17 @@ hp_start() {
 	track "$HP_PID"
 }
 
+# hp_stop: SIGTERM to the holdports hp_start ran, and reaps it; returns
+# its exit status.
+hp_stop() {
+	kill -TERM "$HP_PID" 2>/dev/null
+	wait "$HP_PID" 2>/dev/null
+	_st=$?
+	untrack "$HP_PID"
+	HP_PID=
+	return "$_st"
+}
+
 # port_of NAME: the port holdports printed for socket NAME, or nothing.
 port_of() {
 	sed -n "s/^holdports: $1 listening on .*:\([0-9][0-9]*\) (fd [0-9]*)\$/\1/p" \

@@ -89,11 +89,8 @@ track "$d2"
 # used, made meanwhile, goes with the rest.
 kill -HUP "$HP_PID"
 wait_until 10 at_least 3 'building: pid' || fail "no build: $(cat "$T/hp.log")"
-kill -TERM "$HP_PID"
-wait "$HP_PID"
+hp_stop
 st=$?
-untrack "$HP_PID"
-HP_PID=
 [ "$st" -eq 0 ] && dead "$d2" && [ ! -e "$dir" ] && ! listening "$port" &&
 	! grep -q 'guard:' "$T/hp.log" &&
 	ok "a clean stop during a reload kills the daemon and removes the subtree $dir; the guard has nothing to say" ||
@@ -108,43 +105,41 @@ listen = 127.0.0.1:0
 [child]
 command = $ECHO
 INI
-: > "$T/hp.log"
-hp_start -v -c "$T/ports2.ini"
-wait_port http > /dev/null
-wait_until 10 at_least 1 'started pid' || fail "no child: $(cat "$T/hp.log")"
-dir=$(sed -n 's/^holdports: each child runs in a cgroup below \(.*\)$/\1/p' "$T/hp.log")
-first=$(latest_pid)
-wait_until 10 sh -c "[ \$(ls '$dir' | grep -c '^run-') -eq 2 ]" || fail "no leaf ahead: $(leaves)"
-ahead=$(for l in $(leaves); do grep -q . "$l/cgroup.procs" || echo "$l"; done)
-kill -HUP "$HP_PID"
-wait_until 10 at_least 1 'SIGHUP, restarted pid' || fail "no reload: $(cat "$T/hp.log")"
-new=$(latest_pid)
-[ -n "$ahead" ] && wait_until 10 grep -qx "$new" "$ahead/cgroup.procs" &&
-	ok "a reload's child starts in the cgroup made ahead of it" ||
-	fail "ahead '$ahead', pid $new: $(cat "/proc/$new/cgroup"); leaves: $(leaves)"
-kill -TERM "$HP_PID"
-wait "$HP_PID"
-untrack "$HP_PID"
-HP_PID=
+
+# start_ahead ARG...: holdports -v on ports2.ini with ARG; sets dir, its
+# cgroup folder, once the first child runs.
+start_ahead() {
+	hp_start -v -c "$T/ports2.ini" "$@"
+	wait_port http > /dev/null
+	wait_until 10 at_least 1 'started pid' || fail "no child: $(cat "$T/hp.log")"
+	dir=$(sed -n 's/^holdports: each child runs in a cgroup below \(.*\)$/\1/p' "$T/hp.log")
+}
+
+# reload_into_ahead N WHAT: once the leaf of the next start is there
+# (a second run- leaf, empty), SIGHUP; the child of reload N must start
+# in that leaf.
+reload_into_ahead() {
+	wait_until 10 sh -c "[ \$(ls '$dir' | grep -c '^run-') -eq 2 ]" || fail "no leaf ahead: $(leaves)"
+	ahead=$(for l in $(leaves); do grep -q . "$l/cgroup.procs" || echo "$l"; done)
+	kill -HUP "$HP_PID"
+	wait_until 10 at_least "$1" 'SIGHUP, restarted pid' || fail "no reload $1: $(cat "$T/hp.log")"
+	new=$(latest_pid)
+	[ -n "$ahead" ] && wait_until 10 grep -qx "$new" "$ahead/cgroup.procs" &&
+		ok "$2" ||
+		fail "ahead '$ahead', pid $new: $(cat "/proc/$new/cgroup"); leaves: $(leaves)"
+}
+
+start_ahead
+reload_into_ahead 1 "a reload's child starts in the cgroup made ahead of it"
+hp_stop
 
 # mode = overlap: the old child is stopped after the new one started;
 # once it is gone, the cgroup of the next start is made, and the next
 # reload's child runs in it.
-: > "$T/hp.log"
-hp_start -v -c "$T/ports2.ini" --mode overlap --ready none
-wait_port http > /dev/null
-wait_until 10 at_least 1 'started pid' || fail "no child: $(cat "$T/hp.log")"
-dir=$(sed -n 's/^holdports: each child runs in a cgroup below \(.*\)$/\1/p' "$T/hp.log")
+start_ahead --mode overlap --ready none
 old=$(latest_pid)
 kill -HUP "$HP_PID"
 wait_until 10 at_least 1 'SIGHUP, restarted pid' || fail "no reload: $(cat "$T/hp.log")"
 wait_until 10 dead "$old" || fail "old child $old still runs"
-wait_until 10 sh -c "[ \$(ls '$dir' | grep -c '^run-') -eq 2 ]" || fail "no leaf ahead: $(leaves)"
-ahead=$(for l in $(leaves); do grep -q . "$l/cgroup.procs" || echo "$l"; done)
-kill -HUP "$HP_PID"
-wait_until 10 at_least 2 'SIGHUP, restarted pid' || fail "no second reload: $(cat "$T/hp.log")"
-new=$(latest_pid)
-[ -n "$ahead" ] && wait_until 10 grep -qx "$new" "$ahead/cgroup.procs" &&
-	ok "mode = overlap: a reload's child starts in the cgroup made ahead once the old child was gone" ||
-	fail "ahead '$ahead', pid $new: $(cat "/proc/$new/cgroup"); leaves: $(leaves)"
+reload_into_ahead 2 "mode = overlap: a reload's child starts in the cgroup made ahead once the old child was gone"
 finish

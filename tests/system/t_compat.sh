@@ -11,13 +11,6 @@ STALE="SERVER_STARTER_PORT=80=3 SERVER_STARTER_GENERATION=7
     EINHORN_FD_COUNT=3 EINHORN_FD_0=9 EINHORN_FD_2=11 EINHORN_FDS=9
     EINHORN_MASTER_PID=1 EINHORN_SOCK_PATH=/nonexistent"
 
-# stop_hp: stops the running holdports and reaps it.
-stop_hp() {
-	kill -TERM "$HP_PID" 2>/dev/null
-	wait "$HP_PID" 2>/dev/null
-	HP_PID=
-}
-
 # connect_tcp PORT / connect_unix PATH: the first line the server sends.
 connect_tcp() {
 	perl -MIO::Socket::INET -e '
@@ -98,7 +91,7 @@ entry 127.0.0.1:$dns $((fd + 2)) 127.0.0.1:$dns dgram"
 		[ "$(connect_tcp "$http")" = "127.0.0.1:$http" ] &&
 		ok "the next child gets the same sockets and answers" ||
 		fail "after reload: $(cat "$T/reports/$pid2.ss" 2>/dev/null)"
-	stop_hp
+	hp_stop
 fi
 
 # 2. einhorn's variables and the exact SERVER_STARTER_PORT, through hp-echo,
@@ -136,7 +129,7 @@ left=$(grep -c '^env\.\(EINHORN_FD_2\|EINHORN_FDS\|EINHORN_MASTER_PID\|EINHORN_S
 	fail "stale variables reached the child: $left"
 [ "$(report_of "$pid" listen_fds)" = 2 ] && ok "LISTEN_FDS=2 alongside" ||
 	fail "LISTEN_FDS=$(report_of "$pid" listen_fds)"
-stop_hp
+hp_stop
 
 # 3. compat off: none of them at all, even with a stale parent.
 cat > "$T/off.ini" <<INI

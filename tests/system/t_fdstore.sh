@@ -48,13 +48,6 @@ env_of() {
 	tr '\0' '\n' < "/proc/$1/environ" | sed -n "s/^$2=//p"
 }
 
-# stop_hp: SIGTERM to holdports, and wait for it.
-stop_hp() {
-	kill -TERM "$HP_PID"
-	wait "$HP_PID"
-	HP_PID=
-}
-
 if [ ! -x "$CHAT" ]; then
 	fail "$CHAT is missing: make examples"
 	finish
@@ -145,7 +138,7 @@ grep -q "^holdports: pid [0-9]* stored more descriptors than \[child\] fdstore_m
 	[ "$(count '\[child\] fdstore_max = 5')" = 2 ] &&
 	ok "and two warnings say so, naming the child and the key" ||
 	fail "no warning: $(cat "$T/hp.log")"
-stop_hp
+hp_stop
 clients_end
 
 # 5. FDSTOREREMOVE=1, names, FDPOLL=0, a hang-up that comes with the
@@ -200,7 +193,7 @@ wait_until 10 done_ "$pid" || fail "the third hp-store did not finish"
 	wait_until 10 stored_is 4 &&
 	ok "storing the passed descriptors again keeps 4: the same open files once" ||
 	fail "after restore: $(cat "$T/st/$pid"), the store holds $(stored)"
-stop_hp
+hp_stop
 
 # 6. A child that stores and exits at once (restart = on-failure): the
 # datagram and the exit arrive together; the next child must get it.
@@ -220,7 +213,7 @@ wait_until 10 done_ "$pid" || fail "hp-store did not finish"
 	ok "a child that stores and exits at once: the restarted child gets it" ||
 	fail "after the crash: $(cat "$T/st/$pid"; cat "$T/hp.log")"
 ! grep -q 'notify: ignored' "$T/hp.log" || fail "its message was refused: $(cat "$T/hp.log")"
-stop_hp
+hp_stop
 
 # 7. Descriptors from another process group are refused and closed.
 rm -f "$T"/st/*
@@ -245,7 +238,7 @@ grep -q "notify: ignored a message from pid [0-9]*, which is not in the child's 
 [ "$after" -le "$before" ] && wait_until 10 stored_is 1 &&
 	ok "and its 200 descriptors are closed: holdports holds $after descriptors, $before before" ||
 	fail "descriptors: $before before, $after after; stored $(stored)"
-stop_hp
+hp_stop
 
 # 8. Several children: each has a store of its own, or none; the
 # warnings name the child, and ls --json counts each child's.
@@ -275,7 +268,7 @@ wait_until 10 sh -c "'$HP' ls --json | grep -q '\"child\":\"keeps\",\"fdstore\":
 	fail "ls --json: $("$HP" ls --json)"
 [ "$(report "$pid" fdstore)" = 4 ] && ok "FDSTORE=4 for the child that has a store" ||
 	fail "keeps: $(cat "$T/st/$pid")"
-stop_hp
+hp_stop
 
 # 9. The Python example, where python3 has socket.send_fds.
 if ! command -v python3 > /dev/null 2>&1; then
@@ -305,7 +298,7 @@ INI
 	done
 	[ "$bad" -eq 0 ] && ok "Python: 10 clients through 3 reloads, none disconnected" ||
 		fail "Python: $(cat "$T/pybad")"
-	stop_hp
+	hp_stop
 	clients_end
 fi
 finish
